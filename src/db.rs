@@ -1,0 +1,42 @@
+//! The SQLite pool: WAL, foreign keys, a busy timeout, and the embedded migrations.
+
+use std::path::Path;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+/// Opens (creating if needed) and migrates the database at `path`.
+///
+/// Errors are one line a person can act on: a read-only file, a file that is
+/// not a database, a directory that does not exist.
+pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
+    let shown = path.display();
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .map_err(|e| anyhow::anyhow!("{shown}: cannot open database: {}", one_line(&e)))?;
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .map_err(|e| anyhow::anyhow!("{shown}: cannot migrate database: {}", one_line(&e)))?;
+    Ok(pool)
+}
+
+fn one_line(error: &dyn std::fmt::Display) -> String {
+    error
+        .to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}

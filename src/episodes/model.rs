@@ -1,0 +1,232 @@
+//! The episode document: the JSON API's output and `import episode`'s input.
+
+use serde::{Deserialize, Serialize};
+
+/// Publication state of an episode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Being written: visible to hosts only.
+    #[default]
+    Draft,
+    /// Will publish itself at `publish_at`.
+    Scheduled,
+    /// Public.
+    Published,
+}
+
+impl Status {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Scheduled => "scheduled",
+            Self::Published => "published",
+        }
+    }
+
+    /// Reads the stored spelling; anything unknown is treated as a draft (never public).
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "published" => Self::Published,
+            "scheduled" => Self::Scheduled,
+            _ => Self::Draft,
+        }
+    }
+}
+
+/// What kind of part of an episode a segment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SegmentKind {
+    /// A host's numbered topic.
+    #[default]
+    Topic,
+    /// A host's extras.
+    Extra,
+    /// The closing joke.
+    Joke,
+    /// The sponsor line.
+    Sponsor,
+    /// Anything else (a heading with notes).
+    Other,
+}
+
+impl SegmentKind {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Topic => "topic",
+            Self::Extra => "extra",
+            Self::Joke => "joke",
+            Self::Sponsor => "sponsor",
+            Self::Other => "other",
+        }
+    }
+
+    /// Reads the stored spelling.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "extra" => Self::Extra,
+            "joke" => Self::Joke,
+            "sponsor" => Self::Sponsor,
+            "other" => Self::Other,
+            _ => Self::Topic,
+        }
+    }
+}
+
+/// A person as other documents refer to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRef {
+    /// URL name; derived from `name` when empty on input.
+    #[serde(default)]
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// The episode's audio enclosure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Audio {
+    /// Where the file lives.
+    pub url: String,
+    /// Its size in bytes (feeds need it).
+    #[serde(default)]
+    pub bytes: Option<i64>,
+    /// Its MIME type, `audio/mpeg` when unknown.
+    #[serde(default, rename = "type")]
+    pub mime_type: Option<String>,
+    /// Its length in seconds.
+    #[serde(default)]
+    pub duration_secs: Option<i64>,
+}
+
+/// One link of a segment, as the registry knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkRef {
+    /// The URL as written.
+    pub url: String,
+    /// Its normalized identity.
+    pub url_key: String,
+    /// The link text.
+    pub text: String,
+}
+
+/// A talk a segment discusses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TalkRef {
+    /// The event's slug.
+    pub event: String,
+    /// The talk's slug.
+    pub slug: String,
+    /// The talk's title.
+    pub title: String,
+}
+
+/// An episode with its segments; fields marked output-only are derived.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EpisodeDoc {
+    /// The episode number, unique.
+    pub number: i64,
+    /// URL name; derived from the title when empty on input.
+    #[serde(default)]
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Publication state.
+    #[serde(default)]
+    pub status: Status,
+    /// When it was (or will be) published, RFC 3339 UTC.
+    #[serde(default)]
+    pub published_at: Option<String>,
+    /// One-paragraph summary.
+    #[serde(default)]
+    pub summary: String,
+    /// The preamble, verbatim markdown.
+    #[serde(default)]
+    pub intro_md: String,
+    /// Output only: the preamble rendered.
+    #[serde(default, skip_deserializing)]
+    pub intro_html: String,
+    /// The audio enclosure, if any.
+    #[serde(default)]
+    pub audio: Option<Audio>,
+    /// Output only: the people presenting topics, in order of first appearance.
+    #[serde(default, skip_deserializing)]
+    pub hosts: Vec<PersonRef>,
+    /// The segments in order.
+    #[serde(default)]
+    pub segments: Vec<SegmentDoc>,
+}
+
+/// One segment of an episode.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SegmentDoc {
+    /// 1-based order within the episode; input order is used when absent.
+    #[serde(default)]
+    pub position: i64,
+    /// What kind of segment.
+    #[serde(default)]
+    pub kind: SegmentKind,
+    /// The "#N" of a topic.
+    #[serde(default)]
+    pub number: Option<i64>,
+    /// Who presents it.
+    #[serde(default)]
+    pub person: Option<PersonRef>,
+    /// Plain-text title.
+    #[serde(default)]
+    pub title: String,
+    /// The title's link.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Notes, verbatim markdown.
+    #[serde(default)]
+    pub notes_md: String,
+    /// Output only: the notes rendered and sanitized.
+    #[serde(default, skip_deserializing)]
+    pub notes_html: String,
+    /// Chapter start, seconds from the beginning.
+    #[serde(default)]
+    pub start_secs: Option<i64>,
+    /// Output only: every link of the title and notes.
+    #[serde(default, skip_deserializing)]
+    pub links: Vec<LinkRef>,
+    /// Output only: talks this segment discusses.
+    #[serde(default, skip_deserializing)]
+    pub talks: Vec<TalkRef>,
+}
+
+/// Makes a URL name: lowercase ASCII words joined by `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    slug.chars()
+        .take(80)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slugify;
+
+    #[test]
+    fn slugs_are_lowercase_ascii_words() {
+        assert_eq!(
+            slugify("Making PyPI’s test suite 81% faster"),
+            "making-pypi-s-test-suite-81-faster"
+        );
+        assert_eq!(slugify("  --Hello,   World!-- "), "hello-world");
+        assert_eq!(slugify("日本"), "");
+    }
+}

@@ -1,0 +1,149 @@
+//! Listener pages: the latest episodes, a page of episodes, one episode.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::model::{EpisodeDoc, SegmentDoc, SegmentKind};
+use super::summary::{EpisodeSummary, Paging, summaries_page};
+use super::{format_date, format_duration, load_episode, store};
+use crate::error::{AppError, Result};
+use crate::web::{AppState, Layout};
+
+/// `?page=N`, 1-based.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+impl PageQuery {
+    /// The page number, or a clear 400 for anything but a positive integer.
+    pub fn number(&self) -> Result<i64> {
+        match self.page.as_deref() {
+            None | Some("") => Ok(1),
+            Some(text) => text
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!("page {text:?} is not a page number (1, 2, 3…)"))
+                }),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "episodes/index.html")]
+pub struct IndexPage {
+    layout: Layout,
+    episodes: Vec<EpisodeSummary>,
+    paging: Paging,
+}
+
+/// `GET /`: the latest published episodes.
+pub async fn show_latest(State(state): State<AppState>, layout: Layout) -> Result<IndexPage> {
+    let (episodes, paging) = summaries_page(&state, 1).await?;
+    Ok(IndexPage {
+        layout,
+        episodes,
+        paging,
+    })
+}
+
+/// `GET /episodes?page=N`.
+pub async fn show_page(
+    State(state): State<AppState>,
+    layout: Layout,
+    Query(query): Query<PageQuery>,
+) -> Result<IndexPage> {
+    let (episodes, paging) = summaries_page(&state, query.number()?).await?;
+    Ok(IndexPage {
+        layout,
+        episodes,
+        paging,
+    })
+}
+
+/// A neighbour episode for the previous/next links.
+pub struct Neighbour {
+    pub href: String,
+    pub label: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "episodes/show.html")]
+pub struct EpisodePage {
+    layout: Layout,
+    episode: EpisodeDoc,
+    date: String,
+    duration: String,
+    previous: Option<Neighbour>,
+    next: Option<Neighbour>,
+}
+
+impl EpisodePage {
+    fn sponsors(&self) -> impl Iterator<Item = &SegmentDoc> {
+        self.episode
+            .segments
+            .iter()
+            .filter(|s| s.kind == SegmentKind::Sponsor)
+    }
+
+    fn body_segments(&self) -> impl Iterator<Item = &SegmentDoc> {
+        self.episode
+            .segments
+            .iter()
+            .filter(|s| s.kind != SegmentKind::Sponsor)
+    }
+}
+
+fn parse_number(text: &str) -> Result<i64> {
+    text.parse().map_err(|_| AppError::NotFound)
+}
+
+async fn episode_page(state: &AppState, layout: Layout, number: i64) -> Result<EpisodePage> {
+    let mut conn = state.db.acquire().await?;
+    let episode = load_episode(&mut conn, number, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (previous, next) = store::neighbours(&mut conn, number).await?;
+    let neighbour = |(number, slug, title): (i64, String, String)| Neighbour {
+        href: format!("/episodes/{number}/{slug}"),
+        label: format!("#{number} {title}"),
+    };
+    Ok(EpisodePage {
+        layout,
+        date: format_date(episode.published_at.as_deref()),
+        duration: format_duration(episode.audio.as_ref().and_then(|a| a.duration_secs)),
+        previous: previous.map(neighbour),
+        next: next.map(neighbour),
+        episode,
+    })
+}
+
+/// `GET /episodes/{number}`.
+pub async fn show_episode(
+    State(state): State<AppState>,
+    layout: Layout,
+    Path(number): Path<String>,
+) -> Result<Response> {
+    Ok(episode_page(&state, layout, parse_number(&number)?)
+        .await?
+        .into_response())
+}
+
+/// `GET /episodes/{number}/{slug}`: a stale slug redirects to the current one.
+pub async fn show_episode_with_slug(
+    State(state): State<AppState>,
+    layout: Layout,
+    Path((number, slug)): Path<(String, String)>,
+) -> Result<Response> {
+    let page = episode_page(&state, layout, parse_number(&number)?).await?;
+    if page.episode.slug != slug {
+        let canonical = format!("/episodes/{}/{}", page.episode.number, page.episode.slug);
+        return Ok(Redirect::permanent(&canonical).into_response());
+    }
+    Ok(page.into_response())
+}

@@ -1,0 +1,139 @@
+//! Saving a whole episode (its row, segments, links) in one transaction.
+
+use sqlx::{SqliteConnection, SqlitePool};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::model::{EpisodeDoc, SegmentDoc, Status, slugify};
+use super::store;
+use crate::links::{self, UrlKey};
+use crate::people;
+
+/// Why an episode could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// The document is wrong in a way its author can fix.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// Which field.
+        field: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+fn invalid(field: impl Into<String>, message: impl Into<String>) -> SaveError {
+    SaveError::Invalid {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// The current time as RFC 3339 UTC.
+pub fn now_rfc3339() -> String {
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Checks and completes a document: slug, positions, publication date.
+fn prepare(mut doc: EpisodeDoc) -> Result<EpisodeDoc, SaveError> {
+    doc.title = doc.title.trim().to_string();
+    if doc.number < 0 {
+        return Err(invalid("number", "must be 0 or more"));
+    }
+    if doc.title.is_empty() {
+        return Err(invalid("title", "is required"));
+    }
+    if doc.slug.is_empty() {
+        doc.slug = slugify(&doc.title);
+    }
+    if let Some(at) = &doc.published_at {
+        OffsetDateTime::parse(at, &Rfc3339).map_err(|_| {
+            invalid(
+                "published_at",
+                format!("{at:?} is not an RFC 3339 time like 2025-05-19T17:00:00Z"),
+            )
+        })?;
+    }
+    if doc.status == Status::Published && doc.published_at.is_none() {
+        doc.published_at = Some(now_rfc3339());
+    }
+    check_urls(&doc)?;
+    doc.segments.sort_by_key(|s| s.position);
+    for (index, segment) in doc.segments.iter_mut().enumerate() {
+        segment.position = index as i64 + 1;
+    }
+    Ok(doc)
+}
+
+/// Only web URLs may become links: a `javascript:` title link would run in listeners' browsers.
+fn check_urls(doc: &EpisodeDoc) -> Result<(), SaveError> {
+    if doc
+        .audio
+        .as_ref()
+        .is_some_and(|audio| !links::is_web_url(&audio.url))
+    {
+        return Err(invalid("audio.url", "must start with https:// or http://"));
+    }
+    for (index, segment) in doc.segments.iter().enumerate() {
+        if segment
+            .url
+            .as_deref()
+            .is_some_and(|url| !links::is_web_url(url))
+        {
+            return Err(invalid(
+                format!("segments[{index}].url"),
+                "must start with https:// or http://",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Saves `doc` as episode `doc.number`: a new episode, or the existing one
+/// updated in place (same guid, version bumped). All or nothing.
+pub async fn save_episode(db: &SqlitePool, doc: EpisodeDoc) -> Result<i64, SaveError> {
+    let doc = prepare(doc)?;
+    let mut tx = db.begin().await?;
+    let guid = uuid::Uuid::new_v4().to_string();
+    let episode_id = store::upsert_episode(&mut tx, &doc, &guid, &now_rfc3339()).await?;
+    store::delete_segments(&mut tx, episode_id).await?;
+    for segment in &doc.segments {
+        insert_segment(&mut tx, episode_id, segment).await?;
+    }
+    tx.commit().await?;
+    Ok(episode_id)
+}
+
+/// Inserts a segment with its presenter and links; returns its id.
+pub async fn insert_segment(
+    conn: &mut SqliteConnection,
+    episode_id: i64,
+    segment: &SegmentDoc,
+) -> Result<i64, SaveError> {
+    let person_id = match &segment.person {
+        Some(person) if !person.name.trim().is_empty() => {
+            Some(people::store::resolve_or_create(conn, person, false).await?)
+        }
+        _ => None,
+    };
+    let segment_id =
+        store::insert_segment(conn, episode_id, segment.position, segment, person_id).await?;
+    let title_link = segment.url.iter().map(|url| links::FoundLink {
+        url: url.clone(),
+        text: segment.title.clone(),
+    });
+    let found = title_link.chain(links::extract(&segment.notes_md));
+    for (position, link) in found.enumerate() {
+        let key = UrlKey::parse(&link.url);
+        let link_id =
+            links::store::ensure_link(conn, &link.url, key.as_str(), &link.text, episode_id)
+                .await?;
+        links::store::attach(conn, segment_id, link_id, position as i64 + 1, &link.text).await?;
+    }
+    Ok(segment_id)
+}

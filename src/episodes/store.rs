@@ -1,0 +1,255 @@
+//! SQL for episodes and their segments. Every function takes a connection so
+//! the caller owns the transaction.
+
+use sqlx::SqliteConnection;
+
+use super::model::{EpisodeDoc, SegmentDoc};
+
+/// An episode row, flat.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EpisodeRow {
+    pub id: i64,
+    pub number: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub status: String,
+    pub published_at: Option<String>,
+    pub intro_md: String,
+    pub audio_url: Option<String>,
+    pub audio_bytes: Option<i64>,
+    pub audio_type: Option<String>,
+    pub duration_secs: Option<i64>,
+    pub guid: String,
+    pub version: i64,
+}
+
+/// A segment row joined with its presenter.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SegmentRow {
+    pub id: i64,
+    pub episode_id: i64,
+    pub position: i64,
+    pub kind: String,
+    pub number: Option<i64>,
+    pub title: String,
+    pub url: Option<String>,
+    pub notes_md: String,
+    pub start_secs: Option<i64>,
+    pub person_slug: Option<String>,
+    pub person_name: Option<String>,
+    pub person_is_guest: Option<bool>,
+}
+
+/// A link of a segment.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SegmentLinkRow {
+    pub segment_id: i64,
+    pub url: String,
+    pub url_key: String,
+    pub text: String,
+}
+
+/// A talk a segment discusses.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SegmentTalkRow {
+    pub segment_id: i64,
+    pub event: String,
+    pub slug: String,
+    pub title: String,
+}
+
+const EPISODE_COLUMNS: &str = "id, number, slug, title, summary, status, published_at, intro_md, audio_url, \
+     audio_bytes, audio_type, duration_secs, guid, version";
+
+const SEGMENT_SELECT: &str = "select s.id, s.episode_id, s.position, s.kind, s.number, s.title, s.url, s.notes_md, \
+     s.start_secs, p.slug as person_slug, p.name as person_name, p.is_guest as person_is_guest \
+     from segments s left join people p on p.id = s.person_id";
+
+/// The episode numbered `number`; drafts only when `include_drafts`.
+pub async fn episode_by_number(
+    conn: &mut SqliteConnection,
+    number: i64,
+    include_drafts: bool,
+) -> sqlx::Result<Option<EpisodeRow>> {
+    let sql = format!(
+        "select {EPISODE_COLUMNS} from episodes where number = ? and (? or status = 'published')"
+    );
+    sqlx::query_as(&sql)
+        .bind(number)
+        .bind(include_drafts)
+        .fetch_optional(conn)
+        .await
+}
+
+/// One page of published episodes, newest first.
+pub async fn published_page(
+    conn: &mut SqliteConnection,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<EpisodeRow>> {
+    let sql = format!(
+        "select {EPISODE_COLUMNS} from episodes where status = 'published' order by number desc limit ? offset ?"
+    );
+    sqlx::query_as(&sql)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(conn)
+        .await
+}
+
+/// How many episodes are published.
+pub async fn published_count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select count(*) from episodes where status = 'published'")
+        .fetch_one(conn)
+        .await
+}
+
+/// The segments of an episode, in order.
+pub async fn segments_of(
+    conn: &mut SqliteConnection,
+    episode_id: i64,
+) -> sqlx::Result<Vec<SegmentRow>> {
+    let sql = format!("{SEGMENT_SELECT} where s.episode_id = ? order by s.position");
+    sqlx::query_as(&sql).bind(episode_id).fetch_all(conn).await
+}
+
+/// The segments of a page of published episodes, in one query.
+pub async fn segments_of_page(
+    conn: &mut SqliteConnection,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<SegmentRow>> {
+    let sql = format!(
+        "{SEGMENT_SELECT} where s.episode_id in (select id from episodes where status = 'published' \
+         order by number desc limit ? offset ?) order by s.episode_id, s.position"
+    );
+    sqlx::query_as(&sql)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(conn)
+        .await
+}
+
+/// Every link of an episode's segments, in order.
+pub async fn links_of(
+    conn: &mut SqliteConnection,
+    episode_id: i64,
+) -> sqlx::Result<Vec<SegmentLinkRow>> {
+    sqlx::query_as(
+        "select sl.segment_id, l.url, l.url_key, sl.text from segment_links sl
+         join links l on l.id = sl.link_id join segments s on s.id = sl.segment_id
+         where s.episode_id = ? order by sl.segment_id, sl.position",
+    )
+    .bind(episode_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Every talk discussed by an episode's segments.
+pub async fn talks_of(
+    conn: &mut SqliteConnection,
+    episode_id: i64,
+) -> sqlx::Result<Vec<SegmentTalkRow>> {
+    sqlx::query_as(
+        "select st.segment_id, e.slug as event, t.slug, t.title from segment_talks st
+         join talks t on t.id = st.talk_id join events e on e.id = t.event_id
+         join segments s on s.id = st.segment_id
+         where s.episode_id = ? order by st.segment_id, st.position",
+    )
+    .bind(episode_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The published neighbours of episode `number`: (previous, next) as (number, slug, title).
+pub async fn neighbours(
+    conn: &mut SqliteConnection,
+    number: i64,
+) -> sqlx::Result<(Option<(i64, String, String)>, Option<(i64, String, String)>)> {
+    let previous = sqlx::query_as(
+        "select number, slug, title from episodes where status = 'published' and number < ? order by number desc limit 1",
+    )
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let next = sqlx::query_as(
+        "select number, slug, title from episodes where status = 'published' and number > ? order by number limit 1",
+    )
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok((previous, next))
+}
+
+/// Inserts the episode, or updates the one with the same number in place
+/// (same id and guid, version bumped). Returns its id.
+pub async fn upsert_episode(
+    conn: &mut SqliteConnection,
+    doc: &EpisodeDoc,
+    guid: &str,
+    now: &str,
+) -> sqlx::Result<i64> {
+    let audio = doc.audio.as_ref();
+    sqlx::query_scalar(
+        "insert into episodes (number, slug, title, summary, status, published_at, intro_md, audio_url,
+             audio_bytes, audio_type, duration_secs, guid, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (number) do update set slug = excluded.slug, title = excluded.title,
+             summary = excluded.summary, status = excluded.status, published_at = excluded.published_at,
+             intro_md = excluded.intro_md, audio_url = excluded.audio_url, audio_bytes = excluded.audio_bytes,
+             audio_type = excluded.audio_type, duration_secs = excluded.duration_secs,
+             updated_at = excluded.updated_at, version = episodes.version + 1
+         returning id",
+    )
+    .bind(doc.number)
+    .bind(&doc.slug)
+    .bind(&doc.title)
+    .bind(&doc.summary)
+    .bind(doc.status.as_str())
+    .bind(&doc.published_at)
+    .bind(&doc.intro_md)
+    .bind(audio.map(|a| &a.url))
+    .bind(audio.and_then(|a| a.bytes))
+    .bind(audio.and_then(|a| a.mime_type.as_ref()))
+    .bind(audio.and_then(|a| a.duration_secs))
+    .bind(guid)
+    .bind(now)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// Removes an episode's segments (their links and talk links cascade).
+pub async fn delete_segments(conn: &mut SqliteConnection, episode_id: i64) -> sqlx::Result<()> {
+    sqlx::query("delete from segments where episode_id = ?")
+        .bind(episode_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Inserts one segment; returns its id.
+pub async fn insert_segment(
+    conn: &mut SqliteConnection,
+    episode_id: i64,
+    position: i64,
+    segment: &SegmentDoc,
+    person_id: Option<i64>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "insert into segments (episode_id, position, kind, person_id, number, title, url, notes_md, start_secs)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+    )
+    .bind(episode_id)
+    .bind(position)
+    .bind(segment.kind.as_str())
+    .bind(person_id)
+    .bind(segment.number)
+    .bind(&segment.title)
+    .bind(&segment.url)
+    .bind(&segment.notes_md)
+    .bind(segment.start_secs)
+    .fetch_one(conn)
+    .await
+}

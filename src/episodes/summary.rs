@@ -1,0 +1,95 @@
+//! Episode summaries for lists: number, title, date, hosts, topic titles.
+
+use serde::Serialize;
+
+use super::model::{PersonRef, SegmentKind};
+use super::store;
+use super::view::format_date;
+use crate::error::Result;
+use crate::web::AppState;
+
+/// Episodes per list page.
+pub const PER_PAGE: i64 = 20;
+
+/// One episode in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpisodeSummary {
+    pub number: i64,
+    pub slug: String,
+    pub title: String,
+    pub published_at: Option<String>,
+    #[serde(skip)]
+    pub date: String,
+    pub summary: String,
+    pub hosts: Vec<PersonRef>,
+    pub topics: Vec<String>,
+}
+
+/// Where a list page sits among all pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+    pub pages: i64,
+}
+
+impl Paging {
+    /// The previous page's number, if any.
+    pub fn previous(&self) -> Option<i64> {
+        (self.page > 1).then(|| self.page - 1)
+    }
+
+    /// The next page's number, if any.
+    pub fn next(&self) -> Option<i64> {
+        (self.page < self.pages).then(|| self.page + 1)
+    }
+}
+
+/// Page `page` of published episodes, newest first, in three queries whatever the page size.
+pub async fn summaries_page(state: &AppState, page: i64) -> Result<(Vec<EpisodeSummary>, Paging)> {
+    let mut conn = state.db.acquire().await?;
+    let offset = (page - 1) * PER_PAGE;
+    let rows = store::published_page(&mut conn, PER_PAGE, offset).await?;
+    let segments = store::segments_of_page(&mut conn, PER_PAGE, offset).await?;
+    let total = store::published_count(&mut conn).await?;
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let mut summaries: Vec<EpisodeSummary> = rows
+        .into_iter()
+        .map(|row| EpisodeSummary {
+            date: format_date(row.published_at.as_deref()),
+            number: row.number,
+            slug: row.slug,
+            title: row.title,
+            published_at: row.published_at,
+            summary: row.summary,
+            hosts: Vec::new(),
+            topics: Vec::new(),
+        })
+        .collect();
+    for segment in segments
+        .into_iter()
+        .filter(|s| s.kind == SegmentKind::Topic.as_str())
+    {
+        let Some(index) = ids.iter().position(|id| *id == segment.episode_id) else {
+            continue;
+        };
+        let summary = &mut summaries[index];
+        if let (Some(slug), Some(name)) = (segment.person_slug, segment.person_name)
+            && !summary.hosts.iter().any(|h| h.slug == slug)
+        {
+            summary.hosts.push(PersonRef { slug, name });
+        }
+        summary.topics.push(segment.title);
+    }
+    let pages = (total + PER_PAGE - 1) / PER_PAGE;
+    Ok((
+        summaries,
+        Paging {
+            page,
+            per_page: PER_PAGE,
+            total,
+            pages: pages.max(1),
+        },
+    ))
+}

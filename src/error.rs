@@ -1,0 +1,127 @@
+//! One error type for every handler: the right status, an HTML page or a JSON
+//! body, and never a word of internals. Internal errors are logged once, by the
+//! request-span middleware, from the response extensions.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+
+/// The result of every handler and domain function.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// What can go wrong while answering a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The thing asked for does not exist (or is a draft the asker may not see).
+    #[error("not found")]
+    NotFound,
+    /// The request is malformed: a bad page number, a bad parameter.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Anything unexpected: logged, never shown.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(error: askama::Error) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound => "not_found",
+            Self::BadRequest(_) => "bad_request",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The message a user may read: internal details are replaced.
+    fn public_message(&self) -> String {
+        match self {
+            Self::NotFound => "That page does not exist.".to_string(),
+            Self::BadRequest(message) => message.clone(),
+            Self::Internal(_) => "Something went wrong on our side.".to_string(),
+        }
+    }
+
+    /// Keeps the internal error in the response so the trace layer can log it.
+    fn stash(&self, response: &mut Response) {
+        if let Self::Internal(error) = self {
+            response
+                .extensions_mut()
+                .insert(LoggedError(Arc::new(format!("{error:#}"))));
+        }
+    }
+}
+
+/// An internal error's text, carried to the logging middleware.
+#[derive(Clone, Debug)]
+pub struct LoggedError(pub Arc<String>);
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    css_url: &'static str,
+    status: u16,
+    heading: &'static str,
+    message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let page = ErrorPage {
+            css_url: crate::web::css_url(),
+            status: status.as_u16(),
+            heading: status.canonical_reason().unwrap_or("Error"),
+            message: self.public_message(),
+        };
+        let body = page
+            .render()
+            .unwrap_or_else(|_| "Something went wrong on our side.".to_string());
+        let mut response = (status, Html(body)).into_response();
+        self.stash(&mut response);
+        response
+    }
+}
+
+/// The JSON twin of [`AppError`] for `/api/v1`: `{error: {code, message}}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(error: E) -> Self {
+        Self(error.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let error = self.0;
+        let body = json!({"error": {"code": error.code(), "message": error.public_message()}});
+        let mut response = (error.status(), Json(body)).into_response();
+        error.stash(&mut response);
+        response
+    }
+}

@@ -1,0 +1,58 @@
+//! shownotes: one binary that runs a podcast's website from one SQLite file.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod episodes;
+pub mod error;
+pub mod links;
+pub mod markdown;
+pub mod people;
+pub mod settings;
+pub mod talks;
+pub mod telemetry;
+pub mod web;
+
+use std::path::Path;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+pub use web::{AppState, app};
+
+/// Opens the database, binds `args.addr` and serves until Ctrl-C or SIGTERM.
+pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()> {
+    let pool = db::open(db_path).await?;
+    let state = AppState::load(pool, args.base_url.clone()).await?;
+    let listener = TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, db = %db_path.display(), "shownotes listening on http://{addr}");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server stopped with an error")
+}
+
+/// Resolves on Ctrl-C or SIGTERM so in-flight requests can finish.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,16 @@
+//! People: hosts and guests, their aliases and socials, and what they presented.
+
+mod public;
+pub mod store;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::web::AppState;
+
+/// `/hosts/{slug}` and its JSON twin.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/hosts/{slug}", get(public::show_person))
+        .route("/api/v1/people/{slug}", get(public::api_person))
+}

@@ -1,0 +1,97 @@
+//! SQL for people.
+
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+use crate::episodes::model::{PersonRef, slugify};
+
+/// A person as their page shows them.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Person {
+    #[serde(skip)]
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub bio_md: String,
+    pub avatar: String,
+    pub mastodon: String,
+    pub bluesky: String,
+    pub website: String,
+    pub is_guest: bool,
+}
+
+/// A segment someone presented, with its episode.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PresentedSegment {
+    pub episode_number: i64,
+    pub episode_slug: String,
+    pub episode_title: String,
+    pub published_at: Option<String>,
+    pub kind: String,
+    pub number: Option<i64>,
+    pub title: String,
+    pub url: Option<String>,
+}
+
+/// The person with this slug.
+pub async fn person_by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> sqlx::Result<Option<Person>> {
+    sqlx::query_as(
+        "select id, slug, name, bio_md, avatar, mastodon, bluesky, website, is_guest from people where slug = ?",
+    )
+    .bind(slug)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Every published segment a person presented, newest episode first.
+pub async fn segments_presented(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+) -> sqlx::Result<Vec<PresentedSegment>> {
+    sqlx::query_as(
+        "select e.number as episode_number, e.slug as episode_slug, e.title as episode_title, e.published_at,
+                s.kind, s.number, s.title, s.url
+         from segments s join episodes e on e.id = s.episode_id and e.status = 'published'
+         where s.person_id = ? order by e.number desc, s.position",
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The id of the person a reference names: by slug, then alias, then name;
+/// someone new is created (as a guest when `guest`).
+pub async fn resolve_or_create(
+    conn: &mut SqliteConnection,
+    person: &PersonRef,
+    guest: bool,
+) -> sqlx::Result<i64> {
+    let slug = if person.slug.is_empty() {
+        slugify(&person.name)
+    } else {
+        person.slug.clone()
+    };
+    let found: Option<i64> = sqlx::query_scalar(
+        "select id from people where slug = ?
+         union all select person_id from person_aliases where alias = ?
+         union all select id from people where name = ? collate nocase
+         limit 1",
+    )
+    .bind(&slug)
+    .bind(&person.name)
+    .bind(&person.name)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    sqlx::query_scalar("insert into people (slug, name, is_guest) values (?, ?, ?) returning id")
+        .bind(&slug)
+        .bind(person.name.trim())
+        .bind(guest)
+        .fetch_one(conn)
+        .await
+}

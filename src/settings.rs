@@ -1,0 +1,43 @@
+//! The show's settings: one row, read at start and kept in memory.
+
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+/// The show as the site presents it.
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow)]
+pub struct Settings {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    pub language: String,
+    pub owner_name: String,
+    pub owner_email: String,
+    pub artwork_url: String,
+    pub categories: String,
+    pub explicit: bool,
+    pub live_url: String,
+    pub funding_url: String,
+    pub friends_blurb: String,
+    pub digest_sender: String,
+    pub podcast_guid: String,
+}
+
+/// Reads the settings row (the first migration creates it).
+pub async fn load(conn: &mut SqliteConnection) -> sqlx::Result<Settings> {
+    sqlx::query_as(
+        "select title, description, base_url, language, owner_name, owner_email, artwork_url,
+                categories, explicit, live_url, funding_url, friends_blurb, digest_sender, podcast_guid
+         from settings where id = 1",
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Sets the public base URL (from `--base-url`), so feeds and mails link to it.
+pub async fn set_base_url(conn: &mut SqliteConnection, base_url: &str) -> sqlx::Result<()> {
+    sqlx::query("update settings set base_url = ? where id = 1")
+        .bind(base_url.trim_end_matches('/'))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

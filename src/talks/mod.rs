@@ -1,0 +1,20 @@
+//! The talk catalog: events and their talks, pyvideo-shaped, and the episodes that discussed them.
+
+mod public;
+pub mod store;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::web::AppState;
+
+/// `/talks…` pages and their JSON twins.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/talks", get(public::show_events))
+        .route("/talks/{event}", get(public::show_event))
+        .route("/talks/{event}/{talk}", get(public::show_talk))
+        .route("/api/v1/talks", get(public::api_events))
+        .route("/api/v1/talks/{event}", get(public::api_event))
+        .route("/api/v1/talks/{event}/{talk}", get(public::api_talk))
+}

@@ -1,0 +1,130 @@
+//! SQL for events and talks.
+
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+/// An event with how many talks it has.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Event {
+    #[serde(skip)]
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub year: Option<i64>,
+    pub url: String,
+    pub description: String,
+    pub talk_count: i64,
+}
+
+/// A talk, flat.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Talk {
+    #[serde(skip)]
+    pub id: i64,
+    pub event: String,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub recorded: Option<String>,
+    pub duration_secs: Option<i64>,
+    pub language: String,
+    pub thumbnail_url: String,
+    pub video_id: Option<String>,
+    #[serde(skip)]
+    pub videos_json: String,
+    #[serde(skip)]
+    pub tags_json: String,
+}
+
+/// A related link of a talk.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TalkLink {
+    pub url: String,
+    pub text: String,
+}
+
+/// A segment that discussed a talk.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Discussion {
+    pub episode_number: i64,
+    pub episode_slug: String,
+    pub episode_title: String,
+    pub segment_title: String,
+}
+
+const EVENT_SELECT: &str = "select e.id, e.slug, e.title, e.year, e.url, e.description, \
+     (select count(*) from talks t where t.event_id = e.id) as talk_count from events e";
+
+const TALK_SELECT: &str = "select t.id, e.slug as event, t.slug, t.title, t.description, t.recorded, \
+     t.duration_secs, t.language, t.thumbnail_url, t.video_id, t.videos_json, t.tags_json \
+     from talks t join events e on e.id = t.event_id";
+
+/// Every event, newest first.
+pub async fn events(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Event>> {
+    let sql = format!("{EVENT_SELECT} order by e.year desc, e.title");
+    sqlx::query_as(&sql).fetch_all(conn).await
+}
+
+/// The event with this slug.
+pub async fn event_by_slug(conn: &mut SqliteConnection, slug: &str) -> sqlx::Result<Option<Event>> {
+    let sql = format!("{EVENT_SELECT} where e.slug = ?");
+    sqlx::query_as(&sql).bind(slug).fetch_optional(conn).await
+}
+
+/// The talks of an event, by title.
+pub async fn talks_of_event(conn: &mut SqliteConnection, event_id: i64) -> sqlx::Result<Vec<Talk>> {
+    let sql = format!("{TALK_SELECT} where t.event_id = ? order by t.title");
+    sqlx::query_as(&sql).bind(event_id).fetch_all(conn).await
+}
+
+/// The talk `slug` of event `event`.
+pub async fn talk_by_slug(
+    conn: &mut SqliteConnection,
+    event: &str,
+    slug: &str,
+) -> sqlx::Result<Option<Talk>> {
+    let sql = format!("{TALK_SELECT} where e.slug = ? and t.slug = ?");
+    sqlx::query_as(&sql)
+        .bind(event)
+        .bind(slug)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The speakers of a talk, in order, as (slug, name).
+pub async fn speakers_of(
+    conn: &mut SqliteConnection,
+    talk_id: i64,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "select p.slug, p.name from talk_speakers ts join people p on p.id = ts.person_id
+         where ts.talk_id = ? order by ts.position",
+    )
+    .bind(talk_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The related links of a talk.
+pub async fn links_of(conn: &mut SqliteConnection, talk_id: i64) -> sqlx::Result<Vec<TalkLink>> {
+    sqlx::query_as("select url, text from talk_links where talk_id = ? order by position")
+        .bind(talk_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// The published segments that discussed a talk.
+pub async fn discussions_of(
+    conn: &mut SqliteConnection,
+    talk_id: i64,
+) -> sqlx::Result<Vec<Discussion>> {
+    sqlx::query_as(
+        "select e.number as episode_number, e.slug as episode_slug, e.title as episode_title, s.title as segment_title
+         from segment_talks st join segments s on s.id = st.segment_id
+         join episodes e on e.id = s.episode_id and e.status = 'published'
+         where st.talk_id = ? order by e.number desc",
+    )
+    .bind(talk_id)
+    .fetch_all(conn)
+    .await
+}

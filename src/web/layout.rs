@@ -1,0 +1,44 @@
+//! What every page's frame needs, built once per request by an extractor.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+use super::AppState;
+use super::statics;
+use crate::settings::Settings;
+
+/// The shared frame of every HTML page: the show, asset URLs.
+#[derive(Clone)]
+pub struct Layout {
+    /// The show's settings (title, description, language...).
+    pub show: Arc<Settings>,
+    /// The stylesheet's content-hashed URL.
+    pub css_url: &'static str,
+    /// The script's content-hashed URL.
+    pub js_url: &'static str,
+}
+
+impl Layout {
+    /// The layout for a state, outside a request (error pages, benchmarks).
+    pub fn of(state: &AppState) -> Self {
+        Self {
+            show: state.settings(),
+            css_url: statics::css_url(),
+            js_url: statics::js_url(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Layout {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        _parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self::of(state))
+    }
+}

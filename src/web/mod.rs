@@ -1,0 +1,93 @@
+//! Router assembly, shared state, and the middleware every response passes through.
+
+mod cache;
+mod headers;
+mod layout;
+mod request_log;
+mod statics;
+
+use std::sync::Arc;
+use std::sync::RwLock;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use sqlx::SqlitePool;
+
+pub use cache::PageCache;
+pub use layout::Layout;
+pub use statics::css_url;
+
+use crate::error::AppError;
+use crate::settings::{self, Settings};
+
+/// Everything a handler may need, cloned cheaply into each request.
+#[derive(Clone)]
+pub struct AppState {
+    /// The SQLite pool.
+    pub db: SqlitePool,
+    settings: Arc<RwLock<Arc<Settings>>>,
+    /// Rendered public pages, dropped whenever content changes.
+    pub cache: Arc<PageCache>,
+}
+
+impl AppState {
+    /// Builds the state from an open pool; `base_url` (from `--base-url`) overrides the stored one.
+    pub async fn load(db: SqlitePool, base_url: Option<String>) -> anyhow::Result<Self> {
+        let mut conn = db.acquire().await?;
+        if let Some(base_url) = base_url {
+            settings::set_base_url(&mut conn, &base_url).await?;
+        }
+        let loaded = settings::load(&mut conn).await?;
+        drop(conn);
+        Ok(Self {
+            db,
+            settings: Arc::new(RwLock::new(Arc::new(loaded))),
+            cache: Arc::new(PageCache::default()),
+        })
+    }
+
+    /// The show's settings as last loaded.
+    pub fn settings(&self) -> Arc<Settings> {
+        // A poisoned lock only means a writer panicked; the old value is still whole.
+        match self.settings.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Call after any write that changes what listeners see.
+    pub fn content_changed(&self) {
+        self.cache.clear();
+    }
+}
+
+/// The whole site: every domain's routes, the fallbacks and the middleware.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(crate::episodes::router())
+        .merge(crate::people::router())
+        .merge(crate::links::router())
+        .merge(crate::talks::router())
+        .route("/healthz", get(healthz))
+        .route("/static/{*path}", get(statics::serve))
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), cache::serve_cached))
+        .layer(from_fn(headers::security_headers))
+        .layer(from_fn(request_log::log_request))
+        .with_state(state)
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> StatusCode {
+    match sqlx::query("select 1").execute(&state.db).await {
+        Ok(_) => StatusCode::OK,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}

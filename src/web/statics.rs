@@ -1,0 +1,57 @@
+//! Static assets, embedded in the binary so it runs from any directory, served
+//! under a content-hashed URL with a year-long cache.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::LazyLock;
+
+use axum::extract::Path;
+use axum::http::HeaderValue;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+
+const SITE_CSS: &str = include_str!("../../static/css/site.css");
+const SITE_JS: &str = include_str!("../../static/js/site.js");
+
+static CSS_URL: LazyLock<String> =
+    LazyLock::new(|| format!("/static/{}/css/site.css", hash_of(SITE_CSS)));
+static JS_URL: LazyLock<String> =
+    LazyLock::new(|| format!("/static/{}/js/site.js", hash_of(SITE_JS)));
+
+fn hash_of(text: &str) -> String {
+    let mut hasher = DefaultHasher::new();
+    text.hash(&mut hasher);
+    format!("{:012x}", hasher.finish() & 0xffff_ffff_ffff)
+}
+
+/// The stylesheet's URL, changing whenever its content does.
+pub fn css_url() -> &'static str {
+    &CSS_URL
+}
+
+/// The script's URL, changing whenever its content does.
+pub fn js_url() -> &'static str {
+    &JS_URL
+}
+
+/// `GET /static/{hash}/{file}`: any hash serves the current file.
+pub async fn serve(Path(path): Path<String>) -> Result<Response, AppError> {
+    let file = path
+        .split_once('/')
+        .map(|(_, file)| file)
+        .unwrap_or_default();
+    let (body, content_type) = match file {
+        "css/site.css" => (SITE_CSS, "text/css; charset=utf-8"),
+        "js/site.js" => (SITE_JS, "text/javascript; charset=utf-8"),
+        _ => return Err(AppError::NotFound),
+    };
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    Ok(response)
+}

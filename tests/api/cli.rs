@@ -1,0 +1,130 @@
+//! The binary as a user runs it.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_shownotes");
+const SEED_JSON: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/episodes/python-bytes-434.json"
+);
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("run shownotes")
+}
+
+/// Starts `serve` on port 0 and returns the process and its base URL, read from its log.
+fn start_server(db: &Path) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn serve");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let url = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.split("listening on ")
+                .nth(1)
+                .and_then(|rest| rest.split_whitespace().next())
+                .map(str::to_string)
+        })
+        .expect("serve exited without listening");
+    // Keep reading the log so the server never writes into a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, url)
+}
+
+#[test]
+fn help_lists_every_subcommand_with_its_purpose() {
+    let output = run(&["--help"]);
+    let help = String::from_utf8(output.stdout).unwrap();
+
+    assert!(output.status.success());
+    assert!(
+        help.contains("serve") && help.contains("Run the website"),
+        "{help}"
+    );
+    assert!(
+        help.contains("import") && help.contains("Bring content in"),
+        "{help}"
+    );
+}
+
+#[test]
+fn a_malformed_episode_file_is_named_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.json");
+    std::fs::write(&file, "{\n  \"number\": 1,\n  \"title\": 5\n}\n").unwrap();
+    let db = dir.path().join("x.db");
+
+    let output = run(&[
+        "import",
+        "episode",
+        file.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+
+    assert!(!output.status.success());
+    assert!(stderr.contains("bad.json:3:"), "{stderr}");
+    assert!(stderr.contains("invalid type"), "{stderr}");
+}
+
+#[test]
+fn a_corrupt_or_unreachable_database_gives_one_line_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let corrupt = dir.path().join("corrupt.db");
+    std::fs::write(&corrupt, vec![b'x'; 8192]).unwrap();
+    let missing_dir = dir.path().join("no/such/dir/x.db");
+
+    for db in [corrupt, missing_dir] {
+        let output = run(&["import", "episode", SEED_JSON, "--db", db.to_str().unwrap()]);
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(!output.status.success());
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("cannot open database") || stderr.contains("cannot migrate"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn imported_episode_is_served_and_two_servers_share_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    assert!(
+        run(&["import", "episode", SEED_JSON, "--db", db.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    let (mut first, first_url) = start_server(&db);
+    let (mut second, second_url) = start_server(&db);
+    let from_first: serde_json::Value = reqwest::get(format!("{first_url}/api/v1/episodes/434"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let health = reqwest::get(format!("{second_url}/healthz"))
+        .await
+        .unwrap()
+        .status();
+    first.kill().unwrap();
+    second.kill().unwrap();
+
+    assert_eq!(from_first["segments"].as_array().unwrap().len(), 8);
+    assert_eq!(health, 200);
+}

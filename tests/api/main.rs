@@ -1,0 +1,9 @@
+//! Black-box tests through HTTP and the CLI: one binary, one `spawn_app()`.
+
+mod api;
+mod cache;
+mod cli;
+mod drafts;
+mod helpers;
+mod pages;
+mod security;

@@ -1,0 +1,226 @@
+//! Listener pages: what a person browsing the site sees.
+
+use crate::helpers::{attrs, episode, spawn_app, texts};
+
+#[tokio::test]
+async fn home_lists_latest_episodes_with_hosts_and_topic_titles() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.import(
+        episode(433, "An older one")
+            .topic("Brian", 1, "Old topic", "https://old.example", "- x")
+            .build(),
+    )
+    .await;
+
+    let home = app.page("/").await;
+
+    let titles = texts(&home, ".episode-card h2");
+    assert_eq!(
+        titles,
+        [
+            "#434 Most of OpenAI’s tech stack runs on Python",
+            "#433 An older one"
+        ]
+    );
+    let first_card = texts(&home, ".episode-card:first-child .meta").join(" ");
+    assert!(
+        first_card.contains("May 27, 2025") && first_card.contains("Brian Okken, Michael Kennedy"),
+        "{first_card}"
+    );
+    let topics = texts(&home, ".episode-card:first-child .topics li");
+    assert_eq!(topics[0], "Making PyPI’s test suite 81% faster");
+    assert_eq!(topics.len(), 4);
+}
+
+#[tokio::test]
+async fn episode_list_is_paginated_twenty_a_page() {
+    let app = spawn_app().await;
+    for number in 1..=25 {
+        app.import(episode(number, &format!("Episode {number}")).build())
+            .await;
+    }
+
+    let first = app.page("/episodes").await;
+    let second = app.page("/episodes?page=2").await;
+
+    assert_eq!(texts(&first, ".episode-card").len(), 20);
+    assert_eq!(
+        texts(&second, ".episode-card h2"),
+        [
+            "#5 Episode 5",
+            "#4 Episode 4",
+            "#3 Episode 3",
+            "#2 Episode 2",
+            "#1 Episode 1"
+        ]
+    );
+    assert_eq!(attrs(&first, "a[rel=next]", "href"), ["/episodes?page=2"]);
+    assert_eq!(app.get("/episodes?page=zero").await.status(), 400);
+}
+
+#[tokio::test]
+async fn episode_page_shows_segments_in_order_with_host_number_title_and_notes() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+
+    let page = app.page("/episodes/434").await;
+
+    assert_eq!(
+        texts(&page, "h1"),
+        ["Most of OpenAI’s tech stack runs on Python"]
+    );
+    let headings = texts(&page, ".segment-topic h2");
+    assert_eq!(
+        headings[0],
+        "Brian Okken #1 Making PyPI’s test suite 81% faster"
+    );
+    assert_eq!(headings[2], "Michael Kennedy #3 PyCon Talks on YouTube");
+    assert_eq!(headings.len(), 4);
+    let title_links = attrs(&page, ".segment-topic h2 a.title", "href");
+    assert_eq!(
+        title_links[0],
+        "https://blog.trailofbits.com/2025/05/01/making-pypis-test-suite-81-faster/"
+    );
+    let brian_notes = texts(&page, "#segment-2 .notes li");
+    assert_eq!(brian_notes[0], "Alexis Challande");
+    assert_eq!(
+        texts(&page, ".segment-extra h2"),
+        ["Extras from Brian Okken", "Extras from Michael Kennedy"]
+    );
+    assert_eq!(texts(&page, ".segment-joke h2"), ["Joke There is hope"]);
+    assert_eq!(texts(&page, ".sponsor"), ["Sponsored by Digital Ocean"]);
+    assert_eq!(attrs(&page, "audio.player", "src").len(), 1);
+}
+
+#[tokio::test]
+async fn episode_pages_link_to_previous_and_next_and_fix_stale_slugs() {
+    let app = spawn_app().await;
+    for number in [10, 11, 12] {
+        app.import(episode(number, &format!("Show {number}")).build())
+            .await;
+    }
+
+    let middle = app.page("/episodes/11/show-11").await;
+    let stale = app.get("/episodes/11/old-title").await;
+
+    assert_eq!(
+        attrs(&middle, "a[rel=prev]", "href"),
+        ["/episodes/10/show-10"]
+    );
+    assert_eq!(
+        attrs(&middle, "a[rel=next]", "href"),
+        ["/episodes/12/show-12"]
+    );
+    assert_eq!(stale.status(), 308);
+    assert_eq!(stale.headers()["location"], "/episodes/11/show-11");
+}
+
+#[tokio::test]
+async fn host_page_shows_every_segment_they_presented() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+
+    let page = app.page("/hosts/brian").await;
+
+    assert_eq!(texts(&page, "h1"), ["Brian Okken"]);
+    let presented = texts(&page, ".presented li");
+    assert_eq!(presented.len(), 3, "{presented:?}");
+    assert!(
+        presented[0].ends_with("#1 Making PyPI’s test suite 81% faster"),
+        "{presented:?}"
+    );
+    assert_eq!(app.get("/hosts/nobody").await.status(), 404);
+}
+
+#[tokio::test]
+async fn links_page_ranks_links_by_episodes_that_covered_them() {
+    let app = spawn_app().await;
+    let shared = "https://pytest.org/";
+    app.import(
+        episode(1, "One")
+            .topic(
+                "Brian",
+                1,
+                "pytest",
+                shared,
+                "- [pytest docs](https://docs.pytest.org)",
+            )
+            .build(),
+    )
+    .await;
+    app.import(
+        episode(2, "Two")
+            .topic(
+                "Brian",
+                1,
+                "pytest again",
+                "https://www.pytest.org?utm_source=x",
+                "- y",
+            )
+            .build(),
+    )
+    .await;
+
+    let page = app.page("/links").await;
+
+    let first = texts(&page, ".links > li:first-child .count");
+    assert_eq!(first, ["2 episodes"]);
+    assert_eq!(
+        texts(&page, ".links > li:first-child .covered-in li"),
+        ["#2 Two (pytest again)", "#1 One (pytest)"]
+    );
+}
+
+#[tokio::test]
+async fn talk_pages_show_catalog_and_the_episodes_that_discussed_a_talk() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    crate::helpers::add_talk_discussed_in_segment(
+        &app,
+        "pycon-us-2025",
+        "unlearning-sql",
+        "Unlearning SQL",
+        4,
+    )
+    .await;
+
+    let index = app.page("/talks").await;
+    let event = app.page("/talks/pycon-us-2025").await;
+    let talk = app.page("/talks/pycon-us-2025/unlearning-sql").await;
+
+    assert_eq!(texts(&index, ".events li a"), ["PyCon US 2025"]);
+    assert_eq!(texts(&event, ".talks li"), ["Unlearning SQL"]);
+    assert_eq!(texts(&talk, "h1"), ["Unlearning SQL"]);
+    assert_eq!(
+        attrs(&talk, ".video iframe", "src"),
+        ["https://www.youtube-nocookie.com/embed/sFAxHLaVKxk"]
+    );
+    let discussed = texts(&talk, "article li").join("|");
+    assert!(
+        discussed.contains("Discussed in episode 434 (PyCon Talks on YouTube)"),
+        "{discussed}"
+    );
+    assert_eq!(app.get("/talks/pycon-us-2025/nope").await.status(), 404);
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_real_404_page() {
+    let app = spawn_app().await;
+
+    for path in ["/nope", "/episodes/9999", "/episodes/abc", "/talks/none"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("That page does not exist."), "{path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn healthz_answers_200_while_the_database_is_reachable_and_503_after() {
+    let app = spawn_app().await;
+
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    app.state.db.close().await;
+    assert_eq!(app.get("/healthz").await.status(), 503);
+}
