@@ -1,11 +1,61 @@
 //! What the command line does besides serving.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use crate::config::{ExportCommand, ImportCommand};
 use crate::db;
-use crate::episodes::{self, model::EpisodeDoc};
+use crate::episodes::model::{EpisodeDoc, Status};
+use crate::episodes::notes_import::{ImportOptions, Imported, import_notes_file};
+use crate::episodes::{self, notes_export};
+use crate::talks::transfer;
+
+/// Runs an `import …` subcommand.
+pub async fn import(db_path: &Path, command: ImportCommand) -> anyhow::Result<()> {
+    match command {
+        ImportCommand::Episode { file } => import_episode(db_path, &file).await,
+        ImportCommand::Notes {
+            files,
+            status,
+            dry_run,
+            number,
+        } => {
+            let status = if status == "draft" {
+                Status::Draft
+            } else {
+                Status::Published
+            };
+            import_notes(
+                db_path,
+                &files,
+                ImportOptions {
+                    status,
+                    dry_run,
+                    number,
+                },
+            )
+            .await
+        }
+        ImportCommand::Talks { dir } => import_talks(db_path, &dir).await,
+    }
+}
+
+/// Runs an `export …` subcommand.
+pub async fn export(db_path: &Path, command: ExportCommand) -> anyhow::Result<()> {
+    let pool = db::open(db_path).await?;
+    match command {
+        ExportCommand::Notes { out, numbers } => {
+            let written = notes_export::export_notes(&pool, &out, &numbers).await?;
+            println!("wrote {written} notes files to {}", out.display());
+        }
+        ExportCommand::Talks { out } => {
+            let (events, talks) = transfer::export_dir(&pool, &out).await?;
+            println!("wrote {events} events, {talks} talks to {}", out.display());
+        }
+    }
+    Ok(())
+}
 
 /// `shownotes import episode FILE.json`: one episode in the API's shape.
 pub async fn import_episode(db_path: &Path, file: &Path) -> anyhow::Result<()> {
@@ -19,5 +69,69 @@ pub async fn import_episode(db_path: &Path, file: &Path) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("{shown}: episode {number} not saved"))?;
     println!("imported episode {number} from {shown}");
+    Ok(())
+}
+
+/// `shownotes import notes FILE…`: each file on its own; failures are listed and counted.
+async fn import_notes(
+    db_path: &Path,
+    files: &[PathBuf],
+    options: ImportOptions,
+) -> anyhow::Result<()> {
+    let pool = db::open(db_path).await?;
+    let mut failed = 0;
+    for file in files {
+        match import_notes_file(&pool, file, options).await {
+            Ok(imported) => println!(
+                "{}: {}",
+                file.display(),
+                describe(&imported, options.dry_run)
+            ),
+            Err(error) => {
+                eprintln!("{error}");
+                failed += 1;
+            }
+        }
+    }
+    match failed {
+        0 => Ok(()),
+        _ => anyhow::bail!(
+            "{failed} of {} files not imported; nothing of those files was written",
+            files.len()
+        ),
+    }
+}
+
+fn describe(imported: &Imported, dry_run: bool) -> String {
+    let verb = match (dry_run, imported.created) {
+        (true, true) => "would create",
+        (true, false) => "would update",
+        (false, true) => "created",
+        (false, false) => "updated",
+    };
+    format!(
+        "{verb} episode {} \"{}\": {} segments ({} topics), {} links, {} talks",
+        imported.number,
+        imported.title,
+        imported.segments,
+        imported.topics,
+        imported.links,
+        imported.talks
+    )
+}
+
+/// `shownotes import talks DIR`.
+async fn import_talks(db_path: &Path, dir: &Path) -> anyhow::Result<()> {
+    let pool = db::open(db_path).await?;
+    let report = transfer::import_dir(&pool, dir).await?;
+    for (path, reason) in &report.rejected {
+        eprintln!("{}: skipped: {reason}", path.display());
+    }
+    println!(
+        "imported {} talks in {} events; {} skipped",
+        report.talks,
+        report.events,
+        report.rejected.len()
+    );
     Ok(())
 }

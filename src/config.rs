@@ -27,9 +27,12 @@ pub struct Cli {
 pub enum Command {
     /// Run the website (the default when no subcommand is given).
     Serve(ServeArgs),
-    /// Bring content in: episodes as JSON.
+    /// Bring content in: markdown show notes, episodes as JSON, a pyvideo talk catalog.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write content out: show notes as markdown, the talk catalog in the pyvideo layout.
+    #[command(subcommand)]
+    Export(ExportCommand),
 }
 
 /// What `import` can read.
@@ -39,6 +42,45 @@ pub enum ImportCommand {
     Episode {
         /// Path to the JSON file.
         file: PathBuf,
+    },
+    /// Import markdown show notes, one episode per file; re-importing a number updates it in place.
+    Notes {
+        /// The notes files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Status of the imported episodes.
+        #[arg(long, default_value = "published", value_parser = ["draft", "published"])]
+        status: String,
+        /// Show what would change without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Episode number when neither the heading nor the file name gives one.
+        #[arg(long)]
+        number: Option<i64>,
+    },
+    /// Import a talk catalog in the pyvideo data layout (DIR/<event>/category.json, DIR/<event>/videos/*.json).
+    Talks {
+        /// The catalog folder.
+        dir: PathBuf,
+    },
+}
+
+/// What `export` can write.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write episodes as markdown show notes, one `N.md` per episode (all when no numbers are given).
+    Notes {
+        /// Output folder.
+        #[arg(long, default_value = "notes")]
+        out: PathBuf,
+        /// Episode numbers.
+        numbers: Vec<i64>,
+    },
+    /// Write the talk catalog in the pyvideo data layout.
+    Talks {
+        /// Output folder.
+        #[arg(long, default_value = "talks")]
+        out: PathBuf,
     },
 }
 

@@ -7,6 +7,7 @@ pub mod episodes;
 pub mod error;
 pub mod links;
 pub mod markdown;
+pub mod notes;
 pub mod people;
 pub mod settings;
 pub mod talks;

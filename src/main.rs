@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use shownotes::config::{Cli, Command, ImportCommand};
+use shownotes::config::{Cli, Command};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -9,9 +9,8 @@ async fn main() -> ExitCode {
     let cli = parse_cli();
     let result = match cli.command {
         Some(Command::Serve(args)) => shownotes::serve(&cli.db, args).await,
-        Some(Command::Import(ImportCommand::Episode { file })) => {
-            shownotes::cli::import_episode(&cli.db, &file).await
-        }
+        Some(Command::Import(command)) => shownotes::cli::import(&cli.db, command).await,
+        Some(Command::Export(command)) => shownotes::cli::export(&cli.db, command).await,
         None => unreachable!("parse_cli always yields a subcommand"),
     };
     match result {

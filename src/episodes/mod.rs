@@ -2,13 +2,15 @@
 
 mod api;
 pub mod model;
+pub mod notes_export;
+pub mod notes_import;
 mod public;
 mod save;
 pub mod store;
 mod summary;
 mod view;
 
-pub use save::{SaveError, save_episode};
+pub use save::{SaveError, save_episode, save_episode_in};
 pub use view::{format_date, format_duration, load_episode};
 
 use axum::Router;

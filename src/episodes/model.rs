@@ -125,7 +125,7 @@ pub struct TalkRef {
 }
 
 /// An episode with its segments; fields marked output-only are derived.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EpisodeDoc {
     /// The episode number, unique.
     pub number: i64,
@@ -161,7 +161,7 @@ pub struct EpisodeDoc {
 }
 
 /// One segment of an episode.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SegmentDoc {
     /// 1-based order within the episode; input order is used when absent.
     #[serde(default)]

@@ -59,9 +59,6 @@ fn prepare(mut doc: EpisodeDoc) -> Result<EpisodeDoc, SaveError> {
             )
         })?;
     }
-    if doc.status == Status::Published && doc.published_at.is_none() {
-        doc.published_at = Some(now_rfc3339());
-    }
     check_urls(&doc)?;
     doc.segments.sort_by_key(|s| s.position);
     for (index, segment) in doc.segments.iter_mut().enumerate() {
@@ -97,16 +94,32 @@ fn check_urls(doc: &EpisodeDoc) -> Result<(), SaveError> {
 /// Saves `doc` as episode `doc.number`: a new episode, or the existing one
 /// updated in place (same guid, version bumped). All or nothing.
 pub async fn save_episode(db: &SqlitePool, doc: EpisodeDoc) -> Result<i64, SaveError> {
-    let doc = prepare(doc)?;
     let mut tx = db.begin().await?;
-    let guid = uuid::Uuid::new_v4().to_string();
-    let episode_id = store::upsert_episode(&mut tx, &doc, &guid, &now_rfc3339()).await?;
-    store::delete_segments(&mut tx, episode_id).await?;
-    for segment in &doc.segments {
-        insert_segment(&mut tx, episode_id, segment).await?;
-    }
+    let (episode_id, _) = save_episode_in(&mut tx, doc).await?;
     tx.commit().await?;
     Ok(episode_id)
+}
+
+/// [`save_episode`] inside the caller's transaction; returns the episode id
+/// and the new segments' ids in order.
+pub async fn save_episode_in(
+    conn: &mut SqliteConnection,
+    doc: EpisodeDoc,
+) -> Result<(i64, Vec<i64>), SaveError> {
+    let mut doc = prepare(doc)?;
+    if doc.status == Status::Published && doc.published_at.is_none() {
+        // Re-importing a published episode keeps the date listeners already saw.
+        let known = store::published_at_of(conn, doc.number).await?;
+        doc.published_at = Some(known.unwrap_or_else(now_rfc3339));
+    }
+    let guid = uuid::Uuid::new_v4().to_string();
+    let episode_id = store::upsert_episode(conn, &doc, &guid, &now_rfc3339()).await?;
+    store::delete_segments(conn, episode_id).await?;
+    let mut segment_ids = Vec::with_capacity(doc.segments.len());
+    for segment in &doc.segments {
+        segment_ids.push(insert_segment(conn, episode_id, segment).await?);
+    }
+    Ok((episode_id, segment_ids))
 }
 
 /// Inserts a segment with its presenter and links; returns its id.

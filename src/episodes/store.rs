@@ -196,7 +196,8 @@ pub async fn upsert_episode(
              audio_bytes, audio_type, duration_secs, guid, created_at, updated_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (number) do update set slug = excluded.slug, title = excluded.title,
-             summary = excluded.summary, status = excluded.status, published_at = excluded.published_at,
+             summary = excluded.summary, status = excluded.status,
+             published_at = coalesce(excluded.published_at, episodes.published_at),
              intro_md = excluded.intro_md, audio_url = excluded.audio_url, audio_bytes = excluded.audio_bytes,
              audio_type = excluded.audio_type, duration_secs = excluded.duration_secs,
              updated_at = excluded.updated_at, version = episodes.version + 1
@@ -218,6 +219,19 @@ pub async fn upsert_episode(
     .bind(now)
     .fetch_one(conn)
     .await
+}
+
+/// When episode `number` was published, if it exists and was.
+pub async fn published_at_of(
+    conn: &mut SqliteConnection,
+    number: i64,
+) -> sqlx::Result<Option<String>> {
+    let found: Option<Option<String>> =
+        sqlx::query_scalar("select published_at from episodes where number = ?")
+            .bind(number)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.flatten())
 }
 
 /// Removes an episode's segments (their links and talk links cascade).

@@ -1,5 +1,6 @@
 //! People: hosts and guests, their aliases and socials, and what they presented.
 
+pub mod aliases;
 mod public;
 pub mod store;
 

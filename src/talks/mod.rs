@@ -1,7 +1,10 @@
 //! The talk catalog: events and their talks, pyvideo-shaped, and the episodes that discussed them.
 
+pub mod catalog;
 mod public;
+pub mod pyvideo;
 pub mod store;
+pub mod transfer;
 
 use axum::Router;
 use axum::routing::get;

@@ -61,7 +61,9 @@ const TALK_SELECT: &str = "select t.id, e.slug as event, t.slug, t.title, t.desc
 
 /// Every event, newest first.
 pub async fn events(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Event>> {
-    let sql = format!("{EVENT_SELECT} order by e.year desc, e.title");
+    // Events without talks (the notes holding-event before any notes arrive) are not listed.
+    let sql =
+        format!("select * from ({EVENT_SELECT}) where talk_count > 0 order by year desc, title");
     sqlx::query_as(&sql).fetch_all(conn).await
 }
 

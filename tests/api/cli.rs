@@ -128,3 +128,84 @@ async fn imported_episode_is_served_and_two_servers_share_one_file() {
     assert_eq!(from_first["segments"].as_array().unwrap().len(), 8);
     assert_eq!(health, 200);
 }
+
+const SEED_NOTES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/notes/python-bytes-434-seed.md"
+);
+
+fn episode_count(db: &Path) -> i64 {
+    let output = run(&[
+        "export",
+        "notes",
+        "--db",
+        db.to_str().unwrap(),
+        "--out",
+        db.with_extension("out").to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    stdout
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn bad_notes_files_are_named_with_their_line_and_the_good_ones_still_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_utf8 = dir.path().join("10.md");
+    std::fs::write(
+        &not_utf8,
+        b"**Brian #1:** [A](https://a.example)\n\n- caf\xe9\n",
+    )
+    .unwrap();
+    let no_segments = dir.path().join("11.md");
+    std::fs::write(&no_segments, "# Episode 11\n\nJust some words.\n").unwrap();
+    let twice = dir.path().join("12.md");
+    std::fs::write(&twice, "**Brian #1:** [A](https://a.example)\n\n- a\n\n**Michael #1:** [B](https://b.example)\n\n- b\n").unwrap();
+    let db = dir.path().join("x.db");
+
+    let output = Command::new(BIN)
+        .args(["import", "notes", "--db", db.to_str().unwrap()])
+        .args([&not_utf8, &no_segments, Path::new(SEED_NOTES), &twice])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+
+    assert!(!output.status.success(), "the exit code says some failed");
+    assert!(stderr.contains("10.md:3: not UTF-8"), "{stderr}");
+    assert!(stderr.contains("11.md:1: no segments found"), "{stderr}");
+    assert!(
+        stderr.contains("12.md:5: segment #1 appears twice (first on line 1)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 of 4 files not imported"), "{stderr}");
+    assert!(stdout.contains("created episode 434"), "{stdout}");
+    assert_eq!(episode_count(&db), 1, "only the seed was written");
+}
+
+#[test]
+fn dry_run_says_what_would_change_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+
+    let output = run(&[
+        "import",
+        "notes",
+        "--dry-run",
+        SEED_NOTES,
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+
+    assert!(output.status.success());
+    assert!(
+        stdout.contains("would create episode 434 \"Python Bytes 434\": 8 segments (4 topics)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("11 talks"), "{stdout}");
+    assert_eq!(episode_count(&db), 0);
+}

@@ -154,42 +154,48 @@ pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
         .collect()
 }
 
-/// Puts a talk in the catalog and links it to segment `position` of episode 434.
-/// (The pyvideo importer is the real way in; this is a fixture shortcut.)
-pub async fn add_talk_discussed_in_segment(
-    app: &TestApp,
-    event: &str,
-    slug: &str,
-    title: &str,
-    position: i64,
-) {
-    let mut tx = app.state.db.begin().await.expect("tx");
-    let event_id: i64 = sqlx::query_scalar(
-        "insert into events (slug, title, year) values (?, 'PyCon US 2025', 2025) returning id",
-    )
-    .bind(event)
-    .fetch_one(&mut *tx)
-    .await
-    .expect("event");
-    let talk_id: i64 = sqlx::query_scalar(
-        "insert into talks (event_id, slug, title, video_id, videos_json) values (?, ?, ?, 'sFAxHLaVKxk',
-         '[{\"type\":\"youtube\",\"url\":\"https://www.youtube.com/watch?v=sFAxHLaVKxk\"}]') returning id",
-    )
-    .bind(event_id)
-    .bind(slug)
-    .bind(title)
-    .fetch_one(&mut *tx)
-    .await
-    .expect("talk");
-    sqlx::query(
-        "insert into segment_talks (segment_id, talk_id, position)
-         select s.id, ?, 1 from segments s join episodes e on e.id = s.episode_id where e.number = 434 and s.position = ?",
-    )
-    .bind(talk_id)
-    .bind(position)
-    .execute(&mut *tx)
-    .await
-    .expect("segment talk");
-    tx.commit().await.expect("commit");
-    app.state.content_changed();
+/// A fixture file's path.
+pub fn fixture(relative: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(relative)
+}
+
+impl TestApp {
+    /// Imports a notes file as `import notes` does (published), and drops cached pages.
+    pub async fn import_notes(
+        &self,
+        path: &std::path::Path,
+    ) -> shownotes::episodes::notes_import::Imported {
+        let options = shownotes::episodes::notes_import::ImportOptions {
+            status: shownotes::episodes::model::Status::Published,
+            dry_run: false,
+            number: None,
+        };
+        let imported =
+            shownotes::episodes::notes_import::import_notes_file(&self.state.db, path, options)
+                .await
+                .expect("notes import");
+        self.state.content_changed();
+        imported
+    }
+
+    /// The seed's notes and the pyvideo fixture catalog, whose "Unlearning SQL" the seed discusses.
+    pub async fn import_seed_notes_and_catalog(&self) {
+        self.import_notes(&fixture("notes/python-bytes-434-seed.md"))
+            .await;
+        self.import_talks(&fixture("pyvideo")).await;
+    }
+
+    /// Imports a pyvideo catalog folder.
+    pub async fn import_talks(
+        &self,
+        dir: &std::path::Path,
+    ) -> shownotes::talks::transfer::ImportReport {
+        let report = shownotes::talks::transfer::import_dir(&self.state.db, dir)
+            .await
+            .expect("talks import");
+        self.state.content_changed();
+        report
+    }
 }

@@ -5,5 +5,8 @@ mod cache;
 mod cli;
 mod drafts;
 mod helpers;
+mod notes_import;
+mod notes_roundtrip;
 mod pages;
 mod security;
+mod talks_catalog;

@@ -175,22 +175,20 @@ async fn links_page_ranks_links_by_episodes_that_covered_them() {
 #[tokio::test]
 async fn talk_pages_show_catalog_and_the_episodes_that_discussed_a_talk() {
     let app = spawn_app().await;
-    app.import_seed().await;
-    crate::helpers::add_talk_discussed_in_segment(
-        &app,
-        "pycon-us-2025",
-        "unlearning-sql",
-        "Unlearning SQL",
-        4,
-    )
-    .await;
+    app.import_seed_notes_and_catalog().await;
 
     let index = app.page("/talks").await;
     let event = app.page("/talks/pycon-us-2025").await;
     let talk = app.page("/talks/pycon-us-2025/unlearning-sql").await;
 
-    assert_eq!(texts(&index, ".events li a"), ["PyCon US 2025"]);
-    assert_eq!(texts(&event, ".talks li"), ["Unlearning SQL"]);
+    assert_eq!(
+        texts(&index, ".events li a"),
+        ["PyCon US 2025", "SciPy 2019", "Talks discussed on the show"]
+    );
+    assert_eq!(
+        texts(&event, ".talks li"),
+        ["Keynote - Cory Doctorow", "Unlearning SQL"]
+    );
     assert_eq!(texts(&talk, "h1"), ["Unlearning SQL"]);
     assert_eq!(
         attrs(&talk, ".video iframe", "src"),

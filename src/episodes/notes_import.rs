@@ -1,0 +1,237 @@
+//! `import notes`: markdown show notes into episodes, people, links and talks.
+
+use std::path::Path;
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status};
+use super::save::{SaveError, save_episode_in};
+use crate::notes::{self, ParsedEpisode, ParsedSegment};
+use crate::people::aliases;
+use crate::talks::catalog::{self, NotedTalk};
+
+/// How to import.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions {
+    /// The status imported episodes get.
+    pub status: Status,
+    /// Roll back instead of committing, to show what would change.
+    pub dry_run: bool,
+    /// The number to use when neither the heading nor the file name has one.
+    pub number: Option<i64>,
+}
+
+/// What importing one file did (or would do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    pub number: i64,
+    pub title: String,
+    pub created: bool,
+    pub segments: usize,
+    pub topics: usize,
+    pub links: usize,
+    pub talks: usize,
+}
+
+/// Why a file was not imported: the file, the line when known, and what to do.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct ImportError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl ImportError {
+    fn new(file: &Path, line: Option<usize>, message: impl Into<String>) -> Self {
+        Self {
+            file: file.display().to_string(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads a notes file as UTF-8, naming the line of the first bad byte.
+pub fn read_notes(path: &Path) -> Result<String, ImportError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| ImportError::new(path, None, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        ImportError::new(
+            path,
+            Some(line),
+            "not UTF-8 text: save the file as UTF-8 and import it again",
+        )
+    })
+}
+
+/// Imports one notes file in one transaction: all of it, or nothing.
+pub async fn import_notes_file(
+    db: &SqlitePool,
+    path: &Path,
+    options: ImportOptions,
+) -> Result<Imported, ImportError> {
+    let source = read_notes(path)?;
+    let parsed =
+        notes::parse(&source).map_err(|e| ImportError::new(path, Some(e.line), e.message))?;
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let (number, title) = number_and_title(&parsed, file_name, options.number)
+        .ok_or_else(|| ImportError::new(path, Some(1), "no episode number: start with a heading like `# Python Bytes 434`, name the file `434.md`, or pass --number"))?;
+    let db_error = |e: SaveError| ImportError::new(path, None, e.to_string());
+    let mut tx = db.begin().await.map_err(|e| db_error(e.into()))?;
+    let imported = import_parsed(&mut tx, parsed, number, title, options.status)
+        .await
+        .map_err(db_error)?;
+    if options.dry_run {
+        tx.rollback().await.map_err(|e| db_error(e.into()))?;
+    } else {
+        tx.commit().await.map_err(|e| db_error(e.into()))?;
+    }
+    Ok(imported)
+}
+
+/// Number and title: from the heading, else the file name, else `--number`.
+fn number_and_title(
+    parsed: &ParsedEpisode,
+    file_name: &str,
+    fallback: Option<i64>,
+) -> Option<(i64, String)> {
+    let heading = parsed.title.as_deref().map(split_numbered_title);
+    let number = heading
+        .as_ref()
+        .and_then(|(n, _)| *n)
+        .or(parsed.number)
+        .or_else(|| notes::number_from_file_name(file_name))
+        .or(fallback)?;
+    let title = heading
+        .map(|(_, title)| title)
+        .or_else(|| notes::title_from_file_name(file_name))
+        .unwrap_or_else(|| format!("Episode {number}"));
+    Some((number, title))
+}
+
+/// `Episode 12: Title` (what export writes) is number 12 titled "Title";
+/// any other heading is the title as it stands.
+pub fn split_numbered_title(heading: &str) -> (Option<i64>, String) {
+    let numbered = heading
+        .strip_prefix("Episode ")
+        .and_then(|rest| rest.split_once(": "));
+    match numbered.and_then(|(n, title)| n.parse().ok().map(|n| (n, title))) {
+        Some((number, title)) => (Some(number), title.to_string()),
+        None => (None, heading.to_string()),
+    }
+}
+
+async fn import_parsed(
+    conn: &mut SqliteConnection,
+    parsed: ParsedEpisode,
+    number: i64,
+    title: String,
+    status: Status,
+) -> Result<Imported, SaveError> {
+    let hosts: Vec<&str> = parsed
+        .host_socials
+        .iter()
+        .map(|h| h.name.as_str())
+        .filter(|n| *n != "Show")
+        .collect();
+    for social in parsed.host_socials.iter().filter(|h| h.name != "Show") {
+        let host = aliases::resolve_name(conn, &social.name, true).await?;
+        aliases::mark_host_with_socials(conn, host.id, &social.urls).await?;
+    }
+    let created = !episode_exists(conn, number).await?;
+    let names: Vec<&str> = parsed
+        .segments
+        .iter()
+        .filter_map(|s| s.host.as_deref())
+        .collect();
+    let people = aliases::resolve_names(conn, &names, &hosts).await?;
+    let segments = parsed
+        .segments
+        .iter()
+        .map(|segment| {
+            segment_doc(
+                segment,
+                segment
+                    .host
+                    .as_ref()
+                    .and_then(|name| people.get(name).cloned()),
+            )
+        })
+        .collect();
+    let doc = EpisodeDoc {
+        number,
+        title: title.clone(),
+        status,
+        intro_md: parsed.intro_md.clone(),
+        segments,
+        ..Default::default()
+    };
+    let (_, segment_ids) = save_episode_in(conn, doc).await?;
+    let talks = attach_talks(conn, &parsed.segments, &segment_ids).await?;
+    Ok(Imported {
+        number,
+        title,
+        created,
+        segments: parsed.segments.len(),
+        topics: parsed
+            .segments
+            .iter()
+            .filter(|s| s.kind == notes::SegmentKind::Topic)
+            .count(),
+        links: parsed.segments.iter().map(|s| s.links.len()).sum(),
+        talks,
+    })
+}
+
+async fn episode_exists(conn: &mut SqliteConnection, number: i64) -> sqlx::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("select 1 from episodes where number = ?")
+        .bind(number)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+fn segment_doc(segment: &ParsedSegment, person: Option<PersonRef>) -> SegmentDoc {
+    SegmentDoc {
+        kind: SegmentKind::parse(segment.kind.as_str()),
+        number: segment.number,
+        person,
+        title: segment.title.clone(),
+        url: segment.url.clone().filter(|u| crate::links::is_web_url(u)),
+        notes_md: segment.notes_md.clone(),
+        ..Default::default()
+    }
+}
+
+async fn attach_talks(
+    conn: &mut SqliteConnection,
+    segments: &[ParsedSegment],
+    segment_ids: &[i64],
+) -> sqlx::Result<usize> {
+    let mut count = 0;
+    for (segment, segment_id) in segments.iter().zip(segment_ids) {
+        let mut talk_ids = Vec::with_capacity(segment.talks.len());
+        for talk in &segment.talks {
+            let related = talk
+                .related
+                .iter()
+                .map(|l| (l.url.as_str(), l.text.as_str()))
+                .collect();
+            let noted = NotedTalk {
+                title: &talk.title,
+                url: &talk.url,
+                related,
+            };
+            talk_ids.push(catalog::talk_from_notes(conn, &noted).await?);
+        }
+        catalog::attach_to_segment(conn, *segment_id, &talk_ids).await?;
+        count += talk_ids.len();
+    }
+    Ok(count)
+}

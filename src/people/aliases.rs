@@ -1,0 +1,177 @@
+//! Naming people as show notes do: typos (`Brain`), first names, guests.
+
+use std::collections::HashMap;
+
+use sqlx::SqliteConnection;
+
+use crate::episodes::model::{PersonRef, slugify};
+
+/// A person found or created for a name.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// Row id.
+    pub id: i64,
+    /// The person as documents refer to them.
+    pub person: PersonRef,
+}
+
+/// Resolves every name of one notes file. Listed hosts and the most frequent
+/// names go first, so a one-off typo (`Brain`) finds the real host (`Brian`)
+/// even when both first appear in the same file.
+pub async fn resolve_names(
+    conn: &mut SqliteConnection,
+    names: &[&str],
+    hosts: &[&str],
+) -> sqlx::Result<HashMap<String, PersonRef>> {
+    let mut order: Vec<(&str, usize)> = Vec::new();
+    for name in names {
+        match order.iter_mut().find(|(n, _)| n == name) {
+            Some((_, count)) => *count += 1,
+            None => order.push((name, 1)),
+        }
+    }
+    order.sort_by_key(|(name, count)| (!hosts.contains(name), std::cmp::Reverse(*count)));
+    let mut resolved = HashMap::new();
+    for (name, _) in order {
+        let person = resolve_name(conn, name, hosts.contains(&name)).await?;
+        resolved.insert(name.to_string(), person.person);
+    }
+    Ok(resolved)
+}
+
+/// The person `name` refers to: an exact slug, alias or name; else a host or
+/// presenter whose name is one typo away (the typo is remembered as an alias);
+/// else someone new, a guest unless `is_host`.
+pub async fn resolve_name(
+    conn: &mut SqliteConnection,
+    name: &str,
+    is_host: bool,
+) -> sqlx::Result<Resolved> {
+    let name = name.trim();
+    if let Some(found) = exact(conn, name).await? {
+        return Ok(found);
+    }
+    if let Some(found) = one_typo_from_a_host(conn, name).await? {
+        sqlx::query("insert or ignore into person_aliases (alias, person_id) values (?, ?)")
+            .bind(name)
+            .bind(found.id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(found);
+    }
+    let slug = unique_slug(conn, &slugify(name)).await?;
+    let id = sqlx::query_scalar(
+        "insert into people (slug, name, is_guest) values (?, ?, ?) returning id",
+    )
+    .bind(&slug)
+    .bind(name)
+    .bind(!is_host)
+    .fetch_one(conn)
+    .await?;
+    Ok(Resolved {
+        id,
+        person: PersonRef {
+            slug,
+            name: name.to_string(),
+        },
+    })
+}
+
+async fn exact(conn: &mut SqliteConnection, name: &str) -> sqlx::Result<Option<Resolved>> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "select id, slug, name from people where slug = ?1
+         union all select p.id, p.slug, p.name from person_aliases a join people p on p.id = a.person_id where a.alias = ?2
+         union all select id, slug, name from people where name = ?2 collate nocase limit 1",
+    )
+    .bind(slugify(name))
+    .bind(name)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(id, slug, name)| Resolved {
+        id,
+        person: PersonRef { slug, name },
+    }))
+}
+
+async fn one_typo_from_a_host(
+    conn: &mut SqliteConnection,
+    name: &str,
+) -> sqlx::Result<Option<Resolved>> {
+    // Short names are too easily one edit from each other ("Al" / "Ali").
+    if name.chars().count() < 4 {
+        return Ok(None);
+    }
+    // Hosts and anyone who presented a segment; talk speakers from a catalog are not candidates.
+    let hosts: Vec<(i64, String, String)> = sqlx::query_as(
+        "select id, slug, name from people p where is_guest = 0
+            or exists (select 1 from segments s where s.person_id = p.id)
+            or not exists (select 1 from talk_speakers t where t.person_id = p.id)",
+    )
+    .fetch_all(conn)
+    .await?;
+    let wanted = name.to_lowercase();
+    let mut matches = hosts.into_iter().filter(|(_, _, host)| {
+        let first = host
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
+        strsim::osa_distance(&first, &wanted) == 1
+            || strsim::osa_distance(&host.to_lowercase(), &wanted) == 1
+    });
+    let first = matches.next();
+    // Two hosts one typo away: guessing would be worse than a new person.
+    if matches.next().is_some() {
+        return Ok(None);
+    }
+    Ok(first.map(|(id, slug, name)| Resolved {
+        id,
+        person: PersonRef { slug, name },
+    }))
+}
+
+async fn unique_slug(conn: &mut SqliteConnection, base: &str) -> sqlx::Result<String> {
+    let base = if base.is_empty() { "person" } else { base };
+    for n in 1.. {
+        let candidate = if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}-{n}")
+        };
+        let taken: Option<i64> = sqlx::query_scalar("select 1 from people where slug = ?")
+            .bind(&candidate)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if taken.is_none() {
+            return Ok(candidate);
+        }
+    }
+    unreachable!("the loop above returns for some n")
+}
+
+/// Makes someone a host (named in "Connect with the hosts") and fills their
+/// empty Mastodon/Bluesky fields from the URLs listed there.
+pub async fn mark_host_with_socials(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+    urls: &[String],
+) -> sqlx::Result<()> {
+    let bluesky = urls
+        .iter()
+        .find(|u| u.contains("bsky.app/") || u.contains("bsky.social"));
+    let mastodon = urls
+        .iter()
+        .find(|u| u.contains("/@") && !u.contains("bsky"));
+    sqlx::query(
+        "update people set is_guest = 0,
+             mastodon = case when mastodon = '' then coalesce(?, '') else mastodon end,
+             bluesky = case when bluesky = '' then coalesce(?, '') else bluesky end
+         where id = ?",
+    )
+    .bind(mastodon)
+    .bind(bluesky)
+    .bind(person_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! Importing real show notes: the seed and the archive's dialects.
+
+use serde_json::Value;
+
+use crate::helpers::{fixture, spawn_app};
+
+fn topics(episode: &Value) -> Vec<String> {
+    segments_of_kind(episode, "topic")
+        .iter()
+        .map(|s| {
+            format!(
+                "{} #{}: {}",
+                s["person"]["name"].as_str().unwrap_or("-"),
+                s["number"],
+                s["title"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn segments_of_kind<'a>(episode: &'a Value, kind: &str) -> Vec<&'a Value> {
+    episode["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == kind)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_seed_imports_as_topics_extras_joke_sponsor_and_talks() {
+    let app = spawn_app().await;
+
+    app.import_notes(&fixture("notes/python-bytes-434-seed.md"))
+        .await;
+    let (status, episode) = app.json("/api/v1/episodes/434").await;
+
+    assert_eq!(status, 200);
+    let topics = topics(&episode);
+    assert_eq!(topics.len(), 4, "{topics:?}");
+    assert_eq!(topics[0], "Brian #1: Making PyPI’s test suite 81% faster");
+    assert!(
+        topics[1].starts_with("Michael #2: People aren’t talking enough"),
+        "{topics:?}"
+    );
+    assert_eq!(topics[2], "Michael #3: PyCon Talks on YouTube");
+    assert_eq!(topics[3], "Brian #4: Optimizing Python Import Performance");
+    let extras: Vec<_> = segments_of_kind(&episode, "extra")
+        .iter()
+        .map(|s| s["person"]["name"].clone())
+        .collect();
+    assert_eq!(extras, ["Brian", "Michael"]);
+    assert_eq!(
+        segments_of_kind(&episode, "joke")[0]["title"],
+        "There is hope"
+    );
+    assert_eq!(
+        segments_of_kind(&episode, "sponsor")[0]["title"],
+        "Digital Ocean"
+    );
+}
+
+#[tokio::test]
+async fn the_seed_talks_enter_the_catalog_linked_to_michael_3_with_related_links() {
+    let app = spawn_app().await;
+
+    app.import_notes(&fixture("notes/python-bytes-434-seed.md"))
+        .await;
+    let (_, episode) = app.json("/api/v1/episodes/434").await;
+    let talks_segment = segments_of_kind(&episode, "topic")[2];
+    let talks = talks_segment["talks"].as_array().unwrap();
+
+    assert_eq!(talks.len(), 11);
+    let mut with_related = 0;
+    for talk in talks {
+        let (status, page) = app
+            .json(&format!(
+                "/api/v1/talks/{}/{}",
+                talk["event"].as_str().unwrap(),
+                talk["slug"].as_str().unwrap()
+            ))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(page["discussed_in"][0]["episode_number"], 434);
+        let related = page["related"].as_array().unwrap();
+        if related
+            .iter()
+            .any(|l| l["text"].as_str().unwrap().contains("Talk Python"))
+        {
+            with_related += 1;
+        }
+    }
+    assert_eq!(with_related, 5);
+    let marimo = talks
+        .iter()
+        .find(|t| t["title"].as_str().unwrap().starts_with("Marimo"))
+        .unwrap();
+    assert_eq!(
+        marimo["title"],
+        "Marimo: A Notebook that \"Compiles\" Python for Reproducibility and Reusability"
+    );
+}
+
+#[tokio::test]
+async fn connect_with_the_hosts_fills_the_hosts_socials() {
+    let app = spawn_app().await;
+
+    app.import_notes(&fixture("notes/python-bytes-434-seed.md"))
+        .await;
+    let (_, brian) = app.json("/api/v1/people/brian").await;
+
+    assert_eq!(brian["mastodon"], "https://fosstodon.org/@brianokken");
+    assert_eq!(
+        brian["bluesky"],
+        "https://bsky.app/profile/brianokken.bsky.social"
+    );
+    assert_eq!(brian["is_guest"], false);
+}
+
+#[tokio::test]
+async fn reimporting_an_episode_updates_it_in_place() {
+    let app = spawn_app().await;
+    let path = fixture("notes/python-bytes-434-seed.md");
+    app.import_notes(&path).await;
+    let before: (String, i64, i64) =
+        sqlx::query_as("select guid, version, (select count(*) from episodes) from episodes")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+
+    let again = app.import_notes(&path).await;
+    let after: (String, i64, i64) =
+        sqlx::query_as("select guid, version, (select count(*) from episodes) from episodes")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+
+    assert!(!again.created);
+    assert_eq!(after.0, before.0, "same guid");
+    assert_eq!(after.1, before.1 + 1, "version bumped");
+    assert_eq!(after.2, 1, "no duplicate");
+    let talks: i64 = sqlx::query_scalar("select count(*) from talks")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(talks, 11, "talks are not duplicated either");
+}
+
+#[tokio::test]
+async fn typos_resolve_to_the_host_and_unknown_names_become_guests() {
+    let app = spawn_app().await;
+    app.import_notes(&fixture("notes/python-bytes-434-seed.md"))
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("500.md");
+    std::fs::write(&path, "**Brain #1:** [Typo](https://a.example)\n\n- a\n\n**Prayson #2:** [Guest topic](https://b.example)\n\n- b\n").unwrap();
+
+    app.import_notes(&path).await;
+    let (_, episode) = app.json("/api/v1/episodes/500").await;
+    let (_, guest) = app.json("/api/v1/people/prayson").await;
+
+    assert_eq!(episode["segments"][0]["person"]["slug"], "brian");
+    assert_eq!(episode["segments"][1]["person"]["slug"], "prayson");
+    assert_eq!(guest["is_guest"], true);
+}
+
+#[tokio::test]
+async fn every_archive_dialect_yields_its_topics() {
+    let app = spawn_app().await;
+    let expected: &[(&str, i64, usize)] = &[
+        ("001.md", 1, 6),
+        ("050.md", 50, 6),
+        ("150.md", 150, 6),
+        ("250.md", 250, 6),
+        ("350.md", 350, 4),
+        ("434.md", 434, 4),
+        ("470-a-jolting-episode.md", 470, 4),
+        ("PB-485.md", 485, 4),
+    ];
+    for (file, number, topic_count) in expected {
+        let imported = app.import_notes(&fixture(&format!("notes/{file}"))).await;
+        assert_eq!(imported.number, *number, "{file}");
+        let (_, episode) = app.json(&format!("/api/v1/episodes/{number}")).await;
+        assert_eq!(
+            topics(&episode).len(),
+            *topic_count,
+            "{file}: {:?}",
+            topics(&episode)
+        );
+    }
+    let (_, pb250) = app.json("/api/v1/episodes/250").await;
+    assert_eq!(
+        topics(&pb250)[0],
+        "Brian #1: Exciting New Ways To Be Told That Your Python Code is Bad",
+        "Brain is Brian"
+    );
+    assert_eq!(topics(&pb250)[2], "Prayson #3: Nox");
+    let (_, pb485) = app.json("/api/v1/episodes/485").await;
+    assert_eq!(
+        topics(&pb485)[3],
+        "Calvin #4: Hindsight Agent Memory That Learns"
+    );
+}

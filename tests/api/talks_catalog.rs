@@ -1,0 +1,194 @@
+//! The talk catalog: pyvideo in and out, and talks from notes merged by video.
+
+use crate::helpers::{fixture, spawn_app, texts};
+
+#[tokio::test]
+async fn pyvideo_folders_import_with_bad_records_reported_by_path() {
+    let app = spawn_app().await;
+
+    let report = app.import_talks(&fixture("pyvideo")).await;
+
+    assert_eq!(report.events, 2);
+    assert_eq!(report.talks, 5);
+    let mut rejected: Vec<String> = report
+        .rejected
+        .iter()
+        .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    rejected.sort();
+    assert_eq!(
+        rejected,
+        ["bad-date.json", "missing-title.json", "not-json.json"]
+    );
+    let reasons: Vec<&str> = report.rejected.iter().map(|(_, r)| r.as_str()).collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("not a date like")),
+        "{reasons:?}"
+    );
+    let (status, talk) = app.json("/api/v1/talks/scipy-2019/a-geographers-journey-into-ai-mapping-urban-trees-from-scratch-scipy-2019").await;
+    assert_eq!(status, 200);
+    assert_eq!(talk["speakers"].as_array().unwrap().len(), 3);
+    assert_eq!(talk["duration_secs"], 1426);
+    assert_eq!(talk["related"][0]["text"], "Conference schedule");
+}
+
+#[tokio::test]
+async fn talk_page_shows_speakers_event_date_duration_video_and_related_links() {
+    let app = spawn_app().await;
+    app.import_talks(&fixture("pyvideo")).await;
+
+    let page = app.page("/talks/pycon-us-2025/unlearning-sql").await;
+
+    assert_eq!(texts(&page, "h1"), ["Unlearning SQL"]);
+    let meta = texts(&page, ".meta").join(" ");
+    assert!(
+        meta.contains("Ryan Curtin") && meta.contains("2025-05-16") && meta.contains("30m"),
+        "{meta}"
+    );
+    assert_eq!(
+        crate::helpers::attrs(&page, ".video iframe", "src"),
+        ["https://www.youtube-nocookie.com/embed/sFAxHLaVKxk"]
+    );
+    assert!(
+        texts(&page, "article li")
+            .iter()
+            .any(|t| t == "Conference schedule")
+    );
+}
+
+#[tokio::test]
+async fn export_then_import_is_lossless() {
+    let app = spawn_app().await;
+    app.import_talks(&fixture("pyvideo")).await;
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+
+    shownotes::talks::transfer::export_dir(&app.state.db, first.path())
+        .await
+        .unwrap();
+    let other = spawn_app().await;
+    other.import_talks(first.path()).await;
+    shownotes::talks::transfer::export_dir(&other.state.db, second.path())
+        .await
+        .unwrap();
+
+    let original: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("pyvideo/pycon-us-2025/videos/unlearning-sql.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let exported: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            first
+                .path()
+                .join("pycon-us-2025/videos/unlearning-sql.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        exported, original,
+        "a record comes back field for field, unknown fields included"
+    );
+    assert_eq!(
+        tree(first.path()),
+        tree(second.path()),
+        "a second round trip changes nothing"
+    );
+}
+
+/// Every file under `dir` with its content, sorted.
+fn tree(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        for entry in std::fs::read_dir(&path).unwrap().map(Result::unwrap) {
+            if entry.path().is_dir() {
+                stack.push(entry.path());
+            } else {
+                let name = entry
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .display()
+                    .to_string();
+                files.push((name, std::fs::read_to_string(entry.path()).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+async fn assert_merged_talk(app: &crate::helpers::TestApp) {
+    let talks: i64 =
+        sqlx::query_scalar("select count(*) from talks where video_id = 'sFAxHLaVKxk'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(talks, 1, "one talk, not two");
+    let (status, talk) = app.json("/api/v1/talks/pycon-us-2025/unlearning-sql").await;
+    assert_eq!(status, 200, "the catalog's event and slug win");
+    assert_eq!(talk["speakers"][0]["name"], "Ryan Curtin");
+    assert_eq!(
+        talk["discussed_in"][0]["episode_number"], 434,
+        "the notes' link to the segment stays"
+    );
+    let (_, episode) = app.json("/api/v1/episodes/434").await;
+    let talk_refs = episode["segments"][3]["talks"].as_array().unwrap();
+    assert!(
+        talk_refs
+            .iter()
+            .any(|t| t["event"] == "pycon-us-2025" && t["slug"] == "unlearning-sql")
+    );
+}
+
+#[tokio::test]
+async fn a_talk_from_notes_and_its_catalog_record_are_one_talk_notes_first() {
+    let app = spawn_app().await;
+    app.import_notes(&fixture("notes/python-bytes-434-seed.md"))
+        .await;
+    app.import_talks(&fixture("pyvideo")).await;
+    assert_merged_talk(&app).await;
+}
+
+#[tokio::test]
+async fn a_talk_from_notes_and_its_catalog_record_are_one_talk_catalog_first() {
+    let app = spawn_app().await;
+    app.import_talks(&fixture("pyvideo")).await;
+    app.import_notes(&fixture("notes/python-bytes-434-seed.md"))
+        .await;
+    assert_merged_talk(&app).await;
+    let (_, keynote) = app
+        .json("/api/v1/talks/pycon-us-2025/keynote-cory-doctorow")
+        .await;
+    assert_eq!(
+        keynote["title"], "Keynote - Cory Doctorow",
+        "a youtu.be record matches a watch?v= note"
+    );
+    assert_eq!(keynote["discussed_in"][0]["episode_number"], 434);
+}
+
+#[tokio::test]
+async fn talk_related_links_from_notes_survive_a_catalog_reimport() {
+    let app = spawn_app().await;
+    app.import_notes(&fixture("notes/python-bytes-434-seed.md"))
+        .await;
+    app.import_talks(&fixture("pyvideo")).await;
+    app.import_talks(&fixture("pyvideo")).await;
+
+    let (_, talk) = app.json("/api/v1/talks/pycon-us-2025/unlearning-sql").await;
+    let related: Vec<&str> = talk["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        related,
+        [
+            "https://us.pycon.org/2025/schedule/",
+            "https://github.com/example/unlearning-sql"
+        ]
+    );
+}
