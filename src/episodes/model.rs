@@ -35,46 +35,8 @@ impl Status {
     }
 }
 
-/// What kind of part of an episode a segment is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum SegmentKind {
-    /// A host's numbered topic.
-    #[default]
-    Topic,
-    /// A host's extras.
-    Extra,
-    /// The closing joke.
-    Joke,
-    /// The sponsor line.
-    Sponsor,
-    /// Anything else (a heading with notes).
-    Other,
-}
-
-impl SegmentKind {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Topic => "topic",
-            Self::Extra => "extra",
-            Self::Joke => "joke",
-            Self::Sponsor => "sponsor",
-            Self::Other => "other",
-        }
-    }
-
-    /// Reads the stored spelling.
-    pub fn parse(text: &str) -> Self {
-        match text {
-            "extra" => Self::Extra,
-            "joke" => Self::Joke,
-            "sponsor" => Self::Sponsor,
-            "other" => Self::Other,
-            _ => Self::Topic,
-        }
-    }
-}
+/// What kind of part of an episode a segment is: the notes format's kinds.
+pub use crate::notes::SegmentKind;
 
 /// A person as other documents refer to them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -39,7 +39,7 @@ pub fn parsed_of(episode: &EpisodeDoc) -> ParsedEpisode {
         .iter()
         .filter(|s| s.kind != SegmentKind::Sponsor)
         .map(|s| ParsedSegment {
-            kind: notes::SegmentKind::parse(s.kind.as_str()).unwrap_or(notes::SegmentKind::Other),
+            kind: s.kind,
             host: s.person.as_ref().map(|p| p.name.clone()),
             number: s.number,
             title: s.title.clone(),

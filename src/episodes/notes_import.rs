@@ -182,7 +182,7 @@ async fn import_parsed(
         topics: parsed
             .segments
             .iter()
-            .filter(|s| s.kind == notes::SegmentKind::Topic)
+            .filter(|s| s.kind == SegmentKind::Topic)
             .count(),
         links: parsed.segments.iter().map(|s| s.links.len()).sum(),
         talks,
@@ -199,7 +199,7 @@ async fn episode_exists(conn: &mut SqliteConnection, number: i64) -> sqlx::Resul
 
 fn segment_doc(segment: &ParsedSegment, person: Option<PersonRef>) -> SegmentDoc {
     SegmentDoc {
-        kind: SegmentKind::parse(segment.kind.as_str()),
+        kind: segment.kind,
         number: segment.number,
         person,
         title: segment.title.clone(),

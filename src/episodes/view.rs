@@ -94,7 +94,7 @@ fn segment_doc(
     SegmentDoc {
         notes_html: markdown::render(&row.notes_md, author),
         position: row.position,
-        kind: SegmentKind::parse(&row.kind),
+        kind: SegmentKind::parse(&row.kind).unwrap_or(SegmentKind::Other),
         number: row.number,
         person: row
             .person_slug

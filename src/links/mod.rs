@@ -1,12 +1,19 @@
 //! The link registry: every link of every segment, keyed by its normalized URL.
 
-mod extract;
 mod public;
 pub mod store;
 mod url_key;
 
-pub use extract::{FoundLink, extract};
 pub use url_key::UrlKey;
+
+/// A link found in markdown: its URL and plain text.
+pub use crate::notes::ParsedLink as FoundLink;
+
+/// Every link of `markdown`, in order, adjacent links with one URL merged:
+/// the registry counts links exactly as the notes format reads them.
+pub fn extract(markdown: &str) -> Vec<FoundLink> {
+    crate::notes::links_of_markdown(markdown, "")
+}
 
 /// Whether `url` is safe to put in an `href` or `src`: an absolute http(s) or mailto URL.
 pub fn is_web_url(url: &str) -> bool {

@@ -152,7 +152,7 @@ pub(crate) fn text_before_first_link(events: &[Ev<'_>]) -> String {
 
 /// The links of a markdown text, whose reference links may use `definitions` (`[label]: url`
 /// lines from elsewhere in the episode), as they did in the file it came from.
-pub(crate) fn links_of_markdown(markdown: &str, definitions: &str) -> Vec<ParsedLink> {
+pub fn links_of_markdown(markdown: &str, definitions: &str) -> Vec<ParsedLink> {
     // Definitions go first: nothing in the notes (an unclosed fence, say) can swallow them.
     let text = format!("{definitions}\n\n{markdown}");
     let events: Vec<Ev<'_>> = super::blocks::events(&text).collect();

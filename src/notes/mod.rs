@@ -20,6 +20,7 @@ mod tests;
 use std::fmt;
 
 pub use filename::{number_from_file_name, title_from_file_name};
+pub use links::links_of_markdown;
 pub use parse::parse;
 pub use write::write;
 
@@ -48,9 +49,13 @@ pub struct HostSocials {
 }
 
 /// What a segment is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum SegmentKind {
     /// A numbered, host-attributed topic (`**Brian #1:** [Title](url)`).
+    #[default]
     Topic,
     /// One host's extras.
     Extra,
