@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::config::{ExportCommand, ImportCommand};
+use crate::config::{ExportCommand, ImportCommand, UserCommand};
 use crate::db;
 use crate::episodes::model::{EpisodeDoc, Status};
 use crate::episodes::notes_import::{ImportOptions, Imported, import_notes_file};
@@ -55,6 +55,28 @@ pub async fn export(db_path: &Path, command: ExportCommand) -> anyhow::Result<()
         }
     }
     Ok(())
+}
+
+/// `shownotes user add --email E --role R`, password from stdin or a prompt.
+pub async fn user(db_path: &Path, command: UserCommand) -> anyhow::Result<()> {
+    let UserCommand::Add { email, role } = command;
+    let password = read_password()?;
+    let pool = db::open(db_path).await?;
+    crate::accounts::setup::add_user(&pool, &email, &role, &password).await?;
+    println!("added {role} {}", email.trim().to_lowercase());
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("Password: ").context("cannot read the password");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 /// `shownotes import episode FILE.json`: one episode in the API's shape.

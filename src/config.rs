@@ -33,6 +33,23 @@ pub enum Command {
     /// Write content out: show notes as markdown, the talk catalog in the pyvideo layout.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Manage accounts of hosts and admins.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// What `user` can do.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; the password is read from standard input (prompted on a terminal), never from arguments.
+    Add {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+        /// What the account may do.
+        #[arg(long, value_parser = ["admin", "host"])]
+        role: String,
+    },
 }
 
 /// What `import` can read.

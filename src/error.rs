@@ -22,6 +22,12 @@ pub enum AppError {
     /// The request is malformed: a bad page number, a bad parameter.
     #[error("{0}")]
     BadRequest(String),
+    /// Signed in, but not allowed to do this (a host managing users, a forged form).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts; the message says when to try again.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// Anything unexpected: logged, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -44,6 +50,8 @@ impl AppError {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -52,6 +60,8 @@ impl AppError {
         match self {
             Self::NotFound => "not_found",
             Self::BadRequest(_) => "bad_request",
+            Self::Forbidden(_) => "forbidden",
+            Self::TooManyRequests(_) => "too_many_requests",
             Self::Internal(_) => "internal",
         }
     }
@@ -60,7 +70,9 @@ impl AppError {
     fn public_message(&self) -> String {
         match self {
             Self::NotFound => "That page does not exist.".to_string(),
-            Self::BadRequest(message) => message.clone(),
+            Self::BadRequest(message)
+            | Self::Forbidden(message)
+            | Self::TooManyRequests(message) => message.clone(),
             Self::Internal(_) => "Something went wrong on our side.".to_string(),
         }
     }

@@ -1,6 +1,9 @@
 //! shownotes: one binary that runs a podcast's website from one SQLite file.
 
+pub mod accounts;
+pub mod admin;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod episodes;
@@ -29,11 +32,19 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
+    if let Some(link) = accounts::setup::first_run_link(&state).await? {
+        // Printed, not logged: the token is a secret for whoever started the server.
+        println!("No accounts yet. Create the first admin within an hour at: {link}");
+    }
+    tokio::spawn(episodes::scheduler::run(state.clone()));
     tracing::info!(%addr, db = %db_path.display(), "shownotes listening on http://{addr}");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server stopped with an error")
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server stopped with an error")
 }
 
 /// Resolves on Ctrl-C or SIGTERM so in-flight requests can finish.

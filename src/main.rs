@@ -11,6 +11,7 @@ async fn main() -> ExitCode {
         Some(Command::Serve(args)) => shownotes::serve(&cli.db, args).await,
         Some(Command::Import(command)) => shownotes::cli::import(&cli.db, command).await,
         Some(Command::Export(command)) => shownotes::cli::export(&cli.db, command).await,
+        Some(Command::User(command)) => shownotes::cli::user(&cli.db, command).await,
         None => unreachable!("parse_cli always yields a subcommand"),
     };
     match result {

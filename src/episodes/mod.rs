@@ -1,11 +1,16 @@
 //! Episodes: the public pages, the JSON API, and saving a whole episode at once.
 
+mod admin;
+mod admin_tools;
 mod api;
+pub mod editor;
+pub mod manage;
 pub mod model;
 pub mod notes_export;
 pub mod notes_import;
 mod public;
 mod save;
+pub mod scheduler;
 pub mod store;
 mod summary;
 mod view;
@@ -14,9 +19,25 @@ pub use save::{SaveError, save_episode, save_episode_in};
 pub use view::{format_date, format_duration, load_episode};
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::web::AppState;
+
+/// The hosts' episode pages (mounted under `/admin`).
+pub fn admin_router() -> Router<AppState> {
+    Router::new()
+        .route("/episodes", get(admin_tools::list))
+        .route("/episodes/new", get(admin::new).post(admin::create))
+        .route(
+            "/episodes/import",
+            get(admin_tools::show_import).post(admin_tools::import),
+        )
+        .route("/episodes/{id}", get(admin::edit).post(admin::update))
+        .route("/episodes/{id}/status", post(admin_tools::change_status))
+        .route("/episodes/{id}/preview", get(admin_tools::preview_episode))
+        .route("/preview", post(admin_tools::preview_markdown))
+        .route("/links/check", get(admin_tools::check_link))
+}
 
 /// Episode pages and their JSON twins.
 pub fn router() -> Router<AppState> {

@@ -114,6 +114,9 @@ pub struct EpisodeDoc {
     /// The audio enclosure, if any.
     #[serde(default)]
     pub audio: Option<Audio>,
+    /// A video of the episode (a live-stream recording), if any.
+    #[serde(default)]
+    pub video_url: Option<String>,
     /// Output only: the people presenting topics, in order of first appearance.
     #[serde(default, skip_deserializing)]
     pub hosts: Vec<PersonRef>,

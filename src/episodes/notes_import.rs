@@ -84,7 +84,7 @@ pub async fn import_notes_file(
         .ok_or_else(|| ImportError::new(path, Some(1), "no episode number: start with a heading like `# Python Bytes 434`, name the file `434.md`, or pass --number"))?;
     let db_error = |e: SaveError| ImportError::new(path, None, e.to_string());
     let mut tx = db.begin().await.map_err(|e| db_error(e.into()))?;
-    let imported = import_parsed(&mut tx, parsed, number, title, options.status)
+    let imported = import_parsed(&mut tx, parsed, number, title, Some(options.status))
         .await
         .map_err(db_error)?;
     if options.dry_run {
@@ -127,12 +127,52 @@ pub fn split_numbered_title(heading: &str) -> (Option<i64>, String) {
     }
 }
 
+/// Notes pasted into the editor: a draft (an existing episode keeps its status).
+/// Returns the episode's id.
+pub async fn import_pasted(
+    db: &SqlitePool,
+    source: &str,
+    number: Option<i64>,
+    user_id: i64,
+) -> Result<i64, ImportError> {
+    let pasted = Path::new("pasted notes");
+    let parsed =
+        notes::parse(source).map_err(|e| ImportError::new(pasted, Some(e.line), e.message))?;
+    let (number, title) = number_and_title(&parsed, "", number)
+        .ok_or_else(|| ImportError::new(pasted, Some(1), "no episode number: fill in the number field or start with a heading like `# Episode 434: Title`"))?;
+    let db_error = |e: SaveError| ImportError::new(pasted, None, e.to_string());
+    let mut tx = db.begin().await.map_err(|e| db_error(e.into()))?;
+    import_parsed(&mut tx, parsed, number, title, None)
+        .await
+        .map_err(db_error)?;
+    let id: i64 = sqlx::query_scalar("select id from episodes where number = ?")
+        .bind(number)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| db_error(e.into()))?;
+    let now = crate::clock::now();
+    crate::accounts::store::audit(
+        &mut tx,
+        Some(user_id),
+        "import",
+        "episode",
+        Some(id),
+        &format!("#{number} from pasted notes"),
+        &now,
+    )
+    .await
+    .map_err(|e| db_error(e.into()))?;
+    tx.commit().await.map_err(|e| db_error(e.into()))?;
+    Ok(id)
+}
+
+/// `status` None keeps an existing episode's status (a new one is a draft).
 async fn import_parsed(
     conn: &mut SqliteConnection,
     parsed: ParsedEpisode,
     number: i64,
     title: String,
-    status: Status,
+    status: Option<Status>,
 ) -> Result<Imported, SaveError> {
     let hosts: Vec<&str> = parsed
         .host_socials
@@ -144,7 +184,9 @@ async fn import_parsed(
         let host = aliases::resolve_name(conn, &social.name, true).await?;
         aliases::mark_host_with_socials(conn, host.id, &social.urls).await?;
     }
-    let created = !episode_exists(conn, number).await?;
+    let existing = existing_status(conn, number).await?;
+    let created = existing.is_none();
+    let status = status.or(existing).unwrap_or(Status::Draft);
     let names: Vec<&str> = parsed
         .segments
         .iter()
@@ -189,12 +231,12 @@ async fn import_parsed(
     })
 }
 
-async fn episode_exists(conn: &mut SqliteConnection, number: i64) -> sqlx::Result<bool> {
-    let found: Option<i64> = sqlx::query_scalar("select 1 from episodes where number = ?")
+async fn existing_status(conn: &mut SqliteConnection, number: i64) -> sqlx::Result<Option<Status>> {
+    let found: Option<String> = sqlx::query_scalar("select status from episodes where number = ?")
         .bind(number)
         .fetch_optional(conn)
         .await?;
-    Ok(found.is_some())
+    Ok(found.map(|s| Status::parse(&s)))
 }
 
 fn segment_doc(segment: &ParsedSegment, person: Option<PersonRef>) -> SegmentDoc {

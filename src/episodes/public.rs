@@ -103,9 +103,15 @@ fn parse_number(text: &str) -> Result<i64> {
     text.parse().map_err(|_| AppError::NotFound)
 }
 
-async fn episode_page(state: &AppState, layout: Layout, number: i64) -> Result<EpisodePage> {
+/// The episode page; drafts only for the admin's preview.
+pub(super) async fn episode_page(
+    state: &AppState,
+    layout: Layout,
+    number: i64,
+    include_drafts: bool,
+) -> Result<EpisodePage> {
     let mut conn = state.db.acquire().await?;
-    let episode = load_episode(&mut conn, number, false)
+    let episode = load_episode(&mut conn, number, include_drafts)
         .await?
         .ok_or(AppError::NotFound)?;
     let (previous, next) = store::neighbours(&mut conn, number).await?;
@@ -129,7 +135,7 @@ pub async fn show_episode(
     layout: Layout,
     Path(number): Path<String>,
 ) -> Result<Response> {
-    Ok(episode_page(&state, layout, parse_number(&number)?)
+    Ok(episode_page(&state, layout, parse_number(&number)?, false)
         .await?
         .into_response())
 }
@@ -140,7 +146,7 @@ pub async fn show_episode_with_slug(
     layout: Layout,
     Path((number, slug)): Path<(String, String)>,
 ) -> Result<Response> {
-    let page = episode_page(&state, layout, parse_number(&number)?).await?;
+    let page = episode_page(&state, layout, parse_number(&number)?, false).await?;
     if page.episode.slug != slug {
         let canonical = format!("/episodes/{}/{}", page.episode.number, page.episode.slug);
         return Ok(Redirect::permanent(&canonical).into_response());

@@ -32,13 +32,6 @@ fn invalid(field: impl Into<String>, message: impl Into<String>) -> SaveError {
     }
 }
 
-/// The current time as RFC 3339 UTC.
-pub fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_default()
-}
-
 /// Checks and completes a document: slug, positions, publication date.
 fn prepare(mut doc: EpisodeDoc) -> Result<EpisodeDoc, SaveError> {
     doc.title = doc.title.trim().to_string();
@@ -110,10 +103,10 @@ pub async fn save_episode_in(
     if doc.status == Status::Published && doc.published_at.is_none() {
         // Re-importing a published episode keeps the date listeners already saw.
         let known = store::published_at_of(conn, doc.number).await?;
-        doc.published_at = Some(known.unwrap_or_else(now_rfc3339));
+        doc.published_at = Some(known.unwrap_or_else(crate::clock::now));
     }
     let guid = uuid::Uuid::new_v4().to_string();
-    let episode_id = store::upsert_episode(conn, &doc, &guid, &now_rfc3339()).await?;
+    let episode_id = store::upsert_episode(conn, &doc, &guid, &crate::clock::now()).await?;
     store::delete_segments(conn, episode_id).await?;
     let mut segment_ids = Vec::with_capacity(doc.segments.len());
     for segment in &doc.segments {
@@ -129,6 +122,12 @@ pub async fn insert_segment(
     segment: &SegmentDoc,
 ) -> Result<i64, SaveError> {
     let person_id = match &segment.person {
+        // A bare name (typed in the editor) may be a known typo or nickname.
+        Some(person) if person.slug.is_empty() && !person.name.trim().is_empty() => Some(
+            people::aliases::resolve_name(conn, &person.name, false)
+                .await?
+                .id,
+        ),
         Some(person) if !person.name.trim().is_empty() => {
             Some(people::store::resolve_or_create(conn, person, false).await?)
         }

@@ -20,6 +20,7 @@ pub struct EpisodeRow {
     pub audio_bytes: Option<i64>,
     pub audio_type: Option<String>,
     pub duration_secs: Option<i64>,
+    pub video_url: Option<String>,
     pub guid: String,
     pub version: i64,
 }
@@ -60,7 +61,7 @@ pub struct SegmentTalkRow {
 }
 
 const EPISODE_COLUMNS: &str = "id, number, slug, title, summary, status, published_at, intro_md, audio_url, \
-     audio_bytes, audio_type, duration_secs, guid, version";
+     audio_bytes, audio_type, duration_secs, video_url, guid, version";
 
 const SEGMENT_SELECT: &str = "select s.id, s.episode_id, s.position, s.kind, s.number, s.title, s.url, s.notes_md, \
      s.start_secs, p.slug as person_slug, p.name as person_name, p.is_guest as person_is_guest \
@@ -193,14 +194,14 @@ pub async fn upsert_episode(
     let audio = doc.audio.as_ref();
     sqlx::query_scalar(
         "insert into episodes (number, slug, title, summary, status, published_at, intro_md, audio_url,
-             audio_bytes, audio_type, duration_secs, guid, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             audio_bytes, audio_type, duration_secs, video_url, guid, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (number) do update set slug = excluded.slug, title = excluded.title,
              summary = excluded.summary, status = excluded.status,
              published_at = coalesce(excluded.published_at, episodes.published_at),
              intro_md = excluded.intro_md, audio_url = excluded.audio_url, audio_bytes = excluded.audio_bytes,
              audio_type = excluded.audio_type, duration_secs = excluded.duration_secs,
-             updated_at = excluded.updated_at, version = episodes.version + 1
+             video_url = excluded.video_url, updated_at = excluded.updated_at, version = episodes.version + 1
          returning id",
     )
     .bind(doc.number)
@@ -214,6 +215,7 @@ pub async fn upsert_episode(
     .bind(audio.and_then(|a| a.bytes))
     .bind(audio.and_then(|a| a.mime_type.as_ref()))
     .bind(audio.and_then(|a| a.duration_secs))
+    .bind(&doc.video_url)
     .bind(guid)
     .bind(now)
     .bind(now)
@@ -265,5 +267,130 @@ pub async fn insert_segment(
     .bind(&segment.notes_md)
     .bind(segment.start_secs)
     .fetch_one(conn)
+    .await
+}
+
+/// An episode in the admin list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AdminEpisodeRow {
+    pub id: i64,
+    pub number: i64,
+    pub title: String,
+    pub status: String,
+    pub published_at: Option<String>,
+    pub publish_at: Option<String>,
+    pub updated_at: String,
+}
+
+/// Every episode (or those with `status`), newest number first.
+pub async fn admin_list(
+    conn: &mut SqliteConnection,
+    status: Option<&str>,
+) -> sqlx::Result<Vec<AdminEpisodeRow>> {
+    sqlx::query_as(
+        "select id, number, title, status, published_at, publish_at, updated_at from episodes
+         where ?1 is null or status = ?1 order by number desc",
+    )
+    .bind(status)
+    .fetch_all(conn)
+    .await
+}
+
+/// The number and version of episode `id`.
+pub async fn number_and_version(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> sqlx::Result<Option<(i64, i64)>> {
+    sqlx::query_as("select number, version from episodes where id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Creates a draft with just its number and title; a taken number is a unique violation.
+pub async fn insert_draft(
+    conn: &mut SqliteConnection,
+    number: i64,
+    title: &str,
+    guid: &str,
+    now: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "insert into episodes (number, slug, title, status, guid, created_at, updated_at) values (?, '', ?, 'draft', ?, ?, ?) returning id",
+    )
+    .bind(number)
+    .bind(title)
+    .bind(guid)
+    .bind(now)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// Updates the editable fields of episode `id` if it is still at `version`;
+/// false when someone else saved first.
+pub async fn update_if_version(
+    conn: &mut SqliteConnection,
+    id: i64,
+    version: i64,
+    doc: &EpisodeDoc,
+    now: &str,
+) -> sqlx::Result<bool> {
+    let audio = doc.audio.as_ref();
+    let done = sqlx::query(
+        "update episodes set number = ?, slug = ?, title = ?, summary = ?, intro_md = ?, audio_url = ?, audio_bytes = ?,
+             audio_type = ?, duration_secs = ?, video_url = ?, updated_at = ?, version = version + 1
+         where id = ? and version = ?",
+    )
+    .bind(doc.number)
+    .bind(&doc.slug)
+    .bind(&doc.title)
+    .bind(&doc.summary)
+    .bind(&doc.intro_md)
+    .bind(audio.map(|a| &a.url))
+    .bind(audio.and_then(|a| a.bytes))
+    .bind(audio.and_then(|a| a.mime_type.as_ref()))
+    .bind(audio.and_then(|a| a.duration_secs))
+    .bind(&doc.video_url)
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets an episode's status (and the times that go with it), bumping its version.
+pub async fn set_status(
+    conn: &mut SqliteConnection,
+    id: i64,
+    status: &str,
+    publish_at: Option<&str>,
+    now: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update episodes set status = ?1, publish_at = ?2,
+             published_at = case when ?1 = 'published' then coalesce(published_at, ?3) else published_at end,
+             updated_at = ?3, version = version + 1
+         where id = ?4",
+    )
+    .bind(status)
+    .bind(publish_at)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Publishes every scheduled episode whose time has come; returns their numbers.
+pub async fn publish_due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "update episodes set status = 'published', published_at = coalesce(published_at, publish_at),
+             publish_at = null, version = version + 1, updated_at = ?1
+         where status = 'scheduled' and publish_at <= ?1 returning number",
+    )
+    .bind(now)
+    .fetch_all(conn)
     .await
 }

@@ -62,6 +62,7 @@ pub fn episode_doc(row: EpisodeRow, segments: Vec<SegmentDoc>) -> EpisodeDoc {
             mime_type: row.audio_type,
             duration_secs: row.duration_secs,
         }),
+        video_url: row.video_url,
         segments,
     }
 }

@@ -1,5 +1,6 @@
 //! People: hosts and guests, their aliases and socials, and what they presented.
 
+mod admin;
 pub mod aliases;
 mod public;
 pub mod store;
@@ -8,6 +9,13 @@ use axum::Router;
 use axum::routing::get;
 
 use crate::web::AppState;
+
+/// The people admin (mounted under `/admin`).
+pub fn admin_router() -> Router<AppState> {
+    Router::new()
+        .route("/people", get(admin::list))
+        .route("/people/{id}", get(admin::edit).post(admin::update))
+}
 
 /// `/hosts/{slug}` and its JSON twin.
 pub fn router() -> Router<AppState> {

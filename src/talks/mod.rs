@@ -1,5 +1,6 @@
 //! The talk catalog: events and their talks, pyvideo-shaped, and the episodes that discussed them.
 
+mod admin;
 pub mod catalog;
 mod public;
 pub mod pyvideo;
@@ -10,6 +11,17 @@ use axum::Router;
 use axum::routing::get;
 
 use crate::web::AppState;
+
+/// The catalog admin (mounted under `/admin`).
+pub fn admin_router() -> Router<AppState> {
+    Router::new()
+        .route("/talks", get(admin::list))
+        .route("/talks/{event}", get(admin::show_event))
+        .route(
+            "/talks/{event}/{talk}",
+            get(admin::edit).post(admin::update),
+        )
+}
 
 /// `/talks…` pages and their JSON twins.
 pub fn router() -> Router<AppState> {

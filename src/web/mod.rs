@@ -1,6 +1,7 @@
 //! Router assembly, shared state, and the middleware every response passes through.
 
 mod cache;
+pub mod form;
 mod headers;
 mod layout;
 mod request_log;
@@ -20,7 +21,12 @@ pub use cache::PageCache;
 pub use layout::Layout;
 pub use statics::css_url;
 
+use crate::accounts::rate_limit::RateLimiter;
 use crate::error::AppError;
+
+/// Failed sign-ins allowed per account (and per address) in [`LOGIN_WINDOW`].
+const LOGIN_ATTEMPTS: usize = 5;
+const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 use crate::settings::{self, Settings};
 
 /// Everything a handler may need, cloned cheaply into each request.
@@ -31,6 +37,8 @@ pub struct AppState {
     settings: Arc<RwLock<Arc<Settings>>>,
     /// Rendered public pages, dropped whenever content changes.
     pub cache: Arc<PageCache>,
+    /// Failed sign-ins per account and per address.
+    pub login_limiter: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -46,6 +54,7 @@ impl AppState {
             db,
             settings: Arc::new(RwLock::new(Arc::new(loaded))),
             cache: Arc::new(PageCache::default()),
+            login_limiter: Arc::new(RateLimiter::new(LOGIN_ATTEMPTS, LOGIN_WINDOW)),
         })
     }
 
@@ -56,6 +65,17 @@ impl AppState {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// Reads the settings again after an admin saved them; pages change too.
+    pub async fn reload_settings(&self) -> anyhow::Result<()> {
+        let loaded = settings::load(&mut *self.db.acquire().await?).await?;
+        match self.settings.write() {
+            Ok(mut guard) => *guard = Arc::new(loaded),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(loaded),
+        }
+        self.content_changed();
+        Ok(())
     }
 
     /// Call after any write that changes what listeners see.
@@ -71,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::people::router())
         .merge(crate::links::router())
         .merge(crate::talks::router())
+        .merge(crate::admin::router(state.clone()))
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(statics::serve))
         .fallback(not_found)

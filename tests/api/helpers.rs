@@ -35,7 +35,8 @@ pub async fn spawn_app() -> TestApp {
         .expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("addr"));
     let router = app(state.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await });
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
@@ -198,4 +199,113 @@ impl TestApp {
         self.state.content_changed();
         report
     }
+}
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    /// POSTs a form (no CSRF added).
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .form(fields)
+            .send()
+            .await
+            .expect("post")
+    }
+
+    /// Creates an account directly.
+    pub async fn add_user(&self, email: &str, role: &str) {
+        shownotes::accounts::setup::add_user(&self.state.db, email, role, PASSWORD)
+            .await
+            .expect("add user");
+    }
+
+    /// The hidden `csrf` field of the form at `path`.
+    pub async fn form_csrf(&self, path: &str) -> String {
+        let page = self.page(path).await;
+        attrs(&page, "input[name=csrf]", "value")
+            .into_iter()
+            .next()
+            .expect("a csrf field")
+    }
+
+    /// Signs in through the login form; returns the response.
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        let csrf = self.form_csrf("/admin/login").await;
+        self.post_form(
+            "/admin/login",
+            &[
+                ("csrf", &csrf),
+                ("email", email),
+                ("password", password),
+                ("next", "/admin"),
+            ],
+        )
+        .await
+    }
+
+    /// Creates and signs in a host.
+    pub async fn login_as_host(&self) {
+        self.add_user("host@example.com", "host").await;
+        assert_eq!(self.login("host@example.com", PASSWORD).await.status(), 303);
+    }
+
+    /// Creates and signs in an admin.
+    pub async fn login_as_admin(&self) {
+        self.add_user("admin@example.com", "admin").await;
+        assert_eq!(
+            self.login("admin@example.com", PASSWORD).await.status(),
+            303
+        );
+    }
+
+    /// The signed-in session's CSRF token, from any admin page.
+    pub async fn session_csrf(&self) -> String {
+        let page = self.page("/admin/episodes").await;
+        attrs(&page, "body", "data-csrf-token")
+            .into_iter()
+            .next()
+            .expect("signed in")
+    }
+
+    /// POSTs an admin form with the session's CSRF token added.
+    pub async fn admin_post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let csrf = self.session_csrf().await;
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(path, &all).await
+    }
+}
+
+/// Asserts a 303 to `location`.
+pub fn assert_is_redirect_to(response: &Response, location: &str) {
+    assert_eq!(response.status(), 303, "expected a redirect to {location}");
+    assert_eq!(response.headers()["location"], location);
+}
+
+/// A second browser-like client (its own cookies) for the same app.
+pub fn spawn_client(_app: &TestApp) -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client")
+}
+
+/// The hidden `csrf` field of the form at `path`, as `client` sees it.
+pub async fn form_csrf_with(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    let body = client
+        .get(format!("{}{path}", app.address))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    attrs(&Html::parse_document(&body), "input[name=csrf]", "value")
+        .into_iter()
+        .next()
+        .expect("a csrf field")
 }

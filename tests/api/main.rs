@@ -1,9 +1,11 @@
 //! Black-box tests through HTTP and the CLI: one binary, one `spawn_app()`.
 
+mod accounts;
 mod api;
 mod cache;
 mod cli;
 mod drafts;
+mod editor;
 mod helpers;
 mod notes_import;
 mod notes_roundtrip;

@@ -41,3 +41,38 @@ pub async fn set_base_url(conn: &mut SqliteConnection, base_url: &str) -> sqlx::
         .await?;
     Ok(())
 }
+
+mod admin;
+
+/// The settings page (mounted under `/admin`, admins only).
+pub fn admin_router() -> axum::Router<crate::web::AppState> {
+    axum::Router::new().route(
+        "/settings",
+        axum::routing::get(admin::edit).post(admin::update),
+    )
+}
+
+/// Saves every setting in one statement.
+pub async fn save(conn: &mut SqliteConnection, s: &Settings) -> sqlx::Result<()> {
+    sqlx::query(
+        "update settings set title = ?, description = ?, base_url = ?, language = ?, owner_name = ?, owner_email = ?,
+             artwork_url = ?, categories = ?, explicit = ?, live_url = ?, funding_url = ?, friends_blurb = ?,
+             digest_sender = ? where id = 1",
+    )
+    .bind(&s.title)
+    .bind(&s.description)
+    .bind(&s.base_url)
+    .bind(&s.language)
+    .bind(&s.owner_name)
+    .bind(&s.owner_email)
+    .bind(&s.artwork_url)
+    .bind(&s.categories)
+    .bind(s.explicit)
+    .bind(&s.live_url)
+    .bind(&s.funding_url)
+    .bind(&s.friends_blurb)
+    .bind(&s.digest_sender)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

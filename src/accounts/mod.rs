@@ -1,0 +1,34 @@
+//! Accounts: users, passwords, sessions, one-time setup links, and the guard on `/admin`.
+
+pub mod pages;
+pub mod password;
+pub mod rate_limit;
+pub mod session;
+pub mod setup;
+pub mod store;
+pub mod tokens;
+mod users;
+
+pub use session::{CurrentUser, Role, require_user};
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::web::AppState;
+
+/// Pages reachable without a session: sign in, and the one-time setup link.
+pub fn public_router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/login", get(pages::show_login).post(pages::login))
+        .route(
+            "/admin/setup/{token}",
+            get(pages::show_setup).post(pages::setup),
+        )
+}
+
+/// Account pages behind the guard (mounted under `/admin`).
+pub fn admin_router() -> Router<AppState> {
+    Router::new()
+        .route("/logout", axum::routing::post(pages::logout))
+        .route("/users", get(users::show_users).post(users::invite))
+}

@@ -1,0 +1,239 @@
+//! Signing in and out, and the one-time setup link that creates an account.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+use super::tokens::hash_token;
+use super::{password, session, setup, store};
+use crate::clock;
+use crate::error::{AppError, Result};
+use crate::web::form::{FieldErrors, anonymous_form_token, check_anonymous_form};
+use crate::web::{AppState, Layout};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/login.html")]
+pub struct LoginPage {
+    layout: Layout,
+    csrf: String,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only a path inside the admin may follow a login: never another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with("/admin") && !path.starts_with("//") => path.to_string(),
+        _ => "/admin".to_string(),
+    }
+}
+
+/// `GET /admin/login`.
+pub async fn show_login(
+    layout: Layout,
+    jar: CookieJar,
+    Query(query): Query<NextQuery>,
+) -> (CookieJar, LoginPage) {
+    let (jar, csrf) = anonymous_form_token(jar);
+    let next = safe_next(query.next.as_deref());
+    (
+        jar,
+        LoginPage {
+            layout,
+            csrf,
+            email: String::new(),
+            next,
+            error: None,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /admin/login`: the same answer for an unknown email and a wrong
+/// password; failures are limited per account and per address.
+pub async fn login(
+    State(state): State<AppState>,
+    layout: Layout,
+    jar: CookieJar,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<LoginForm>,
+) -> Result<Response> {
+    check_anonymous_form(&jar, &form.csrf)?;
+    let email = form.email.trim().to_lowercase();
+    let keys = [format!("account:{email}"), format!("ip:{}", peer.ip())];
+    for key in &keys {
+        if let Err(wait) = state.login_limiter.check(key) {
+            let minutes = wait.as_secs().div_ceil(60).max(1);
+            return Err(AppError::TooManyRequests(format!(
+                "Too many failed sign-ins. Try again in {minutes} minutes."
+            )));
+        }
+    }
+    match check_credentials(&state, &email, form.password).await? {
+        Some(user_id) => {
+            keys.iter().for_each(|k| state.login_limiter.clear(k));
+            let jar = session::sign_in(&state, jar, user_id).await?;
+            Ok((jar, Redirect::to(&safe_next(Some(&form.next)))).into_response())
+        }
+        None => {
+            keys.iter().for_each(|k| state.login_limiter.fail(k));
+            let page = LoginPage {
+                layout,
+                csrf: form.csrf,
+                email: form.email,
+                next: safe_next(Some(&form.next)),
+                error: Some("Email or password is wrong.".to_string()),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// The user id when the password matches; an unknown email costs a full hash check too.
+async fn check_credentials(
+    state: &AppState,
+    email: &str,
+    password_text: String,
+) -> Result<Option<i64>> {
+    let found = store::credentials(&mut *state.db.acquire().await?, email).await?;
+    let (user_id, phc) = found.unwrap_or((0, password::DECOY_HASH.to_string()));
+    let matches = password::verify(password_text, phc).await;
+    Ok((matches && user_id != 0).then_some(user_id))
+}
+
+/// `POST /admin/logout`.
+pub async fn logout(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> Result<(CookieJar, Redirect)> {
+    Ok((
+        session::sign_out(&state, jar).await?,
+        Redirect::to("/admin/login"),
+    ))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/setup.html")]
+pub struct SetupPage {
+    layout: Layout,
+    csrf: String,
+    token: String,
+    fixed_email: Option<String>,
+    email: String,
+    role: String,
+    errors: FieldErrors,
+}
+
+/// `GET /admin/setup/{token}`: the form that creates the account the link was made for.
+pub async fn show_setup(
+    State(state): State<AppState>,
+    layout: Layout,
+    jar: CookieJar,
+    Path(token): Path<String>,
+) -> Result<(CookieJar, SetupPage)> {
+    let invite = valid_invite(&state, &token).await?;
+    let (jar, csrf) = anonymous_form_token(jar);
+    let email = invite.email.clone().unwrap_or_default();
+    Ok((
+        jar,
+        SetupPage {
+            layout,
+            csrf,
+            token,
+            fixed_email: invite.email,
+            email,
+            role: invite.role,
+            errors: FieldErrors::default(),
+        },
+    ))
+}
+
+async fn valid_invite(state: &AppState, token: &str) -> Result<store::SetupToken> {
+    let mut conn = state.db.acquire().await?;
+    store::setup_token(&mut conn, &hash_token(token), &clock::now())
+        .await?
+        .ok_or_else(|| {
+            AppError::Forbidden(
+                "This link has expired or was already used. Ask an admin for a new one."
+                    .to_string(),
+            )
+        })
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /admin/setup/{token}`: creates the account and signs it in.
+pub async fn setup(
+    State(state): State<AppState>,
+    layout: Layout,
+    jar: CookieJar,
+    Path(token): Path<String>,
+    Form(form): Form<SetupForm>,
+) -> Result<Response> {
+    check_anonymous_form(&jar, &form.csrf)?;
+    let invite = valid_invite(&state, &token).await?;
+    let email = invite
+        .email
+        .clone()
+        .unwrap_or_else(|| form.email.trim().to_lowercase());
+    match setup::create_account(
+        &state,
+        &token,
+        &invite,
+        &email,
+        &form.password,
+        &form.confirm,
+    )
+    .await?
+    {
+        Ok(user_id) => {
+            let jar = session::sign_in(&state, jar, user_id).await?;
+            Ok((jar, Redirect::to("/admin")).into_response())
+        }
+        Err(errors) => {
+            let page = SetupPage {
+                layout,
+                csrf: form.csrf,
+                token,
+                fixed_email: invite.email,
+                email: form.email,
+                role: invite.role,
+                errors,
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}

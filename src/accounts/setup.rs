@@ -1,0 +1,208 @@
+//! Creating accounts: the first admin's link, invitations, and `user add`.
+
+use time::Duration;
+
+use super::password;
+use super::store::{self, SetupToken};
+use super::tokens::{hash_token, random_token};
+use crate::clock;
+use crate::error::AppError;
+use crate::web::AppState;
+use crate::web::form::FieldErrors;
+
+/// How long the first-run link lives.
+pub const FIRST_RUN_HOURS: i64 = 1;
+/// How long an invitation lives.
+pub const INVITE_DAYS: i64 = 7;
+
+/// A case-folded address with one `@`, a local part and a dotted domain.
+pub fn parse_email(text: &str) -> Result<String, String> {
+    let email = text.trim().to_lowercase();
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        }
+        None => false,
+    };
+    if !valid || email.len() > 254 || email.chars().any(char::is_whitespace) {
+        return Err("is not an email address like name@example.com".to_string());
+    }
+    Ok(email)
+}
+
+/// With no users yet, a one-time link (valid one hour) where the first admin sets email and password.
+pub async fn first_run_link(state: &AppState) -> anyhow::Result<Option<String>> {
+    let mut conn = state.db.acquire().await?;
+    if store::user_count(&mut conn).await? > 0 {
+        return Ok(None);
+    }
+    let token = random_token();
+    let link = SetupToken {
+        email: None,
+        role: "admin".to_string(),
+        person_id: None,
+    };
+    store::insert_setup_token(
+        &mut conn,
+        &hash_token(&token),
+        &link,
+        &clock::from_now(Duration::hours(FIRST_RUN_HOURS)),
+    )
+    .await?;
+    Ok(Some(format!(
+        "{}/admin/setup/{token}",
+        state.settings().base_url
+    )))
+}
+
+/// An invitation for `email` as `role`, linked to a person; returns the link to send.
+pub async fn invite(
+    state: &AppState,
+    by: i64,
+    email: &str,
+    role: &str,
+    person_id: Option<i64>,
+) -> Result<String, AppError> {
+    let token = random_token();
+    let link = SetupToken {
+        email: Some(email.to_string()),
+        role: role.to_string(),
+        person_id,
+    };
+    let mut tx = state.db.begin().await?;
+    store::insert_setup_token(
+        &mut tx,
+        &hash_token(&token),
+        &link,
+        &clock::from_now(Duration::days(INVITE_DAYS)),
+    )
+    .await?;
+    store::audit(
+        &mut tx,
+        Some(by),
+        "invite",
+        "user",
+        None,
+        &format!("{role} invitation"),
+        &clock::now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(format!("{}/admin/setup/{token}", state.settings().base_url))
+}
+
+/// Creates the account a setup link was made for. `Ok(Err(errors))` when the form is wrong.
+pub async fn create_account(
+    state: &AppState,
+    token: &str,
+    invite: &SetupToken,
+    email: &str,
+    password_text: &str,
+    confirm: &str,
+) -> Result<Result<i64, FieldErrors>, AppError> {
+    let mut errors = FieldErrors::default();
+    let email = parse_email(email).map_err(|e| errors.add("email", e)).ok();
+    if let Err(e) = password::check_new(password_text) {
+        errors.add("password", e);
+    }
+    if password_text != confirm {
+        errors.add("confirm", "does not match the password");
+    }
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Ok(Err(errors));
+    };
+    let hash = password::hash(password_text.to_string()).await?;
+    let now = clock::now();
+    let mut tx = state.db.begin().await?;
+    if !store::use_setup_token(&mut tx, &hash_token(token), &now).await? {
+        return Err(AppError::Forbidden(
+            "This link was already used.".to_string(),
+        ));
+    }
+    let user_id = match store::insert_user(
+        &mut tx,
+        &email,
+        &hash,
+        &invite.role,
+        invite.person_id,
+        &now,
+    )
+    .await
+    {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            errors.add("email", "already has an account: sign in instead");
+            return Ok(Err(errors));
+        }
+        other => other?,
+    };
+    store::audit(
+        &mut tx,
+        Some(user_id),
+        "create",
+        "user",
+        Some(user_id),
+        &format!("{} account set up", invite.role),
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(user_id))
+}
+
+/// `shownotes user add`: creates a user directly; the password comes from stdin, never argv.
+pub async fn add_user(
+    db: &sqlx::SqlitePool,
+    email: &str,
+    role: &str,
+    password_text: &str,
+) -> anyhow::Result<i64> {
+    let email = parse_email(email).map_err(|e| anyhow::anyhow!("email {e}"))?;
+    password::check_new(password_text).map_err(|e| anyhow::anyhow!("password {e}"))?;
+    let hash = password::hash(password_text.to_string()).await?;
+    let now = clock::now();
+    let mut tx = db.begin().await?;
+    let user_id = match store::insert_user(&mut tx, &email, &hash, role, None, &now).await {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            anyhow::bail!("{email} already has an account")
+        }
+        other => other?,
+    };
+    store::audit(
+        &mut tx,
+        None,
+        "create",
+        "user",
+        Some(user_id),
+        &format!("{role} added from the command line"),
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_email;
+
+    #[test]
+    fn emails_are_case_folded_and_checked() {
+        assert_eq!(parse_email(" Ada@Example.COM ").unwrap(), "ada@example.com");
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a da@example.com",
+            "a@b@c.com",
+            "ada@.com",
+        ] {
+            assert!(parse_email(bad).is_err(), "{bad}");
+        }
+    }
+}

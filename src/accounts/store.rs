@@ -1,0 +1,194 @@
+//! SQL for users, sessions and one-time links.
+
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+/// A user as the admin sees them.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub role: String,
+    pub person_id: Option<i64>,
+    pub person_name: Option<String>,
+}
+
+/// A signed-in session: the user and the session's CSRF token.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub user_id: i64,
+    pub email: String,
+    pub role: String,
+    pub person_id: Option<i64>,
+    pub csrf: String,
+}
+
+/// A one-time link's content.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SetupToken {
+    pub email: Option<String>,
+    pub role: String,
+    pub person_id: Option<i64>,
+}
+
+const USER_SELECT: &str = "select u.id, u.email, u.role, u.person_id, p.name as person_name \
+     from users u left join people p on p.id = u.person_id";
+
+/// How many users exist.
+pub async fn user_count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select count(*) from users")
+        .fetch_one(conn)
+        .await
+}
+
+/// Every user, by email.
+pub async fn users(conn: &mut SqliteConnection) -> sqlx::Result<Vec<User>> {
+    sqlx::query_as(&format!("{USER_SELECT} order by u.email"))
+        .fetch_all(conn)
+        .await
+}
+
+/// The user's id and password hash for an email.
+pub async fn credentials(
+    conn: &mut SqliteConnection,
+    email: &str,
+) -> sqlx::Result<Option<(i64, String)>> {
+    sqlx::query_as("select id, password_hash from users where email = ?")
+        .bind(email)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Creates a user; a duplicate email is a unique violation on `users.email`.
+pub async fn insert_user(
+    conn: &mut SqliteConnection,
+    email: &str,
+    password_hash: &str,
+    role: &str,
+    person_id: Option<i64>,
+    now: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "insert into users (email, password_hash, role, person_id, created_at) values (?, ?, ?, ?, ?) returning id",
+    )
+    .bind(email)
+    .bind(password_hash)
+    .bind(role)
+    .bind(person_id)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// Stores a new session (by token hash).
+pub async fn insert_session(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    expires_at: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("insert into sessions (token_hash, user_id, csrf, expires_at) values (?, ?, ?, ?)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf)
+        .bind(expires_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The live session with this token hash.
+pub async fn session(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: &str,
+) -> sqlx::Result<Option<SessionRow>> {
+    sqlx::query_as(
+        "select s.user_id, u.email, u.role, u.person_id, s.csrf from sessions s join users u on u.id = s.user_id
+         where s.token_hash = ? and s.expires_at > ?",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Ends a session.
+pub async fn delete_session(conn: &mut SqliteConnection, token_hash: &str) -> sqlx::Result<()> {
+    sqlx::query("delete from sessions where token_hash = ?")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Stores a one-time link.
+pub async fn insert_setup_token(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    token: &SetupToken,
+    expires_at: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("insert into setup_tokens (token_hash, email, role, person_id, expires_at) values (?, ?, ?, ?, ?)")
+        .bind(token_hash)
+        .bind(&token.email)
+        .bind(&token.role)
+        .bind(token.person_id)
+        .bind(expires_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The unused, unexpired one-time link with this hash.
+pub async fn setup_token(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: &str,
+) -> sqlx::Result<Option<SetupToken>> {
+    sqlx::query_as(
+        "select email, role, person_id from setup_tokens where token_hash = ? and used_at is null and expires_at > ?",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Marks a one-time link used; false when it was already used (a double submit).
+pub async fn use_setup_token(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: &str,
+) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("update setup_tokens set used_at = ? where token_hash = ? and used_at is null")
+            .bind(now)
+            .bind(token_hash)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records who did what to which row.
+pub async fn audit(
+    conn: &mut SqliteConnection,
+    user_id: Option<i64>,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: &str,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("insert into audit_log (user_id, action, entity, entity_id, detail, created_at) values (?, ?, ?, ?, ?, ?)")
+        .bind(user_id)
+        .bind(action)
+        .bind(entity)
+        .bind(entity_id)
+        .bind(detail)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

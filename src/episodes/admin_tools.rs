@@ -1,0 +1,201 @@
+//! The rest of the hosts' episode pages: the list, status changes, draft
+//! preview, live markdown preview, the link check, and "import from notes".
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use serde::{Deserialize, Serialize};
+use time::PrimitiveDateTime;
+use time::macros::format_description;
+
+use super::manage::{self, EditError, StatusChange};
+use super::notes_import;
+use super::store::{self, AdminEpisodeRow};
+use crate::admin::AdminLayout;
+use crate::clock;
+use crate::error::{AppError, Result};
+use crate::links::UrlKey;
+use crate::markdown::{self, Author};
+use crate::web::AppState;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/episodes/index.html")]
+pub struct ListPage {
+    layout: AdminLayout,
+    episodes: Vec<AdminEpisodeRow>,
+    filter: String,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+}
+
+/// `GET /admin/episodes?status=draft|scheduled|published`.
+pub async fn list(
+    State(state): State<AppState>,
+    layout: AdminLayout,
+    Query(q): Query<ListQuery>,
+) -> Result<ListPage> {
+    let filter = q
+        .status
+        .filter(|s| ["draft", "scheduled", "published"].contains(&s.as_str()));
+    let episodes = store::admin_list(&mut *state.db.acquire().await?, filter.as_deref()).await?;
+    Ok(ListPage {
+        layout,
+        episodes,
+        filter: filter.unwrap_or_default(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    action: String,
+    #[serde(default)]
+    publish_at: String,
+}
+
+/// `POST /admin/episodes/{id}/status`: publish, schedule (UTC time) or unpublish.
+pub async fn change_status(
+    State(state): State<AppState>,
+    layout: AdminLayout,
+    Path(id): Path<i64>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response> {
+    let change = match form.action.as_str() {
+        "publish" => StatusChange::Publish,
+        "unpublish" => StatusChange::Unpublish,
+        "schedule" => StatusChange::Schedule(parse_local_time(&form.publish_at)?),
+        _ => return Err(AppError::BadRequest("Unknown status action.".to_string())),
+    };
+    match manage::change_status(&state.db, layout.user.id, id, change).await {
+        Ok(()) => {
+            state.content_changed();
+            Ok(Redirect::to(&format!("/admin/episodes/{id}?saved=1")).into_response())
+        }
+        Err(EditError::NotFound) => Err(AppError::NotFound),
+        Err(error) => Err(AppError::Internal(error.into())),
+    }
+}
+
+/// A `datetime-local` value (`2025-06-01T10:00`), read as UTC.
+fn parse_local_time(text: &str) -> Result<String> {
+    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let at = PrimitiveDateTime::parse(text.trim(), &format).map_err(|_| {
+        AppError::BadRequest(format!(
+            "{text:?} is not a time like 2025-06-01T10:00 (UTC)."
+        ))
+    })?;
+    Ok(clock::stamp(at.assume_utc()))
+}
+
+/// `GET /admin/episodes/{id}/preview`: the public page of a draft, for signed-in users only.
+pub async fn preview_episode(
+    State(state): State<AppState>,
+    layout: AdminLayout,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let (number, _) = store::number_and_version(&mut *state.db.acquire().await?, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let page = super::public::episode_page(&state, layout.site, number, true).await?;
+    Ok(page.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PreviewForm {
+    #[serde(default)]
+    markdown: String,
+}
+
+/// `POST /admin/preview`: markdown rendered by the same code as the public page.
+pub async fn preview_markdown(Form(form): Form<PreviewForm>) -> Html<String> {
+    Html(markdown::render(&form.markdown, Author::Host))
+}
+
+#[derive(Deserialize)]
+pub struct LinkQuery {
+    #[serde(default)]
+    url: String,
+}
+
+/// An episode that already covered a link.
+#[derive(Serialize, sqlx::FromRow)]
+pub struct Covered {
+    number: i64,
+    title: String,
+    status: String,
+}
+
+/// `GET /admin/links/check?url=U`: which episodes (drafts too) already covered this link.
+pub async fn check_link(
+    State(state): State<AppState>,
+    Query(q): Query<LinkQuery>,
+) -> Result<Json<Vec<Covered>>> {
+    let key = UrlKey::parse(&q.url);
+    let covered = sqlx::query_as(
+        "select distinct e.number, e.title, e.status from links l join segment_links sl on sl.link_id = l.id
+         join segments s on s.id = sl.segment_id join episodes e on e.id = s.episode_id
+         where l.url_key = ? order by e.number desc limit 10",
+    )
+    .bind(key.as_str())
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(covered))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/episodes/import.html")]
+pub struct ImportPage {
+    layout: AdminLayout,
+    notes: String,
+    number: String,
+    error: Option<String>,
+}
+
+/// `GET /admin/episodes/import`.
+pub async fn show_import(layout: AdminLayout) -> ImportPage {
+    ImportPage {
+        layout,
+        notes: String::new(),
+        number: String::new(),
+        error: None,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ImportForm {
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    number: String,
+}
+
+/// `POST /admin/episodes/import`: pasted notes become a structured draft (or update that number).
+pub async fn import(
+    State(state): State<AppState>,
+    layout: AdminLayout,
+    Form(form): Form<ImportForm>,
+) -> Result<Response> {
+    let number = form.number.trim().parse::<i64>().ok();
+    let imported =
+        notes_import::import_pasted(&state.db, &form.notes, number, layout.user.id).await;
+    match imported {
+        Ok(id) => {
+            state.content_changed();
+            Ok(Redirect::to(&format!("/admin/episodes/{id}?saved=1")).into_response())
+        }
+        Err(error) => {
+            let page = ImportPage {
+                layout,
+                notes: form.notes,
+                number: form.number,
+                error: Some(error.to_string()),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}

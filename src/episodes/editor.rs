@@ -1,0 +1,366 @@
+//! The episode editor's form: what the host typed, turned into an episode or
+//! into field errors, and back into rows for the template.
+
+use serde::Deserialize;
+
+use super::model::{Audio, EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, slugify};
+use crate::links::is_web_url;
+use crate::web::form::FieldErrors;
+
+/// The editor form exactly as submitted; segments are parallel lists, one entry per row.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct EpisodeForm {
+    pub version: i64,
+    pub number: String,
+    pub title: String,
+    pub slug: String,
+    pub summary: String,
+    pub audio_url: String,
+    pub audio_bytes: String,
+    pub audio_type: String,
+    pub duration: String,
+    pub video_url: String,
+    pub intro_md: String,
+    pub seg_kind: Vec<String>,
+    pub seg_person: Vec<String>,
+    pub seg_number: Vec<String>,
+    pub seg_title: Vec<String>,
+    pub seg_url: Vec<String>,
+    pub seg_notes: Vec<String>,
+    pub seg_start: Vec<String>,
+    pub seg_position: Vec<String>,
+    /// Row indexes whose "delete" box is ticked.
+    pub seg_delete: Vec<usize>,
+}
+
+/// One segment row of the editor, as text.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SegmentRow {
+    pub index: usize,
+    pub kind: String,
+    pub person: String,
+    pub number: String,
+    pub title: String,
+    pub url: String,
+    pub notes: String,
+    pub start: String,
+    pub position: String,
+}
+
+impl SegmentRow {
+    /// A row with nothing typed in it: the editor's "new segment" row.
+    pub fn is_blank(&self) -> bool {
+        [
+            &self.person,
+            &self.number,
+            &self.title,
+            &self.url,
+            &self.notes,
+            &self.start,
+        ]
+        .iter()
+        .all(|f| f.trim().is_empty())
+    }
+}
+
+fn at(list: &[String], index: usize) -> String {
+    list.get(index).cloned().unwrap_or_default()
+}
+
+impl EpisodeForm {
+    /// The segment rows in the order the host gave them (position fields, then
+    /// form order), without deleted rows; blank rows are dropped.
+    pub fn rows(&self) -> Vec<SegmentRow> {
+        let mut rows: Vec<SegmentRow> = (0..self.seg_kind.len())
+            .filter(|i| !self.seg_delete.contains(i))
+            .map(|i| SegmentRow {
+                index: i,
+                kind: at(&self.seg_kind, i),
+                person: at(&self.seg_person, i),
+                number: at(&self.seg_number, i),
+                title: at(&self.seg_title, i),
+                url: at(&self.seg_url, i),
+                notes: at(&self.seg_notes, i),
+                start: at(&self.seg_start, i),
+                position: at(&self.seg_position, i),
+            })
+            .filter(|row| !row.is_blank())
+            .collect();
+        rows.sort_by_key(|row| {
+            (
+                row.position
+                    .trim()
+                    .parse::<f64>()
+                    .map(|p| (p * 1000.0) as i64)
+                    .unwrap_or(i64::MAX),
+                row.index,
+            )
+        });
+        for (index, row) in rows.iter_mut().enumerate() {
+            row.index = index;
+            row.position = (index + 1).to_string();
+        }
+        rows
+    }
+
+    /// The form filled from a saved episode.
+    pub fn from_doc(doc: &EpisodeDoc, version: i64) -> Self {
+        let audio = doc.audio.as_ref();
+        let mut form = Self {
+            version,
+            number: doc.number.to_string(),
+            title: doc.title.clone(),
+            slug: doc.slug.clone(),
+            summary: doc.summary.clone(),
+            audio_url: audio.map(|a| a.url.clone()).unwrap_or_default(),
+            audio_bytes: audio
+                .and_then(|a| a.bytes)
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+            audio_type: audio.and_then(|a| a.mime_type.clone()).unwrap_or_default(),
+            duration: format_clock(audio.and_then(|a| a.duration_secs)),
+            intro_md: doc.intro_md.clone(),
+            video_url: doc.video_url.clone().unwrap_or_default(),
+            ..Self::default()
+        };
+        for segment in &doc.segments {
+            form.push_segment(segment);
+        }
+        form
+    }
+
+    fn push_segment(&mut self, s: &SegmentDoc) {
+        self.seg_kind.push(s.kind.as_str().to_string());
+        self.seg_person.push(
+            s.person
+                .as_ref()
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
+        );
+        self.seg_number
+            .push(s.number.map(|n| n.to_string()).unwrap_or_default());
+        self.seg_title.push(s.title.clone());
+        self.seg_url.push(s.url.clone().unwrap_or_default());
+        self.seg_notes.push(s.notes_md.clone());
+        self.seg_start.push(format_clock(s.start_secs));
+        self.seg_position.push(s.position.to_string());
+    }
+
+    /// The episode the form describes, or what is wrong with it, field by field.
+    pub fn to_doc(&self) -> Result<EpisodeDoc, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let number = parse_number(&self.number, "number", &mut errors);
+        if self.title.trim().is_empty() {
+            errors.add("title", "is required");
+        }
+        let audio = self.audio(&mut errors);
+        check_url(&self.video_url, "video_url", &mut errors);
+        let segments: Vec<SegmentDoc> = self
+            .rows()
+            .iter()
+            .map(|row| segment_of(row, &mut errors))
+            .collect();
+        check_duplicate_numbers(&segments, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let slug = if self.slug.trim().is_empty() {
+            slugify(&self.title)
+        } else {
+            slugify(&self.slug)
+        };
+        Ok(EpisodeDoc {
+            number: number.unwrap_or_default(),
+            slug,
+            title: self.title.trim().to_string(),
+            summary: self.summary.trim().to_string(),
+            intro_md: self.intro_md.clone(),
+            audio,
+            video_url: Some(self.video_url.trim())
+                .filter(|u| !u.is_empty())
+                .map(str::to_string),
+            segments,
+            ..EpisodeDoc::default()
+        })
+    }
+
+    fn audio(&self, errors: &mut FieldErrors) -> Option<Audio> {
+        if self.audio_url.trim().is_empty() {
+            return None;
+        }
+        check_url(&self.audio_url, "audio_url", errors);
+        let bytes = optional_number(&self.audio_bytes, "audio_bytes", errors);
+        let duration_secs = parse_clock(&self.duration)
+            .map_err(|e| errors.add("duration", e))
+            .ok()
+            .flatten();
+        let mime_type = Some(self.audio_type.trim())
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        Some(Audio {
+            url: self.audio_url.trim().to_string(),
+            bytes,
+            mime_type,
+            duration_secs,
+        })
+    }
+}
+
+fn segment_of(row: &SegmentRow, errors: &mut FieldErrors) -> SegmentDoc {
+    let field = |name: &str| format!("segments[{}].{name}", row.index);
+    let kind = SegmentKind::parse(&row.kind).unwrap_or_else(|| {
+        errors.add(field("kind"), "pick a kind");
+        SegmentKind::Topic
+    });
+    check_url(&row.url, &field("url"), errors);
+    let number = optional_number(&row.number, &field("number"), errors);
+    let start_secs = parse_clock(&row.start)
+        .map_err(|e| errors.add(field("start"), e))
+        .ok()
+        .flatten();
+    if kind == SegmentKind::Topic && row.title.trim().is_empty() {
+        errors.add(field("title"), "a topic needs a title");
+    }
+    let person = Some(row.person.trim())
+        .filter(|p| !p.is_empty())
+        .map(|name| PersonRef {
+            slug: String::new(),
+            name: name.to_string(),
+        });
+    let url = Some(row.url.trim())
+        .filter(|u| !u.is_empty())
+        .map(str::to_string);
+    SegmentDoc {
+        position: row.index as i64 + 1,
+        kind,
+        number,
+        person,
+        title: row.title.trim().to_string(),
+        url,
+        notes_md: row.notes.clone(),
+        start_secs,
+        ..SegmentDoc::default()
+    }
+}
+
+fn check_duplicate_numbers(segments: &[SegmentDoc], errors: &mut FieldErrors) {
+    for (index, segment) in segments.iter().enumerate() {
+        let Some(number) = segment
+            .number
+            .filter(|_| segment.kind == SegmentKind::Topic)
+        else {
+            continue;
+        };
+        let earlier = segments[..index]
+            .iter()
+            .any(|s| s.kind == SegmentKind::Topic && s.number == Some(number));
+        if earlier {
+            errors.add(
+                format!("segments[{index}].number"),
+                format!("#{number} is used by an earlier topic"),
+            );
+        }
+    }
+}
+
+fn parse_number(text: &str, field: &str, errors: &mut FieldErrors) -> Option<i64> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if n >= 0 => Some(n),
+        _ => {
+            errors.add(field, "must be a whole number like 434");
+            None
+        }
+    }
+}
+
+fn optional_number(text: &str, field: &str, errors: &mut FieldErrors) -> Option<i64> {
+    if text.trim().is_empty() {
+        None
+    } else {
+        parse_number(text, field, errors)
+    }
+}
+
+fn check_url(text: &str, field: &str, errors: &mut FieldErrors) {
+    if !text.trim().is_empty() && !is_web_url(text.trim()) {
+        errors.add(field, "must start with https:// or http://");
+    }
+}
+
+/// `1:02:03`, `62:03` or `3723` as seconds; empty is none.
+pub fn parse_clock(text: &str) -> Result<Option<i64>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let parts: Result<Vec<i64>, _> = text.split(':').map(str::parse::<i64>).collect();
+    match parts {
+        Ok(parts) if (1..=3).contains(&parts.len()) && parts.iter().all(|p| *p >= 0) => {
+            Ok(Some(parts.iter().fold(0, |total, part| total * 60 + part)))
+        }
+        _ => Err("must be a time like 1:02:03 or a number of seconds".to_string()),
+    }
+}
+
+/// Seconds as `h:mm:ss` (or `m:ss`); empty for none.
+pub fn format_clock(seconds: Option<i64>) -> String {
+    match seconds {
+        Some(s) if s >= 3600 => format!("{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60),
+        Some(s) => format!("{}:{:02}", s / 60, s % 60),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form_with_rows(titles: &[&str], positions: &[&str]) -> EpisodeForm {
+        let n = titles.len();
+        EpisodeForm {
+            number: "7".into(),
+            title: "Seven".into(),
+            seg_kind: vec!["topic".into(); n],
+            seg_person: vec!["Brian".into(); n],
+            seg_number: (1..=n).map(|i| i.to_string()).collect(),
+            seg_title: titles.iter().map(|t| t.to_string()).collect(),
+            seg_url: vec![String::new(); n],
+            seg_notes: vec![String::new(); n],
+            seg_start: vec![String::new(); n],
+            seg_position: positions.iter().map(|p| p.to_string()).collect(),
+            ..EpisodeForm::default()
+        }
+    }
+
+    #[test]
+    fn rows_follow_the_position_fields_and_skip_deleted_and_blank_rows() {
+        let mut form = form_with_rows(&["a", "b", "c"], &["2", "1", "3"]);
+        form.seg_delete = vec![2];
+        let titles: Vec<String> = form.rows().into_iter().map(|r| r.title).collect();
+        assert_eq!(titles, ["b", "a"]);
+    }
+
+    #[test]
+    fn bad_fields_are_reported_by_name() {
+        let mut form = form_with_rows(&["a", ""], &["1", "2"]);
+        form.number = "four".into();
+        form.seg_url[0] = "javascript:alert(1)".into();
+        form.seg_start[0] = "soon".into();
+        let errors = form.to_doc().unwrap_err();
+        assert!(errors.get("number").is_some());
+        assert!(errors.get("segments[0].url").is_some());
+        assert!(errors.get("segments[0].start").is_some());
+        assert!(errors.get("segments[1].title").is_some());
+    }
+
+    #[test]
+    fn clock_times_read_and_write() {
+        assert_eq!(parse_clock("1:02:03"), Ok(Some(3723)));
+        assert_eq!(parse_clock("62:03"), Ok(Some(3723)));
+        assert_eq!(parse_clock(""), Ok(None));
+        assert!(parse_clock("1:xx").is_err());
+        assert_eq!(format_clock(Some(3723)), "1:02:03");
+        assert_eq!(format_clock(Some(63)), "1:03");
+    }
+}

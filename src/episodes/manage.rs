@@ -1,0 +1,202 @@
+//! What hosts do to episodes: create, save with a version check, change status,
+//! and the scheduler that publishes episodes when their time comes. Every change is audited.
+
+use sqlx::SqlitePool;
+
+use super::model::EpisodeDoc;
+use super::save::{SaveError, insert_segment};
+use super::store;
+use crate::accounts::store::audit;
+use crate::clock;
+use crate::web::form::FieldErrors;
+
+/// Why an edit was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// The form is wrong; the errors say where.
+    #[error("the form has errors")]
+    Invalid(FieldErrors),
+    /// Someone saved the episode after this form was loaded.
+    #[error("changed by someone else")]
+    Conflict,
+    /// The episode no longer exists.
+    #[error("not found")]
+    NotFound,
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<SaveError> for EditError {
+    fn from(error: SaveError) -> Self {
+        match error {
+            SaveError::Invalid { field, message } => {
+                let mut errors = FieldErrors::default();
+                errors.add(field, message);
+                Self::Invalid(errors)
+            }
+            SaveError::Database(e) => Self::Database(e),
+        }
+    }
+}
+
+fn number_taken(number: i64) -> EditError {
+    let mut errors = FieldErrors::default();
+    errors.add(
+        "number",
+        format!("episode {number} already exists; pick another number"),
+    );
+    EditError::Invalid(errors)
+}
+
+fn on_unique_number(error: sqlx::Error, number: i64) -> EditError {
+    match &error {
+        sqlx::Error::Database(e)
+            if e.is_unique_violation() && e.message().contains("episodes.number") =>
+        {
+            number_taken(number)
+        }
+        _ => EditError::Database(error),
+    }
+}
+
+/// Creates a draft episode with its segments; returns its id.
+pub async fn create(db: &SqlitePool, user_id: i64, doc: EpisodeDoc) -> Result<i64, EditError> {
+    let now = clock::now();
+    let mut tx = db.begin().await?;
+    let guid = uuid::Uuid::new_v4().to_string();
+    let id = store::insert_draft(&mut tx, doc.number, &doc.title, &guid, &now)
+        .await
+        .map_err(|e| on_unique_number(e, doc.number))?;
+    write_fields_and_segments(&mut tx, id, 1, &doc, &now).await?;
+    audit(
+        &mut tx,
+        Some(user_id),
+        "create",
+        "episode",
+        Some(id),
+        &format!("#{} {}", doc.number, doc.title),
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Saves episode `id` if nobody saved it since `version` was loaded.
+pub async fn update(
+    db: &SqlitePool,
+    user_id: i64,
+    id: i64,
+    version: i64,
+    doc: EpisodeDoc,
+) -> Result<(), EditError> {
+    let now = clock::now();
+    let mut tx = db.begin().await?;
+    let Some((_, current)) = store::number_and_version(&mut tx, id).await? else {
+        return Err(EditError::NotFound);
+    };
+    if current != version {
+        return Err(EditError::Conflict);
+    }
+    write_fields_and_segments(&mut tx, id, version, &doc, &now).await?;
+    audit(
+        &mut tx,
+        Some(user_id),
+        "update",
+        "episode",
+        Some(id),
+        &format!("#{} {}", doc.number, doc.title),
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn write_fields_and_segments(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    version: i64,
+    doc: &EpisodeDoc,
+    now: &str,
+) -> Result<(), EditError> {
+    // The version check is in the update itself, so a save racing this one cannot slip in between.
+    let updated = store::update_if_version(conn, id, version, doc, now)
+        .await
+        .map_err(|e| on_unique_number(e, doc.number))?;
+    if !updated {
+        return Err(EditError::Conflict);
+    }
+    store::delete_segments(conn, id).await?;
+    for segment in &doc.segments {
+        insert_segment(conn, id, segment).await?;
+    }
+    Ok(())
+}
+
+/// A status change a host asks for.
+#[derive(Debug, Clone)]
+pub enum StatusChange {
+    /// Public now.
+    Publish,
+    /// Public at this time (stamped UTC).
+    Schedule(String),
+    /// Back to draft.
+    Unpublish,
+}
+
+/// Applies a status change to episode `id`.
+pub async fn change_status(
+    db: &SqlitePool,
+    user_id: i64,
+    id: i64,
+    change: StatusChange,
+) -> Result<(), EditError> {
+    let now = clock::now();
+    let (status, publish_at) = match &change {
+        StatusChange::Publish => ("published", None),
+        StatusChange::Schedule(at) => ("scheduled", Some(at.as_str())),
+        StatusChange::Unpublish => ("draft", None),
+    };
+    let mut tx = db.begin().await?;
+    if !store::set_status(&mut tx, id, status, publish_at, &now).await? {
+        return Err(EditError::NotFound);
+    }
+    let detail = publish_at
+        .map(|at| format!("{status} for {at}"))
+        .unwrap_or_else(|| status.to_string());
+    audit(
+        &mut tx,
+        Some(user_id),
+        "status",
+        "episode",
+        Some(id),
+        &detail,
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Publishes every scheduled episode that is due; returns their numbers.
+pub async fn publish_due(db: &SqlitePool) -> sqlx::Result<Vec<i64>> {
+    let now = clock::now();
+    let mut tx = db.begin().await?;
+    let numbers = store::publish_due(&mut tx, &now).await?;
+    for number in &numbers {
+        audit(
+            &mut tx,
+            None,
+            "status",
+            "episode",
+            None,
+            &format!("#{number} published on schedule"),
+            &now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(numbers)
+}

@@ -1,0 +1,291 @@
+//! Signing in: sessions, the first admin's link, roles, CSRF and rate limits.
+
+use crate::helpers::{PASSWORD, assert_is_redirect_to, attrs, spawn_app, texts};
+
+#[tokio::test]
+async fn the_admin_sends_anonymous_visitors_to_the_login_page() {
+    let app = spawn_app().await;
+
+    let response = app.get("/admin/episodes?status=draft").await;
+
+    assert_is_redirect_to(
+        &response,
+        "/admin/login?next=%2Fadmin%2Fepisodes%3Fstatus%3Ddraft",
+    );
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_fresh_httponly_lax_session_cookie() {
+    let app = spawn_app().await;
+    app.add_user("host@example.com", "host").await;
+
+    let first = app.login("Host@Example.com", PASSWORD).await;
+    let first_cookie = first.headers()["set-cookie"].to_str().unwrap().to_string();
+    let second = app.login("host@example.com", PASSWORD).await;
+    let second_cookie = second.headers()["set-cookie"].to_str().unwrap().to_string();
+
+    assert_is_redirect_to(&first, "/admin");
+    assert!(
+        first_cookie.contains("HttpOnly") && first_cookie.contains("SameSite=Lax"),
+        "{first_cookie}"
+    );
+    assert!(
+        !first_cookie.contains("Secure"),
+        "plain http base URL: no Secure flag"
+    );
+    assert_ne!(
+        first_cookie.split(';').next(),
+        second_cookie.split(';').next(),
+        "a new session at every login"
+    );
+    assert_eq!(app.get("/admin/episodes").await.status(), 200);
+}
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_get_the_same_answer_and_keep_the_email() {
+    let app = spawn_app().await;
+    app.add_user("host@example.com", "host").await;
+
+    let wrong = app.login("host@example.com", "not the password").await;
+    let wrong_status = wrong.status();
+    let wrong_page = scraper::Html::parse_document(&wrong.text().await.unwrap());
+    let unknown = app.login("nobody@example.com", PASSWORD).await;
+    let unknown_status = unknown.status();
+    let unknown_page = scraper::Html::parse_document(&unknown.text().await.unwrap());
+
+    assert_eq!(wrong_status, 422);
+    assert_eq!(unknown_status, 422);
+    assert_eq!(
+        texts(&wrong_page, ".form-error"),
+        texts(&unknown_page, ".form-error")
+    );
+    assert_eq!(
+        texts(&wrong_page, ".form-error"),
+        ["Email or password is wrong."]
+    );
+    assert_eq!(
+        attrs(&unknown_page, "input[name=email]", "value"),
+        ["nobody@example.com"]
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_are_refused_with_429_and_a_clear_message() {
+    let app = spawn_app().await;
+    app.add_user("host@example.com", "host").await;
+
+    for _ in 0..5 {
+        assert_eq!(
+            app.login("host@example.com", "wrong password!")
+                .await
+                .status(),
+            422
+        );
+    }
+    let refused = app.login("host@example.com", PASSWORD).await;
+
+    assert_eq!(refused.status(), 429);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Too many failed sign-ins. Try again in 15 minutes.")
+    );
+}
+
+#[tokio::test]
+async fn a_forged_post_gets_403() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+
+    let no_token = app
+        .post_form(
+            "/admin/episodes/new",
+            &[("number", "1"), ("title", "Forged")],
+        )
+        .await;
+    let wrong_token = app
+        .post_form(
+            "/admin/episodes/new",
+            &[("csrf", "0000"), ("number", "1"), ("title", "Forged")],
+        )
+        .await;
+    let anonymous_login = reqwest::Client::new()
+        .post(format!("{}/admin/login", app.address))
+        .form(&[("email", "host@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(no_token.status(), 403);
+    assert_eq!(wrong_token.status(), 403);
+    assert_eq!(
+        anonymous_login.status(),
+        403,
+        "the login form has its own token"
+    );
+}
+
+#[tokio::test]
+async fn hosts_cannot_manage_users_or_settings() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+
+    assert_eq!(app.get("/admin/users").await.status(), 403);
+    assert_eq!(app.get("/admin/settings").await.status(), 403);
+    assert_eq!(
+        app.admin_post("/admin/settings", &[("title", "Hijacked")])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.admin_post(
+            "/admin/users",
+            &[("email", "x@example.com"), ("role", "admin")]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(app.get("/admin/episodes").await.status(), 200);
+}
+
+#[tokio::test]
+async fn the_first_run_link_creates_the_first_admin_once() {
+    let app = spawn_app().await;
+    let link = shownotes::accounts::setup::first_run_link(&app.state)
+        .await
+        .unwrap()
+        .expect("no users yet");
+    let path = link.split_once("8000").map(|(_, p)| p.to_string()).unwrap();
+
+    let csrf = app.form_csrf(&path).await;
+    let short = app
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("email", "me@example.com"),
+                ("password", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
+    let short_status = short.status();
+    let short_page = scraper::Html::parse_document(&short.text().await.unwrap());
+    let done = app
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("email", "me@example.com"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    let reused = app.get(&path).await;
+
+    assert_eq!(short_status, 422);
+    assert_eq!(
+        texts(&short_page, "#password-error"),
+        ["must be at least 10 characters"]
+    );
+    assert_eq!(
+        attrs(&short_page, "#password", "aria-describedby"),
+        ["password-error"]
+    );
+    assert_eq!(attrs(&short_page, "#email", "value"), ["me@example.com"]);
+    assert_is_redirect_to(&done, "/admin");
+    assert_eq!(
+        app.get("/admin/users").await.status(),
+        200,
+        "signed in as admin"
+    );
+    assert_eq!(reused.status(), 403);
+    assert!(
+        shownotes::accounts::setup::first_run_link(&app.state)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn an_admin_invites_a_host_who_sets_a_password() {
+    let app = spawn_app().await;
+    app.login_as_admin().await;
+
+    let page = app
+        .admin_post(
+            "/admin/users",
+            &[
+                ("email", "guest-host@example.com"),
+                ("role", "host"),
+                ("person_id", ""),
+            ],
+        )
+        .await;
+    let page = scraper::Html::parse_document(&page.text().await.unwrap());
+    let link = texts(&page, ".invite-link").remove(0);
+    let path = link.split_once("8000").map(|(_, p)| p.to_string()).unwrap();
+    let host = crate::helpers::spawn_client(&app);
+    let csrf = crate::helpers::form_csrf_with(&host, &app, &path).await;
+    let done = host
+        .post(format!("{}{path}", app.address))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("password", PASSWORD),
+            ("confirm", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+
+    assert_is_redirect_to(&done, "/admin");
+    let users = app.page("/admin/users").await;
+    assert!(texts(&users, "table.list td").contains(&"guest-host@example.com".to_string()));
+    let audit = app.page("/admin/audit").await;
+    assert!(
+        texts(&audit, "table.audit td")
+            .iter()
+            .any(|t| t.contains("host invitation"))
+    );
+}
+
+#[test]
+fn user_add_reads_the_password_from_stdin_never_argv() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shownotes"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "New@Example.com",
+            "--role",
+            "admin",
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap().trim(),
+        "added admin new@example.com"
+    );
+}

@@ -1,0 +1,416 @@
+//! The episode editor: create, validate, reorder, preview, publish, schedule, conflicts.
+
+use reqwest::Response;
+use scraper::Html;
+
+use crate::helpers::{TestApp, attrs, spawn_app, spawn_client, texts};
+
+/// The fields of a new episode with two topics, in form order.
+fn two_topics(number: &str, title: &str) -> Vec<(&'static str, String)> {
+    let mut fields: Vec<(&'static str, String)> = vec![
+        ("number", number.into()),
+        ("title", title.into()),
+        ("version", "0".into()),
+    ];
+    for (position, host, n, topic, url, notes) in [
+        (
+            "1",
+            "Brian",
+            "1",
+            "First topic",
+            "https://first.example/",
+            "- first notes",
+        ),
+        (
+            "2",
+            "Michael",
+            "2",
+            "Second topic",
+            "https://second.example/",
+            "- second notes",
+        ),
+    ] {
+        fields.extend([
+            ("seg_position", position.into()),
+            ("seg_kind", "topic".into()),
+            ("seg_person", host.into()),
+            ("seg_number", n.into()),
+            ("seg_title", topic.into()),
+            ("seg_url", url.into()),
+            ("seg_notes", notes.into()),
+            ("seg_start", String::new()),
+        ]);
+    }
+    fields
+}
+
+async fn post(app: &TestApp, path: &str, fields: &[(&'static str, String)]) -> Response {
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.admin_post(path, &borrowed).await
+}
+
+async fn create_episode(app: &TestApp) -> String {
+    let response = post(app, "/admin/episodes/new", &two_topics("12", "Twelve")).await;
+    assert_eq!(response.status(), 303, "created");
+    response.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_end_matches("?saved=1")
+        .to_string()
+}
+
+/// The editor's fields as the browser would send them back unchanged.
+fn form_fields(page: &Html) -> Vec<(&'static str, String)> {
+    let mut fields: Vec<(&'static str, String)> = Vec::new();
+    for name in [
+        "version",
+        "number",
+        "title",
+        "slug",
+        "audio_url",
+        "audio_bytes",
+        "audio_type",
+        "duration",
+        "video_url",
+    ] {
+        fields.push((
+            name,
+            attrs(page, &format!("form.editor input[name={name}]"), "value").remove(0),
+        ));
+    }
+    for (name, values) in [
+        (
+            "seg_position",
+            attrs(page, "input[name=seg_position]", "value"),
+        ),
+        ("seg_person", attrs(page, "input[name=seg_person]", "value")),
+        ("seg_number", attrs(page, "input[name=seg_number]", "value")),
+        ("seg_title", attrs(page, "input[name=seg_title]", "value")),
+        ("seg_url", attrs(page, "input[name=seg_url]", "value")),
+        ("seg_start", attrs(page, "input[name=seg_start]", "value")),
+        ("seg_notes", texts(page, "textarea[name=seg_notes]")),
+        (
+            "seg_kind",
+            attrs(page, "select[name=seg_kind] option[selected]", "value"),
+        ),
+    ] {
+        fields.extend(values.into_iter().map(|v| (name, v)));
+    }
+    fields
+}
+
+#[tokio::test]
+async fn a_host_creates_a_draft_that_listeners_cannot_see_until_published() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+
+    let editor = create_episode(&app).await;
+    let id = editor.rsplit('/').next().unwrap().to_string();
+    let hidden = app.get("/episodes/12").await.status();
+    let preview = app.page(&format!("/admin/episodes/{id}/preview")).await;
+    let published = app
+        .admin_post(
+            &format!("/admin/episodes/{id}/status"),
+            &[("action", "publish")],
+        )
+        .await;
+    let public = spawn_client(&app)
+        .get(format!("{}/episodes/12", app.address))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(hidden, 404);
+    assert_eq!(
+        texts(&preview, ".segment-topic h2"),
+        ["Brian #1 First topic", "Michael #2 Second topic"]
+    );
+    assert_eq!(published.status(), 303);
+    assert_eq!(public.status(), 200);
+    let page = Html::parse_document(&public.text().await.unwrap());
+    assert_eq!(
+        texts(&page, ".segment-topic h2"),
+        ["Brian #1 First topic", "Michael #2 Second topic"]
+    );
+}
+
+#[tokio::test]
+async fn invalid_input_rerenders_with_errors_next_to_fields_and_everything_typed() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let mut fields = two_topics("twelve", "Kept title");
+    let url = fields.iter_mut().find(|(k, _)| *k == "seg_url").unwrap();
+    url.1 = "javascript:alert(1)".into();
+
+    let response = post(&app, "/admin/episodes/new", &fields).await;
+    let status = response.status();
+    let page = Html::parse_document(&response.text().await.unwrap());
+
+    assert_eq!(status, 422);
+    assert_eq!(
+        texts(&page, "#number-error"),
+        ["must be a whole number like 434"]
+    );
+    assert_eq!(
+        attrs(&page, "#number", "aria-describedby"),
+        ["number-error"]
+    );
+    assert_eq!(
+        texts(&page, "#seg-0-url-error"),
+        ["must start with https:// or http://"]
+    );
+    assert_eq!(attrs(&page, "#title", "value"), ["Kept title"]);
+    assert_eq!(attrs(&page, "#number", "value"), ["twelve"]);
+    assert_eq!(texts(&page, "#seg-1-notes"), ["- second notes"]);
+}
+
+#[tokio::test]
+async fn every_input_has_a_label() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let editor = create_episode(&app).await;
+
+    let page = app.page(&editor).await;
+
+    let labelled: Vec<String> = attrs(&page, "label[for]", "for");
+    for selector in [
+        "form.editor input:not([type=hidden]):not([type=checkbox])",
+        "form.editor textarea",
+        "form.editor select",
+    ] {
+        for id in attrs(&page, selector, "id") {
+            assert!(labelled.contains(&id), "#{id} has no label");
+        }
+    }
+}
+
+#[tokio::test]
+async fn reordering_by_position_and_deleting_a_segment_are_saved() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let editor = create_episode(&app).await;
+    let id = editor.rsplit('/').next().unwrap().to_string();
+    let page = app.page(&editor).await;
+    let mut fields = form_fields(&page);
+    let positions: Vec<usize> = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, (k, _))| *k == "seg_position")
+        .map(|(i, _)| i)
+        .collect();
+    fields[positions[0]].1 = "2".into();
+    fields[positions[1]].1 = "1".into();
+
+    assert_eq!(post(&app, &editor, &fields).await.status(), 303);
+    let preview = app.page(&format!("/admin/episodes/{id}/preview")).await;
+    assert_eq!(
+        texts(&preview, ".segment-topic h2"),
+        ["Michael #2 Second topic", "Brian #1 First topic"]
+    );
+
+    let page = app.page(&editor).await;
+    let mut fields = form_fields(&page);
+    fields.push(("seg_delete", "0".into()));
+    assert_eq!(post(&app, &editor, &fields).await.status(), 303);
+    let preview = app.page(&format!("/admin/episodes/{id}/preview")).await;
+    assert_eq!(
+        texts(&preview, ".segment-topic h2"),
+        ["Brian #1 First topic"]
+    );
+}
+
+#[tokio::test]
+async fn a_stale_save_shows_both_versions_and_keeps_what_the_second_host_typed() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let editor = create_episode(&app).await;
+    let loaded = app.page(&editor).await;
+    let mut first = form_fields(&loaded);
+    let mut second = form_fields(&loaded);
+    first.iter_mut().find(|(k, _)| *k == "title").unwrap().1 = "Title from host one".into();
+    second.iter_mut().find(|(k, _)| *k == "title").unwrap().1 = "Title from host two".into();
+
+    assert_eq!(post(&app, &editor, &first).await.status(), 303);
+    let stale = post(&app, &editor, &second).await;
+    let status = stale.status();
+    let page = Html::parse_document(&stale.text().await.unwrap());
+
+    assert_eq!(status, 409);
+    assert_eq!(
+        texts(&page, ".conflict-title"),
+        ["Title from host one", "Title from host two"]
+    );
+    assert_eq!(
+        attrs(&page, "form.editor #title", "value"),
+        ["Title from host two"],
+        "what host two typed is kept"
+    );
+    let saved = app.page(&editor).await;
+    assert_eq!(
+        attrs(&saved, "form.editor #title", "value"),
+        ["Title from host one"],
+        "nothing was overwritten"
+    );
+    let resubmit = form_fields(&page);
+    assert_eq!(
+        post(&app, &editor, &resubmit).await.status(),
+        303,
+        "saving again on purpose goes through"
+    );
+}
+
+#[tokio::test]
+async fn scheduled_episodes_publish_when_due_and_not_before() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let editor = create_episode(&app).await;
+    let id = editor.rsplit('/').next().unwrap().to_string();
+
+    app.admin_post(
+        &format!("/admin/episodes/{id}/status"),
+        &[("action", "schedule"), ("publish_at", "2999-01-01T10:00")],
+    )
+    .await;
+    shownotes::episodes::scheduler::publish_now(&app.state).await;
+    let before = app.get("/episodes/12").await.status();
+    app.admin_post(
+        &format!("/admin/episodes/{id}/status"),
+        &[("action", "schedule"), ("publish_at", "2020-01-01T10:00")],
+    )
+    .await;
+    shownotes::episodes::scheduler::publish_now(&app.state).await;
+    let after = spawn_client(&app)
+        .get(format!("{}/api/v1/episodes/12", app.address))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(before, 404);
+    assert_eq!(after.status(), 200);
+    let body: serde_json::Value = after.json().await.unwrap();
+    assert_eq!(body["published_at"], "2020-01-01T10:00:00Z");
+}
+
+#[tokio::test]
+async fn pasted_notes_become_a_structured_draft() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let notes = include_str!("../fixtures/notes/python-bytes-434-seed.md");
+
+    let response = app
+        .admin_post(
+            "/admin/episodes/import",
+            &[("notes", notes), ("number", "")],
+        )
+        .await;
+    let editor = response.headers()["location"].to_str().unwrap().to_string();
+    let page = app.page(&editor).await;
+
+    assert_eq!(response.status(), 303);
+    let titles = attrs(&page, "input[name=seg_title]", "value");
+    assert_eq!(titles[1], "Making PyPI’s test suite 81% faster");
+    assert_eq!(texts(&page, ".status-box strong"), ["draft"]);
+    let bad = app
+        .admin_post(
+            "/admin/episodes/import",
+            &[("notes", "nothing here"), ("number", "9")],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("no segments found"));
+}
+
+#[tokio::test]
+async fn markdown_preview_and_the_link_check_help_while_typing() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.login_as_host().await;
+
+    let preview = app
+        .admin_post(
+            "/admin/preview",
+            &[("markdown", "- **bold** <script>x()</script>")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let covered: serde_json::Value = app
+        .get("/admin/links/check?url=https://www.pytutorial.com/optimize-python-import-performance")
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert!(
+        preview.contains("<strong>bold</strong>") && !preview.contains("<script"),
+        "{preview}"
+    );
+    assert_eq!(covered[0]["number"], 434);
+}
+
+#[tokio::test]
+async fn every_change_is_in_the_audit_log() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let editor = create_episode(&app).await;
+    let id = editor.rsplit('/').next().unwrap().to_string();
+    app.admin_post(
+        &format!("/admin/episodes/{id}/status"),
+        &[("action", "publish")],
+    )
+    .await;
+
+    let audit = app.page("/admin/audit").await;
+
+    let rows = texts(&audit, "table.audit tbody tr");
+    assert!(
+        rows[0].contains("host@example.com")
+            && rows[0].contains("status episode")
+            && rows[0].contains("published"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1].contains("create episode") && rows[1].contains("#12 Twelve"),
+        "{rows:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_changes_the_show_title_everywhere() {
+    let app = spawn_app().await;
+    app.login_as_admin().await;
+
+    let bad = app
+        .admin_post(
+            "/admin/settings",
+            &[
+                ("title", "Python Bytes"),
+                ("base_url", "ftp://x"),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    let saved = app
+        .admin_post(
+            "/admin/settings",
+            &[
+                ("title", "Python Bytes"),
+                ("base_url", "https://pythonbytes.fm"),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    let home = spawn_client(&app)
+        .get(format!("{}/", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    assert_eq!(bad.status(), 422);
+    assert_eq!(saved.status(), 303);
+    assert!(home.contains("<a class=\"brand\" href=\"/\">Python Bytes</a>"));
+}
