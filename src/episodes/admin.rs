@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use serde::Deserialize;
 
 use super::editor::{EpisodeForm, SegmentRow};
 use super::manage::{self, EditError};
@@ -15,7 +14,7 @@ use super::{load_episode, store};
 use crate::admin::AdminLayout;
 use crate::error::{AppError, Result};
 use crate::web::AppState;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, SavedQuery};
 
 /// A segment row with its field errors, for the template.
 pub struct RowView {
@@ -138,10 +137,6 @@ pub async fn edit(
     Ok(page)
 }
 
-#[derive(Deserialize)]
-pub struct SavedQuery {
-    saved: Option<String>,
-}
 
 /// `POST /admin/episodes/{id}`: saves, or shows what is wrong, or the conflict.
 pub async fn update(

@@ -14,7 +14,7 @@ use crate::episodes::model::slugify;
 use crate::error::{AppError, Result};
 use crate::links::is_web_url;
 use crate::web::AppState;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, SavedQuery};
 
 /// A person in the admin list.
 #[derive(sqlx::FromRow)]
@@ -72,10 +72,6 @@ pub struct PersonPage {
     saved: bool,
 }
 
-#[derive(Deserialize)]
-pub struct SavedQuery {
-    saved: Option<String>,
-}
 
 /// `GET /admin/people/{id}`.
 pub async fn edit(

@@ -14,7 +14,7 @@ use crate::clock;
 use crate::error::Result;
 use crate::links::is_web_url;
 use crate::web::AppState;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, SavedQuery};
 
 /// The settings form, as typed.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -109,10 +109,6 @@ pub struct SettingsPage {
     saved: bool,
 }
 
-#[derive(Deserialize)]
-pub struct SavedQuery {
-    saved: Option<String>,
-}
 
 /// `GET /admin/settings` (admins only).
 pub async fn edit(

@@ -15,7 +15,7 @@ use crate::episodes::editor::{format_clock, parse_clock};
 use crate::episodes::model::PersonRef;
 use crate::error::{AppError, Result};
 use crate::web::AppState;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, SavedQuery};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/talks/index.html")]
@@ -81,10 +81,6 @@ pub struct TalkPage {
     saved: bool,
 }
 
-#[derive(Deserialize)]
-pub struct SavedQuery {
-    saved: Option<String>,
-}
 
 /// `GET /admin/talks/{event}/{talk}`.
 pub async fn edit(

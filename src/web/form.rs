@@ -9,6 +9,13 @@ use crate::error::AppError;
 /// The cookie holding an anonymous form's token.
 const FORM_COOKIE: &str = "shownotes_form";
 
+/// `?saved=1`: the page after a successful save says so.
+#[derive(Debug, serde::Deserialize)]
+pub struct SavedQuery {
+    /// Present after a save.
+    pub saved: Option<String>,
+}
+
 /// What is wrong with a submitted form, by field.
 #[derive(Debug, Default, Clone)]
 pub struct FieldErrors(Vec<(String, String)>);
