@@ -2,6 +2,7 @@
 
 mod accounts;
 mod api;
+mod browser;
 mod cache;
 mod cli;
 mod drafts;

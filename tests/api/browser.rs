@@ -1,0 +1,325 @@
+//! In a real headless Chromium: a host writes, reorders, previews and publishes
+//! an episode, and two hosts collide on one episode. Skipped with a printed
+//! reason where Chromium or its driver is missing (never in CI, which installs them).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, TestApp, spawn_app};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A chromedriver on a free port, killed when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+    profiles: Vec<tempfile::TempDir>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts chromedriver, or says why the browser tests cannot run here.
+fn start_driver() -> Option<Driver> {
+    let missing = [CHROMIUM, CHROMEDRIVER]
+        .into_iter()
+        .find(|p| !std::path::Path::new(p).exists());
+    if let Some(path) = missing {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{path} is missing in CI: .ci/run must install chromium and chromium-driver"
+        );
+        eprintln!(
+            "SKIPPED browser test: {path} not found (apt-get install chromium chromium-driver)"
+        );
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let mut child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start chromedriver");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    // chromedriver says when it listens; reading its output is the wait.
+    let started = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line.contains("started successfully"));
+    assert!(started, "chromedriver did not start");
+    std::thread::spawn(move || lines.for_each(drop));
+    Some(Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        profiles: Vec::new(),
+    })
+}
+
+/// A browser session; its profile folder lives as long as the driver.
+async fn browser(driver: &mut Driver) -> Client {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let options = json!({
+        "binary": CHROMIUM,
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 format!("--user-data-dir={}", profile.path().display())]
+    });
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("goog:chromeOptions".to_string(), options);
+    let client = ClientBuilder::rustls()
+        .expect("tls")
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("a browser session");
+    driver.profiles.push(profile);
+    client
+}
+
+async fn sign_in(client: &Client, app: &TestApp, email: &str) {
+    client
+        .goto(&format!("{}/admin/login", app.address))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("body.admin"))
+        .await
+        .unwrap();
+}
+
+async fn fill(client: &Client, id: &str, text: &str) {
+    let field = client.find(Locator::Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn texts(client: &Client, selector: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for element in client.find_all(Locator::Css(selector)).await.unwrap() {
+        found.push(
+            element
+                .text()
+                .await
+                .unwrap()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    found
+}
+
+#[tokio::test]
+async fn a_host_writes_reorders_previews_and_publishes_an_episode() {
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.add_user("host@example.com", "host").await;
+    let client = browser(&mut driver).await;
+
+    sign_in(&client, &app, "host@example.com").await;
+    client
+        .goto(&format!("{}/admin/episodes/new", app.address))
+        .await
+        .unwrap();
+    fill(&client, "number", "77").await;
+    fill(&client, "title", "Browser made").await;
+    fill(&client, "seg-0-person", "Brian").await;
+    fill(&client, "seg-0-number", "1").await;
+    fill(&client, "seg-0-title", "First written").await;
+    fill(&client, "seg-0-notes", "- **bold** note").await;
+    client
+        .wait()
+        .for_element(Locator::Css("[data-preview-of='seg-0-notes'] strong"))
+        .await
+        .expect("live preview");
+    client
+        .find(Locator::Css("form.editor button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css(".notice"))
+        .await
+        .unwrap();
+    fill(&client, "seg-1-person", "Michael").await;
+    fill(&client, "seg-1-number", "2").await;
+    fill(&client, "seg-1-title", "Second written").await;
+    client
+        .find(Locator::Css("form.editor button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css(".notice"))
+        .await
+        .unwrap();
+
+    // Keyboard reorder: Alt+ArrowDown on the first segment moves it below the second.
+    let first = client.find(Locator::Id("seg-0-title")).await.unwrap();
+    first
+        .send_keys(&format!("{}{}", '\u{E00A}', '\u{E015}'))
+        .await
+        .unwrap();
+    let moved = client
+        .find(Locator::Id("seg-0-position"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        moved.as_deref(),
+        Some("2"),
+        "the script moved the segment and renumbered positions"
+    );
+    client
+        .find(Locator::Css("form.editor button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css(".notice"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("button[value=publish]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css(".status-published"))
+        .await
+        .unwrap();
+    client
+        .goto(&format!("{}/episodes/77", app.address))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        texts(&client, ".segment-topic h2").await,
+        ["Michael #2 Second written", "Brian #1 First written"]
+    );
+    assert_eq!(
+        texts(&client, ".segment-topic .notes strong").await,
+        ["bold"]
+    );
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn two_hosts_saving_one_episode_see_a_conflict_not_a_lost_edit() {
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.add_user("one@example.com", "host").await;
+    app.add_user("two@example.com", "host").await;
+    app.import(
+        crate::helpers::episode(5, "Shared")
+            .topic("Brian", 1, "Topic", "https://t.example/", "- n")
+            .draft()
+            .build(),
+    )
+    .await;
+    let id: i64 = sqlx::query_scalar("select id from episodes where number = 5")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let (one, two) = (browser(&mut driver).await, browser(&mut driver).await);
+    sign_in(&one, &app, "one@example.com").await;
+    sign_in(&two, &app, "two@example.com").await;
+    let editor = format!("{}/admin/episodes/{id}", app.address);
+    one.goto(&editor).await.unwrap();
+    two.goto(&editor).await.unwrap();
+
+    fill(&one, "title", "Title by one").await;
+    one.find(Locator::Css("form.editor button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    one.wait()
+        .for_element(Locator::Css(".notice"))
+        .await
+        .unwrap();
+    fill(&two, "title", "Title by two").await;
+    two.find(Locator::Css("form.editor button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    two.wait()
+        .for_element(Locator::Css(".conflict"))
+        .await
+        .expect("a conflict page");
+
+    assert_eq!(
+        texts(&two, ".conflict-title").await,
+        ["Title by one", "Title by two"]
+    );
+    let kept = two
+        .find(Locator::Css("form.editor #title"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Title by two"));
+    let saved: String = sqlx::query_scalar("select title from episodes where number = 5")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(saved, "Title by one");
+    one.close().await.unwrap();
+    two.close().await.unwrap();
+}
