@@ -58,6 +58,112 @@ pub async fn show_event(
     })
 }
 
+/// The event form, as typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct EventForm {
+    pub title: String,
+    pub year: String,
+    pub url: String,
+    pub description: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/talks/event_edit.html")]
+pub struct EventEditPage {
+    layout: AdminLayout,
+    slug: String,
+    form: EventForm,
+    errors: FieldErrors,
+    saved: bool,
+}
+
+/// `GET /admin/events/{event}`.
+pub async fn edit_event(
+    State(state): State<AppState>,
+    layout: AdminLayout,
+    Path(slug): Path<String>,
+    Query(q): Query<SavedQuery>,
+) -> Result<EventEditPage> {
+    let event = store::event_by_slug(&mut *state.db.acquire().await?, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = EventForm {
+        title: event.title,
+        year: event.year.map(|y| y.to_string()).unwrap_or_default(),
+        url: event.url,
+        description: event.description,
+    };
+    Ok(EventEditPage {
+        layout,
+        slug,
+        form,
+        errors: FieldErrors::default(),
+        saved: q.saved.is_some(),
+    })
+}
+
+/// `POST /admin/events/{event}`.
+pub async fn update_event(
+    State(state): State<AppState>,
+    layout: AdminLayout,
+    Path(slug): Path<String>,
+    Form(form): Form<EventForm>,
+) -> Result<Response> {
+    let mut errors = FieldErrors::default();
+    if form.title.trim().is_empty() {
+        errors.add("title", "is required");
+    }
+    let year = form
+        .year
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|y| (1900..=2200).contains(y));
+    if !form.year.trim().is_empty() && year.is_none() {
+        errors.add("year", "must be a year like 2025");
+    }
+    if !form.url.trim().is_empty() && !crate::links::is_web_url(form.url.trim()) {
+        errors.add("url", "must start with https:// or http://");
+    }
+    if !errors.is_empty() {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            EventEditPage {
+                layout,
+                slug,
+                form,
+                errors,
+                saved: false,
+            },
+        )
+            .into_response());
+    }
+    let mut tx = state.db.begin().await?;
+    let id: i64 = sqlx::query_scalar("update events set title = ?, year = ?, url = ?, description = ? where slug = ? returning id")
+        .bind(form.title.trim())
+        .bind(year)
+        .bind(form.url.trim())
+        .bind(form.description.trim())
+        .bind(&slug)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::accounts::store::audit(
+        &mut tx,
+        Some(layout.user.id),
+        "update",
+        "event",
+        Some(id),
+        form.title.trim(),
+        &clock::now(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.content_changed();
+    Ok(Redirect::to(&format!("/admin/events/{slug}?saved=1")).into_response())
+}
+
 /// The talk form, as typed.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]

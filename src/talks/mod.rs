@@ -21,6 +21,10 @@ pub fn admin_router() -> Router<AppState> {
             "/talks/{event}/{talk}",
             get(admin::edit).post(admin::update),
         )
+        .route(
+            "/events/{event}",
+            get(admin::edit_event).post(admin::update_event),
+        )
 }
 
 /// `/talks…` pages and their JSON twins.

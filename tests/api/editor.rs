@@ -414,3 +414,85 @@ async fn an_admin_changes_the_show_title_everywhere() {
     assert_eq!(saved.status(), 303);
     assert!(home.contains("<a class=\"brand\" href=\"/\">Python Bytes</a>"));
 }
+
+#[tokio::test]
+async fn hosts_edit_people_talks_and_events_with_field_errors() {
+    let app = spawn_app().await;
+    app.import_seed_notes_and_catalog().await;
+    app.login_as_host().await;
+    let brian: i64 = sqlx::query_scalar("select id from people where slug = 'brian'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+
+    let bad_person = app
+        .admin_post(
+            &format!("/admin/people/{brian}"),
+            &[
+                ("name", "Brian Okken"),
+                ("slug", "brian"),
+                ("website", "ftp://x"),
+            ],
+        )
+        .await;
+    let person = app
+        .admin_post(
+            &format!("/admin/people/{brian}"),
+            &[
+                ("name", "Brian Okken"),
+                ("slug", "brian"),
+                ("aliases", "Brain, Bryan"),
+                ("bio_md", "Writes **pytest** books."),
+            ],
+        )
+        .await;
+    let talk = app
+        .admin_post(
+            "/admin/talks/pycon-us-2025/unlearning-sql",
+            &[
+                ("title", "Unlearning SQL"),
+                ("speakers", "Ryan Curtin, Ada Lovelace"),
+                ("recorded", "2025-05-16"),
+                ("duration", "29:14"),
+            ],
+        )
+        .await;
+    let bad_event = app
+        .admin_post(
+            "/admin/events/pycon-us-2025",
+            &[("title", "PyCon US 2025"), ("year", "next year")],
+        )
+        .await;
+    let event = app
+        .admin_post(
+            "/admin/events/pycon-us-2025",
+            &[("title", "PyCon US 2025 (Pittsburgh)"), ("year", "2025")],
+        )
+        .await;
+
+    assert_eq!(bad_person.status(), 422);
+    assert_eq!(person.status(), 303);
+    assert_eq!(talk.status(), 303);
+    assert_eq!(bad_event.status(), 422);
+    assert_eq!(event.status(), 303);
+    let (_, host) = app.json("/api/v1/people/brian").await;
+    assert_eq!(host["name"], "Brian Okken");
+    assert!(
+        host["bio_html"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>pytest</strong>")
+    );
+    let (_, edited) = app.json("/api/v1/talks/pycon-us-2025/unlearning-sql").await;
+    assert_eq!(edited["speakers"][1]["name"], "Ada Lovelace");
+    assert_eq!(edited["duration_secs"], 1754);
+    let public = spawn_client(&app)
+        .get(format!("{}/talks", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(public.contains("PyCon US 2025 (Pittsburgh)"));
+}
