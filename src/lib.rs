@@ -32,7 +32,7 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
-    if let Some(link) = accounts::setup::first_run_link(&state).await? {
+    if let Some(link) = accounts::setup::first_run_link(&state, &public_base(&state, addr)).await? {
         // Printed, not logged: the token is a secret for whoever started the server.
         println!("No accounts yet. Create the first admin within an hour at: {link}");
     }
@@ -45,6 +45,17 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server stopped with an error")
+}
+
+/// The address people reach the site at: the configured base URL, or this
+/// listener's address while the base URL is still the install default.
+fn public_base(state: &AppState, addr: std::net::SocketAddr) -> String {
+    let configured = state.settings().base_url.clone();
+    if configured == settings::DEFAULT_BASE_URL {
+        format!("http://{addr}")
+    } else {
+        configured
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM so in-flight requests can finish.

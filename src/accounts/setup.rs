@@ -35,7 +35,7 @@ pub fn parse_email(text: &str) -> Result<String, String> {
 }
 
 /// With no users yet, a one-time link (valid one hour) where the first admin sets email and password.
-pub async fn first_run_link(state: &AppState) -> anyhow::Result<Option<String>> {
+pub async fn first_run_link(state: &AppState, base_url: &str) -> anyhow::Result<Option<String>> {
     let mut conn = state.db.acquire().await?;
     if store::user_count(&mut conn).await? > 0 {
         return Ok(None);
@@ -53,10 +53,7 @@ pub async fn first_run_link(state: &AppState) -> anyhow::Result<Option<String>> 
         &clock::from_now(Duration::hours(FIRST_RUN_HOURS)),
     )
     .await?;
-    Ok(Some(format!(
-        "{}/admin/setup/{token}",
-        state.settings().base_url
-    )))
+    Ok(Some(format!("{base_url}/admin/setup/{token}")))
 }
 
 /// An invitation for `email` as `role`, linked to a person; returns the link to send.

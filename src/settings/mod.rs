@@ -3,7 +3,11 @@
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
+/// The base URL a new install starts with (the migration's default).
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
+
 /// The show as the site presents it.
+
 #[derive(Debug, Clone, Default, Serialize, sqlx::FromRow)]
 pub struct Settings {
     pub title: String,

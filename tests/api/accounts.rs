@@ -155,7 +155,7 @@ async fn hosts_cannot_manage_users_or_settings() {
 #[tokio::test]
 async fn the_first_run_link_creates_the_first_admin_once() {
     let app = spawn_app().await;
-    let link = shownotes::accounts::setup::first_run_link(&app.state)
+    let link = shownotes::accounts::setup::first_run_link(&app.state, "http://127.0.0.1:8000")
         .await
         .unwrap()
         .expect("no users yet");
@@ -206,7 +206,7 @@ async fn the_first_run_link_creates_the_first_admin_once() {
     );
     assert_eq!(reused.status(), 403);
     assert!(
-        shownotes::accounts::setup::first_run_link(&app.state)
+        shownotes::accounts::setup::first_run_link(&app.state, "http://127.0.0.1:8000")
             .await
             .unwrap()
             .is_none()
