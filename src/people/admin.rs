@@ -56,9 +56,7 @@ pub struct PersonForm {
     pub mastodon: String,
     pub bluesky: String,
     pub website: String,
-    #[sqlx(skip)]
     pub guest: Option<String>,
-    #[sqlx(skip)]
     pub aliases: String,
 }
 
@@ -80,25 +78,18 @@ pub async fn edit(
     Query(q): Query<SavedQuery>,
 ) -> Result<PersonPage> {
     let mut conn = state.db.acquire().await?;
-    let row: Option<(PersonForm, bool)> = sqlx::query_as::<_, PersonForm>(
-        "select name, slug, bio_md, avatar, mastodon, bluesky, website from people where id = ?",
+    let form: PersonForm = sqlx::query_as(
+        "select name, slug, bio_md, avatar, mastodon, bluesky, website,
+                case when is_guest then 'on' end as guest,
+                coalesce((select group_concat(alias, ', ') from
+                    (select alias from person_aliases where person_id = p.id order by alias)), '') as aliases
+         from people p where id = ?",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?
-    .map(|form| (form, false));
-    let (mut form, _) = row.ok_or(AppError::NotFound)?;
-    let guest: bool = sqlx::query_scalar("select is_guest from people where id = ?")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let aliases: Vec<String> =
-        sqlx::query_scalar("select alias from person_aliases where person_id = ? order by alias")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
-    form.guest = guest.then(|| "on".to_string());
-    form.aliases = aliases.join(", ");
+    .ok_or(AppError::NotFound)?;
+
     Ok(PersonPage {
         layout,
         id,
