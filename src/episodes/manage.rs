@@ -121,6 +121,9 @@ async fn write_fields_and_segments(
     doc: &EpisodeDoc,
     now: &str,
 ) -> Result<(), EditError> {
+    let mut doc = doc.clone();
+    super::save::render_intro(&mut doc);
+    let doc = &doc;
     // The version check is in the update itself, so a save racing this one cannot slip in between.
     let updated = store::update_if_version(conn, id, version, doc, now)
         .await

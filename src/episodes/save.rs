@@ -7,6 +7,7 @@ use time::format_description::well_known::Rfc3339;
 use super::model::{EpisodeDoc, SegmentDoc, Status, slugify};
 use super::store;
 use crate::links::{self, UrlKey};
+use crate::markdown::{self, Author};
 use crate::people;
 
 /// Why an episode could not be saved.
@@ -100,6 +101,7 @@ pub async fn save_episode_in(
     doc: EpisodeDoc,
 ) -> Result<(i64, Vec<i64>), SaveError> {
     let mut doc = prepare(doc)?;
+    render_intro(&mut doc);
     if doc.status == Status::Published && doc.published_at.is_none() {
         // Re-importing a published episode keeps the date listeners already saw.
         let known = store::published_at_of(conn, doc.number).await?;
@@ -113,6 +115,27 @@ pub async fn save_episode_in(
         segment_ids.push(insert_segment(conn, episode_id, segment).await?);
     }
     Ok((episode_id, segment_ids))
+}
+
+/// Notes rendered once, when saved: a guest's links get `nofollow ugc`.
+async fn render_notes(
+    conn: &mut SqliteConnection,
+    notes_md: &str,
+    person_id: Option<i64>,
+) -> sqlx::Result<String> {
+    let guest = match person_id {
+        Some(id) => people::store::is_guest(conn, id).await?,
+        None => false,
+    };
+    Ok(markdown::render(
+        notes_md,
+        if guest { Author::Guest } else { Author::Host },
+    ))
+}
+
+/// The episode's derived HTML, rendered when it is saved.
+pub fn render_intro(doc: &mut EpisodeDoc) {
+    doc.intro_html = markdown::render(&doc.intro_md, Author::Host);
 }
 
 /// Inserts a segment with its presenter and links; returns its id.
@@ -133,8 +156,12 @@ pub async fn insert_segment(
         }
         _ => None,
     };
+    let rendered = SegmentDoc {
+        notes_html: render_notes(conn, &segment.notes_md, person_id).await?,
+        ..segment.clone()
+    };
     let segment_id =
-        store::insert_segment(conn, episode_id, segment.position, segment, person_id).await?;
+        store::insert_segment(conn, episode_id, segment.position, &rendered, person_id).await?;
     let title_link = segment.url.iter().map(|url| links::FoundLink {
         url: url.clone(),
         text: segment.title.clone(),

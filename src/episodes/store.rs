@@ -16,6 +16,7 @@ pub struct EpisodeRow {
     pub status: String,
     pub published_at: Option<String>,
     pub intro_md: String,
+    pub intro_html: Option<String>,
     pub audio_url: Option<String>,
     pub audio_bytes: Option<i64>,
     pub audio_type: Option<String>,
@@ -36,6 +37,7 @@ pub struct SegmentRow {
     pub title: String,
     pub url: Option<String>,
     pub notes_md: String,
+    pub notes_html: Option<String>,
     pub start_secs: Option<i64>,
     pub person_slug: Option<String>,
     pub person_name: Option<String>,
@@ -60,10 +62,10 @@ pub struct SegmentTalkRow {
     pub title: String,
 }
 
-const EPISODE_COLUMNS: &str = "id, number, slug, title, summary, status, published_at, intro_md, audio_url, \
+const EPISODE_COLUMNS: &str = "id, number, slug, title, summary, status, published_at, intro_md, intro_html, audio_url, \
      audio_bytes, audio_type, duration_secs, video_url, guid, version";
 
-const SEGMENT_SELECT: &str = "select s.id, s.episode_id, s.position, s.kind, s.number, s.title, s.url, s.notes_md, \
+const SEGMENT_SELECT: &str = "select s.id, s.episode_id, s.position, s.kind, s.number, s.title, s.url, s.notes_md, s.notes_html, \
      s.start_secs, p.slug as person_slug, p.name as person_name, p.is_guest as person_is_guest \
      from segments s left join people p on p.id = s.person_id";
 
@@ -193,13 +195,13 @@ pub async fn upsert_episode(
 ) -> sqlx::Result<i64> {
     let audio = doc.audio.as_ref();
     sqlx::query_scalar(
-        "insert into episodes (number, slug, title, summary, status, published_at, intro_md, audio_url,
+        "insert into episodes (number, slug, title, summary, status, published_at, intro_md, intro_html, audio_url,
              audio_bytes, audio_type, duration_secs, video_url, guid, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (number) do update set slug = excluded.slug, title = excluded.title,
              summary = excluded.summary, status = excluded.status,
              published_at = coalesce(excluded.published_at, episodes.published_at),
-             intro_md = excluded.intro_md, audio_url = excluded.audio_url, audio_bytes = excluded.audio_bytes,
+             intro_md = excluded.intro_md, intro_html = excluded.intro_html, audio_url = excluded.audio_url, audio_bytes = excluded.audio_bytes,
              audio_type = excluded.audio_type, duration_secs = excluded.duration_secs,
              video_url = excluded.video_url, updated_at = excluded.updated_at, version = episodes.version + 1
          returning id",
@@ -211,6 +213,7 @@ pub async fn upsert_episode(
     .bind(doc.status.as_str())
     .bind(&doc.published_at)
     .bind(&doc.intro_md)
+    .bind(&doc.intro_html)
     .bind(audio.map(|a| &a.url))
     .bind(audio.and_then(|a| a.bytes))
     .bind(audio.and_then(|a| a.mime_type.as_ref()))
@@ -254,8 +257,8 @@ pub async fn insert_segment(
     person_id: Option<i64>,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "insert into segments (episode_id, position, kind, person_id, number, title, url, notes_md, start_secs)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+        "insert into segments (episode_id, position, kind, person_id, number, title, url, notes_md, notes_html, start_secs)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
     )
     .bind(episode_id)
     .bind(position)
@@ -265,6 +268,7 @@ pub async fn insert_segment(
     .bind(&segment.title)
     .bind(&segment.url)
     .bind(&segment.notes_md)
+    .bind(&segment.notes_html)
     .bind(segment.start_secs)
     .fetch_one(conn)
     .await
@@ -339,7 +343,7 @@ pub async fn update_if_version(
     let audio = doc.audio.as_ref();
     let done = sqlx::query(
         "update episodes set number = ?, slug = ?, title = ?, summary = ?, intro_md = ?, audio_url = ?, audio_bytes = ?,
-             audio_type = ?, duration_secs = ?, video_url = ?, updated_at = ?, version = version + 1
+             audio_type = ?, duration_secs = ?, video_url = ?, intro_html = ?, updated_at = ?, version = version + 1
          where id = ? and version = ?",
     )
     .bind(doc.number)
@@ -352,6 +356,7 @@ pub async fn update_if_version(
     .bind(audio.and_then(|a| a.mime_type.as_ref()))
     .bind(audio.and_then(|a| a.duration_secs))
     .bind(&doc.video_url)
+    .bind(&doc.intro_html)
     .bind(now)
     .bind(id)
     .bind(version)

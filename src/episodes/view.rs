@@ -48,7 +48,9 @@ fn group_by_segment<T>(rows: Vec<T>, key: impl Fn(&T) -> i64) -> HashMap<i64, Ve
 pub fn episode_doc(row: EpisodeRow, segments: Vec<SegmentDoc>) -> EpisodeDoc {
     EpisodeDoc {
         hosts: hosts_of(&segments),
-        intro_html: markdown::render(&row.intro_md, Author::Host),
+        intro_html: row
+            .intro_html
+            .unwrap_or_else(|| markdown::render(&row.intro_md, Author::Host)),
         number: row.number,
         slug: row.slug,
         title: row.title,
@@ -93,7 +95,10 @@ fn segment_doc(
         Author::Host
     };
     SegmentDoc {
-        notes_html: markdown::render(&row.notes_md, author),
+        // Rendered when saved; rows saved before that (or whose author changed) render now.
+        notes_html: row
+            .notes_html
+            .unwrap_or_else(|| markdown::render(&row.notes_md, author)),
         position: row.position,
         kind: SegmentKind::parse(&row.kind).unwrap_or(SegmentKind::Other),
         number: row.number,

@@ -203,6 +203,11 @@ async fn save(
     .bind(id)
     .execute(&mut *tx)
     .await?;
+    // Their notes were rendered for their old role (nofollow or not): render again when read.
+    sqlx::query("update segments set notes_html = null where person_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("delete from person_aliases where person_id = ?")
         .bind(id)
         .execute(&mut *tx)

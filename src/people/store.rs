@@ -62,6 +62,14 @@ pub async fn segments_presented(
     .await
 }
 
+/// Whether a person is a guest (their links are not vouched for).
+pub async fn is_guest(conn: &mut SqliteConnection, person_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar("select is_guest from people where id = ?")
+        .bind(person_id)
+        .fetch_one(conn)
+        .await
+}
+
 /// The id of the person a reference names: by slug, then alias, then name;
 /// someone new is created (as a guest when `guest`).
 pub async fn resolve_or_create(

@@ -499,3 +499,62 @@ async fn hosts_edit_people_talks_and_events_with_field_errors() {
         .unwrap();
     assert!(public.contains("PyCon US 2025 (Pittsburgh)"));
 }
+
+#[tokio::test]
+async fn a_guests_links_are_nofollow_until_an_admin_makes_them_a_host() {
+    let app = spawn_app().await;
+    app.import(
+        crate::helpers::episode(3, "Three")
+            .topic(
+                "Mallory",
+                1,
+                "Topic",
+                "https://t.example/",
+                "- [spam](https://spam.example)",
+            )
+            .build(),
+    )
+    .await;
+    sqlx::query("update people set is_guest = 1 where slug = 'mallory'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    sqlx::query("update segments set notes_html = null")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    app.state.content_changed();
+    let (_, before) = app.json("/api/v1/episodes/3").await;
+    app.login_as_host().await;
+    let id: i64 = sqlx::query_scalar("select id from people where slug = 'mallory'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+
+    app.admin_post(
+        &format!("/admin/people/{id}"),
+        &[("name", "Mallory"), ("slug", "mallory")],
+    )
+    .await;
+    let after: serde_json::Value = spawn_client(&app)
+        .get(format!("{}/api/v1/episodes/3", app.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    assert!(
+        before["segments"][0]["notes_html"]
+            .as_str()
+            .unwrap()
+            .contains("rel=\"noopener nofollow ugc\"")
+    );
+    assert!(
+        after["segments"][0]["notes_html"]
+            .as_str()
+            .unwrap()
+            .contains("rel=\"noopener\"")
+    );
+}
