@@ -30,6 +30,16 @@ pub enum Command {
     /// Bring content in: episodes as JSON.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Check the site as outside services see it.
+    #[command(subcommand)]
+    Check(CheckCommand),
+}
+
+/// What `check` can examine.
+#[derive(Debug, Subcommand)]
+pub enum CheckCommand {
+    /// List what a podcast directory would reject in the feed; fails when there is anything.
+    Feed,
 }
 
 /// What `import` can read.

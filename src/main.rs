@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use shownotes::config::{Cli, Command, ImportCommand};
+use shownotes::config::{CheckCommand, Cli, Command, ImportCommand};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -12,6 +12,7 @@ async fn main() -> ExitCode {
         Some(Command::Import(ImportCommand::Episode { file })) => {
             shownotes::cli::import_episode(&cli.db, &file).await
         }
+        Some(Command::Check(CheckCommand::Feed)) => shownotes::feeds::check::run(&cli.db).await,
         None => unreachable!("parse_cli always yields a subcommand"),
     };
     match result {

@@ -71,6 +71,8 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::people::router())
         .merge(crate::links::router())
         .merge(crate::talks::router())
+        .merge(crate::feeds::router())
+        .merge(crate::search::router())
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(statics::serve))
         .fallback(not_found)

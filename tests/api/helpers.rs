@@ -25,10 +25,21 @@ pub struct TestApp {
 
 /// Starts the app on port 0 with a fresh database file.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with("").await
+}
+
+/// Starts the app after running `setup_sql` (e.g. an update of the settings row) on its database.
+pub async fn spawn_app_with(setup_sql: &str) -> TestApp {
     LazyLock::force(&TRACING);
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("shownotes.db");
     let pool = db::open(&db_path).await.expect("open db");
+    if !setup_sql.is_empty() {
+        sqlx::raw_sql(setup_sql)
+            .execute(&pool)
+            .await
+            .expect("setup sql");
+    }
     let state = AppState::load(pool, None).await.expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -2,8 +2,11 @@
 
 mod api;
 mod cache;
+mod check_feed;
 mod cli;
 mod drafts;
+mod feeds;
 mod helpers;
 mod pages;
+mod search;
 mod security;
