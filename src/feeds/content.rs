@@ -105,8 +105,8 @@ pub async fn feed_episodes(state: &AppState, person_id: Option<i64>) -> Result<V
     let mut persons = group_persons(persons, &base_url);
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let html = row.html.clone().or_else(|| rendered.remove(&row.id));
+        .map(|mut row| {
+            let html = row.html.take().or_else(|| rendered.remove(&row.id));
             let persons = persons.remove(&row.id).unwrap_or_default();
             feed_episode(row, persons, html.unwrap_or_default(), &base_url)
         })

@@ -99,7 +99,10 @@ impl From<HitRow> for Hit {
 #[derive(Debug, Serialize)]
 pub struct GroupHits {
     pub kind: Group,
+    /// Matches found, counting at most [`store::CANDIDATES`] per index.
     pub total: i64,
+    /// Whether there were more matches than were ranked.
+    pub capped: bool,
     pub page: i64,
     pub pages: i64,
     pub hits: Vec<Hit>,
@@ -157,23 +160,16 @@ async fn search(state: &AppState, params: &SearchParams) -> Result<SearchResults
     let mut conn = state.db.acquire().await?;
     for group in groups {
         let offset = (page - 1) * per_page;
-        let (rows, total) = match group {
-            Group::Episodes => (
-                store::episode_hits(&mut conn, &query, per_page, offset).await?,
-                store::episode_count(&mut conn, &query).await?,
-            ),
-            Group::Talks => (
-                store::talk_hits(&mut conn, &query, per_page, offset).await?,
-                store::talk_count(&mut conn, &query).await?,
-            ),
-            Group::Links => (
-                store::link_hits(&mut conn, &query, per_page, offset).await?,
-                store::link_count(&mut conn, &query).await?,
-            ),
+        let rows = match group {
+            Group::Episodes => store::episode_hits(&mut conn, &query, per_page, offset).await?,
+            Group::Talks => store::talk_hits(&mut conn, &query, per_page, offset).await?,
+            Group::Links => store::link_hits(&mut conn, &query, per_page, offset).await?,
         };
+        let total = rows.first().map_or(0, |row| row.total);
         results.groups.push(GroupHits {
             kind: group,
             total,
+            capped: total >= store::CANDIDATES,
             page,
             pages: ((total + per_page - 1) / per_page).max(1),
             hits: rows.into_iter().map(Hit::from).collect(),
