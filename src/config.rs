@@ -36,6 +36,9 @@ pub enum Command {
     /// Manage accounts of hosts and admins.
     #[command(subcommand)]
     User(UserCommand),
+    /// Check the site as outside services see it.
+    #[command(subcommand)]
+    Check(CheckCommand),
 }
 
 /// What `user` can do.
@@ -50,6 +53,13 @@ pub enum UserCommand {
         #[arg(long, value_parser = ["admin", "host"])]
         role: String,
     },
+}
+
+/// What `check` can examine.
+#[derive(Debug, Subcommand)]
+pub enum CheckCommand {
+    /// List what a podcast directory would reject in the feed; fails when there is anything.
+    Feed,
 }
 
 /// What `import` can read.

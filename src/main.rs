@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use shownotes::config::{Cli, Command};
+use shownotes::config::{CheckCommand, Cli, Command};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -12,6 +12,7 @@ async fn main() -> ExitCode {
         Some(Command::Import(command)) => shownotes::cli::import(&cli.db, command).await,
         Some(Command::Export(command)) => shownotes::cli::export(&cli.db, command).await,
         Some(Command::User(command)) => shownotes::cli::user(&cli.db, command).await,
+        Some(Command::Check(CheckCommand::Feed)) => shownotes::feeds::check::run(&cli.db).await,
         None => unreachable!("parse_cli always yields a subcommand"),
     };
     match result {

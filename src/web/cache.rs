@@ -1,15 +1,17 @@
 //! Public pages are rendered once and served from memory until content changes,
-//! with an ETag so a conditional GET answers 304 without a body.
+//! with an ETag and a Last-Modified so a conditional GET answers 304 without a body.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -28,6 +30,8 @@ struct CachedPage {
     body: Bytes,
     content_type: HeaderValue,
     etag: HeaderValue,
+    /// When this exact body was first served (whole seconds, as HTTP dates have).
+    last_modified: SystemTime,
     stored: Instant,
 }
 
@@ -35,6 +39,10 @@ struct CachedPage {
 #[derive(Default)]
 pub struct PageCache {
     generation: AtomicU64,
+    /// No page rendered from now on may claim an older Last-Modified (seconds since the epoch).
+    earliest_last_modified: AtomicU64,
+    /// The latest Last-Modified handed out (seconds since the epoch).
+    latest_last_modified: AtomicU64,
     pages: RwLock<HashMap<String, std::sync::Arc<CachedPage>>>,
 }
 
@@ -42,6 +50,12 @@ impl PageCache {
     /// Forgets every page: content changed.
     pub fn clear(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+        // Pages rendered after this change must look newer than any page served before it,
+        // even within the same second.
+        let next_second = epoch_seconds(SystemTime::now()) + 1;
+        let after_latest = self.latest_last_modified.load(Ordering::SeqCst) + 1;
+        self.earliest_last_modified
+            .fetch_max(next_second.max(after_latest), Ordering::SeqCst);
         if let Ok(mut pages) = self.pages.write() {
             pages.clear();
         }
@@ -53,6 +67,26 @@ impl PageCache {
             .get(key)
             .filter(|page| page.stored.elapsed() < MAX_AGE)
             .cloned()
+    }
+
+    /// The Last-Modified of a fresh render: kept while the body is unchanged, and always later
+    /// than the one of the body it replaces, so `If-Modified-Since` never hides a change.
+    fn last_modified(&self, key: &str, etag: &HeaderValue) -> SystemTime {
+        let earliest = self.earliest_last_modified.load(Ordering::SeqCst);
+        let now = epoch_seconds(SystemTime::now()).max(earliest);
+        let previous = self.pages.read().ok().and_then(|pages| {
+            pages
+                .get(key)
+                .map(|page| (page.etag.clone(), epoch_seconds(page.last_modified)))
+        });
+        let seconds = match previous {
+            Some((previous_etag, at)) if previous_etag == etag => at,
+            Some((_, at)) if at >= now => at + 1,
+            _ => now,
+        };
+        self.latest_last_modified
+            .fetch_max(seconds, Ordering::SeqCst);
+        UNIX_EPOCH + Duration::from_secs(seconds)
     }
 
     fn put(&self, key: String, page: CachedPage, rendered_at: u64) {
@@ -76,9 +110,9 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     }
     let key = request.uri().to_string();
-    let if_none_match = request.headers().get(IF_NONE_MATCH).cloned();
+    let conditions = Conditions::of(request.headers());
     if let Some(page) = state.cache.get(&key) {
-        return page_response(&page, if_none_match.as_ref());
+        return page_response(&page, &conditions);
     }
     let generation = state.cache.generation.load(Ordering::SeqCst);
     let response = next.run(request).await;
@@ -89,8 +123,10 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    let etag = etag_of(&body);
     let page = CachedPage {
-        etag: etag_of(&body),
+        last_modified: state.cache.last_modified(&key, &etag),
+        etag,
         content_type: parts
             .headers
             .get(CONTENT_TYPE)
@@ -99,19 +135,70 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         body,
         stored: Instant::now(),
     };
-    let response = page_response(&page, if_none_match.as_ref());
+    let response = page_response(&page, &conditions);
     state.cache.put(key, page, generation);
     response
 }
 
+/// A signed-in visitor; other cookies (a form's token) change nothing on public pages.
+fn has_session_cookie(request: &Request) -> bool {
+    let session = crate::accounts::session::SESSION_COOKIE;
+    request
+        .headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|cookies| cookies.split(';').any(|c| c.trim().starts_with(session)))
+}
+
 /// Only anonymous GETs of public pages: admin pages and signed-in views are never shared.
+/// Search results are not kept: every query is a new page, and they would crowd out the rest.
 fn is_cacheable(request: &Request) -> bool {
     let path = request.uri().path();
     (request.method() == Method::GET || request.method() == Method::HEAD)
-        && !request.headers().contains_key(COOKIE)
+        && !has_session_cookie(request)
         && !path.starts_with("/admin")
         && !path.starts_with("/static/")
         && path != "/healthz"
+        && path != "/search"
+        && path != "/api/v1/search"
+}
+
+/// The validators a conditional GET sent.
+struct Conditions {
+    if_none_match: Option<HeaderValue>,
+    if_modified_since: Option<SystemTime>,
+}
+
+impl Conditions {
+    fn of(headers: &HeaderMap) -> Self {
+        Self {
+            if_none_match: headers.get(IF_NONE_MATCH).cloned(),
+            if_modified_since: headers
+                .get(IF_MODIFIED_SINCE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| httpdate::parse_http_date(v).ok()),
+        }
+    }
+
+    /// RFC 9110 §13.2.2: when If-None-Match is present, If-Modified-Since is ignored.
+    fn not_modified(&self, page: &CachedPage) -> bool {
+        if let Some(tags) = &self.if_none_match {
+            let etag = page.etag.to_str().unwrap_or_default();
+            return tags.to_str().is_ok_and(|v| {
+                v.split(',')
+                    .any(|tag| tag.trim() == etag || tag.trim() == "*")
+            });
+        }
+        self.if_modified_since
+            .is_some_and(|since| page.last_modified <= since)
+    }
+}
+
+fn epoch_seconds(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
 }
 
 fn has_text_body(headers: &HeaderMap) -> bool {
@@ -122,21 +209,15 @@ fn has_text_body(headers: &HeaderMap) -> bool {
 }
 
 fn etag_of(body: &[u8]) -> HeaderValue {
-    let mut hasher = DefaultHasher::new();
-    body.hash(&mut hasher);
-    let tag = format!("\"{:016x}-{:x}\"", hasher.finish(), body.len());
+    // A fixed seed keeps ETags equal across restarts and processes; foldhash reads a
+    // multi-megabyte feed several times faster than SipHash.
+    let hash = foldhash::fast::FixedState::with_seed(0).hash_one(body);
+    let tag = format!("\"{hash:016x}-{:x}\"", body.len());
     HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
-fn page_response(page: &CachedPage, if_none_match: Option<&HeaderValue>) -> Response {
-    let matches = if_none_match
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',').any(|tag| {
-                tag.trim() == page.etag.to_str().unwrap_or_default() || tag.trim() == "*"
-            })
-        });
-    let mut response = if matches {
+fn page_response(page: &CachedPage, conditions: &Conditions) -> Response {
+    let mut response = if conditions.not_modified(page) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let mut response = Response::new(Body::from(page.body.clone()));
@@ -147,6 +228,9 @@ fn page_response(page: &CachedPage, if_none_match: Option<&HeaderValue>) -> Resp
     };
     let headers = response.headers_mut();
     headers.insert(ETAG, page.etag.clone());
+    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(page.last_modified)) {
+        headers.insert(LAST_MODIFIED, date);
+    }
     headers.insert(
         CACHE_CONTROL,
         HeaderValue::from_static(PUBLIC_CACHE_CONTROL),

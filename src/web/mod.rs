@@ -92,6 +92,8 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::links::router())
         .merge(crate::talks::router())
         .merge(crate::admin::router(state.clone()))
+        .merge(crate::feeds::router())
+        .merge(crate::search::router())
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(statics::serve))
         .fallback(not_found)

@@ -108,7 +108,9 @@ async fn sign_in(client: &Client, app: &TestApp, email: &str) {
         .await
         .unwrap();
     client
-        .find(Locator::Css("form button[type=submit]"))
+        .find(Locator::Css(
+            "form[action='/admin/login'] button[type=submit]",
+        ))
         .await
         .unwrap()
         .click()

@@ -51,3 +51,30 @@ async fn a_changed_episode_gets_a_new_etag_and_new_content() {
     let page = scraper::Html::parse_document(&response.text().await.unwrap());
     assert_eq!(texts(&page, "h1"), ["After"]);
 }
+
+#[tokio::test]
+async fn a_form_cookie_still_gets_cached_pages_but_a_signed_in_visitor_does_not() {
+    let app = spawn_app().await;
+    app.import(episode(1, "One").build()).await;
+    let plain = reqwest::Client::new();
+
+    let with_form_cookie = plain
+        .get(format!("{}/episodes/1", app.address))
+        .header("cookie", "shownotes_form=abc")
+        .send()
+        .await
+        .unwrap();
+    let signed_in = plain
+        .get(format!("{}/episodes/1", app.address))
+        .header("cookie", "a=b; shownotes_session=xyz")
+        .send()
+        .await
+        .unwrap();
+
+    assert!(with_form_cookie.headers().contains_key("etag"));
+    assert!(
+        !signed_in.headers().contains_key("etag"),
+        "never a shared copy for a session"
+    );
+    assert_eq!(signed_in.status(), 200);
+}

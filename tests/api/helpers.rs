@@ -25,10 +25,21 @@ pub struct TestApp {
 
 /// Starts the app on port 0 with a fresh database file.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with("").await
+}
+
+/// Starts the app after running `setup_sql` (e.g. an update of the settings row) on its database.
+pub async fn spawn_app_with(setup_sql: &str) -> TestApp {
     LazyLock::force(&TRACING);
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("shownotes.db");
     let pool = db::open(&db_path).await.expect("open db");
+    if !setup_sql.is_empty() {
+        sqlx::raw_sql(setup_sql)
+            .execute(&pool)
+            .await
+            .expect("setup sql");
+    }
     let state = AppState::load(pool, None).await.expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -308,4 +319,44 @@ pub async fn form_csrf_with(client: &reqwest::Client, app: &TestApp, path: &str)
         .into_iter()
         .next()
         .expect("a csrf field")
+}
+
+/// Puts a talk in the catalog and links it to segment `position` of episode 434.
+/// (The pyvideo importer is the real way in; this is a fixture shortcut.)
+pub async fn add_talk_discussed_in_segment(
+    app: &TestApp,
+    event: &str,
+    slug: &str,
+    title: &str,
+    position: i64,
+) {
+    let mut tx = app.state.db.begin().await.expect("tx");
+    let event_id: i64 = sqlx::query_scalar(
+        "insert into events (slug, title, year) values (?, 'PyCon US 2025', 2025) returning id",
+    )
+    .bind(event)
+    .fetch_one(&mut *tx)
+    .await
+    .expect("event");
+    let talk_id: i64 = sqlx::query_scalar(
+        "insert into talks (event_id, slug, title, video_id, videos_json) values (?, ?, ?, 'sFAxHLaVKxk',
+         '[{\"type\":\"youtube\",\"url\":\"https://www.youtube.com/watch?v=sFAxHLaVKxk\"}]') returning id",
+    )
+    .bind(event_id)
+    .bind(slug)
+    .bind(title)
+    .fetch_one(&mut *tx)
+    .await
+    .expect("talk");
+    sqlx::query(
+        "insert into segment_talks (segment_id, talk_id, position)
+         select s.id, ?, 1 from segments s join episodes e on e.id = s.episode_id where e.number = 434 and s.position = ?",
+    )
+    .bind(talk_id)
+    .bind(position)
+    .execute(&mut *tx)
+    .await
+    .expect("segment talk");
+    tx.commit().await.expect("commit");
+    app.state.content_changed();
 }

@@ -1,0 +1,277 @@
+//! The episodes every feed lists, with presenters and rendered notes, in a fixed number of queries.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use askama::Template;
+use sqlx::SqliteConnection;
+use time::OffsetDateTime;
+use time::format_description::well_known::{Rfc2822, Rfc3339};
+
+use super::store::{self, FeedRow, PersonRow};
+use crate::episodes::model::SegmentKind;
+use crate::episodes::store::SegmentRow;
+use crate::error::Result;
+use crate::markdown::{self, Author};
+use crate::web::AppState;
+
+/// Names the code that renders cached notes: a new release re-renders them.
+const RENDERER: &str = concat!(env!("CARGO_PKG_VERSION"), "+notes-1");
+
+/// An episode's audio file.
+#[derive(Debug, Clone)]
+pub struct Enclosure {
+    pub url: String,
+    pub length: Option<i64>,
+    pub mime_type: String,
+    pub duration_secs: Option<i64>,
+}
+
+/// A presenter of an episode, as `podcast:person` and feed authors describe them.
+#[derive(Debug, Clone)]
+pub struct FeedPerson {
+    pub name: String,
+    pub role: &'static str,
+    pub href: String,
+    pub img: Option<String>,
+}
+
+/// One published episode as the feeds show it; every URL is absolute.
+#[derive(Debug, Clone)]
+pub struct FeedEpisode {
+    pub number: i64,
+    pub title: String,
+    pub summary: String,
+    pub guid: String,
+    pub url: String,
+    pub published: OffsetDateTime,
+    pub updated: OffsetDateTime,
+    pub audio: Option<Enclosure>,
+    pub persons: Vec<FeedPerson>,
+    pub chapters_url: Option<String>,
+    pub content_html: String,
+}
+
+impl FeedEpisode {
+    /// `pubDate`: RFC 2822.
+    pub fn pub_date(&self) -> String {
+        self.published.format(&Rfc2822).unwrap_or_default()
+    }
+
+    /// Atom and JSON Feed dates: RFC 3339.
+    pub fn published_rfc3339(&self) -> String {
+        self.published.format(&Rfc3339).unwrap_or_default()
+    }
+
+    /// When the episode last changed, RFC 3339.
+    pub fn updated_rfc3339(&self) -> String {
+        self.updated.format(&Rfc3339).unwrap_or_default()
+    }
+
+    /// The notes ready to sit inside one CDATA section: a `]]>` in them would end it early,
+    /// so it is split across two sections.
+    pub fn content_cdata(&self) -> Cow<'_, str> {
+        if self.content_html.contains("]]>") {
+            Cow::Owned(self.content_html.replace("]]>", "]]]]><![CDATA[>"))
+        } else {
+            Cow::Borrowed(&self.content_html)
+        }
+    }
+}
+
+/// Published episodes, newest first; only those `person_id` presented in, when given.
+pub async fn feed_episodes(state: &AppState, person_id: Option<i64>) -> Result<Vec<FeedEpisode>> {
+    let base_url = state.settings().base_url.clone();
+    let renderer = format!("{RENDERER} {base_url}");
+    // One read snapshot: notes rendered here are stored only if nothing changed meanwhile
+    // (SQLite refuses the write of a stale snapshot), so the cache never keeps old notes.
+    let mut tx = state.db.begin().await?;
+    let rows = store::feed_rows(&mut tx, &renderer, person_id).await?;
+    let persons = store::feed_persons(&mut tx, person_id).await?;
+    let missing: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.html.is_none())
+        .map(|r| r.id)
+        .collect();
+    let mut rendered = HashMap::new();
+    if !missing.is_empty() {
+        rendered = render_notes(&mut tx, &missing, &base_url).await?;
+        let htmls = serde_json::to_string(&rendered).map_err(anyhow::Error::from)?;
+        match store::save_html(&mut tx, &renderer, &htmls).await {
+            Ok(()) => tx.commit().await?,
+            Err(error) => tracing::debug!(%error, "rendered notes not cached"),
+        }
+    }
+    let mut persons = group_persons(persons, &base_url);
+    Ok(rows
+        .into_iter()
+        .map(|mut row| {
+            let html = row.html.take().or_else(|| rendered.remove(&row.id));
+            let persons = persons.remove(&row.id).unwrap_or_default();
+            feed_episode(row, persons, html.unwrap_or_default(), &base_url)
+        })
+        .collect())
+}
+
+fn group_persons(rows: Vec<PersonRow>, base_url: &str) -> HashMap<i64, Vec<FeedPerson>> {
+    let mut groups: HashMap<i64, Vec<FeedPerson>> = HashMap::new();
+    for row in rows {
+        groups.entry(row.episode_id).or_default().push(FeedPerson {
+            role: if row.is_guest { "guest" } else { "host" },
+            href: format!("{base_url}/hosts/{}", row.slug),
+            img: Some(row.avatar).filter(|a| crate::links::is_web_url(a)),
+            name: xml_safe(&row.name),
+        });
+    }
+    groups
+}
+
+fn feed_episode(
+    row: FeedRow,
+    persons: Vec<FeedPerson>,
+    html: String,
+    base_url: &str,
+) -> FeedEpisode {
+    let updated = parse_time(Some(&row.updated_at)).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let audio = row
+        .audio_url
+        .filter(|u| crate::links::is_web_url(u))
+        .map(|url| Enclosure {
+            url,
+            length: row.audio_bytes,
+            mime_type: row.audio_type.unwrap_or_else(|| "audio/mpeg".to_string()),
+            duration_secs: row.duration_secs,
+        });
+    FeedEpisode {
+        url: format!("{base_url}/episodes/{}/{}", row.number, row.slug),
+        chapters_url: row
+            .has_chapters
+            .then(|| format!("{base_url}/episodes/{}/chapters.json", row.number)),
+        published: parse_time(row.published_at.as_deref()).unwrap_or(updated),
+        updated,
+        number: row.number,
+        title: xml_safe(&row.title),
+        summary: xml_safe(&row.summary),
+        guid: xml_safe(&row.guid),
+        audio,
+        persons,
+        content_html: html,
+    }
+}
+
+/// Reads an RFC 3339 timestamp.
+pub fn parse_time(text: Option<&str>) -> Option<OffsetDateTime> {
+    text.and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
+}
+
+/// Drops the characters XML 1.0 forbids (most control characters), which no parser would accept.
+pub fn xml_safe(text: &str) -> String {
+    let allowed = |c: char| !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}');
+    if text.chars().all(allowed) {
+        text.to_string()
+    } else {
+        text.chars().filter(|c| allowed(*c)).collect()
+    }
+}
+
+/// The notes of an episode as one HTML fragment: what `content:encoded` carries.
+#[derive(Template)]
+#[template(path = "feeds/notes.html")]
+struct NotesHtml {
+    segments: Vec<NoteSegment>,
+    intro_html: String,
+}
+
+struct NoteSegment {
+    is_sponsor: bool,
+    heading: String,
+    heading_href: Option<String>,
+    title: String,
+    url: Option<String>,
+    notes_html: String,
+}
+
+async fn render_notes(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+    base_url: &str,
+) -> Result<HashMap<i64, String>> {
+    let ids_json = serde_json::to_string(ids).map_err(anyhow::Error::from)?;
+    let mut segments: HashMap<i64, Vec<NoteSegment>> = HashMap::new();
+    for row in store::segments_of(conn, &ids_json).await? {
+        segments
+            .entry(row.episode_id)
+            .or_default()
+            .push(note_segment(row, base_url));
+    }
+    let mut rendered = HashMap::new();
+    for (id, intro_md) in store::intros(conn, &ids_json).await? {
+        let page = NotesHtml {
+            segments: segments.remove(&id).unwrap_or_default(),
+            intro_html: markdown::render(&intro_md, Author::Host),
+        };
+        rendered.insert(id, xml_safe(&page.render()?));
+    }
+    Ok(rendered)
+}
+
+fn note_segment(row: SegmentRow, base_url: &str) -> NoteSegment {
+    let kind = SegmentKind::parse(&row.kind).unwrap_or(SegmentKind::Other);
+    let author = if row.person_is_guest.unwrap_or(false) {
+        Author::Guest
+    } else {
+        Author::Host
+    };
+    let name = row.person_name.unwrap_or_default();
+    let heading = match (kind, row.number) {
+        (SegmentKind::Topic, Some(number)) if !name.is_empty() => format!("{name} #{number}:"),
+        (SegmentKind::Extra, _) if !name.is_empty() => format!("Extras from {name}"),
+        (SegmentKind::Extra, _) => "Extras".to_string(),
+        (SegmentKind::Joke, _) => "Joke:".to_string(),
+        (SegmentKind::Sponsor, _) => "Sponsored by".to_string(),
+        _ => String::new(),
+    };
+    let presents = matches!(kind, SegmentKind::Topic | SegmentKind::Extra) && !name.is_empty();
+    NoteSegment {
+        is_sponsor: kind == SegmentKind::Sponsor,
+        heading,
+        heading_href: row
+            .person_slug
+            .filter(|_| presents)
+            .map(|slug| format!("{base_url}/hosts/{slug}")),
+        title: row.title,
+        url: row.url.filter(|u| crate::links::is_web_url(u)),
+        notes_html: markdown::render(&row.notes_md, author),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_holding_the_cdata_terminator_come_back_whole() {
+        let html = "<p>a ]]> b ]]]]> c</p>";
+        let episode = FeedEpisode {
+            number: 1,
+            title: String::new(),
+            summary: String::new(),
+            guid: String::new(),
+            url: String::new(),
+            published: OffsetDateTime::UNIX_EPOCH,
+            updated: OffsetDateTime::UNIX_EPOCH,
+            audio: None,
+            persons: Vec::new(),
+            chapters_url: None,
+            content_html: html.to_string(),
+        };
+        let xml = format!("<x><![CDATA[{}]]></x>", episode.content_cdata());
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+        assert_eq!(doc.root_element().text(), Some(html));
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_dropped() {
+        assert_eq!(xml_safe("a\u{0}b\u{B}c\td\u{FFFF}"), "abc\td");
+    }
+}

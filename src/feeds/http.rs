@@ -1,0 +1,27 @@
+//! Feed responses: a body and its media type. The page cache adds ETag and Last-Modified.
+
+use axum::http::HeaderValue;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+
+/// RSS 2.0.
+pub const RSS: &str = "application/rss+xml; charset=utf-8";
+/// Atom 1.0.
+pub const ATOM: &str = "application/atom+xml; charset=utf-8";
+/// JSON Feed 1.1.
+pub const JSON_FEED: &str = "application/feed+json; charset=utf-8";
+/// Plain JSON (chapters).
+pub const JSON: &str = "application/json; charset=utf-8";
+/// Generic XML (the sitemap).
+pub const XML: &str = "application/xml; charset=utf-8";
+/// Plain text (robots.txt).
+pub const TEXT: &str = "text/plain; charset=utf-8";
+
+/// A 200 response with `body` as `content_type`.
+pub fn respond(content_type: &'static str, body: String) -> Response {
+    let mut response = body.into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}

@@ -1,0 +1,40 @@
+//! The podcast RSS feeds: the show's, and one per host.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use super::channel::Channel;
+use super::content::{FeedEpisode, feed_episodes};
+use super::http::{RSS, respond};
+use super::store;
+use crate::error::{AppError, Result};
+use crate::web::AppState;
+
+/// RSS 2.0 with the Apple Podcasts and Podcasting 2.0 namespaces.
+#[derive(Template)]
+#[template(path = "feeds/podcast.xml")]
+pub struct PodcastFeed {
+    pub channel: Channel,
+    pub items: Vec<FeedEpisode>,
+}
+
+/// `GET /episodes/rss`: every published episode, newest first.
+pub async fn show_podcast(State(state): State<AppState>) -> Result<Response> {
+    let items = feed_episodes(&state, None).await?;
+    let channel = Channel::show(&state.settings(), "/episodes/rss", &items);
+    Ok(respond(RSS, PodcastFeed { channel, items }.render()?))
+}
+
+/// `GET /hosts/{slug}/rss`: the episodes one person presented in.
+pub async fn show_person(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response> {
+    let (id, name) = store::person(&mut *state.db.acquire().await?, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let items = feed_episodes(&state, Some(id)).await?;
+    let channel = Channel::person(&state.settings(), &slug, &name, &items);
+    Ok(respond(RSS, PodcastFeed { channel, items }.render()?))
+}

@@ -1,0 +1,241 @@
+//! SQL for the feeds. Every list comes from a fixed number of queries, however many items.
+
+use sqlx::SqliteConnection;
+
+use crate::episodes::store::SegmentRow;
+
+/// A published episode as the feeds list it, with its cached notes HTML when still valid.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FeedRow {
+    pub id: i64,
+    pub number: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub guid: String,
+    pub published_at: Option<String>,
+    pub updated_at: String,
+    pub audio_url: Option<String>,
+    pub audio_bytes: Option<i64>,
+    pub audio_type: Option<String>,
+    pub duration_secs: Option<i64>,
+    pub has_chapters: bool,
+    pub html: Option<String>,
+}
+
+/// Someone who presented a segment of a feed episode.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PersonRow {
+    pub episode_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub avatar: String,
+    pub is_guest: bool,
+}
+
+/// A segment with a start time.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChapterRow {
+    pub kind: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub start_secs: i64,
+}
+
+/// A talk as its feed item needs it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TalkRow {
+    pub event: String,
+    pub event_title: String,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub recorded: Option<String>,
+    pub tags_json: String,
+    pub speakers: String,
+}
+
+/// One address of the sitemap, with its last change when known.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SitemapRow {
+    pub path: String,
+    pub lastmod: Option<String>,
+}
+
+/// `person_id` limits the list to episodes where that person presented something.
+const FEED_FILTER: &str = "e.status = 'published' and (?2 is null or e.id in \
+     (select episode_id from segments where person_id = ?2))";
+
+/// Published episodes, newest first, with notes HTML cached by `renderer` (if any).
+pub async fn feed_rows(
+    conn: &mut SqliteConnection,
+    renderer: &str,
+    person_id: Option<i64>,
+) -> sqlx::Result<Vec<FeedRow>> {
+    let sql = format!(
+        "select e.id, e.number, e.slug, e.title, e.summary, e.guid, e.published_at, e.updated_at,
+                e.audio_url, e.audio_bytes, e.audio_type, e.duration_secs,
+                exists (select 1 from segments c where c.episode_id = e.id and c.start_secs is not null)
+                    as has_chapters,
+                h.html
+         from episodes e left join episode_html h on h.episode_id = e.id and h.renderer = ?1
+         where {FEED_FILTER} order by e.number desc"
+    );
+    sqlx::query_as(&sql)
+        .bind(renderer)
+        .bind(person_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// The presenters of every feed episode, each once per episode, in order of appearance.
+pub async fn feed_persons(
+    conn: &mut SqliteConnection,
+    person_id: Option<i64>,
+) -> sqlx::Result<Vec<PersonRow>> {
+    let sql = format!(
+        "select s.episode_id, p.slug, p.name, p.avatar, p.is_guest
+         from segments s join people p on p.id = s.person_id join episodes e on e.id = s.episode_id
+         where {FEED_FILTER} group by s.episode_id, p.id order by s.episode_id, min(s.position)"
+    );
+    sqlx::query_as(&sql)
+        .bind(None::<String>)
+        .bind(person_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// The intros of the given episodes, as (id, intro_md).
+pub async fn intros(conn: &mut SqliteConnection, ids: &str) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as("select id, intro_md from episodes where id in (select value from json_each(?))")
+        .bind(ids)
+        .fetch_all(conn)
+        .await
+}
+
+/// The segments of the given episodes (`ids` is a JSON array), in order.
+pub async fn segments_of(conn: &mut SqliteConnection, ids: &str) -> sqlx::Result<Vec<SegmentRow>> {
+    sqlx::query_as(
+        "select s.id, s.episode_id, s.position, s.kind, s.number, s.title, s.url, s.notes_md,
+                s.notes_html, s.start_secs,
+ p.slug as person_slug, p.name as person_name, p.is_guest as person_is_guest
+         from segments s left join people p on p.id = s.person_id
+         where s.episode_id in (select value from json_each(?)) order by s.episode_id, s.position",
+    )
+    .bind(ids)
+    .fetch_all(conn)
+    .await
+}
+
+/// Stores rendered notes, `htmls` being a JSON object of episode id → HTML, in one statement.
+pub async fn save_html(
+    conn: &mut SqliteConnection,
+    renderer: &str,
+    htmls: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert or replace into episode_html (episode_id, renderer, html)
+         select cast(key as integer), ?, value from json_each(?)",
+    )
+    .bind(renderer)
+    .bind(htmls)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The id of the published episode numbered `number`.
+pub async fn published_episode_id(
+    conn: &mut SqliteConnection,
+    number: i64,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("select id from episodes where number = ? and status = 'published'")
+        .bind(number)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The segments of an episode that have a start time, in playing order.
+pub async fn chapters_of(
+    conn: &mut SqliteConnection,
+    episode_id: i64,
+) -> sqlx::Result<Vec<ChapterRow>> {
+    sqlx::query_as(
+        "select kind, title, url, start_secs from segments
+         where episode_id = ? and start_secs is not null order by start_secs, position",
+    )
+    .bind(episode_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The id and name of the person with this slug.
+pub async fn person(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> sqlx::Result<Option<(i64, String)>> {
+    sqlx::query_as("select id, name from people where slug = ?")
+        .bind(slug)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The title of the event with this slug.
+pub async fn event_title(conn: &mut SqliteConnection, slug: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select title from events where slug = ?")
+        .bind(slug)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Talks, most recently recorded first; only those of `event` when given.
+pub async fn talks(
+    conn: &mut SqliteConnection,
+    event: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<TalkRow>> {
+    sqlx::query_as(
+        "select e.slug as event, e.title as event_title, t.slug, t.title, t.description, t.recorded,
+                t.tags_json,
+                coalesce((select group_concat(p.name, ', ') from talk_speakers ts
+                          join people p on p.id = ts.person_id where ts.talk_id = t.id), '') as speakers
+         from talks t join events e on e.id = t.event_id
+         where ?1 is null or e.slug = ?1
+         order by t.recorded desc nulls last, t.id desc limit ?2",
+    )
+    .bind(event)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Every public address: episodes, hosts with published segments, events and talks.
+pub async fn sitemap(conn: &mut SqliteConnection, limit: i64) -> sqlx::Result<Vec<SitemapRow>> {
+    sqlx::query_as(
+        "select '/episodes/' || number || '/' || slug as path, updated_at as lastmod
+             from episodes where status = 'published'
+         union all
+         select distinct '/hosts/' || p.slug, null from people p
+             join segments s on s.person_id = p.id join episodes e on e.id = s.episode_id
+             where e.status = 'published'
+         union all
+         select '/talks/' || slug, null from events
+         union all
+         select '/talks/' || e.slug || '/' || t.slug, null from talks t join events e on e.id = t.event_id
+         limit ?",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Published episodes whose guid differs from one they were published with: (number, old guid).
+pub async fn changed_guids(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "select g.number, g.guid from published_guids g
+         join episodes e on e.number = g.number and e.status = 'published'
+         where g.guid <> e.guid order by g.first_seen",
+    )
+    .fetch_all(conn)
+    .await
+}

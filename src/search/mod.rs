@@ -1,0 +1,19 @@
+//! Full-text search over episodes, segments, talks and links (SQLite FTS5).
+
+mod public;
+mod query;
+mod store;
+
+pub use query::{Snippet, fts_query};
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::web::AppState;
+
+/// `/search` and its JSON twin.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/search", get(public::show_search))
+        .route("/api/v1/search", get(public::api_search))
+}

@@ -1,0 +1,165 @@
+//! What a listener typed, made safe for FTS5; and the highlighted snippets FTS5 gives back.
+
+use serde::{Serialize, Serializer};
+
+/// Marks the start of a matched term in `snippet()`/`highlight()` output (a private-use character).
+pub const MARK_START: &str = "\u{E000}";
+/// Marks the end of a matched term.
+pub const MARK_END: &str = "\u{E001}";
+
+/// At most this many words of a query are used.
+const MAX_TERMS: usize = 12;
+/// A single word is cut at this many characters.
+const MAX_TERM_CHARS: usize = 64;
+
+/// The FTS5 MATCH expression for `typed`: every word quoted, so `"`, `*`, `-`, `NEAR`, `AND` and
+/// parentheses are only ever text. `None` when nothing searchable is left.
+pub fn fts_query(typed: &str) -> Option<String> {
+    let terms: Vec<String> = typed
+        .split_whitespace()
+        .filter(|word| word.chars().any(char::is_alphanumeric))
+        .take(MAX_TERMS)
+        .map(|word| {
+            let word: String = word.chars().take(MAX_TERM_CHARS).collect();
+            format!("\"{}\"", word.replace('"', "\"\""))
+        })
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// A piece of snippet text, matched or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragment {
+    /// The text, unescaped.
+    pub text: String,
+    /// Whether it matched the query.
+    pub marked: bool,
+}
+
+/// Text with the matched terms marked; templates escape each fragment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snippet {
+    /// The fragments in order.
+    pub fragments: Vec<Fragment>,
+}
+
+impl Snippet {
+    /// Reads FTS5 output with [`MARK_START`]/[`MARK_END`] around matches. Stray or nested
+    /// markers (a note may contain the characters itself) never unbalance anything.
+    pub fn parse(marked: &str) -> Self {
+        let tidy = tidy_markdown(marked);
+        let mut fragments: Vec<Fragment> = Vec::new();
+        let mut marked = false;
+        let mut text = String::new();
+        for ch in tidy.chars() {
+            let toggles = (ch == '\u{E000}' && !marked) || (ch == '\u{E001}' && marked);
+            if toggles {
+                if !text.is_empty() {
+                    fragments.push(Fragment {
+                        text: std::mem::take(&mut text),
+                        marked,
+                    });
+                }
+                marked = !marked;
+            } else if ch != '\u{E000}' && ch != '\u{E001}' {
+                text.push(ch);
+            }
+        }
+        if !text.is_empty() {
+            fragments.push(Fragment { text, marked });
+        }
+        Self { fragments }
+    }
+
+    /// Whether there is no text at all.
+    pub fn is_empty(&self) -> bool {
+        self.fragments.is_empty()
+    }
+
+    /// The snippet as HTML: the text escaped first, then matches wrapped in `<mark>`.
+    pub fn to_html(&self) -> String {
+        let mut html = String::new();
+        for fragment in &self.fragments {
+            let escaped = askama::filters::escape(&fragment.text, askama::filters::Html)
+                .map(|safe| safe.to_string())
+                .unwrap_or_default();
+            if fragment.marked {
+                html.push_str("<mark>");
+                html.push_str(&escaped);
+                html.push_str("</mark>");
+            } else {
+                html.push_str(&escaped);
+            }
+        }
+        html
+    }
+}
+
+impl Serialize for Snippet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_html())
+    }
+}
+
+/// Notes are indexed as markdown; a snippet reads better without its link targets and emphasis.
+fn tidy_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("](") {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        // Skip the `](target)` part when the target is one word; keep anything else as written.
+        match after[2..].find(|c: char| c == ')' || c.is_whitespace()) {
+            Some(end) if after[2..][end..].starts_with(')') => rest = &after[2 + end + 1..],
+            _ => {
+                out.push_str("](");
+                rest = &after[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    let cleaned: String = out
+        .chars()
+        .filter(|c| !matches!(c, '*' | '`' | '[' | ']'))
+        .collect();
+    // List bullets and heading marks at the start of a line are layout, not words.
+    cleaned
+        .lines()
+        .map(|line| line.trim_start().trim_start_matches(['-', '+', '#']).trim())
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_syntax_is_quoted_into_plain_words() {
+        assert_eq!(fts_query("foo*").as_deref(), Some("\"foo*\""));
+        assert_eq!(fts_query("NEAR(a b)").as_deref(), Some("\"NEAR(a\" \"b)\""));
+        assert_eq!(
+            fts_query("\"unbalanced").as_deref(),
+            Some("\"\"\"unbalanced\"")
+        );
+        assert_eq!(fts_query("a AND").as_deref(), Some("\"a\" \"AND\""));
+        assert_eq!(fts_query(")( \" -"), None);
+        assert_eq!(fts_query("   "), None);
+    }
+
+    #[test]
+    fn snippets_mark_matches_and_escape_everything_else() {
+        let snippet = Snippet::parse("<b>\u{E000}pytest\u{E001}</b> & \u{E001}stray");
+        assert_eq!(
+            snippet.to_html(),
+            "&#60;b&#62;<mark>pytest</mark>&#60;/b&#62; &#38; stray"
+        );
+    }
+
+    #[test]
+    fn markdown_links_and_emphasis_are_tidied() {
+        let snippet = Snippet::parse("- see [**\u{E000}Ruff\u{E001}**](https://x.dev/r)\n  - now");
+        assert_eq!(snippet.to_html(), "see <mark>Ruff</mark> now");
+    }
+}

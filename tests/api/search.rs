@@ -1,0 +1,336 @@
+//! Full-text search: ranking, safe snippets, hostile queries, drafts, groups and pages.
+
+use scraper::{Html, Selector};
+use serde_json::Value;
+
+use crate::helpers::{TestApp, attrs, episode, spawn_app, texts};
+
+async fn api(app: &TestApp, query: &str) -> Value {
+    let (status, json) = app.json(&format!("/api/v1/search?{query}")).await;
+    assert_eq!(status, 200, "{query}");
+    json
+}
+
+fn group<'a>(json: &'a Value, kind: &str) -> &'a Value {
+    json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} group in {json}"))
+}
+
+/// Puts `count` talks in one event with plain SQL (the catalog importer is the real way in).
+async fn add_talks(app: &TestApp, count: usize, title: &str, speaker: &str, description: &str) {
+    let mut tx = app.state.db.begin().await.unwrap();
+    let event: i64 = sqlx::query_scalar("insert into events (slug, title, year) values ('pycon-2025', 'PyCon 2025', 2025) returning id")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    let person: i64 =
+        sqlx::query_scalar("insert into people (slug, name) values ('ada', ?) returning id")
+            .bind(speaker)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    for n in 0..count {
+        let talk: i64 = sqlx::query_scalar("insert into talks (event_id, slug, title, description) values (?, ?, ?, ?) returning id")
+            .bind(event)
+            .bind(format!("talk-{n}"))
+            .bind(format!("{title} {n}"))
+            .bind(description)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("insert into talk_speakers (talk_id, person_id, position) values (?, ?, 1)")
+            .bind(talk)
+            .bind(person)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_title_match_ranks_above_a_match_in_the_notes() {
+    let app = spawn_app().await;
+    let long_notes = "- A long list of tools for linting.\n- Among them ruff, which some people like.\n- Others prefer flake8.";
+    app.import(
+        episode(1, "Tools")
+            .topic(
+                "Brian",
+                1,
+                "Linters galore",
+                "https://a.example",
+                long_notes,
+            )
+            .build(),
+    )
+    .await;
+    app.import(
+        episode(2, "Speed")
+            .topic(
+                "Michael",
+                1,
+                "Ruff is fast",
+                "https://b.example",
+                "- Written in Rust.",
+            )
+            .build(),
+    )
+    .await;
+
+    let json = api(&app, "q=ruff").await;
+
+    let hits = group(&json, "episodes")["hits"].as_array().unwrap();
+    let titles: Vec<_> = hits.iter().map(|h| h["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["<mark>Ruff</mark> is fast", "Linters galore"]);
+    assert_eq!(hits[0]["url"], "/episodes/2/speed#segment-1");
+}
+
+#[tokio::test]
+async fn snippets_show_matches_marked_and_never_inject_html() {
+    let app = spawn_app().await;
+    let notes = "- <script>alert(1)</script> pytest <img src=x onerror=alert(1)> tips\n- stray \u{E001} marker and `<b>pytest</b>`";
+    app.import(
+        episode(1, "Testing")
+            .topic("Brian", 1, "Plugins", "https://a.example", notes)
+            .build(),
+    )
+    .await;
+
+    let page = app.page("/search?q=pytest").await;
+    let json = api(&app, "q=pytest").await;
+
+    let snippet = Selector::parse(".results .snippet").unwrap();
+    let first = page.select(&snippet).next().expect("a snippet");
+    assert!(
+        first
+            .select(&Selector::parse("script, img, b").unwrap())
+            .next()
+            .is_none(),
+        "{}",
+        first.html()
+    );
+    assert_eq!(texts(&page, ".results .snippet mark")[0], "pytest");
+    assert!(texts(&page, ".results .snippet")[0].contains("<script>alert(1)</script>"));
+    let html = group(&json, "episodes")["hits"][0]["snippet"]
+        .as_str()
+        .unwrap();
+    assert!(html.contains("<mark>pytest</mark>"), "{html}");
+    assert!(
+        !html.contains("<script") && !html.contains("<img") && !html.contains("<b>"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn queries_with_search_syntax_are_words_not_errors() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+
+    for q in [
+        "%22",
+        "foo*",
+        "-x",
+        "NEAR(a%20b)",
+        "a%20AND",
+        "%22unbalanced",
+        ")(",
+        "",
+        "%E2%80%9Cpytest%E2%80%9D",
+        "OR",
+        "^x",
+    ] {
+        assert_eq!(
+            app.get(&format!("/search?q={q}")).await.status(),
+            200,
+            "page q={q}"
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/search?q={q}")).await.status(),
+            200,
+            "api q={q}"
+        );
+    }
+    let json = api(&app, "q=pytest*").await;
+    assert!(
+        group(&json, "episodes")["total"].as_i64().unwrap() > 0,
+        "{json}"
+    );
+}
+
+#[tokio::test]
+async fn drafts_never_match_until_published() {
+    let app = spawn_app().await;
+    let draft = episode(5, "Zanzibar secrets").topic(
+        "Brian",
+        1,
+        "Zanzibar tooling",
+        "https://zanzibar.example",
+        "- zanzibar notes",
+    );
+    app.import(draft.draft().build()).await;
+
+    let json = api(&app, "q=zanzibar").await;
+    for group in json["groups"].as_array().unwrap() {
+        assert_eq!(group["total"], 0, "{group}");
+    }
+    let page = app.page("/search?q=zanzibar").await;
+    assert_eq!(texts(&page, ".empty"), ["Nothing matches “zanzibar”."]);
+
+    let published = episode(5, "Zanzibar secrets").topic(
+        "Brian",
+        1,
+        "Zanzibar tooling",
+        "https://zanzibar.example",
+        "- zanzibar notes",
+    );
+    app.import(published.build()).await;
+    let json = api(&app, "q=zanzibar").await;
+    assert_eq!(
+        group(&json, "episodes")["total"],
+        2,
+        "the episode and its segment"
+    );
+    assert_eq!(group(&json, "links")["total"], 1);
+}
+
+#[tokio::test]
+async fn results_are_grouped_by_kind_and_paged() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    add_talks(
+        &app,
+        25,
+        "Async Python in practice",
+        "Ada Lovelace",
+        "All about asyncio.",
+    )
+    .await;
+
+    let overview = api(&app, "q=python").await;
+    let kinds: Vec<_> = overview["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["episodes", "talks", "links"]);
+    assert_eq!(group(&overview, "talks")["total"], 25);
+    assert_eq!(
+        group(&overview, "talks")["hits"].as_array().unwrap().len(),
+        5
+    );
+
+    let second = api(&app, "q=python&kind=talks&page=2").await;
+    assert_eq!(second["groups"].as_array().unwrap().len(), 1);
+    assert_eq!(group(&second, "talks")["hits"].as_array().unwrap().len(), 5);
+    assert_eq!(group(&second, "talks")["pages"], 2);
+
+    let page = app.page("/search?q=python&kind=talks").await;
+    assert_eq!(
+        attrs(&page, "a[rel=next]", "href"),
+        ["/search?q=python&kind=talks&page=2"]
+    );
+    assert_eq!(
+        app.get("/search?q=python&kind=podcasts").await.status(),
+        400
+    );
+}
+
+#[tokio::test]
+async fn talks_are_found_by_speaker_and_description() {
+    let app = spawn_app().await;
+    add_talks(
+        &app,
+        1,
+        "Keynote",
+        "Grace Hopper",
+        "Compilers and nanoseconds.",
+    )
+    .await;
+
+    let by_speaker = api(&app, "q=hopper").await;
+    let by_description = api(&app, "q=nanosecond").await;
+
+    let hit = &group(&by_speaker, "talks")["hits"][0];
+    assert_eq!(hit["url"], "/talks/pycon-2025/talk-0");
+    assert!(
+        hit["context"].as_str().unwrap().contains("Grace Hopper"),
+        "{hit}"
+    );
+    assert_eq!(
+        group(&by_description, "talks")["total"],
+        1,
+        "porter stemming matches the plural"
+    );
+}
+
+#[tokio::test]
+async fn the_search_page_and_the_header_have_a_labelled_search_box() {
+    let app = spawn_app().await;
+
+    let page = app.page("/search").await;
+    let home = app.page("/").await;
+
+    assert_eq!(attrs(&page, "form.search-page", "action"), ["/search"]);
+    assert_eq!(attrs(&page, "label[for=search-q]", "for"), ["search-q"]);
+    assert_eq!(attrs(&page, "input#search-q", "name"), ["q"]);
+    assert!(texts(&page, ".results").is_empty());
+    assert_eq!(attrs(&home, "header form[role=search]", "method"), ["get"]);
+    assert_eq!(
+        attrs(&home, "header label[for=site-search-q]", "for").len(),
+        1
+    );
+    assert_eq!(attrs(&home, "header input#site-search-q", "name"), ["q"]);
+}
+
+#[tokio::test]
+async fn pages_link_their_feeds_and_describe_themselves_for_sharing() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    crate::helpers::add_talk_discussed_in_segment(
+        &app,
+        "pycon-us-2025",
+        "reactive-notebooks",
+        "Reactive notebooks",
+        4,
+    )
+    .await;
+
+    let home = app.page("/").await;
+    let episode = app.page("/episodes/434").await;
+    let talk = app.page("/talks/pycon-us-2025/reactive-notebooks").await;
+    let host = app.page("/hosts/brian").await;
+
+    assert_eq!(
+        attrs(&home, "link[rel=alternate]", "href"),
+        ["/episodes/rss", "/episodes/atom", "/episodes/feed.json"]
+    );
+    let meta = |html: &Html, property: &str| {
+        attrs(
+            html,
+            &format!("meta[property='{property}'], meta[name='{property}']"),
+            "content",
+        )
+    };
+    assert_eq!(
+        meta(&episode, "og:title"),
+        ["#434 Most of OpenAI’s tech stack runs on Python"]
+    );
+    assert_eq!(
+        meta(&episode, "og:url"),
+        ["http://127.0.0.1:8000/episodes/434/most-of-openai-s-tech-stack-runs-on-python"]
+    );
+    assert_eq!(meta(&episode, "twitter:card"), ["summary"]);
+    assert_eq!(meta(&episode, "og:audio").len(), 1);
+    assert_eq!(meta(&talk, "og:title"), ["Reactive notebooks"]);
+    assert_eq!(meta(&talk, "twitter:title"), ["Reactive notebooks"]);
+    assert!(
+        attrs(&talk, "link[rel=alternate]", "href")
+            .contains(&"/talks/pycon-us-2025/rss".to_string())
+    );
+    assert!(attrs(&host, "link[rel=alternate]", "href").contains(&"/hosts/brian/rss".to_string()));
+}
