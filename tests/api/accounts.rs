@@ -289,3 +289,22 @@ fn user_add_reads_the_password_from_stdin_never_argv() {
         "added admin new@example.com"
     );
 }
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_when_the_site_is_served_over_https() {
+    let app = spawn_app().await;
+    sqlx::query("update settings set base_url = 'https://pythonbytes.example'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    app.state.reload_settings().await.unwrap();
+    app.add_user("host@example.com", "host").await;
+
+    let response = app.login("host@example.com", PASSWORD).await;
+
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+}
