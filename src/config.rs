@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::digest::cli::{DigestCommand, MailArgs};
+pub use crate::subscribers::cli::SubscribersCommand;
+
 /// `shownotes`: one binary that runs a podcast's website from one SQLite file.
 #[derive(Debug, Parser)]
 #[command(name = "shownotes", version, about)]
@@ -30,6 +33,12 @@ pub enum Command {
     /// Bring content in: episodes as JSON.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Email an episode's notes to the friends of the show.
+    #[command(subcommand)]
+    Digest(DigestCommand),
+    /// The friends-of-the-show list: import, export, search, erase.
+    #[command(subcommand)]
+    Subscribers(SubscribersCommand),
 }
 
 /// What `import` can read.
@@ -52,6 +61,9 @@ pub struct ServeArgs {
     /// Public URL of the site, used in feeds, emails and absolute links.
     #[arg(long, env = "SHOWNOTES_BASE_URL")]
     pub base_url: Option<String>,
+
+    #[command(flatten)]
+    pub mail: MailArgs,
 }
 
 impl Default for ServeArgs {
@@ -59,6 +71,7 @@ impl Default for ServeArgs {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
             base_url: None,
+            mail: MailArgs::default(),
         }
     }
 }

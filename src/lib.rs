@@ -1,14 +1,19 @@
 //! shownotes: one binary that runs a podcast's website from one SQLite file.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
+pub mod digest;
 pub mod episodes;
 pub mod error;
+pub mod keys;
 pub mod links;
+pub mod mail;
 pub mod markdown;
 pub mod people;
 pub mod settings;
+pub mod subscribers;
 pub mod talks;
 pub mod telemetry;
 pub mod web;
@@ -23,16 +28,29 @@ pub use web::{AppState, app};
 /// Opens the database, binds `args.addr` and serves until Ctrl-C or SIGTERM.
 pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()> {
     let pool = db::open(db_path).await?;
-    let state = AppState::load(pool, args.base_url.clone()).await?;
+    let mailer = mail::mailer(&args.mail.mail_config())?;
+    let state = AppState::load(pool, args.base_url.clone())
+        .await?
+        .with_mailer(mailer);
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, db = %db_path.display(), "shownotes listening on http://{addr}");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
+    // The digest worker stops with the server, after finishing the mail it is sending.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = digest::Worker::new(state.clone(), args.mail.delivery_config());
+    let worker = tokio::spawn(worker.run(digest::Until::Stopped, stop_rx));
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, service)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        })
         .await
-        .context("server stopped with an error")
+        .context("server stopped with an error");
+    worker.await??;
+    served
 }
 
 /// Resolves on Ctrl-C or SIGTERM so in-flight requests can finish.

@@ -12,6 +12,10 @@ async fn main() -> ExitCode {
         Some(Command::Import(ImportCommand::Episode { file })) => {
             shownotes::cli::import_episode(&cli.db, &file).await
         }
+        Some(Command::Digest(command)) => shownotes::digest::cli::run(&cli.db, command).await,
+        Some(Command::Subscribers(command)) => {
+            shownotes::subscribers::cli::run(&cli.db, command).await
+        }
         None => unreachable!("parse_cli always yields a subcommand"),
     };
     match result {

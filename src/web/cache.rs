@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -82,7 +82,10 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     }
     let generation = state.cache.generation.load(Ordering::SeqCst);
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK || !has_text_body(response.headers()) {
+    if response.status() != StatusCode::OK
+        || !has_text_body(response.headers())
+        || is_private(response.headers())
+    {
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -112,6 +115,16 @@ fn is_cacheable(request: &Request) -> bool {
         && !path.starts_with("/admin")
         && !path.starts_with("/static/")
         && path != "/healthz"
+}
+
+/// A response that sets a cookie or says `no-store` is for one visitor only (CSRF tokens,
+/// single-use links).
+fn is_private(headers: &HeaderMap) -> bool {
+    headers.contains_key(SET_COOKIE)
+        || headers
+            .get(CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-store") || v.contains("private"))
 }
 
 fn has_text_body(headers: &HeaderMap) -> bool {

@@ -1,6 +1,7 @@
 //! Router assembly, shared state, and the middleware every response passes through.
 
 mod cache;
+pub mod csrf;
 mod headers;
 mod layout;
 mod request_log;
@@ -21,7 +22,10 @@ pub use layout::Layout;
 pub use statics::css_url;
 
 use crate::error::AppError;
+use crate::keys::SiteKey;
+use crate::mail::{Mailer, OutboxMailer};
 use crate::settings::{self, Settings};
+use crate::subscribers::SignupLimiter;
 
 /// Everything a handler may need, cloned cheaply into each request.
 #[derive(Clone)]
@@ -31,6 +35,12 @@ pub struct AppState {
     settings: Arc<RwLock<Arc<Settings>>>,
     /// Rendered public pages, dropped whenever content changes.
     pub cache: Arc<PageCache>,
+    /// The installation's secret, for CSRF cookies and unsubscribe links.
+    pub key: Arc<SiteKey>,
+    /// Where mail goes (SMTP, or the outbox folder).
+    pub mailer: Arc<dyn Mailer>,
+    /// Per-IP limit on the subscribe form.
+    pub signup_limiter: Arc<SignupLimiter>,
 }
 
 impl AppState {
@@ -41,12 +51,22 @@ impl AppState {
             settings::set_base_url(&mut conn, &base_url).await?;
         }
         let loaded = settings::load(&mut conn).await?;
+        let key = SiteKey::load(&mut conn).await?;
         drop(conn);
         Ok(Self {
             db,
             settings: Arc::new(RwLock::new(Arc::new(loaded))),
             cache: Arc::new(PageCache::default()),
+            key: Arc::new(key),
+            mailer: Arc::new(OutboxMailer::new("./outbox".into())),
+            signup_limiter: Arc::new(SignupLimiter::default()),
         })
+    }
+
+    /// The same state sending mail through `mailer`.
+    pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
+        self.mailer = mailer;
+        self
     }
 
     /// The show's settings as last loaded.
@@ -71,6 +91,8 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::people::router())
         .merge(crate::links::router())
         .merge(crate::talks::router())
+        .merge(crate::subscribers::router())
+        .merge(crate::digest::router())
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(statics::serve))
         .fallback(not_found)

@@ -1,0 +1,48 @@
+//! UTC timestamps in one fixed-width RFC 3339 form, so text comparison in SQL is time order.
+
+use time::format_description::FormatItem;
+use time::macros::format_description;
+use time::{Duration, OffsetDateTime};
+
+const FORMAT: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+
+/// Now, e.g. `2025-05-19T17:00:00.000000Z`.
+pub fn now() -> String {
+    at(OffsetDateTime::now_utc())
+}
+
+/// Now plus `offset` (negative for the past).
+pub fn after(offset: Duration) -> String {
+    at(OffsetDateTime::now_utc() + offset)
+}
+
+/// A moment in the stored form.
+pub fn at(moment: OffsetDateTime) -> String {
+    // The format has only numeric fields of a UTC date, which always format.
+    moment
+        .to_offset(time::UtcOffset::UTC)
+        .format(FORMAT)
+        .expect("a UTC date formats")
+}
+
+/// Reads a stored timestamp back.
+pub fn parse(text: &str) -> Option<OffsetDateTime> {
+    time::PrimitiveDateTime::parse(text, FORMAT)
+        .ok()
+        .map(time::PrimitiveDateTime::assume_utc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_moments_sort_after_earlier_ones_as_text() {
+        let earlier = after(Duration::milliseconds(-1500));
+        let later = now();
+        assert!(earlier < later, "{earlier} {later}");
+        assert_eq!(parse(&later).map(at), Some(later.clone()));
+        assert_eq!(later.len(), "2025-05-19T17:00:00.000000Z".len());
+    }
+}
