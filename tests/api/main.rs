@@ -3,7 +3,11 @@
 mod api;
 mod cache;
 mod cli;
+mod digest_crash;
+mod digests;
 mod drafts;
 mod helpers;
 mod pages;
 mod security;
+mod smtp_sink;
+mod subscriptions;
