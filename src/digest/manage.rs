@@ -194,11 +194,6 @@ pub async fn progress(state: &AppState, number: i64) -> Result<Progress> {
 /// Deliveries that failed for good, with the error kept (for the admin's report).
 pub async fn failures(state: &AppState, number: i64) -> Result<Vec<(i64, i64, String)>> {
     let digest = digest_of(state, number).await?;
-    Ok(sqlx::query_as(
-        "select subscriber_id, attempts, coalesce(last_error, '') from deliveries
-         where digest_id = ? and status = 'failed' order by subscriber_id",
-    )
-    .bind(digest.id)
-    .fetch_all(&state.db)
-    .await?)
+    let mut conn = state.db.acquire().await?;
+    Ok(store::failed(&mut conn, digest.id).await?)
 }

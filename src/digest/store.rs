@@ -131,6 +131,17 @@ pub async fn delivery_counts(
         .await
 }
 
+/// Failed deliveries: subscriber, attempts, the error kept.
+pub async fn failed(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Vec<(i64, i64, String)>> {
+    sqlx::query_as(
+        "select subscriber_id, attempts, coalesce(last_error, '') from deliveries
+         where digest_id = ? and status = 'failed' order by subscriber_id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
+}
+
 /// A claimed delivery: ready to send with this Message-ID.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Claim {

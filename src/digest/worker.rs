@@ -70,6 +70,9 @@ pub struct Worker {
     config: DeliveryConfig,
     limiter: Option<DefaultDirectRateLimiter>,
     digests: Mutex<HashMap<i64, Arc<DigestRow>>>,
+    /// Our tasks take turns to write: waiting here is a wake-up, while waiting on SQLite's
+    /// lock is its busy handler's sleep of milliseconds.
+    writing: tokio::sync::Mutex<()>,
 }
 
 enum Step {
@@ -88,6 +91,7 @@ impl Worker {
             config,
             limiter,
             digests: Mutex::new(HashMap::new()),
+            writing: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -144,6 +148,7 @@ impl Worker {
         let settings = self.state.settings();
         let now = crate::clock::now();
         let message_id = crate::mail::new_message_id(&settings.base_url);
+        let _turn = self.writing.lock().await;
         let mut conn = self.state.db.acquire().await?;
         if let Some(claim) = store::claim_pending(&mut conn, digest, &now, &message_id).await? {
             return Ok(Some(claim));
@@ -159,6 +164,7 @@ impl Worker {
         };
         let outcome = self.deliver(&claim).await;
         let (status, error, next) = self.record_of(&claim, outcome);
+        let _turn = self.writing.lock().await;
         let mut conn = self.state.db.acquire().await?;
         store::finish_claim(&mut conn, &claim, status, error.as_deref(), &next).await?;
         Ok(Step::Worked)

@@ -136,6 +136,7 @@ fn message_id_of(data: &[u8]) -> String {
 }
 
 async fn session(stream: TcpStream, inner: Arc<Inner>) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
     write.write_all(b"220 sink ESMTP ready\r\n").await?;
