@@ -1,24 +1,46 @@
-//! Timestamps as the database keeps them: UTC, RFC 3339, whole seconds, so text order is time order.
+//! UTC timestamps in one fixed-width RFC 3339 form, so text comparison in SQL is time order.
 
+use time::format_description::FormatItem;
 use time::macros::format_description;
-use time::{Duration, OffsetDateTime, UtcOffset};
+use time::{Duration, OffsetDateTime};
 
-/// Formats a time as `2025-05-27T08:00:00Z`.
-pub fn stamp(at: OffsetDateTime) -> String {
-    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    at.to_offset(UtcOffset::UTC)
-        .format(&format)
-        .unwrap_or_default()
-}
+const FORMAT: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
 
-/// Now, stamped.
+/// Now, e.g. `2025-05-19T17:00:00.000000Z`.
 pub fn now() -> String {
-    stamp(OffsetDateTime::now_utc())
+    at(OffsetDateTime::now_utc())
 }
 
-/// `offset` from now, stamped.
-pub fn from_now(offset: Duration) -> String {
-    stamp(OffsetDateTime::now_utc() + offset)
+/// Now plus `offset` (negative for the past).
+pub fn after(offset: Duration) -> String {
+    at(OffsetDateTime::now_utc() + offset)
+}
+
+/// A moment in the stored form.
+pub fn at(moment: OffsetDateTime) -> String {
+    // The format has only numeric fields of a UTC date, which always format.
+    moment
+        .to_offset(time::UtcOffset::UTC)
+        .format(FORMAT)
+        .expect("a UTC date formats")
+}
+
+/// A time a person chose (a publication time), to the second: `2025-05-27T08:00:00Z`.
+pub fn stamp(moment: OffsetDateTime) -> String {
+    let whole_seconds = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    // Numeric fields of a UTC date always format.
+    moment
+        .to_offset(time::UtcOffset::UTC)
+        .format(whole_seconds)
+        .expect("a UTC date formats")
+}
+
+/// Reads a stored timestamp back.
+pub fn parse(text: &str) -> Option<OffsetDateTime> {
+    time::PrimitiveDateTime::parse(text, FORMAT)
+        .ok()
+        .map(time::PrimitiveDateTime::assume_utc)
 }
 
 #[cfg(test)]
@@ -26,11 +48,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stamps_have_whole_seconds_in_utc() {
-        let at = OffsetDateTime::from_unix_timestamp(1_748_332_800)
-            .unwrap()
-            .to_offset(UtcOffset::from_hms(2, 0, 0).unwrap());
-        assert_eq!(stamp(at), "2025-05-27T08:00:00Z");
-        assert!(from_now(Duration::hours(1)) > now());
+    fn later_moments_sort_after_earlier_ones_as_text() {
+        let earlier = after(Duration::milliseconds(-1500));
+        let later = now();
+        assert!(earlier < later, "{earlier} {later}");
+        assert_eq!(parse(&later).map(at), Some(later.clone()));
+        assert_eq!(later.len(), "2025-05-19T17:00:00.000000Z".len());
     }
 }

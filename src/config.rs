@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::digest::cli::{DigestCommand, MailArgs};
+pub use crate::subscribers::cli::SubscribersCommand;
+
 /// `shownotes`: one binary that runs a podcast's website from one SQLite file.
 #[derive(Debug, Parser)]
 #[command(name = "shownotes", version, about)]
@@ -39,6 +42,12 @@ pub enum Command {
     /// Check the site as outside services see it.
     #[command(subcommand)]
     Check(CheckCommand),
+    /// Email an episode's notes to the friends of the show.
+    #[command(subcommand)]
+    Digest(DigestCommand),
+    /// The friends-of-the-show list: import, export, search, erase.
+    #[command(subcommand)]
+    Subscribers(SubscribersCommand),
 }
 
 /// What `user` can do.
@@ -121,6 +130,9 @@ pub struct ServeArgs {
     /// Public URL of the site, used in feeds, emails and absolute links.
     #[arg(long, env = "SHOWNOTES_BASE_URL")]
     pub base_url: Option<String>,
+
+    #[command(flatten)]
+    pub mail: MailArgs,
 }
 
 impl Default for ServeArgs {
@@ -128,6 +140,7 @@ impl Default for ServeArgs {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
             base_url: None,
+            mail: MailArgs::default(),
         }
     }
 }

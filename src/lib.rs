@@ -6,15 +6,19 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod digest;
 pub mod episodes;
 pub mod error;
 pub mod feeds;
+pub mod keys;
 pub mod links;
+pub mod mail;
 pub mod markdown;
 pub mod notes;
 pub mod people;
 pub mod search;
 pub mod settings;
+pub mod subscribers;
 pub mod talks;
 pub mod telemetry;
 pub mod web;
@@ -29,7 +33,10 @@ pub use web::{AppState, app};
 /// Opens the database, binds `args.addr` and serves until Ctrl-C or SIGTERM.
 pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()> {
     let pool = db::open(db_path).await?;
-    let state = AppState::load(pool, args.base_url.clone()).await?;
+    let mailer = mail::mailer(&args.mail.mail_config())?;
+    let state = AppState::load(pool, args.base_url.clone())
+        .await?
+        .with_mailer(mailer);
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
@@ -40,13 +47,20 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
     }
     tokio::spawn(episodes::scheduler::run(state.clone()));
     tracing::info!(%addr, db = %db_path.display(), "shownotes listening on http://{addr}");
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server stopped with an error")
+    // The digest worker stops with the server, after finishing the mail it is sending.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = digest::Worker::new(state.clone(), args.mail.delivery_config());
+    let worker = tokio::spawn(worker.run(digest::Until::Stopped, stop_rx));
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, service)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        })
+        .await
+        .context("server stopped with an error");
+    worker.await??;
+    served
 }
 
 /// The address people reach the site at: the configured base URL, or this

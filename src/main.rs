@@ -13,6 +13,11 @@ async fn main() -> ExitCode {
         Some(Command::Export(command)) => shownotes::cli::export(&cli.db, command).await,
         Some(Command::User(command)) => shownotes::cli::user(&cli.db, command).await,
         Some(Command::Check(CheckCommand::Feed)) => shownotes::feeds::check::run(&cli.db).await,
+
+        Some(Command::Digest(command)) => shownotes::digest::cli::run(&cli.db, command).await,
+        Some(Command::Subscribers(command)) => {
+            shownotes::subscribers::cli::run(&cli.db, command).await
+        }
         None => unreachable!("parse_cli always yields a subcommand"),
     };
     match result {

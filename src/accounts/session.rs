@@ -190,7 +190,7 @@ pub async fn sign_in(
         store::delete_session(&mut conn, &hash_token(old.value())).await?;
     }
     let token = random_token();
-    let expires = clock::from_now(Duration::days(SESSION_DAYS));
+    let expires = clock::after(Duration::days(SESSION_DAYS));
     store::insert_session(
         &mut conn,
         &hash_token(&token),

@@ -50,7 +50,7 @@ pub async fn first_run_link(state: &AppState, base_url: &str) -> anyhow::Result<
         &mut conn,
         &hash_token(&token),
         &link,
-        &clock::from_now(Duration::hours(FIRST_RUN_HOURS)),
+        &clock::after(Duration::hours(FIRST_RUN_HOURS)),
     )
     .await?;
     Ok(Some(format!("{base_url}/admin/setup/{token}")))
@@ -75,7 +75,7 @@ pub async fn invite(
         &mut tx,
         &hash_token(&token),
         &link,
-        &clock::from_now(Duration::days(INVITE_DAYS)),
+        &clock::after(Duration::days(INVITE_DAYS)),
     )
     .await?;
     store::audit(

@@ -11,7 +11,9 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    SET_COOKIE,
 };
+
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -116,7 +118,10 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     }
     let generation = state.cache.generation.load(Ordering::SeqCst);
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK || !has_text_body(response.headers()) {
+    if response.status() != StatusCode::OK
+        || !has_text_body(response.headers())
+        || is_private(response.headers())
+    {
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -199,6 +204,16 @@ fn epoch_seconds(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs()
+}
+
+/// A response that sets a cookie or says `no-store` is for one visitor only (CSRF tokens,
+/// single-use links).
+fn is_private(headers: &HeaderMap) -> bool {
+    headers.contains_key(SET_COOKIE)
+        || headers
+            .get(CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-store") || v.contains("private"))
 }
 
 fn has_text_body(headers: &HeaderMap) -> bool {

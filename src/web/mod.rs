@@ -1,6 +1,7 @@
 //! Router assembly, shared state, and the middleware every response passes through.
 
 mod cache;
+pub mod csrf;
 pub mod form;
 mod headers;
 mod layout;
@@ -23,11 +24,14 @@ pub use statics::css_url;
 
 use crate::accounts::rate_limit::RateLimiter;
 use crate::error::AppError;
+use crate::keys::SiteKey;
+use crate::mail::{Mailer, OutboxMailer};
+use crate::settings::{self, Settings};
+use crate::subscribers::SignupLimiter;
 
 /// Failed sign-ins allowed per account (and per address) in [`LOGIN_WINDOW`].
 const LOGIN_ATTEMPTS: usize = 5;
 const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-use crate::settings::{self, Settings};
 
 /// Everything a handler may need, cloned cheaply into each request.
 #[derive(Clone)]
@@ -39,6 +43,12 @@ pub struct AppState {
     pub cache: Arc<PageCache>,
     /// Failed sign-ins per account and per address.
     pub login_limiter: Arc<RateLimiter>,
+    /// The installation's secret, for CSRF cookies and unsubscribe links.
+    pub key: Arc<SiteKey>,
+    /// Where mail goes (SMTP, or the outbox folder).
+    pub mailer: Arc<dyn Mailer>,
+    /// Per-IP limit on the subscribe form.
+    pub signup_limiter: Arc<SignupLimiter>,
 }
 
 impl AppState {
@@ -49,13 +59,23 @@ impl AppState {
             settings::set_base_url(&mut conn, &base_url).await?;
         }
         let loaded = settings::load(&mut conn).await?;
+        let key = SiteKey::load(&mut conn).await?;
         drop(conn);
         Ok(Self {
             db,
             settings: Arc::new(RwLock::new(Arc::new(loaded))),
             cache: Arc::new(PageCache::default()),
             login_limiter: Arc::new(RateLimiter::new(LOGIN_ATTEMPTS, LOGIN_WINDOW)),
+            key: Arc::new(key),
+            mailer: Arc::new(OutboxMailer::new("./outbox".into())),
+            signup_limiter: Arc::new(SignupLimiter::default()),
         })
+    }
+
+    /// The same state sending mail through `mailer`.
+    pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
+        self.mailer = mailer;
+        self
     }
 
     /// The show's settings as last loaded.
@@ -94,6 +114,8 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::admin::router(state.clone()))
         .merge(crate::feeds::router())
         .merge(crate::search::router())
+        .merge(crate::subscribers::router())
+        .merge(crate::digest::router())
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(statics::serve))
         .fallback(not_found)

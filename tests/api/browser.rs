@@ -76,7 +76,10 @@ async fn browser(driver: &mut Driver) -> Client {
                  "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  format!("--user-data-dir={}", profile.path().display())]
     });
+    // The test binary links two TLS backends (mail and WebDriver): pick one for the process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut capabilities = serde_json::Map::new();
+
     capabilities.insert("goog:chromeOptions".to_string(), options);
     let client = ClientBuilder::rustls()
         .expect("tls")

@@ -209,3 +209,104 @@ fn dry_run_says_what_would_change_and_writes_nothing() {
     assert!(stdout.contains("11 talks"), "{stdout}");
     assert_eq!(episode_count(&db), 0);
 }
+
+#[test]
+
+fn subscribers_import_and_export_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("list.db");
+    let file = dir.path().join("friends.csv");
+    std::fs::write(
+        &file,
+        "email,name\nada@example.com,Ada\nnot-an-address,Nope\nBOB@example.org,Bob\nada@example.com,Again\n",
+    )
+    .unwrap();
+    let db_arg = db.to_str().unwrap();
+
+    let import = run(&[
+        "subscribers",
+        "import",
+        file.to_str().unwrap(),
+        "--db",
+        db_arg,
+    ]);
+    let export = run(&["subscribers", "export", "--db", db_arg]);
+
+    let stdout = String::from_utf8(import.stdout).unwrap();
+    let stderr = String::from_utf8(import.stderr).unwrap();
+    assert!(import.status.success(), "{stderr}");
+    assert!(stdout.contains("imported 2 new subscribers"), "{stdout}");
+    assert!(stderr.contains("friends.csv:3: skipped"), "{stderr}");
+    assert!(stderr.contains("friends.csv:5: skipped"), "{stderr}");
+    let csv = String::from_utf8(export.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "email,name,status,source,created_at,confirmed_at,unsubscribed_at"
+    );
+    assert!(
+        lines[1].starts_with("ada@example.com,Ada,confirmed,import:friends.csv,"),
+        "{csv}"
+    );
+    assert!(
+        lines[2].starts_with("bob@example.org,Bob,confirmed,"),
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 3);
+}
+
+#[test]
+fn digest_send_without_smtp_writes_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("out.db");
+    let db_arg = db.to_str().unwrap();
+    let list = dir.path().join("l.csv");
+    std::fs::write(&list, "email\na@example.com\nb@example.com\n").unwrap();
+    let outbox = dir.path().join("outbox");
+    assert!(
+        run(&["import", "episode", SEED_JSON, "--db", db_arg])
+            .status
+            .success()
+    );
+    assert!(
+        run(&[
+            "subscribers",
+            "import",
+            list.to_str().unwrap(),
+            "--db",
+            db_arg
+        ])
+        .status
+        .success()
+    );
+
+    let send = Command::new(BIN)
+        .args(["digest", "send", "434", "--db", db_arg, "--outbox"])
+        .arg(&outbox)
+        .env_remove("SHOWNOTES_SMTP_URL")
+        .output()
+        .unwrap();
+
+    let stdout = String::from_utf8(send.stdout).unwrap();
+    assert!(
+        send.status.success(),
+        "{}",
+        String::from_utf8_lossy(&send.stderr)
+    );
+    assert!(stdout.contains("digest sent: sent 2, failed 0"), "{stdout}");
+    let files: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 2);
+    assert!(
+        files
+            .iter()
+            .all(|f| f.extension().is_some_and(|e| e == "eml"))
+    );
+    let mail = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        mail.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+        "{mail}"
+    );
+}

@@ -380,7 +380,7 @@ async fn talk_feeds_list_the_catalog_and_each_event() {
         );
         assert_eq!(
             feed.entries[0].links[0].href,
-            "http://127.0.0.1:8000/talks/pycon-us-2025/reactive-notebooks"
+            format!("{}/talks/pycon-us-2025/reactive-notebooks", app.address)
         );
     }
     assert_eq!(app.get("/talks/no-such-event/rss").await.status(), 404);
@@ -471,7 +471,7 @@ async fn the_sitemap_lists_public_pages_and_robots_txt_points_to_it() {
         .filter_map(|n| n.text())
         .collect();
 
-    let base = "http://127.0.0.1:8000";
+    let base = app.address.as_str();
     for expected in [
         format!("{base}/episodes/434/most-of-openai-s-tech-stack-runs-on-python"),
         format!("{base}/hosts/brian"),

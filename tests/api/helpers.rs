@@ -9,6 +9,13 @@ use shownotes::episodes::{model::EpisodeDoc, save_episode};
 use shownotes::{AppState, app, db};
 use tempfile::TempDir;
 
+use crate::smtp_sink::SmtpSink;
+use shownotes::digest::{DeliveryConfig, Until, Worker};
+use shownotes::mail::SmtpMailer;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
 static TRACING: LazyLock<()> = LazyLock::new(|| {
     if std::env::var_os("TEST_LOG").is_some() {
         shownotes::telemetry::init();
@@ -20,6 +27,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    /// The SMTP server this app's mail goes to.
+    pub smtp: SmtpSink,
     _dir: TempDir,
 }
 
@@ -34,20 +43,26 @@ pub async fn spawn_app_with(setup_sql: &str) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("shownotes.db");
     let pool = db::open(&db_path).await.expect("open db");
-    if !setup_sql.is_empty() {
-        sqlx::raw_sql(setup_sql)
-            .execute(&pool)
-            .await
-            .expect("setup sql");
-    }
-    let state = AppState::load(pool, None).await.expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("addr"));
-    let router = app(state.clone());
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await });
+    let smtp = SmtpSink::start().await;
+    let mailer = SmtpMailer::from_url(&smtp.url(), 4).expect("smtp mailer");
+    let state = AppState::load(pool, Some(address.clone()))
+        .await
+        .expect("state")
+        .with_mailer(Arc::new(mailer));
+    // After the state took the test's address as base URL, so a setup may set its own.
+    if !setup_sql.is_empty() {
+        sqlx::raw_sql(setup_sql)
+            .execute(&state.db)
+            .await
+            .expect("setup sql");
+        state.reload_settings().await.expect("reload settings");
+    }
+    let router = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, router).await });
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
@@ -57,6 +72,7 @@ pub async fn spawn_app_with(setup_sql: &str) -> TestApp {
         address,
         client,
         state,
+        smtp,
         _dir: dir,
     }
 }
@@ -91,6 +107,56 @@ impl TestApp {
             .await
             .expect("save episode");
         self.state.content_changed();
+    }
+
+    /// POSTs a form.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GETs a page with a form and returns its hidden `csrf` value (the cookie stays in the jar).
+    pub async fn csrf_token(&self, path: &str) -> String {
+        let page = self.page(path).await;
+        attrs(&page, "input[name=csrf]", "value")
+            .pop()
+            .expect("a csrf field")
+    }
+
+    /// Fills in and sends the friends-of-the-show form.
+    pub async fn subscribe(&self, name: &str, email: &str) -> Response {
+        let csrf = self.csrf_token("/friends-of-the-show").await;
+        self.post_form(
+            "/friends-of-the-show",
+            &[("name", name), ("email", email), ("csrf", &csrf)],
+        )
+        .await
+    }
+
+    /// Adds confirmed subscribers the way a CSV import does.
+    pub async fn confirmed_subscribers(&self, emails: &[&str]) {
+        let csv = format!("email,name\n{}\n", emails.join("\n"));
+        shownotes::subscribers::manage::import_csv(&self.state.db, csv.as_bytes(), "test")
+            .await
+            .expect("import subscribers");
+    }
+
+    /// Runs the delivery worker until nothing is left to send (retries waited for).
+    pub async fn dispatch_all_pending_emails(&self) {
+        self.dispatch_with(fast_delivery()).await;
+    }
+
+    /// Runs the delivery worker with `config` until nothing is left to send.
+    pub async fn dispatch_with(&self, config: DeliveryConfig) {
+        let (_stop, stop) = tokio::sync::watch::channel(false);
+        Worker::new(self.state.clone(), config)
+            .run(Until::Idle, stop)
+            .await
+            .expect("worker");
     }
 
     /// Imports the seed episode (434) from its JSON fixture.
@@ -216,16 +282,6 @@ impl TestApp {
 pub const PASSWORD: &str = "correct horse battery staple";
 
 impl TestApp {
-    /// POSTs a form (no CSRF added).
-    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
-        self.client
-            .post(format!("{}{path}", self.address))
-            .form(fields)
-            .send()
-            .await
-            .expect("post")
-    }
-
     /// Creates an account directly.
     pub async fn add_user(&self, email: &str, role: &str) {
         shownotes::accounts::setup::add_user(&self.state.db, email, role, PASSWORD)
@@ -233,18 +289,9 @@ impl TestApp {
             .expect("add user");
     }
 
-    /// The hidden `csrf` field of the form at `path`.
-    pub async fn form_csrf(&self, path: &str) -> String {
-        let page = self.page(path).await;
-        attrs(&page, "input[name=csrf]", "value")
-            .into_iter()
-            .next()
-            .expect("a csrf field")
-    }
-
     /// Signs in through the login form; returns the response.
     pub async fn login(&self, email: &str, password: &str) -> Response {
-        let csrf = self.form_csrf("/admin/login").await;
+        let csrf = self.csrf_token("/admin/login").await;
         self.post_form(
             "/admin/login",
             &[
@@ -359,4 +406,16 @@ pub async fn add_talk_discussed_in_segment(
     .expect("segment talk");
     tx.commit().await.expect("commit");
     app.state.content_changed();
+}
+
+/// Delivery settings for tests: no rate limit, quick retries and polls.
+pub fn fast_delivery() -> DeliveryConfig {
+    DeliveryConfig {
+        concurrency: 4,
+        rate: None,
+        max_attempts: 3,
+        retry_base: Duration::from_millis(5),
+        lease: Duration::from_secs(60),
+        idle_poll: Duration::from_millis(10),
+    }
 }

@@ -322,7 +322,10 @@ async fn pages_link_their_feeds_and_describe_themselves_for_sharing() {
     );
     assert_eq!(
         meta(&episode, "og:url"),
-        ["http://127.0.0.1:8000/episodes/434/most-of-openai-s-tech-stack-runs-on-python"]
+        [format!(
+            "{}/episodes/434/most-of-openai-s-tech-stack-runs-on-python",
+            app.address
+        )]
     );
     assert_eq!(meta(&episode, "twitter:card"), ["summary"]);
     assert_eq!(meta(&episode, "og:audio").len(), 1);

@@ -1,0 +1,260 @@
+//! Digest and delivery SQL. The claim is one `update … returning`, so two workers (even in
+//! two processes) never take the same row.
+
+use sqlx::SqliteConnection;
+
+/// A digest as stored.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct DigestRow {
+    pub id: i64,
+    pub episode_number: i64,
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+    pub status: String,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub sent_at: Option<String>,
+}
+
+const COLUMNS: &str =
+    "id, episode_number, subject, html, text, status, created_at, started_at, sent_at";
+
+/// The digest of an episode.
+pub async fn by_number(
+    conn: &mut SqliteConnection,
+    number: i64,
+) -> sqlx::Result<Option<DigestRow>> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from digests where episode_number = ?"
+    ))
+    .bind(number)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A digest by id.
+pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<DigestRow>> {
+    sqlx::query_as(&format!("select {COLUMNS} from digests where id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Sent digests, newest episode first.
+pub async fn sent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<DigestRow>> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from digests where status = 'sent' order by episode_number desc"
+    ))
+    .fetch_all(conn)
+    .await
+}
+
+/// Creates the draft, or re-renders it while it is still a draft (a sent digest never changes).
+pub async fn upsert_draft(
+    conn: &mut SqliteConnection,
+    number: i64,
+    subject: &str,
+    html: &str,
+    text: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into digests (episode_number, subject, html, text, status, created_at)
+         values (?, ?, ?, ?, 'draft', ?)
+         on conflict (episode_number) do update set subject = excluded.subject, html = excluded.html,
+             text = excluded.text where digests.status = 'draft'",
+    )
+    .bind(number)
+    .bind(subject)
+    .bind(html)
+    .bind(text)
+    .bind(crate::clock::now())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Moves a digest from one of `from` to `to`; false when it was in none of them.
+pub async fn set_status(
+    conn: &mut SqliteConnection,
+    id: i64,
+    from: &[&str],
+    to: &str,
+) -> sqlx::Result<bool> {
+    let from = serde_json::to_string(from).unwrap_or_default();
+    let done = sqlx::query(
+        "update digests set status = ?, started_at = case when ? = 'sending' then coalesce(started_at, ?) else started_at end
+         where id = ? and status in (select value from json_each(?))",
+    )
+    .bind(to)
+    .bind(to)
+    .bind(crate::clock::now())
+    .bind(id)
+    .bind(from)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One delivery row per confirmed subscriber; the primary key makes a repeat harmless.
+pub async fn enqueue(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "insert into deliveries (digest_id, subscriber_id)
+         select ?, id from subscribers where status = 'confirmed'
+         on conflict do nothing",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Pending rows of a cancelled digest are never sent.
+pub async fn skip_pending(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "update deliveries set status = 'skipped' where digest_id = ? and status = 'pending'",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Counts of a digest's deliveries by status.
+pub async fn delivery_counts(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as("select status, count(*) from deliveries where digest_id = ? group by status")
+        .bind(id)
+        .fetch_all(conn)
+        .await
+}
+
+/// Failed deliveries: subscriber, attempts, the error kept.
+pub async fn failed(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Vec<(i64, i64, String)>> {
+    sqlx::query_as(
+        "select subscriber_id, attempts, coalesce(last_error, '') from deliveries
+         where digest_id = ? and status = 'failed' order by subscriber_id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
+}
+
+/// A claimed delivery: ready to send with this Message-ID.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Claim {
+    pub digest_id: i64,
+    pub subscriber_id: i64,
+    pub attempts: i64,
+    pub message_id: String,
+}
+
+/// Claims a row left in `sending` by a worker that stopped (its lease ran out before `stale_before`).
+pub async fn claim_stale(
+    conn: &mut SqliteConnection,
+    digest: Option<i64>,
+    now: &str,
+    stale_before: &str,
+) -> sqlx::Result<Option<Claim>> {
+    sqlx::query_as(
+        "update deliveries set attempts = attempts + 1, claimed_at = ?1
+         where rowid = (select d.rowid from deliveries d join digests g on g.id = d.digest_id
+                        where d.status = 'sending' and d.claimed_at < ?2 and g.status = 'sending'
+                          and (?3 is null or d.digest_id = ?3) limit 1)
+         returning digest_id, subscriber_id, attempts, message_id",
+    )
+    .bind(now)
+    .bind(stale_before)
+    .bind(digest)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Claims the next due pending row, fixing its Message-ID before anything is sent.
+pub async fn claim_pending(
+    conn: &mut SqliteConnection,
+    digest: Option<i64>,
+    now: &str,
+    new_message_id: &str,
+) -> sqlx::Result<Option<Claim>> {
+    sqlx::query_as(
+        "update deliveries set status = 'sending', attempts = attempts + 1, claimed_at = ?1,
+                message_id = coalesce(message_id, ?2)
+         where rowid = (select d.rowid from deliveries d join digests g on g.id = d.digest_id
+                        where d.status = 'pending' and d.next_attempt_at <= ?1 and g.status = 'sending'
+                          and (?3 is null or d.digest_id = ?3)
+                        order by d.next_attempt_at limit 1)
+         returning digest_id, subscriber_id, attempts, message_id",
+    )
+    .bind(now)
+    .bind(new_message_id)
+    .bind(digest)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The address and name to send to, if the subscriber is still confirmed.
+pub async fn recipient(
+    conn: &mut SqliteConnection,
+    subscriber_id: i64,
+) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as("select email, name from subscribers where id = ? and status = 'confirmed' and email is not null")
+        .bind(subscriber_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Records the outcome of a claimed row: `sent`, `failed`, `skipped`, or back to `pending`.
+pub async fn finish_claim(
+    conn: &mut SqliteConnection,
+    claim: &Claim,
+    status: &str,
+    error: Option<&str>,
+    next_attempt_at: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update deliveries set status = ?, last_error = ?, next_attempt_at = ?,
+                sent_at = case when ? = 'sent' then ? else sent_at end
+         where digest_id = ? and subscriber_id = ? and status = 'sending'",
+    )
+    .bind(status)
+    .bind(error)
+    .bind(next_attempt_at)
+    .bind(status)
+    .bind(crate::clock::now())
+    .bind(claim.digest_id)
+    .bind(claim.subscriber_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks digests with nothing left to send as sent; returns how many.
+pub async fn finish_digests(conn: &mut SqliteConnection) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "update digests set status = 'sent', sent_at = ?
+         where status = 'sending' and not exists (select 1 from deliveries
+             where digest_id = digests.id and status in ('pending', 'sending'))",
+    )
+    .bind(crate::clock::now())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Whether any digest is sending with rows still pending or in flight.
+pub async fn has_unfinished(
+    conn: &mut SqliteConnection,
+    digest: Option<i64>,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "select exists (select 1 from deliveries d join digests g on g.id = d.digest_id
+                        where g.status = 'sending' and d.status in ('pending', 'sending')
+                          and (?1 is null or d.digest_id = ?1))",
+    )
+    .bind(digest)
+    .fetch_one(conn)
+    .await
+}

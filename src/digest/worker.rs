@@ -1,0 +1,270 @@
+//! The delivery worker: claims one row at a time, sends it, records the outcome.
+//!
+//! What a row left in `sending` means: a worker claimed it, fixed its Message-ID, and then
+//! stopped (crash, kill, power cut) before recording the SMTP outcome. The mail may or may
+//! not have been accepted. Once its lease (longer than the SMTP timeout, so that attempt is
+//! surely over) has run out, any worker sends it again with the same Message-ID. A repeat
+//! can therefore happen only if the process died between the server's 250 and our update,
+//! and the copies share one Message-ID, which receiving systems use to drop duplicates.
+//! Nothing is lost: every confirmed subscriber's row ends `sent`, `failed` or `skipped`.
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use lettre::message::Mailbox;
+use tokio::sync::watch;
+
+use super::compose;
+use super::store::{self, Claim, DigestRow};
+use crate::mail::SendError;
+use crate::subscribers::subscribe::unsubscribe_url;
+use crate::web::AppState;
+
+/// How deliveries are paced and retried.
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    /// Sends in flight at once.
+    pub concurrency: usize,
+    /// Mails per second at most; `None` for no limit.
+    pub rate: Option<NonZeroU32>,
+    /// Attempts before a temporary failure becomes final.
+    pub max_attempts: i64,
+    /// Wait before the first retry; doubled for each further one.
+    pub retry_base: Duration,
+    /// How long a claimed row belongs to its worker before it counts as abandoned.
+    pub lease: Duration,
+    /// How often an idle worker looks for new work.
+    pub idle_poll: Duration,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            concurrency: 4,
+            rate: NonZeroU32::new(50),
+            max_attempts: 5,
+            retry_base: Duration::from_secs(60),
+            lease: crate::mail::SMTP_LEASE,
+            idle_poll: Duration::from_secs(1),
+        }
+    }
+}
+
+/// When a worker stops besides the stop signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// Only on the stop signal (`serve`).
+    Stopped,
+    /// When this digest has nothing left in flight (`digest send N`).
+    DigestDone(i64),
+    /// When no sending digest has anything left in flight (tests).
+    Idle,
+}
+
+/// A pool of delivery tasks sharing one rate limit.
+pub struct Worker {
+    state: AppState,
+    config: DeliveryConfig,
+    limiter: Option<DefaultDirectRateLimiter>,
+    digests: Mutex<HashMap<i64, Arc<DigestRow>>>,
+    /// Our tasks take turns to write: waiting here is a wake-up, while waiting on SQLite's
+    /// lock is its busy handler's sleep of milliseconds.
+    writing: tokio::sync::Mutex<()>,
+}
+
+enum Step {
+    Worked,
+    Idle,
+}
+
+impl Worker {
+    /// A worker sending with the state's mailer.
+    pub fn new(state: AppState, config: DeliveryConfig) -> Arc<Self> {
+        let limiter = config
+            .rate
+            .map(|rate| RateLimiter::direct(Quota::per_second(rate)));
+        Arc::new(Self {
+            state,
+            config,
+            limiter,
+            digests: Mutex::new(HashMap::new()),
+            writing: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// Runs `concurrency` tasks until `until` or the stop signal; each finishes its current send.
+    #[tracing::instrument(skip_all, name = "digest_worker")]
+    pub async fn run(
+        self: Arc<Self>,
+        until: Until,
+        stop: watch::Receiver<bool>,
+    ) -> anyhow::Result<()> {
+        let tasks: Vec<_> = (0..self.config.concurrency.max(1))
+            .map(|_| tokio::spawn(self.clone().task(until, stop.clone())))
+            .collect();
+        for task in tasks {
+            task.await?;
+        }
+        Ok(())
+    }
+
+    async fn task(self: Arc<Self>, until: Until, mut stop: watch::Receiver<bool>) {
+        let digest = match until {
+            Until::DigestDone(id) => Some(id),
+            _ => None,
+        };
+        while !*stop.borrow() {
+            match self.step(digest).await {
+                Ok(Step::Worked) => continue,
+                Ok(Step::Idle) => {
+                    if until != Until::Stopped && self.finished(digest).await.unwrap_or(false) {
+                        return;
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(error = %format!("{error:#}"), "delivery worker error")
+                }
+            }
+            tokio::select! {
+                () = tokio::time::sleep(self.config.idle_poll) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+
+    /// Whether there is nothing left to wait for; marks finished digests as sent.
+    async fn finished(&self, digest: Option<i64>) -> anyhow::Result<bool> {
+        let mut conn = self.state.db.acquire().await?;
+        if store::finish_digests(&mut conn).await? > 0 {
+            self.state.content_changed();
+        }
+        Ok(!store::has_unfinished(&mut conn, digest).await?)
+    }
+
+    async fn claim(&self, digest: Option<i64>) -> anyhow::Result<Option<Claim>> {
+        let settings = self.state.settings();
+        let now = crate::clock::now();
+        let message_id = crate::mail::new_message_id(&settings.base_url);
+        let _turn = self.writing.lock().await;
+        let mut conn = self.state.db.acquire().await?;
+        if let Some(claim) = store::claim_pending(&mut conn, digest, &now, &message_id).await? {
+            return Ok(Some(claim));
+        }
+        let lease = time::Duration::try_from(self.config.lease).unwrap_or(time::Duration::HOUR);
+        let stale_before = crate::clock::after(-lease);
+        Ok(store::claim_stale(&mut conn, digest, &now, &stale_before).await?)
+    }
+
+    async fn step(&self, digest: Option<i64>) -> anyhow::Result<Step> {
+        let Some(claim) = self.claim(digest).await? else {
+            return Ok(Step::Idle);
+        };
+        let outcome = self.deliver(&claim).await;
+        let (status, error, next) = self.record_of(&claim, outcome);
+        let _turn = self.writing.lock().await;
+        let mut conn = self.state.db.acquire().await?;
+        store::finish_claim(&mut conn, &claim, status, error.as_deref(), &next).await?;
+        Ok(Step::Worked)
+    }
+
+    /// Sends one claimed row; `Ok(false)` when the subscriber has left since it was queued.
+    async fn deliver(&self, claim: &Claim) -> Result<bool, SendError> {
+        if claim.attempts > self.config.max_attempts {
+            return Err(SendError::Permanent(
+                "no outcome recorded after the last attempt".into(),
+            ));
+        }
+        let internal = |e: anyhow::Error| SendError::Temporary(format!("{e:#}"));
+        let digest = self.digest(claim.digest_id).await.map_err(internal)?;
+        let mut conn = self
+            .state
+            .db
+            .acquire()
+            .await
+            .map_err(|e| internal(e.into()))?;
+        let recipient = store::recipient(&mut conn, claim.subscriber_id)
+            .await
+            .map_err(|e| internal(e.into()))?;
+        drop(conn);
+        let Some((email, name)) = recipient else {
+            return Ok(false);
+        };
+        let settings = self.state.settings();
+        let address = email
+            .parse()
+            .map_err(|_| SendError::Permanent("invalid stored address".into()))?;
+        let to = Mailbox::new(Some(name).filter(|n| !n.is_empty()), address);
+        let unsubscribe = unsubscribe_url(&settings.base_url, &self.state.key, claim.subscriber_id);
+        let message = compose::message(
+            &settings,
+            &digest,
+            to,
+            &unsubscribe,
+            &claim.message_id,
+            &digest.subject,
+        )
+        .map_err(|e| SendError::Permanent(format!("{e:#}")))?;
+        if let Some(limiter) = &self.limiter {
+            limiter.until_ready().await;
+        }
+        self.state.mailer.send(message).await.map(|()| true)
+    }
+
+    /// The row's next status, error text and next attempt time.
+    fn record_of(
+        &self,
+        claim: &Claim,
+        outcome: Result<bool, SendError>,
+    ) -> (&'static str, Option<String>, String) {
+        let ids = (claim.digest_id, claim.subscriber_id, claim.attempts);
+        match outcome {
+            Ok(true) => ("sent", None, String::new()),
+            Ok(false) => ("skipped", None, String::new()),
+            Err(SendError::Temporary(error)) if claim.attempts < self.config.max_attempts => {
+                tracing::info!(
+                    digest = ids.0,
+                    subscriber = ids.1,
+                    attempts = ids.2,
+                    "temporary failure, will retry"
+                );
+                let factor =
+                    2u32.saturating_pow(u32::try_from(claim.attempts - 1).unwrap_or(0).min(16));
+                let wait = self
+                    .config
+                    .retry_base
+                    .saturating_mul(factor)
+                    .min(Duration::from_secs(6 * 3600));
+                let wait = time::Duration::try_from(wait).unwrap_or(time::Duration::HOUR);
+                ("pending", Some(error), crate::clock::after(wait))
+            }
+            Err(error) => {
+                tracing::warn!(
+                    digest = ids.0,
+                    subscriber = ids.1,
+                    attempts = ids.2,
+                    "delivery failed for good"
+                );
+                ("failed", Some(error.detail().to_string()), String::new())
+            }
+        }
+    }
+
+    async fn digest(&self, id: i64) -> anyhow::Result<Arc<DigestRow>> {
+        if let Some(digest) = self.digests.lock().ok().and_then(|d| d.get(&id).cloned()) {
+            return Ok(digest);
+        }
+        let mut conn = self.state.db.acquire().await?;
+        let digest = Arc::new(
+            store::by_id(&mut conn, id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("digest {id} vanished"))?,
+        );
+        if let Ok(mut digests) = self.digests.lock() {
+            digests.insert(id, digest.clone());
+        }
+        Ok(digest)
+    }
+}

@@ -1,0 +1,118 @@
+//! Sending mail: over SMTP with lettre, or into an outbox folder when no SMTP server is set,
+//! so a fresh install works. Addresses never reach the logs.
+
+mod headers;
+mod outbox;
+mod smtp;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use lettre::Message;
+
+pub use headers::{ListUnsubscribe, ListUnsubscribePost};
+pub use outbox::OutboxMailer;
+pub use smtp::{SMTP_TIMEOUT, SmtpMailer};
+
+/// How long a claimed delivery belongs to its worker: well past the SMTP timeout, so the
+/// first attempt is certainly over before anyone tries again.
+pub const SMTP_LEASE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Why a message was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth trying again later: a 4xx reply, a timeout, a connection that failed.
+    #[error("temporary: {0}")]
+    Temporary(String),
+    /// Trying again will not help: a 5xx reply, a message that cannot be built.
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
+
+impl SendError {
+    /// The error's text, kept with the delivery (never logged: servers echo addresses).
+    pub fn detail(&self) -> &str {
+        match self {
+            Self::Temporary(text) | Self::Permanent(text) => text,
+        }
+    }
+}
+
+/// Hands a finished message to whatever delivers mail.
+#[async_trait::async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends one message to the recipients of its envelope.
+    async fn send(&self, message: Message) -> Result<(), SendError>;
+}
+
+/// Where mail goes: `SHOWNOTES_SMTP_URL`, or else the outbox folder.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://host:25`, `smtp://host:587?tls=required`, `smtps://user:pass@host`.
+    pub smtp_url: Option<String>,
+    /// Folder for `.eml` files when no SMTP server is set.
+    pub outbox: PathBuf,
+    /// How many SMTP connections may be open at once.
+    pub connections: u32,
+}
+
+/// The mailer for a configuration.
+pub fn mailer(config: &MailConfig) -> anyhow::Result<Arc<dyn Mailer>> {
+    match config.smtp_url.as_deref().filter(|url| !url.is_empty()) {
+        Some(url) => Ok(Arc::new(SmtpMailer::from_url(url, config.connections)?)),
+        None => Ok(Arc::new(OutboxMailer::new(config.outbox.clone()))),
+    }
+}
+
+/// The From of every mail: the digest sender setting, else the owner, else a no-reply
+/// address at the site's host, named after the show.
+pub fn sender(settings: &crate::settings::Settings) -> lettre::message::Mailbox {
+    use lettre::message::Mailbox;
+    for configured in [&settings.digest_sender, &settings.owner_email] {
+        if let Ok(mailbox) = configured.trim().parse::<Mailbox>() {
+            return match mailbox.name {
+                Some(_) => mailbox,
+                None => Mailbox::new(Some(settings.title.clone()), mailbox.email),
+            };
+        }
+    }
+    let address = format!("noreply@{}", mail_domain(&settings.base_url))
+        .parse()
+        .unwrap_or_else(|_| lettre::Address::new("noreply", "localhost").expect("a valid address"));
+    Mailbox::new(Some(settings.title.clone()), address)
+}
+
+/// The domain for Message-IDs and fallback addresses: the site's host, or `localhost`.
+pub fn mail_domain(base_url: &str) -> String {
+    url::Url::parse(base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .filter(|host| host.contains('.') && !host.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
+/// A fresh, globally unique Message-ID (with its angle brackets).
+pub fn new_message_id(base_url: &str) -> String {
+    format!(
+        "<{}@{}>",
+        crate::keys::random_token(),
+        mail_domain(base_url)
+    )
+}
+
+/// A one-part plain-text mail (confirmation links and notices).
+pub fn plain_message(
+    settings: &crate::settings::Settings,
+    to: lettre::message::Mailbox,
+    subject: &str,
+    text: String,
+) -> anyhow::Result<Message> {
+    use lettre::message::header::ContentType;
+    Ok(Message::builder()
+        .from(sender(settings))
+        .to(to)
+        .subject(subject)
+        .message_id(Some(new_message_id(&settings.base_url)))
+        .header(ContentType::TEXT_PLAIN)
+        .body(text)?)
+}

@@ -1,0 +1,51 @@
+//! Mail written as `.eml` files: what a fresh install does until SMTP is configured.
+
+use std::path::PathBuf;
+
+use lettre::Message;
+
+use super::{Mailer, SendError};
+
+/// Writes each message to `<dir>/<message-id>.eml`.
+pub struct OutboxMailer {
+    dir: PathBuf,
+}
+
+impl OutboxMailer {
+    /// A mailer writing into `dir` (created on first use).
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+}
+
+#[async_trait::async_trait]
+impl Mailer for OutboxMailer {
+    async fn send(&self, message: Message) -> Result<(), SendError> {
+        let id = message
+            .headers()
+            .get_raw("Message-ID")
+            .map(file_name_of)
+            .unwrap_or_else(crate::keys::random_token);
+        let io = |e: std::io::Error| SendError::Temporary(format!("outbox: {e}"));
+        tokio::fs::create_dir_all(&self.dir).await.map_err(io)?;
+        let path = self.dir.join(format!("{id}.eml"));
+        tokio::fs::write(path, message.formatted())
+            .await
+            .map_err(io)
+    }
+}
+
+/// A Message-ID made safe as a file name.
+fn file_name_of(message_id: &str) -> String {
+    message_id
+        .trim_matches(|c| c == '<' || c == '>')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.@".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

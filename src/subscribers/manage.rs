@@ -1,0 +1,212 @@
+//! What a host does with the list: search it, export and import CSV, erase someone.
+//! Plain functions over the pool, so admin pages and the CLI are thin callers.
+
+use std::collections::HashSet;
+use std::io::{Read, Write};
+
+use anyhow::Context;
+use sqlx::SqlitePool;
+
+use super::email::{SubscriberEmail, SubscriberName};
+use super::store::{self, SubscriberRow};
+use crate::error::{AppError, Result};
+
+/// Rows per page of the admin list.
+pub const PER_PAGE: i64 = 50;
+
+/// The statuses a host can filter by.
+pub const STATUSES: [&str; 3] = ["pending", "confirmed", "unsubscribed"];
+
+/// A search of the list: text in the address or name, a status, a 1-based page.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct SubscriberQuery {
+    #[serde(default)]
+    pub search: String,
+    pub status: Option<String>,
+    pub page: Option<i64>,
+}
+
+/// One page of matching subscribers and how many match in all.
+#[derive(Debug, serde::Serialize)]
+pub struct SubscriberPage {
+    pub rows: Vec<SubscriberRow>,
+    pub total: i64,
+    pub page: i64,
+}
+
+/// Lists subscribers (erased ones never show).
+pub async fn list(pool: &SqlitePool, query: &SubscriberQuery) -> Result<SubscriberPage> {
+    let status = query.status.as_deref().filter(|s| !s.is_empty());
+    if let Some(status) = status.filter(|s| !STATUSES.contains(s)) {
+        return Err(AppError::BadRequest(format!(
+            "status {status:?} is not one of {}",
+            STATUSES.join(", ")
+        )));
+    }
+    let page = query.page.unwrap_or(1).max(1);
+    let mut conn = pool.acquire().await?;
+    let (rows, total) = store::search(
+        &mut conn,
+        query.search.trim(),
+        status,
+        PER_PAGE,
+        (page - 1) * PER_PAGE,
+    )
+    .await?;
+    Ok(SubscriberPage { rows, total, page })
+}
+
+/// Writes every subscriber (not the erased) as CSV; returns how many rows.
+pub async fn export_csv(pool: &SqlitePool, out: impl Write) -> anyhow::Result<usize> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
+        "email",
+        "name",
+        "status",
+        "source",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    ])?;
+    let mut conn = pool.acquire().await?;
+    let mut written = 0;
+    loop {
+        let (rows, _) = store::search(&mut conn, "", None, 1000, written as i64).await?;
+        if rows.is_empty() {
+            break;
+        }
+        written += rows.len();
+        for r in rows {
+            writer.write_record([
+                r.email.unwrap_or_default(),
+                r.name,
+                r.status,
+                r.source,
+                r.created_at,
+                r.confirmed_at.unwrap_or_default(),
+                r.unsubscribed_at.unwrap_or_default(),
+            ])?;
+        }
+    }
+    writer.flush()?;
+    Ok(written)
+}
+
+/// What an import did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct ImportReport {
+    /// New confirmed subscribers.
+    pub imported: usize,
+    /// Addresses already on the list, in any state (an unsubscribed one stays unsubscribed).
+    pub already_known: usize,
+    /// Rows skipped, with their line in the file and why.
+    pub invalid: Vec<InvalidRow>,
+}
+
+/// A skipped CSV row.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InvalidRow {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// Imports `email[,name]` rows (a header row naming the columns is required) as confirmed
+/// subscribers with `source`, in one transaction. Bad rows are skipped and reported.
+pub async fn import_csv(
+    pool: &SqlitePool,
+    input: impl Read,
+    source: &str,
+) -> anyhow::Result<ImportReport> {
+    let mut report = ImportReport::default();
+    let rows = parse_csv(input, &mut report.invalid)?;
+    let mut tx = pool.begin().await?;
+    for (email, name) in &rows {
+        if store::insert_imported(&mut tx, email.as_ref(), name.as_ref(), source).await? {
+            report.imported += 1;
+        } else {
+            report.already_known += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+fn parse_csv(
+    input: impl Read,
+    invalid: &mut Vec<InvalidRow>,
+) -> anyhow::Result<Vec<(SubscriberEmail, SubscriberName)>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(input);
+    let headers = reader
+        .headers()
+        .context("cannot read the CSV header row")?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let email_at = column("email").context("the CSV header row has no \"email\" column")?;
+    let name_at = column("name");
+    let mut seen = HashSet::new();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                invalid.push(InvalidRow {
+                    line,
+                    reason: format!("unreadable row: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let parsed =
+            SubscriberEmail::parse(record.get(email_at).unwrap_or_default()).and_then(|email| {
+                let name = SubscriberName::parse(
+                    name_at.and_then(|i| record.get(i)).unwrap_or_default(),
+                    false,
+                )?;
+                Ok((email, name))
+            });
+        match parsed {
+            Ok((email, _)) if !seen.insert(email.as_ref().to_string()) => {
+                invalid.push(InvalidRow {
+                    line,
+                    reason: "the same address appears earlier in the file".into(),
+                })
+            }
+            Ok(row) => rows.push(row),
+            Err(reason) => invalid.push(InvalidRow { line, reason }),
+        }
+    }
+    Ok(rows)
+}
+
+/// Erases a subscriber (GDPR): address and name gone, pending mail skipped, counts kept.
+pub async fn erase(pool: &SqlitePool, id: i64) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let erased = store::erase(&mut tx, id).await?;
+    tx.commit().await?;
+    if erased {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Erases the subscriber with this address.
+pub async fn erase_by_email(pool: &SqlitePool, email: &SubscriberEmail) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    let row = store::by_email(&mut conn, email.as_ref())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    erase(pool, row.id).await
+}
+
+/// How many subscribers are in each status (erased included: counts survive erasure).
+pub async fn counts(pool: &SqlitePool) -> Result<Vec<(String, i64)>> {
+    let mut conn = pool.acquire().await?;
+    Ok(store::counts(&mut conn).await?)
+}

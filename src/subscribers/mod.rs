@@ -1,0 +1,35 @@
+//! Friends of the show: the subscriber list, double opt-in and one-click unsubscribe.
+
+pub mod cli;
+pub mod email;
+mod limit;
+pub mod manage;
+mod public;
+pub mod store;
+pub mod subscribe;
+
+pub use email::{SubscriberEmail, SubscriberName};
+pub use limit::SignupLimiter;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::web::AppState;
+
+/// The sign-up form and the links from its mails.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/friends-of-the-show",
+            get(public::show_form).post(public::create),
+        )
+        .route(
+            "/friends-of-the-show/check-your-inbox",
+            get(public::show_check_inbox),
+        )
+        .route("/friends-of-the-show/confirm/{token}", get(public::confirm))
+        .route(
+            "/friends-of-the-show/unsubscribe/{token}",
+            get(public::show_unsubscribe).post(public::unsubscribe),
+        )
+}

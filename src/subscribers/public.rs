@@ -1,0 +1,233 @@
+//! The listener's side: the sign-up form, the confirmation link, and unsubscribe.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::http::header::CACHE_CONTROL;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::email::{SubscriberEmail, SubscriberName};
+use super::subscribe;
+use crate::error::{AppError, Result};
+use crate::web::csrf::{CsrfForm, CsrfToken};
+use crate::web::{AppState, Layout};
+
+/// What the form sends; `website` is the honeypot.
+#[derive(Debug, Default, Deserialize)]
+pub struct SubscribeForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    website: String,
+}
+
+/// Per-field messages.
+#[derive(Debug, Default)]
+pub struct FieldErrors {
+    name: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "subscribers/form.html")]
+pub struct FormPage {
+    layout: Layout,
+    csrf: String,
+    form: SubscribeForm,
+    errors: FieldErrors,
+    notice: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "subscribers/message.html")]
+pub struct MessagePage {
+    layout: Layout,
+    heading: &'static str,
+    paragraphs: Vec<String>,
+    unsubscribe_action: Option<String>,
+}
+
+impl MessagePage {
+    fn new(layout: Layout, heading: &'static str, paragraphs: &[&str]) -> Self {
+        let paragraphs = paragraphs.iter().map(|p| p.to_string()).collect();
+        Self {
+            layout,
+            heading,
+            paragraphs,
+            unsubscribe_action: None,
+        }
+    }
+}
+
+/// The visitor's address: the peer, or the proxy's `X-Forwarded-For` when the peer is local.
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|ip| ip.trim().parse().ok());
+        let ip = match (peer, forwarded) {
+            // Only a proxy on this machine is trusted to say who the visitor is.
+            (Some(peer), Some(forwarded)) if peer.is_loopback() => forwarded,
+            (Some(peer), _) => peer,
+            (None, _) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        };
+        Ok(Self(ip))
+    }
+}
+
+fn no_store(response: impl IntoResponse) -> Response {
+    let mut response = response.into_response();
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `GET /friends-of-the-show`.
+pub async fn show_form(layout: Layout, csrf: CsrfToken) -> impl IntoResponse {
+    let page = FormPage {
+        layout,
+        csrf: csrf.token().to_string(),
+        form: SubscribeForm::default(),
+        errors: FieldErrors::default(),
+        notice: None,
+    };
+    (csrf, page)
+}
+
+/// `POST /friends-of-the-show`: always the same answer, whether or not the address is known.
+pub async fn create(
+    State(state): State<AppState>,
+    layout: Layout,
+    ClientIp(ip): ClientIp,
+    csrf: CsrfToken,
+    CsrfForm(form): CsrfForm<SubscribeForm>,
+) -> Result<Response> {
+    let done = Redirect::to("/friends-of-the-show/check-your-inbox").into_response();
+    if !form.website.is_empty() {
+        return Ok(done);
+    }
+    let rerender = |status, form, errors, notice| {
+        let page = FormPage {
+            layout,
+            csrf: csrf.token().to_string(),
+            form,
+            errors,
+            notice,
+        };
+        Ok((status, csrf.clone(), page).into_response())
+    };
+    if !state.signup_limiter.allow(ip) {
+        let notice =
+            "Too many sign-ups from your network just now. Please try again in a few minutes.";
+        return rerender(
+            StatusCode::TOO_MANY_REQUESTS,
+            form,
+            FieldErrors::default(),
+            Some(notice.into()),
+        );
+    }
+    match (
+        SubscriberName::parse(&form.name, true),
+        SubscriberEmail::parse(&form.email),
+    ) {
+        (Ok(name), Ok(email)) => {
+            subscribe::subscribe(&state, &email, &name).await?;
+            Ok(done)
+        }
+        (name, email) => {
+            let errors = FieldErrors {
+                name: name.err(),
+                email: email.err(),
+            };
+            rerender(StatusCode::UNPROCESSABLE_ENTITY, form, errors, None)
+        }
+    }
+}
+
+/// `GET /friends-of-the-show/check-your-inbox`.
+pub async fn show_check_inbox(layout: Layout) -> MessagePage {
+    MessagePage::new(
+        layout,
+        "Check your inbox",
+        &[
+            "We've sent you an email. Open the link in it to confirm your address (it works for 7 days).",
+            "Nothing there? Look in your spam folder, or send the form again.",
+        ],
+    )
+}
+
+/// `GET /friends-of-the-show/confirm/{token}`: the single-use link from the confirmation mail.
+pub async fn confirm(
+    State(state): State<AppState>,
+    layout: Layout,
+    Path(token): Path<String>,
+) -> Result<Response> {
+    if subscribe::confirm(&state, &token).await? {
+        let page = MessagePage::new(
+            layout,
+            "You're in!",
+            &["Thanks for confirming. The next episode's notes will arrive in your inbox."],
+        );
+        return Ok(no_store(page));
+    }
+    let page = MessagePage::new(
+        layout,
+        "This link no longer works",
+        &[
+            "Confirmation links work once, for 7 days. If you have already confirmed, there is nothing more to do; otherwise, sign up again.",
+        ],
+    );
+    Ok(no_store((StatusCode::GONE, page)))
+}
+
+/// `GET /friends-of-the-show/unsubscribe/{token}`: a button, never an unsubscribe by itself
+/// (link scanners follow GETs).
+pub async fn show_unsubscribe(
+    State(state): State<AppState>,
+    layout: Layout,
+    Path(token): Path<String>,
+) -> Result<Response> {
+    subscribe::subscriber_of(&state.key, &token).ok_or(AppError::NotFound)?;
+    let mut page = MessagePage::new(
+        layout,
+        "Unsubscribe",
+        &["Press the button to stop getting the friends-of-the-show digest. No login needed."],
+    );
+    page.unsubscribe_action = Some(format!("/friends-of-the-show/unsubscribe/{token}"));
+    Ok(no_store(page))
+}
+
+/// `POST /friends-of-the-show/unsubscribe/{token}`: the button, and RFC 8058 one-click.
+/// No CSRF token: the signed path is the proof, and mail clients post without cookies.
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    layout: Layout,
+    Path(token): Path<String>,
+) -> Result<Response> {
+    subscribe::unsubscribe(&state, &token).await?;
+    let page = MessagePage::new(
+        layout,
+        "You're unsubscribed",
+        &["You will get no more digests. Changed your mind? You can join again any time."],
+    );
+    Ok(no_store(page))
+}

@@ -1,0 +1,182 @@
+//! Subscriber SQL. Every function takes a connection; the caller owns the transaction.
+
+use sqlx::SqliteConnection;
+
+/// One subscriber as the admin list and CSV export show it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct SubscriberRow {
+    pub id: i64,
+    pub email: Option<String>,
+    pub name: String,
+    pub status: String,
+    pub source: String,
+    pub created_at: String,
+    pub confirmed_at: Option<String>,
+    pub unsubscribed_at: Option<String>,
+}
+
+const COLUMNS: &str = "id, email, name, status, source, created_at, confirmed_at, unsubscribed_at";
+
+/// The subscriber with this (case-folded) address.
+pub async fn by_email(
+    conn: &mut SqliteConnection,
+    email: &str,
+) -> sqlx::Result<Option<SubscriberRow>> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from subscribers where email = ?"
+    ))
+    .bind(email)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Records a sign-up with a fresh confirmation link: a new address, one still pending, or
+/// one that had left. `None` when the address is already confirmed (the row is untouched).
+pub async fn upsert_pending(
+    conn: &mut SqliteConnection,
+    email: &str,
+    name: &str,
+    token_hash: &str,
+    expires_at: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "insert into subscribers (email, name, status, source, confirm_token_hash, confirm_expires_at, created_at)
+         values (?, ?, 'pending', 'form', ?, ?, ?)
+         on conflict (email) do update set name = excluded.name, status = 'pending', source = 'form',
+             confirm_token_hash = excluded.confirm_token_hash, confirm_expires_at = excluded.confirm_expires_at
+         where subscribers.status in ('pending', 'unsubscribed')
+         returning id",
+    )
+    .bind(email)
+    .bind(name)
+    .bind(token_hash)
+    .bind(expires_at)
+    .bind(crate::clock::now())
+    .fetch_optional(conn)
+    .await
+}
+
+/// Confirms the pending subscriber holding this unexpired link, once.
+pub async fn confirm(conn: &mut SqliteConnection, token_hash: &str) -> sqlx::Result<Option<i64>> {
+    let now = crate::clock::now();
+    sqlx::query_scalar(
+        "update subscribers set status = 'confirmed', confirmed_at = ?,
+                confirm_token_hash = null, confirm_expires_at = null
+         where confirm_token_hash = ? and confirm_expires_at > ? and status = 'pending'
+         returning id",
+    )
+    .bind(&now)
+    .bind(token_hash)
+    .bind(&now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Unsubscribes at once; false when the subscriber had already left or was erased.
+pub async fn unsubscribe(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update subscribers set status = 'unsubscribed', unsubscribed_at = ?,
+                confirm_token_hash = null, confirm_expires_at = null
+         where id = ? and status in ('pending', 'confirmed')",
+    )
+    .bind(crate::clock::now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    skip_pending_deliveries(conn, id).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Mail not yet sent to someone who left is never sent.
+pub async fn skip_pending_deliveries(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "update deliveries set status = 'skipped' where subscriber_id = ? and status = 'pending'",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An imported address; false when the address is already known (never re-subscribed).
+pub async fn insert_imported(
+    conn: &mut SqliteConnection,
+    email: &str,
+    name: &str,
+    source: &str,
+) -> sqlx::Result<bool> {
+    let now = crate::clock::now();
+    let done = sqlx::query(
+        "insert into subscribers (email, name, status, source, created_at, confirmed_at)
+         values (?, ?, 'confirmed', ?, ?, ?) on conflict (email) do nothing",
+    )
+    .bind(email)
+    .bind(name)
+    .bind(source)
+    .bind(&now)
+    .bind(&now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A page of subscribers matching a search (address or name) and a status.
+pub async fn search(
+    conn: &mut SqliteConnection,
+    text: &str,
+    status: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<SubscriberRow>, i64)> {
+    let pattern = format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let filter = "where status != 'erased' and (?1 = '' or email like ?2 escape '\\' or name like ?2 escape '\\')
+                  and (?3 is null or status = ?3)";
+    let rows = sqlx::query_as(&format!(
+        "select {COLUMNS} from subscribers {filter} order by id limit ?4 offset ?5"
+    ))
+    .bind(text)
+    .bind(&pattern)
+    .bind(status)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    let total = sqlx::query_scalar(&format!("select count(*) from subscribers {filter}"))
+        .bind(text)
+        .bind(&pattern)
+        .bind(status)
+        .fetch_one(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Removes the address, name and any error text that may quote it; the row stays for counts.
+pub async fn erase(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
+    skip_pending_deliveries(conn, id).await?;
+    sqlx::query("update deliveries set last_error = null where subscriber_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let done = sqlx::query(
+        "update subscribers set email = null, name = '', status = 'erased', source = '',
+                confirm_token_hash = null, confirm_expires_at = null, unsubscribed_at = ?
+         where id = ? and status != 'erased'",
+    )
+    .bind(crate::clock::now())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// How many subscribers are in each status.
+pub async fn counts(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as("select status, count(*) from subscribers group by status order by status")
+        .fetch_all(conn)
+        .await
+}

@@ -1,0 +1,139 @@
+//! Joining and leaving: double opt-in with a hashed single-use link, and unsubscribe links
+//! signed with the site key so they work without a login.
+
+use anyhow::anyhow;
+use askama::Template;
+use lettre::message::Mailbox;
+use time::Duration;
+
+use super::email::{SubscriberEmail, SubscriberName};
+use super::store;
+use crate::error::{AppError, Result};
+use crate::keys::{self, SiteKey};
+use crate::web::AppState;
+
+/// How long a confirmation link works.
+const CONFIRM_VALID_DAYS: i64 = 7;
+
+#[derive(Template)]
+#[template(path = "subscribers/confirm.txt")]
+struct ConfirmMail<'a> {
+    name: &'a str,
+    show: &'a str,
+    link: String,
+}
+
+#[derive(Template)]
+#[template(path = "subscribers/already.txt")]
+struct AlreadyInMail<'a> {
+    name: &'a str,
+    show: &'a str,
+    link: String,
+}
+
+/// Signs someone up. Whatever the address's state, the visitor sees the same answer and the
+/// mailbox owner gets a mail: a confirmation link, or a note that they are already in.
+pub async fn subscribe(
+    state: &AppState,
+    email: &SubscriberEmail,
+    name: &SubscriberName,
+) -> Result<()> {
+    let settings = state.settings();
+    let token = keys::random_token();
+    let expires = crate::clock::after(Duration::days(CONFIRM_VALID_DAYS));
+    let mut conn = state.db.acquire().await?;
+    let signed_up = store::upsert_pending(
+        &mut conn,
+        email.as_ref(),
+        name.as_ref(),
+        &keys::hash_token(&token),
+        &expires,
+    )
+    .await?;
+    let (subject, text) = match signed_up {
+        Some(_) => {
+            let link = format!("{}/friends-of-the-show/confirm/{token}", settings.base_url);
+            let body = ConfirmMail {
+                name: name.as_ref(),
+                show: &settings.title,
+                link,
+            }
+            .render()?;
+            (
+                format!("Confirm your subscription to {}", settings.title),
+                body,
+            )
+        }
+        None => {
+            let row = store::by_email(&mut conn, email.as_ref())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let link = unsubscribe_url(&settings.base_url, &state.key, row.id);
+            let body = AlreadyInMail {
+                name: &row.name,
+                show: &settings.title,
+                link,
+            }
+            .render()?;
+            (
+                format!("You're already a friend of {}", settings.title),
+                body,
+            )
+        }
+    };
+    drop(conn);
+    let to = Mailbox::new(None, email.as_ref().parse().map_err(|e| anyhow!("{e}"))?);
+    let message = crate::mail::plain_message(&settings, to, &subject, text)?;
+    state
+        .mailer
+        .send(message)
+        .await
+        .map_err(|e| AppError::Internal(anyhow!("subscription mail not sent ({})", kind_of(&e))))
+}
+
+/// The error's class without its text, which may quote the address.
+fn kind_of(error: &crate::mail::SendError) -> &'static str {
+    match error {
+        crate::mail::SendError::Temporary(_) => "temporary failure",
+        crate::mail::SendError::Permanent(_) => "permanent failure",
+    }
+}
+
+/// Confirms the holder of a link; false for an unknown, used or expired link.
+pub async fn confirm(state: &AppState, token: &str) -> Result<bool> {
+    let mut conn = state.db.acquire().await?;
+    Ok(store::confirm(&mut conn, &keys::hash_token(token))
+        .await?
+        .is_some())
+}
+
+/// The signed token identifying a subscriber in unsubscribe links.
+pub fn unsubscribe_token(key: &SiteKey, subscriber_id: i64) -> String {
+    let id = subscriber_id.to_string();
+    format!("{id}.{}", key.sign("unsubscribe", &id))
+}
+
+/// The subscriber a signed unsubscribe token names, if the signature is ours.
+pub fn subscriber_of(key: &SiteKey, token: &str) -> Option<i64> {
+    let (id, signature) = token.split_once('.')?;
+    key.verify("unsubscribe", id, signature)
+        .then(|| id.parse().ok())
+        .flatten()
+}
+
+/// The one-click unsubscribe URL for a subscriber.
+pub fn unsubscribe_url(base_url: &str, key: &SiteKey, subscriber_id: i64) -> String {
+    format!(
+        "{base_url}/friends-of-the-show/unsubscribe/{}",
+        unsubscribe_token(key, subscriber_id)
+    )
+}
+
+/// Unsubscribes the holder of a signed token at once; `NotFound` for a forged token.
+pub async fn unsubscribe(state: &AppState, token: &str) -> Result<()> {
+    let id = subscriber_of(&state.key, token).ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    store::unsubscribe(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(())
+}

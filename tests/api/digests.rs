@@ -1,0 +1,354 @@
+//! The digest: composed from the notes, delivered over real SMTP, unsubscribed in one click.
+
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use reqwest::StatusCode;
+use shownotes::digest::manage;
+
+use crate::helpers::{TestApp, fast_delivery, spawn_app, texts};
+use crate::smtp_sink::Received;
+use crate::subscriptions::link_in;
+
+const SUBJECT: &str = "My Show #434: Most of OpenAI\u{2019}s tech stack runs on Python";
+
+fn header_text(mail: &Received, name: &str) -> String {
+    let message = MessageParser::default().parse(&mail.data).expect("mail");
+    match message.header(name) {
+        Some(HeaderValue::Text(text)) => text.to_string(),
+        _ => raw_header(mail, name),
+    }
+}
+
+/// A header as sent, unfolded.
+fn raw_header(mail: &Received, name: &str) -> String {
+    let text = String::from_utf8_lossy(&mail.data).replace("\r\n ", " ");
+    text.lines()
+        .take_while(|l| !l.is_empty())
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_string))
+        .unwrap_or_else(|| panic!("no {name} header"))
+}
+
+async fn subscriber_status(app: &TestApp, email: &str) -> String {
+    sqlx::query_scalar("select status from subscribers where email = ?")
+        .bind(email)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("subscriber")
+}
+
+#[tokio::test]
+async fn a_confirmed_friend_gets_the_digest_and_leaves_with_one_click() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.subscribe("Ada", "ada@example.com").await;
+    let confirm = link_in(&app.smtp.wait_for(1).await[0], &app.address);
+    app.get(confirm.trim_start_matches(&app.address)).await;
+    app.subscribe("Bob", "bob@example.com").await; // never confirms
+
+    let queued = manage::send_to_all(&app.state, 434).await.unwrap();
+    app.dispatch_all_pending_emails().await;
+    let mails = app.smtp.wait_for(3).await;
+
+    assert_eq!(queued, 1, "only confirmed subscribers are queued");
+    let digest = mails
+        .iter()
+        .find(|m| header_text(m, "Subject") == SUBJECT)
+        .expect("the digest");
+    assert_eq!(digest.to, ["ada@example.com"]);
+    let message = MessageParser::default().parse(&digest.data).unwrap();
+    assert!(message.message_id().is_some_and(|id| id.contains('@')));
+    assert!(message.date().is_some());
+    assert_eq!(
+        message.content_type().map(|c| (c.ctype(), c.subtype())),
+        Some(("multipart", Some("alternative")))
+    );
+    let html = message.body_html(0).unwrap();
+    let text = message.body_text(0).unwrap();
+    assert!(
+        html.contains("Making PyPI\u{2019}s test suite 81% faster</a>"),
+        "{html}"
+    );
+    assert!(html.contains("style=\""), "inline styles for mail clients");
+    assert!(
+        text.contains("- Parallelizing test execution with pytest-xdist"),
+        "{text}"
+    );
+    assert!(!text.contains("<li>"), "the text part is not HTML");
+    assert_eq!(
+        header_text(digest, "List-Unsubscribe-Post"),
+        "List-Unsubscribe=One-Click"
+    );
+    let list_unsubscribe = header_text(digest, "List-Unsubscribe");
+    let one_click = list_unsubscribe
+        .split(['<', '>'])
+        .find(|p| p.starts_with("http"))
+        .unwrap()
+        .to_string();
+    assert!(list_unsubscribe.contains("<mailto:"), "{list_unsubscribe}");
+    assert!(
+        html.contains(&one_click),
+        "the visible link is the header's link"
+    );
+
+    let path = one_click.trim_start_matches(&app.address);
+    let page = app.page(path).await;
+    assert_eq!(
+        subscriber_status(&app, "ada@example.com").await,
+        "confirmed",
+        "a GET never unsubscribes"
+    );
+    assert_eq!(texts(&page, "main form button"), ["Unsubscribe"]);
+    let mail_client = reqwest::Client::new();
+    let response = mail_client
+        .post(&one_click)
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        subscriber_status(&app, "ada@example.com").await,
+        "unsubscribed"
+    );
+}
+
+#[tokio::test]
+async fn temporary_failures_are_retried_and_permanent_ones_kept_with_their_error() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.confirmed_subscribers(&[
+        "ok1@example.com",
+        "busy@example.com",
+        "gone@example.com",
+        "down@example.com",
+        "ok2@example.com",
+    ])
+    .await;
+    app.smtp
+        .answer("busy@example.com", "451 4.3.0 try again later", Some(2));
+    app.smtp
+        .answer("gone@example.com", "550 5.1.1 mailbox unavailable", None);
+    app.smtp
+        .answer("down@example.com", "452 4.2.2 mailbox full", None);
+
+    manage::send_to_all(&app.state, 434).await.unwrap();
+    app.dispatch_all_pending_emails().await;
+
+    let progress = manage::progress(&app.state, 434).await.unwrap();
+    assert_eq!((progress.sent, progress.failed, progress.queued), (3, 2, 0));
+    assert_eq!(progress.status, "sent");
+    let mut to: Vec<String> = app.smtp.received().into_iter().flat_map(|m| m.to).collect();
+    to.sort();
+    assert_eq!(
+        to,
+        ["busy@example.com", "ok1@example.com", "ok2@example.com"],
+        "each delivered once"
+    );
+    let failures = manage::failures(&app.state, 434).await.unwrap();
+    let attempts: Vec<(i64, bool)> = failures
+        .iter()
+        .map(|(_, a, e)| (*a, e.contains("550") || e.contains("452")))
+        .collect();
+    assert_eq!(attempts.len(), 2);
+    assert!(
+        attempts.contains(&(1, true)),
+        "5xx fails at once: {failures:?}"
+    );
+    assert!(
+        attempts.contains(&(fast_delivery().max_attempts, true)),
+        "4xx gives up after N: {failures:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_paused_digest_waits_and_a_cancelled_one_skips_the_rest() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.confirmed_subscribers(&["a@example.com", "b@example.com"])
+        .await;
+
+    manage::send_to_all(&app.state, 434).await.unwrap();
+    manage::pause(&app.state, 434).await.unwrap();
+    app.dispatch_all_pending_emails().await;
+    let paused = manage::progress(&app.state, 434).await.unwrap();
+    manage::resume(&app.state, 434).await.unwrap();
+    app.dispatch_all_pending_emails().await;
+    let resumed = manage::progress(&app.state, 434).await.unwrap();
+
+    assert_eq!(
+        (paused.status.as_str(), paused.queued, paused.sent),
+        ("paused", 2, 0)
+    );
+    assert_eq!((resumed.status.as_str(), resumed.sent), ("sent", 2));
+    assert_eq!(app.smtp.count(), 2);
+    let again = manage::send_to_all(&app.state, 434).await;
+    assert!(again.is_err(), "a sent digest is not sent twice");
+    assert!(manage::cancel(&app.state, 434).await.is_err());
+}
+
+#[tokio::test]
+async fn cancelling_skips_unsent_mail_and_a_double_send_queues_once() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.confirmed_subscribers(&["a@example.com", "b@example.com"])
+        .await;
+
+    let first = manage::send_to_all(&app.state, 434).await.unwrap();
+    let second = manage::send_to_all(&app.state, 434).await.unwrap();
+    manage::cancel(&app.state, 434).await.unwrap();
+    app.dispatch_all_pending_emails().await;
+
+    let progress = manage::progress(&app.state, 434).await.unwrap();
+    assert_eq!((first, second), (2, 0));
+    assert_eq!(
+        (progress.status.as_str(), progress.skipped, progress.sent),
+        ("cancelled", 2, 0)
+    );
+    assert_eq!(app.smtp.count(), 0);
+}
+
+#[tokio::test]
+async fn a_test_send_reaches_one_address_and_queues_nothing() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.confirmed_subscribers(&["a@example.com"]).await;
+
+    let preview = manage::preview(&app.state, 434).await.unwrap();
+    let to = shownotes::subscribers::SubscriberEmail::parse("host@example.com").unwrap();
+    manage::send_test(&app.state, 434, &to).await.unwrap();
+    let mails = app.smtp.wait_for(1).await;
+
+    assert!(preview.starts_with("<!doctype html>") && preview.contains("Making PyPI"));
+    assert_eq!(mails[0].to, ["host@example.com"]);
+    assert_eq!(
+        header_text(&mails[0], "Subject"),
+        format!("[Test] {SUBJECT}")
+    );
+    assert_eq!(manage::progress(&app.state, 434).await.unwrap().total, 0);
+}
+
+#[tokio::test]
+async fn drafts_have_no_digest() {
+    let app = spawn_app().await;
+    app.import(crate::helpers::episode(7, "Secret").draft().build())
+        .await;
+
+    let error = manage::create_digest(&app.state, 7).await.unwrap_err();
+
+    assert!(error.to_string().contains("not published"), "{error}");
+}
+
+#[tokio::test]
+async fn sent_digests_are_in_the_archive_and_its_feed() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.confirmed_subscribers(&["a@example.com"]).await;
+    assert_eq!(
+        app.get("/digests/434").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    manage::send_to_all(&app.state, 434).await.unwrap();
+    app.dispatch_all_pending_emails().await;
+    app.state.content_changed();
+
+    let archive = app.page("/digests").await;
+    assert_eq!(texts(&archive, ".digest-archive a")[0], SUBJECT);
+    let page = app.page("/digests/434").await;
+    assert!(texts(&page, "article.digest h1")[0].contains("OpenAI"));
+    let feed = app.get("/digests/rss").await;
+    assert!(
+        feed.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/rss+xml")
+    );
+    let xml = feed.text().await.unwrap();
+    assert!(
+        xml.contains(&format!("<link>{}/digests/434</link>", app.address)),
+        "{xml}"
+    );
+    assert!(
+        !xml.contains("<h1") && xml.contains("h1 style"),
+        "HTML in the feed is escaped: {xml}"
+    );
+}
+
+#[tokio::test]
+async fn erasing_a_subscriber_removes_the_address_but_keeps_the_counts() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.confirmed_subscribers(&["a@example.com", "b@example.com"])
+        .await;
+    manage::send_to_all(&app.state, 434).await.unwrap();
+    app.dispatch_all_pending_emails().await;
+
+    let email = shownotes::subscribers::SubscriberEmail::parse("a@example.com").unwrap();
+    shownotes::subscribers::manage::erase_by_email(&app.state.db, &email)
+        .await
+        .unwrap();
+
+    let mut csv = Vec::new();
+    shownotes::subscribers::manage::export_csv(&app.state.db, &mut csv)
+        .await
+        .unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        !csv.contains("a@example.com") && csv.contains("b@example.com"),
+        "{csv}"
+    );
+    let left: i64 = sqlx::query_scalar(
+        "select count(*) from subscribers where email = 'a@example.com' or name like '%a@%'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(left, 0);
+    assert_eq!(manage::progress(&app.state, 434).await.unwrap().sent, 2);
+}
+
+#[tokio::test]
+async fn the_list_is_searchable_and_filtered_by_status() {
+    let app = spawn_app().await;
+    app.confirmed_subscribers(&["ada@example.com", "bob@example.org"])
+        .await;
+    app.subscribe("Carol", "carol@example.com").await;
+    use shownotes::subscribers::manage::{SubscriberQuery, list};
+
+    let by_text = list(
+        &app.state.db,
+        &SubscriberQuery {
+            search: "example.com".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let pending = list(
+        &app.state.db,
+        &SubscriberQuery {
+            status: Some("pending".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let wrong = list(
+        &app.state.db,
+        &SubscriberQuery {
+            status: Some("vip".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+
+    assert_eq!(by_text.total, 2);
+    assert_eq!(
+        pending
+            .rows
+            .iter()
+            .map(|r| r.email.clone().unwrap())
+            .collect::<Vec<_>>(),
+        ["carol@example.com"]
+    );
+    assert!(wrong.is_err());
+}
