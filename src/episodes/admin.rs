@@ -137,7 +137,6 @@ pub async fn edit(
     Ok(page)
 }
 
-
 /// `POST /admin/episodes/{id}`: saves, or shows what is wrong, or the conflict.
 pub async fn update(
     State(state): State<AppState>,

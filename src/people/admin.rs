@@ -72,7 +72,6 @@ pub struct PersonPage {
     saved: bool,
 }
 
-
 /// `GET /admin/people/{id}`.
 pub async fn edit(
     State(state): State<AppState>,

@@ -109,7 +109,6 @@ pub struct SettingsPage {
     saved: bool,
 }
 
-
 /// `GET /admin/settings` (admins only).
 pub async fn edit(
     State(state): State<AppState>,

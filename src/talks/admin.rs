@@ -81,7 +81,6 @@ pub struct TalkPage {
     saved: bool,
 }
 
-
 /// `GET /admin/talks/{event}/{talk}`.
 pub async fn edit(
     State(state): State<AppState>,
