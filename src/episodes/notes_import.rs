@@ -8,7 +8,7 @@ use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status};
 use super::save::{SaveError, save_episode_in};
 use crate::notes::{self, ParsedEpisode, ParsedSegment};
 use crate::people::aliases;
-use crate::talks::catalog::{self, NotedTalk};
+use crate::talks::noted::{self, NotedTalk};
 
 /// How to import.
 #[derive(Debug, Clone, Copy)]
@@ -180,8 +180,9 @@ async fn import_parsed(
         .map(|h| h.name.as_str())
         .filter(|n| *n != "Show")
         .collect();
+    let mut known = aliases::KnownNames::default();
     for social in parsed.host_socials.iter().filter(|h| h.name != "Show") {
-        let host = aliases::resolve_name(conn, &social.name, true).await?;
+        let host = known.resolve(conn, &social.name, true).await?;
         aliases::mark_host_with_socials(conn, host.id, &social.urls).await?;
     }
     let existing = existing_status(conn, number).await?;
@@ -192,7 +193,7 @@ async fn import_parsed(
         .iter()
         .filter_map(|s| s.host.as_deref())
         .collect();
-    let people = aliases::resolve_names(conn, &names, &hosts).await?;
+    let people = aliases::resolve_names(conn, &mut known, &names, &hosts).await?;
     let segments = parsed
         .segments
         .iter()
@@ -256,24 +257,25 @@ async fn attach_talks(
     segments: &[ParsedSegment],
     segment_ids: &[i64],
 ) -> sqlx::Result<usize> {
-    let mut count = 0;
-    for (segment, segment_id) in segments.iter().zip(segment_ids) {
-        let mut talk_ids = Vec::with_capacity(segment.talks.len());
-        for talk in &segment.talks {
-            let related = talk
+    let noted: Vec<NotedTalk> = segments
+        .iter()
+        .flat_map(|segment| &segment.talks)
+        .map(|talk| NotedTalk {
+            title: &talk.title,
+            url: &talk.url,
+            related: talk
                 .related
                 .iter()
                 .map(|l| (l.url.as_str(), l.text.as_str()))
-                .collect();
-            let noted = NotedTalk {
-                title: &talk.title,
-                url: &talk.url,
-                related,
-            };
-            talk_ids.push(catalog::talk_from_notes(conn, &noted).await?);
-        }
-        catalog::attach_to_segment(conn, *segment_id, &talk_ids).await?;
-        count += talk_ids.len();
-    }
-    Ok(count)
+                .collect(),
+        })
+        .collect();
+    let mut talk_ids = noted::talks_from_notes(conn, &noted).await?.into_iter();
+    let discussed: Vec<(i64, Vec<i64>)> = segments
+        .iter()
+        .zip(segment_ids)
+        .map(|(segment, id)| (*id, talk_ids.by_ref().take(segment.talks.len()).collect()))
+        .collect();
+    noted::attach_to_segments(conn, &discussed).await?;
+    Ok(noted.len())
 }

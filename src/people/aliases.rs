@@ -20,6 +20,7 @@ pub struct Resolved {
 /// even when both first appear in the same file.
 pub async fn resolve_names(
     conn: &mut SqliteConnection,
+    known: &mut KnownNames,
     names: &[&str],
     hosts: &[&str],
 ) -> sqlx::Result<HashMap<String, PersonRef>> {
@@ -33,10 +34,38 @@ pub async fn resolve_names(
     order.sort_by_key(|(name, count)| (!hosts.contains(name), std::cmp::Reverse(*count)));
     let mut resolved = HashMap::new();
     for (name, _) in order {
-        let person = resolve_name(conn, name, hosts.contains(&name)).await?;
+        let person = known.resolve(conn, name, hosts.contains(&name)).await?;
         resolved.insert(name.to_string(), person.person);
     }
     Ok(resolved)
+}
+
+/// Names resolved within one transaction, so a name met again is not looked up again.
+/// Only answers found under the name's own slug are kept: the slug lookup comes
+/// first and slugs are unique, so those answers cannot change.
+#[derive(Debug, Default)]
+pub struct KnownNames {
+    by_name: HashMap<String, Resolved>,
+}
+
+impl KnownNames {
+    /// [`resolve_name`], answered from memory when it can be.
+    pub async fn resolve(
+        &mut self,
+        conn: &mut SqliteConnection,
+        name: &str,
+        is_host: bool,
+    ) -> sqlx::Result<Resolved> {
+        let name = name.trim();
+        if let Some(found) = self.by_name.get(name) {
+            return Ok(found.clone());
+        }
+        let found = resolve_name(conn, name, is_host).await?;
+        if found.person.slug == slugify(name) {
+            self.by_name.insert(name.to_string(), found.clone());
+        }
+        Ok(found)
+    }
 }
 
 /// The person `name` refers to: an exact slug, alias or name; else a host or
