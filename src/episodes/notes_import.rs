@@ -180,19 +180,17 @@ async fn import_parsed(
         .map(|h| h.name.as_str())
         .filter(|n| *n != "Show")
         .collect();
-    let mut known = aliases::KnownNames::default();
-    for social in parsed.host_socials.iter().filter(|h| h.name != "Show") {
-        let host = known.resolve(conn, &social.name, true).await?;
-        aliases::mark_host_with_socials(conn, host.id, &social.urls).await?;
-    }
-    let existing = existing_status(conn, number).await?;
-    let created = existing.is_none();
-    let status = status.or(existing).unwrap_or(Status::Draft);
     let names: Vec<&str> = parsed
         .segments
         .iter()
         .filter_map(|s| s.host.as_deref())
         .collect();
+    let everyone: Vec<&str> = hosts.iter().chain(&names).copied().collect();
+    let mut known = aliases::KnownNames::preload(conn, &everyone).await?;
+    mark_hosts(conn, &mut known, &parsed).await?;
+    let existing = existing_status(conn, number).await?;
+    let created = existing.is_none();
+    let status = status.or(existing).unwrap_or(Status::Draft);
     let people = aliases::resolve_names(conn, &mut known, &names, &hosts).await?;
     let segments = parsed
         .segments
@@ -230,6 +228,26 @@ async fn import_parsed(
         links: parsed.segments.iter().map(|s| s.links.len()).sum(),
         talks,
     })
+}
+
+/// Marks the hosts of "Connect with the hosts", in as few statements as the order allows.
+async fn mark_hosts(
+    conn: &mut SqliteConnection,
+    known: &mut aliases::KnownNames,
+    parsed: &ParsedEpisode,
+) -> sqlx::Result<()> {
+    let mut pending: Vec<(i64, &[String])> = Vec::new();
+    for social in parsed.host_socials.iter().filter(|h| h.name != "Show") {
+        // A name looked up afresh may be matched as a typo of a host: the hosts
+        // before it must be marked by then, as marking one by one would have.
+        if !known.knows(&social.name) {
+            aliases::mark_hosts_with_socials(conn, &pending).await?;
+            pending.clear();
+        }
+        let host = known.resolve(conn, &social.name, true).await?;
+        pending.push((host.id, &social.urls));
+    }
+    aliases::mark_hosts_with_socials(conn, &pending).await
 }
 
 async fn existing_status(conn: &mut SqliteConnection, number: i64) -> sqlx::Result<Option<Status>> {

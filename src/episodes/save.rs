@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::model::{EpisodeDoc, SegmentDoc, Status, slugify};
-use super::store;
+use super::{segment_store, store};
 use crate::links::store::SegmentLink;
 use crate::links::{self, UrlKey};
 use crate::people;
@@ -115,9 +115,9 @@ pub async fn save_episode_in(
     let mut rows = Vec::with_capacity(doc.segments.len());
     for segment in &doc.segments {
         let person_id = person_of(conn, segment, &mut people).await?;
-        rows.push(store::NewSegment::of(segment, person_id));
+        rows.push(segment_store::NewSegment::of(segment, person_id));
     }
-    let segment_ids = store::insert_segments(conn, episode_id, &rows).await?;
+    let segment_ids = segment_store::insert_segments(conn, episode_id, &rows).await?;
     let found: Vec<SegmentLink> = doc
         .segments
         .iter()

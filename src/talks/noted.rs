@@ -62,12 +62,8 @@ pub async fn talks_from_notes(
     if talks.is_empty() {
         return Ok(Vec::new());
     }
-    let event_id: i64 = sqlx::query_scalar("select id from events where slug = ?")
-        .bind(FROM_THE_SHOW)
-        .fetch_one(&mut *conn)
-        .await?;
     let wanted: Vec<Wanted> = talks.iter().map(Wanted::of).collect();
-    let known = known_talks(conn, event_id, &wanted).await?;
+    let (event_id, known) = known_talks(conn, &wanted).await?;
     let (matches, new) = match_talks(&wanted, &known);
     let new_ids = insert_talks(conn, event_id, talks, &wanted, &new).await?;
     let ids: Vec<i64> = matches
@@ -81,22 +77,29 @@ pub async fn talks_from_notes(
     Ok(ids)
 }
 
-/// For each wanted talk, the talk that already had its video, and the one in
-/// the event that already had its slug.
+/// The [`FROM_THE_SHOW`] event, and for each wanted talk the talk that already
+/// had its video and the one in the event that already had its slug.
 async fn known_talks(
     conn: &mut SqliteConnection,
-    event_id: i64,
     wanted: &[Wanted],
-) -> sqlx::Result<Vec<(Option<i64>, Option<i64>)>> {
-    sqlx::query_as(
-        "select (select id from talks where video_id = j.value ->> 'video'),
-             (select id from talks where event_id = ?1 and slug = j.value ->> 'slug')
-         from json_each(?2) j order by j.key",
+) -> sqlx::Result<(i64, Vec<(Option<i64>, Option<i64>)>)> {
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "select e.id, (select id from talks where video_id = j.value ->> 'video'),
+             (select id from talks where event_id = e.id and slug = j.value ->> 'slug')
+         from events e, json_each(?2) j where e.slug = ?1 order by j.key",
     )
-    .bind(event_id)
+    .bind(FROM_THE_SHOW)
     .bind(json_param(wanted)?)
     .fetch_all(conn)
-    .await
+    .await?;
+    // No row at all: the event is missing (wanted is never empty here).
+    let event_id = rows.first().ok_or(sqlx::Error::RowNotFound)?.0;
+    Ok((
+        event_id,
+        rows.into_iter()
+            .map(|(_, video, slug)| (video, slug))
+            .collect(),
+    ))
 }
 
 /// Matches each talk as the one-by-one lookup would (same video first, then same
