@@ -40,3 +40,9 @@ fn one_line(error: &dyn std::fmt::Display) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// `rows` as one JSON parameter, for statements that write many rows at once
+/// through SQLite's `json_each`: every statement is a round trip to the database thread.
+pub fn json_param<T: serde::Serialize + ?Sized>(rows: &T) -> sqlx::Result<String> {
+    serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}

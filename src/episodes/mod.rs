@@ -11,6 +11,7 @@ pub mod notes_import;
 mod public;
 mod save;
 pub mod scheduler;
+mod segment_store;
 pub mod store;
 mod summary;
 mod view;

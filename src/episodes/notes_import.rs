@@ -8,7 +8,7 @@ use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status};
 use super::save::{SaveError, save_episode_in};
 use crate::notes::{self, ParsedEpisode, ParsedSegment};
 use crate::people::aliases;
-use crate::talks::catalog::{self, NotedTalk};
+use crate::talks::noted::{self, NotedTalk};
 
 /// How to import.
 #[derive(Debug, Clone, Copy)]
@@ -180,19 +180,18 @@ async fn import_parsed(
         .map(|h| h.name.as_str())
         .filter(|n| *n != "Show")
         .collect();
-    for social in parsed.host_socials.iter().filter(|h| h.name != "Show") {
-        let host = aliases::resolve_name(conn, &social.name, true).await?;
-        aliases::mark_host_with_socials(conn, host.id, &social.urls).await?;
-    }
-    let existing = existing_status(conn, number).await?;
-    let created = existing.is_none();
-    let status = status.or(existing).unwrap_or(Status::Draft);
     let names: Vec<&str> = parsed
         .segments
         .iter()
         .filter_map(|s| s.host.as_deref())
         .collect();
-    let people = aliases::resolve_names(conn, &names, &hosts).await?;
+    let everyone: Vec<&str> = hosts.iter().chain(&names).copied().collect();
+    let mut known = aliases::KnownNames::preload(conn, &everyone).await?;
+    mark_hosts(conn, &mut known, &parsed).await?;
+    let existing = existing_status(conn, number).await?;
+    let created = existing.is_none();
+    let status = status.or(existing).unwrap_or(Status::Draft);
+    let people = aliases::resolve_names(conn, &mut known, &names, &hosts).await?;
     let segments = parsed
         .segments
         .iter()
@@ -231,6 +230,26 @@ async fn import_parsed(
     })
 }
 
+/// Marks the hosts of "Connect with the hosts", in as few statements as the order allows.
+async fn mark_hosts(
+    conn: &mut SqliteConnection,
+    known: &mut aliases::KnownNames,
+    parsed: &ParsedEpisode,
+) -> sqlx::Result<()> {
+    let mut pending: Vec<(i64, &[String])> = Vec::new();
+    for social in parsed.host_socials.iter().filter(|h| h.name != "Show") {
+        // A name looked up afresh may be matched as a typo of a host: the hosts
+        // before it must be marked by then, as marking one by one would have.
+        if !known.knows(&social.name) {
+            aliases::mark_hosts_with_socials(conn, &pending).await?;
+            pending.clear();
+        }
+        let host = known.resolve(conn, &social.name, true).await?;
+        pending.push((host.id, &social.urls));
+    }
+    aliases::mark_hosts_with_socials(conn, &pending).await
+}
+
 async fn existing_status(conn: &mut SqliteConnection, number: i64) -> sqlx::Result<Option<Status>> {
     let found: Option<String> = sqlx::query_scalar("select status from episodes where number = ?")
         .bind(number)
@@ -256,24 +275,25 @@ async fn attach_talks(
     segments: &[ParsedSegment],
     segment_ids: &[i64],
 ) -> sqlx::Result<usize> {
-    let mut count = 0;
-    for (segment, segment_id) in segments.iter().zip(segment_ids) {
-        let mut talk_ids = Vec::with_capacity(segment.talks.len());
-        for talk in &segment.talks {
-            let related = talk
+    let noted: Vec<NotedTalk> = segments
+        .iter()
+        .flat_map(|segment| &segment.talks)
+        .map(|talk| NotedTalk {
+            title: &talk.title,
+            url: &talk.url,
+            related: talk
                 .related
                 .iter()
                 .map(|l| (l.url.as_str(), l.text.as_str()))
-                .collect();
-            let noted = NotedTalk {
-                title: &talk.title,
-                url: &talk.url,
-                related,
-            };
-            talk_ids.push(catalog::talk_from_notes(conn, &noted).await?);
-        }
-        catalog::attach_to_segment(conn, *segment_id, &talk_ids).await?;
-        count += talk_ids.len();
-    }
-    Ok(count)
+                .collect(),
+        })
+        .collect();
+    let mut talk_ids = noted::talks_from_notes(conn, &noted).await?.into_iter();
+    let discussed: Vec<(i64, Vec<i64>)> = segments
+        .iter()
+        .zip(segment_ids)
+        .map(|(segment, id)| (*id, talk_ids.by_ref().take(segment.talks.len()).collect()))
+        .collect();
+    noted::attach_to_segments(conn, &discussed).await?;
+    Ok(noted.len())
 }

@@ -5,10 +5,12 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::model::{EpisodeDoc, SegmentDoc, Status, slugify};
-use super::store;
+use super::{segment_store, store};
+use crate::links::store::SegmentLink;
 use crate::links::{self, UrlKey};
 use crate::markdown::{self, Author};
 use crate::people;
+use crate::people::store::KnownPeople;
 
 /// Why an episode could not be saved.
 #[derive(Debug, thiserror::Error)]
@@ -110,10 +112,21 @@ pub async fn save_episode_in(
     let guid = uuid::Uuid::new_v4().to_string();
     let episode_id = store::upsert_episode(conn, &doc, &guid, &crate::clock::now()).await?;
     store::delete_segments(conn, episode_id).await?;
-    let mut segment_ids = Vec::with_capacity(doc.segments.len());
+    let mut people =
+        KnownPeople::preload(conn, doc.segments.iter().filter_map(|s| s.person.as_ref())).await?;
+    let mut rows = Vec::with_capacity(doc.segments.len());
     for segment in &doc.segments {
-        segment_ids.push(insert_segment(conn, episode_id, segment).await?);
+        let person_id = person_of(conn, segment, &mut people).await?;
+        rows.push(segment_store::NewSegment::of(segment, person_id));
     }
+    let segment_ids = segment_store::insert_segments(conn, episode_id, &rows).await?;
+    let found: Vec<SegmentLink> = doc
+        .segments
+        .iter()
+        .zip(&segment_ids)
+        .flat_map(|(segment, id)| links_of(*id, segment))
+        .collect();
+    links::store::attach_all(conn, episode_id, &found).await?;
     Ok((episode_id, segment_ids))
 }
 
@@ -144,7 +157,24 @@ pub async fn insert_segment(
     episode_id: i64,
     segment: &SegmentDoc,
 ) -> Result<i64, SaveError> {
-    let person_id = match &segment.person {
+    let person_id = person_of(conn, segment, &mut KnownPeople::default()).await?;
+    let rendered = SegmentDoc {
+        notes_html: render_notes(conn, &segment.notes_md, person_id).await?,
+        ..segment.clone()
+    };
+    let segment_id =
+        store::insert_segment(conn, episode_id, segment.position, &rendered, person_id).await?;
+    links::store::attach_all(conn, episode_id, &links_of(segment_id, segment)).await?;
+    Ok(segment_id)
+}
+
+/// The presenter's id: found, remembered or created.
+async fn person_of(
+    conn: &mut SqliteConnection,
+    segment: &SegmentDoc,
+    people: &mut KnownPeople,
+) -> Result<Option<i64>, SaveError> {
+    Ok(match &segment.person {
         // A bare name (typed in the editor) may be a known typo or nickname.
         Some(person) if person.slug.is_empty() && !person.name.trim().is_empty() => Some(
             people::aliases::resolve_name(conn, &person.name, false)
@@ -152,27 +182,27 @@ pub async fn insert_segment(
                 .id,
         ),
         Some(person) if !person.name.trim().is_empty() => {
-            Some(people::store::resolve_or_create(conn, person, false).await?)
+            Some(people.resolve_or_create(conn, person, false).await?)
         }
         _ => None,
-    };
-    let rendered = SegmentDoc {
-        notes_html: render_notes(conn, &segment.notes_md, person_id).await?,
-        ..segment.clone()
-    };
-    let segment_id =
-        store::insert_segment(conn, episode_id, segment.position, &rendered, person_id).await?;
+    })
+}
+
+/// A segment's links in order: its title link, then those of its notes.
+fn links_of(segment_id: i64, segment: &SegmentDoc) -> Vec<SegmentLink> {
     let title_link = segment.url.iter().map(|url| links::FoundLink {
         url: url.clone(),
         text: segment.title.clone(),
     });
-    let found = title_link.chain(links::extract(&segment.notes_md));
-    for (position, link) in found.enumerate() {
-        let key = UrlKey::parse(&link.url);
-        let link_id =
-            links::store::ensure_link(conn, &link.url, key.as_str(), &link.text, episode_id)
-                .await?;
-        links::store::attach(conn, segment_id, link_id, position as i64 + 1, &link.text).await?;
-    }
-    Ok(segment_id)
+    title_link
+        .chain(links::extract(&segment.notes_md))
+        .enumerate()
+        .map(|(index, link)| SegmentLink {
+            segment: segment_id,
+            position: index as i64 + 1,
+            key: UrlKey::parse(&link.url).as_str().to_string(),
+            url: link.url,
+            text: link.text,
+        })
+        .collect()
 }

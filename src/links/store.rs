@@ -2,42 +2,49 @@
 
 use sqlx::SqliteConnection;
 
-/// Registers a link by its key (first URL and text seen win); returns its id.
-pub async fn ensure_link(
-    conn: &mut SqliteConnection,
-    url: &str,
-    url_key: &str,
-    title: &str,
-    episode_id: i64,
-) -> sqlx::Result<i64> {
-    // The no-op update makes `returning` yield the existing row's id too.
-    sqlx::query_scalar(
-        "insert into links (url, url_key, title, first_episode) values (?, ?, ?, ?)
-         on conflict (url_key) do update set url_key = excluded.url_key returning id",
-    )
-    .bind(url)
-    .bind(url_key)
-    .bind(title)
-    .bind(episode_id)
-    .fetch_one(conn)
-    .await
+/// A link of a segment: where it goes, its key in the registry, and the segment's text for it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SegmentLink {
+    /// The segment it belongs to.
+    pub segment: i64,
+    /// Its place among the segment's links, from 1.
+    pub position: i64,
+    /// The URL as written.
+    pub url: String,
+    /// The normalized key (see [`crate::links::UrlKey`]).
+    pub key: String,
+    /// The link text.
+    pub text: String,
 }
 
-/// Attaches a link to a segment at `position`, with the segment's own text.
-pub async fn attach(
+/// Registers `links` by key (first URL and text seen win, in order) and
+/// attaches each to its segment, in two statements however many links.
+pub async fn attach_all(
     conn: &mut SqliteConnection,
-    segment_id: i64,
-    link_id: i64,
-    position: i64,
-    text: &str,
+    episode_id: i64,
+    links: &[SegmentLink],
 ) -> sqlx::Result<()> {
+    if links.is_empty() {
+        return Ok(());
+    }
+    let rows = crate::db::json_param(links)?;
+    // `where true` keeps `on conflict` from reading as a join constraint (SQLite's upsert syntax).
     sqlx::query(
-        "insert into segment_links (segment_id, link_id, position, text) values (?, ?, ?, ?)",
+        "insert into links (url, url_key, title, first_episode)
+         select j.value ->> 'url', j.value ->> 'key', j.value ->> 'text', ?2 from json_each(?1) j
+         where true order by j.key
+         on conflict (url_key) do nothing",
     )
-    .bind(segment_id)
-    .bind(link_id)
-    .bind(position)
-    .bind(text)
+    .bind(&rows)
+    .bind(episode_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "insert into segment_links (segment_id, link_id, position, text)
+         select j.value ->> 'segment', l.id, j.value ->> 'position', j.value ->> 'text'
+         from json_each(?) j join links l on l.url_key = j.value ->> 'key'",
+    )
+    .bind(&rows)
     .execute(conn)
     .await?;
     Ok(())

@@ -20,6 +20,7 @@ pub struct Resolved {
 /// even when both first appear in the same file.
 pub async fn resolve_names(
     conn: &mut SqliteConnection,
+    known: &mut KnownNames,
     names: &[&str],
     hosts: &[&str],
 ) -> sqlx::Result<HashMap<String, PersonRef>> {
@@ -33,10 +34,66 @@ pub async fn resolve_names(
     order.sort_by_key(|(name, count)| (!hosts.contains(name), std::cmp::Reverse(*count)));
     let mut resolved = HashMap::new();
     for (name, _) in order {
-        let person = resolve_name(conn, name, hosts.contains(&name)).await?;
+        let person = known.resolve(conn, name, hosts.contains(&name)).await?;
         resolved.insert(name.to_string(), person.person);
     }
     Ok(resolved)
+}
+
+/// Names resolved within one transaction, so a name met again is not looked up again.
+/// Only answers found under the name's own slug are kept: the slug lookup comes
+/// first and slugs are unique, so those answers cannot change.
+#[derive(Debug, Default)]
+pub struct KnownNames {
+    by_name: HashMap<String, Resolved>,
+}
+
+impl KnownNames {
+    /// Learns, in one query, which of `names` are the slug of someone already.
+    pub async fn preload(conn: &mut SqliteConnection, names: &[&str]) -> sqlx::Result<Self> {
+        let slugs: Vec<String> = names.iter().map(|name| slugify(name.trim())).collect();
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "select p.id, p.slug, p.name from json_each(?) j join people p on p.slug = j.value",
+        )
+        .bind(crate::db::json_param(&slugs)?)
+        .fetch_all(conn)
+        .await?;
+        let mut by_name = HashMap::new();
+        for name in names {
+            let slug = slugify(name.trim());
+            if let Some((id, slug, person)) = rows.iter().find(|row| row.1 == slug) {
+                let person = PersonRef {
+                    slug: slug.clone(),
+                    name: person.clone(),
+                };
+                by_name.insert(name.trim().to_string(), Resolved { id: *id, person });
+            }
+        }
+        Ok(Self { by_name })
+    }
+
+    /// Whether `name` is answered from memory.
+    pub fn knows(&self, name: &str) -> bool {
+        self.by_name.contains_key(name.trim())
+    }
+
+    /// [`resolve_name`], answered from memory when it can be.
+    pub async fn resolve(
+        &mut self,
+        conn: &mut SqliteConnection,
+        name: &str,
+        is_host: bool,
+    ) -> sqlx::Result<Resolved> {
+        let name = name.trim();
+        if let Some(found) = self.by_name.get(name) {
+            return Ok(found.clone());
+        }
+        let found = resolve_name(conn, name, is_host).await?;
+        if found.person.slug == slugify(name) {
+            self.by_name.insert(name.to_string(), found.clone());
+        }
+        Ok(found)
+    }
 }
 
 /// The person `name` refers to: an exact slug, alias or name; else a host or
@@ -149,28 +206,50 @@ async fn unique_slug(conn: &mut SqliteConnection, base: &str) -> sqlx::Result<St
     unreachable!("the loop above returns for some n")
 }
 
-/// Makes someone a host (named in "Connect with the hosts") and fills their
-/// empty Mastodon/Bluesky fields from the URLs listed there.
-pub async fn mark_host_with_socials(
+/// Makes people hosts (named in "Connect with the hosts") and fills their empty
+/// Mastodon/Bluesky fields from the URLs listed there: `(person id, urls)` in
+/// order, as if one after another, in one statement.
+pub async fn mark_hosts_with_socials(
     conn: &mut SqliteConnection,
-    person_id: i64,
-    urls: &[String],
+    hosts: &[(i64, &[String])],
 ) -> sqlx::Result<()> {
-    let bluesky = urls
-        .iter()
-        .find(|u| u.contains("bsky.app/") || u.contains("bsky.social"));
-    let mastodon = urls
-        .iter()
-        .find(|u| u.contains("/@") && !u.contains("bsky"));
+    #[derive(serde::Serialize)]
+    struct Host<'a> {
+        id: i64,
+        mastodon: Option<&'a str>,
+        bluesky: Option<&'a str>,
+    }
+    let mut rows: Vec<Host> = Vec::new();
+    for (id, urls) in hosts {
+        let bluesky = urls
+            .iter()
+            .find(|u| u.contains("bsky.app/") || u.contains("bsky.social"));
+        let mastodon = urls
+            .iter()
+            .find(|u| u.contains("/@") && !u.contains("bsky"));
+        // Listed twice: an empty field takes the first URL any listing gives.
+        match rows.iter_mut().find(|row| row.id == *id) {
+            Some(row) => {
+                row.mastodon = row.mastodon.or(mastodon.map(String::as_str));
+                row.bluesky = row.bluesky.or(bluesky.map(String::as_str));
+            }
+            None => rows.push(Host {
+                id: *id,
+                mastodon: mastodon.map(String::as_str),
+                bluesky: bluesky.map(String::as_str),
+            }),
+        }
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
     sqlx::query(
         "update people set is_guest = 0,
-             mastodon = case when mastodon = '' then coalesce(?, '') else mastodon end,
-             bluesky = case when bluesky = '' then coalesce(?, '') else bluesky end
-         where id = ?",
+             mastodon = case when mastodon = '' then coalesce(j.value ->> 'mastodon', '') else mastodon end,
+             bluesky = case when bluesky = '' then coalesce(j.value ->> 'bluesky', '') else bluesky end
+         from json_each(?) j where people.id = j.value ->> 'id'",
     )
-    .bind(mastodon)
-    .bind(bluesky)
-    .bind(person_id)
+    .bind(crate::db::json_param(&rows)?)
     .execute(conn)
     .await?;
     Ok(())

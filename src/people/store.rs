@@ -1,5 +1,7 @@
 //! SQL for people.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
@@ -77,15 +79,30 @@ pub async fn resolve_or_create(
     person: &PersonRef,
     guest: bool,
 ) -> sqlx::Result<i64> {
-    let slug = if person.slug.is_empty() {
+    Ok(resolve_or_create_slugged(conn, person, guest).await?.0)
+}
+
+/// The slug a reference is looked up by first.
+fn wanted_slug(person: &PersonRef) -> String {
+    if person.slug.is_empty() {
         slugify(&person.name)
     } else {
         person.slug.clone()
-    };
-    let found: Option<i64> = sqlx::query_scalar(
-        "select id from people where slug = ?
-         union all select person_id from person_aliases where alias = ?
-         union all select id from people where name = ? collate nocase
+    }
+}
+
+/// [`resolve_or_create`], also returning the slug the reference was looked up by
+/// and the slug of the person found.
+async fn resolve_or_create_slugged(
+    conn: &mut SqliteConnection,
+    person: &PersonRef,
+    guest: bool,
+) -> sqlx::Result<(i64, String, String)> {
+    let slug = wanted_slug(person);
+    let found: Option<(i64, String)> = sqlx::query_as(
+        "select id, slug from people where slug = ?
+         union all select p.id, p.slug from person_aliases a join people p on p.id = a.person_id where a.alias = ?
+         union all select id, slug from people where name = ? collate nocase
          limit 1",
     )
     .bind(&slug)
@@ -93,13 +110,61 @@ pub async fn resolve_or_create(
     .bind(&person.name)
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some(id) = found {
-        return Ok(id);
+    if let Some((id, found_slug)) = found {
+        return Ok((id, slug, found_slug));
     }
-    sqlx::query_scalar("insert into people (slug, name, is_guest) values (?, ?, ?) returning id")
-        .bind(&slug)
-        .bind(person.name.trim())
-        .bind(guest)
-        .fetch_one(conn)
-        .await
+    let id = sqlx::query_scalar(
+        "insert into people (slug, name, is_guest) values (?, ?, ?) returning id",
+    )
+    .bind(&slug)
+    .bind(person.name.trim())
+    .bind(guest)
+    .fetch_one(conn)
+    .await?;
+    Ok((id, slug.clone(), slug))
+}
+
+/// People resolved within one transaction, so a name met many times is looked up once.
+/// Only answers that cannot change are kept: a person found or created under the very
+/// slug a reference is looked up by stays its answer, as the slug lookup comes first
+/// and slugs are unique.
+#[derive(Debug, Default)]
+pub struct KnownPeople {
+    by_slug: HashMap<String, i64>,
+}
+
+impl KnownPeople {
+    /// Learns, in one query, which of `people` already exist under their slugs.
+    pub async fn preload(
+        conn: &mut SqliteConnection,
+        people: impl Iterator<Item = &PersonRef>,
+    ) -> sqlx::Result<Self> {
+        let slugs: Vec<String> = people.map(wanted_slug).collect();
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "select p.slug, p.id from json_each(?) j join people p on p.slug = j.value",
+        )
+        .bind(crate::db::json_param(&slugs)?)
+        .fetch_all(conn)
+        .await?;
+        Ok(Self {
+            by_slug: rows.into_iter().collect(),
+        })
+    }
+
+    /// [`resolve_or_create`], answered from memory when it can be.
+    pub async fn resolve_or_create(
+        &mut self,
+        conn: &mut SqliteConnection,
+        person: &PersonRef,
+        guest: bool,
+    ) -> sqlx::Result<i64> {
+        if let Some(id) = self.by_slug.get(&wanted_slug(person)) {
+            return Ok(*id);
+        }
+        let (id, wanted, found) = resolve_or_create_slugged(conn, person, guest).await?;
+        if wanted == found {
+            self.by_slug.insert(wanted, id);
+        }
+        Ok(id)
+    }
 }

@@ -1,10 +1,13 @@
 //! Writing the catalog: pyvideo records and talks found in show notes, merged by video.
 
+use std::collections::HashMap;
+
+use serde::Serialize;
 use serde_json::{Map, Value};
 use sqlx::SqliteConnection;
 
 use super::pyvideo::{Record, RelatedUrl, Video};
-use crate::episodes::model::{PersonRef, slugify};
+use crate::episodes::model::PersonRef;
 use crate::links::UrlKey;
 use crate::people;
 
@@ -46,66 +49,60 @@ pub fn video_id_of(videos: &[Video]) -> Option<String> {
         .find_map(|v| UrlKey::parse(&v.url).youtube_id().map(str::to_string))
 }
 
-/// The talk that is this one: same video, or same event and slug.
-async fn existing_talk(
+/// Saves an event's catalog records (`(slug, record)`, in order) as its talks, as if
+/// one after another: a talk already known by its video (from notes, say) takes the
+/// record's event, slug, title and speakers; the links the notes gave it stay.
+/// Returns the talks' ids in order.
+pub async fn save_records(
     conn: &mut SqliteConnection,
-    video_id: Option<&str>,
     event_id: i64,
-    slug: &str,
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "select id from talks where video_id = ?1
-         union all select id from talks where event_id = ?2 and slug = ?3 limit 1",
-    )
-    .bind(video_id)
-    .bind(event_id)
-    .bind(slug)
-    .fetch_optional(conn)
-    .await
+    records: &[(String, Record)],
+) -> sqlx::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(records.len());
+    for (slug, record) in records {
+        ids.push(upsert_talk(conn, event_id, slug, record).await?);
+    }
+    let speakers = speakers_of(conn, records).await?;
+    let latest = last_record_of_each_talk(&ids);
+    replace_speakers(conn, &latest, &speakers).await?;
+    replace_catalog_links(conn, &latest, records).await?;
+    Ok(ids)
 }
 
-/// Saves a catalog record as talk `slug` of `event_id`. A talk already known by
-/// its video (from notes, say) takes the record's event, slug, title and
-/// speakers; the links the notes gave it stay.
-pub async fn save_record(
+/// Each talk saved, with the index of the last record saved to it: a record
+/// replaces the speakers and catalog links of any record before it.
+fn last_record_of_each_talk(ids: &[i64]) -> Vec<(i64, usize)> {
+    let latest: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut latest: Vec<(i64, usize)> = latest.into_iter().collect();
+    latest.sort_unstable();
+    latest
+}
+
+/// Inserts the talk, or updates the one that is this one: the same video first,
+/// else the same event and slug (SQLite tries `on conflict` targets in order).
+async fn upsert_talk(
     conn: &mut SqliteConnection,
     event_id: i64,
     slug: &str,
     record: &Record,
 ) -> sqlx::Result<i64> {
-    let video_id = video_id_of(&record.videos);
-    let existing = existing_talk(conn, video_id.as_deref(), event_id, slug).await?;
-    let talk_id = match existing {
-        Some(id) => id,
-        None => {
-            sqlx::query_scalar(
-                "insert into talks (event_id, slug, title) values (?, ?, ?) returning id",
-            )
-            .bind(event_id)
-            .bind(slug)
-            .bind(&record.title)
-            .fetch_one(&mut *conn)
-            .await?
-        }
-    };
-    update_talk(conn, talk_id, event_id, slug, video_id.as_deref(), record).await?;
-    replace_speakers(conn, talk_id, &record.speakers).await?;
-    replace_catalog_links(conn, talk_id, &record.related_urls).await?;
-    Ok(talk_id)
-}
-
-async fn update_talk(
-    conn: &mut SqliteConnection,
-    talk_id: i64,
-    event_id: i64,
-    slug: &str,
-    video_id: Option<&str>,
-    record: &Record,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "update talks set event_id = ?, slug = ?, title = ?, description = ?, recorded = ?, duration_secs = ?,
-             language = ?, thumbnail_url = ?, video_id = ?, videos_json = ?, tags_json = ?, extra_json = ?
-         where id = ?",
+    sqlx::query_scalar(
+        "insert into talks (event_id, slug, title, description, recorded, duration_secs, language,
+             thumbnail_url, video_id, videos_json, tags_json, extra_json)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (video_id) where video_id is not null do update set
+             event_id = excluded.event_id, slug = excluded.slug, title = excluded.title,
+             description = excluded.description, recorded = excluded.recorded,
+             duration_secs = excluded.duration_secs, language = excluded.language,
+             thumbnail_url = excluded.thumbnail_url, video_id = excluded.video_id,
+             videos_json = excluded.videos_json, tags_json = excluded.tags_json, extra_json = excluded.extra_json
+         on conflict (event_id, slug) do update set
+             event_id = excluded.event_id, slug = excluded.slug, title = excluded.title,
+             description = excluded.description, recorded = excluded.recorded,
+             duration_secs = excluded.duration_secs, language = excluded.language,
+             thumbnail_url = excluded.thumbnail_url, video_id = excluded.video_id,
+             videos_json = excluded.videos_json, tags_json = excluded.tags_json, extra_json = excluded.extra_json
+         returning id",
     )
     .bind(event_id)
     .bind(slug)
@@ -115,180 +112,150 @@ async fn update_talk(
     .bind(record.duration)
     .bind(record.language.as_deref().unwrap_or_default())
     .bind(record.thumbnail_url.as_deref().unwrap_or_default())
-    .bind(video_id)
+    .bind(video_id_of(&record.videos))
     .bind(serde_json::to_string(&record.videos).unwrap_or_else(|_| "[]".into()))
     .bind(serde_json::to_string(&record.tags).unwrap_or_else(|_| "[]".into()))
     .bind(Value::Object(record.extra.clone()).to_string())
-    .bind(talk_id)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .fetch_one(conn)
+    .await
 }
 
+/// The trimmed, non-empty speaker names of a record, with their places.
+fn speaker_names(record: &Record) -> impl Iterator<Item = (usize, &str)> {
+    record
+        .speakers
+        .iter()
+        .map(|name| name.trim())
+        .enumerate()
+        .filter(|(_, name)| !name.is_empty())
+}
+
+/// Each record's speakers as (place, person id), resolved (or created) in the
+/// order the records name them, as saving the records one by one would.
+async fn speakers_of(
+    conn: &mut SqliteConnection,
+    records: &[(String, Record)],
+) -> sqlx::Result<Vec<Vec<(usize, i64)>>> {
+    let person = |name: &str| PersonRef {
+        slug: String::new(),
+        name: name.to_string(),
+    };
+    let everyone: Vec<PersonRef> = records
+        .iter()
+        .flat_map(|(_, record)| speaker_names(record).map(|(_, name)| person(name)))
+        .collect();
+    let mut known = people::store::KnownPeople::preload(conn, everyone.iter()).await?;
+    let mut speakers = Vec::with_capacity(records.len());
+    for (_, record) in records {
+        let mut of_record = Vec::with_capacity(record.speakers.len());
+        for (place, name) in speaker_names(record) {
+            let id = known.resolve_or_create(conn, &person(name), true).await?;
+            of_record.push((place, id));
+        }
+        speakers.push(of_record);
+    }
+    Ok(speakers)
+}
+
+#[derive(Serialize)]
+struct SpeakerRow {
+    talk: i64,
+    person: i64,
+    position: usize,
+}
+
+/// Replaces the speakers of each talk with those of its last record.
 async fn replace_speakers(
     conn: &mut SqliteConnection,
-    talk_id: i64,
-    speakers: &[String],
+    latest: &[(i64, usize)],
+    speakers: &[Vec<(usize, i64)>],
 ) -> sqlx::Result<()> {
-    sqlx::query("delete from talk_speakers where talk_id = ?")
-        .bind(talk_id)
+    let talks: Vec<i64> = latest.iter().map(|(talk, _)| *talk).collect();
+    sqlx::query("delete from talk_speakers where talk_id in (select value from json_each(?))")
+        .bind(crate::db::json_param(&talks)?)
         .execute(&mut *conn)
         .await?;
-    for (position, name) in speakers
+    let rows: Vec<SpeakerRow> = latest
         .iter()
-        .enumerate()
-        .filter(|(_, n)| !n.trim().is_empty())
-    {
-        let person = PersonRef {
-            slug: String::new(),
-            name: name.trim().to_string(),
-        };
-        let person_id = people::store::resolve_or_create(conn, &person, true).await?;
-        sqlx::query(
-            "insert or ignore into talk_speakers (talk_id, person_id, position) values (?, ?, ?)",
-        )
-        .bind(talk_id)
-        .bind(person_id)
-        .bind(position as i64)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn replace_catalog_links(
-    conn: &mut SqliteConnection,
-    talk_id: i64,
-    related: &[RelatedUrl],
-) -> sqlx::Result<()> {
-    sqlx::query("delete from talk_links where talk_id = ? and from_notes = 0")
-        .bind(talk_id)
-        .execute(&mut *conn)
-        .await?;
-    let start = next_link_position(conn, talk_id).await?;
-    for (offset, link) in related.iter().enumerate() {
-        let (url, label, bare) = match link {
-            RelatedUrl::Bare(url) => (url.as_str(), "", true),
-            RelatedUrl::Labelled { label, url } => (url.as_str(), label.as_str(), false),
-        };
-        sqlx::query("insert into talk_links (talk_id, position, url, text, bare, from_notes) values (?, ?, ?, ?, ?, 0)")
-            .bind(talk_id)
-            .bind(start + offset as i64)
-            .bind(url)
-            .bind(label)
-            .bind(bare)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
-async fn next_link_position(conn: &mut SqliteConnection, talk_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("select coalesce(max(position), 0) + 1 from talk_links where talk_id = ?")
-        .bind(talk_id)
-        .fetch_one(conn)
-        .await
-}
-
-/// A talk named in show notes: its title, video URL and the related links under it.
-pub struct NotedTalk<'a> {
-    pub title: &'a str,
-    pub url: &'a str,
-    pub related: Vec<(&'a str, &'a str)>,
-}
-
-/// The catalog talk for a talk found in notes: the one with the same video if
-/// known, else a new talk in [`FROM_THE_SHOW`]. Related links are added once.
-pub async fn talk_from_notes(
-    conn: &mut SqliteConnection,
-    talk: &NotedTalk<'_>,
-) -> sqlx::Result<i64> {
-    let video_id = UrlKey::parse(talk.url).youtube_id().map(str::to_string);
-    let event_id: i64 = sqlx::query_scalar("select id from events where slug = ?")
-        .bind(FROM_THE_SHOW)
-        .fetch_one(&mut *conn)
-        .await?;
-    let slug = slugify(talk.title);
-    let talk_id = match existing_talk(conn, video_id.as_deref(), event_id, &slug).await? {
-        Some(id) => id,
-        None => insert_noted_talk(conn, event_id, &slug, talk, video_id.as_deref()).await?,
-    };
-    for (url, text) in &talk.related {
-        add_noted_link(conn, talk_id, url, text).await?;
-    }
-    Ok(talk_id)
-}
-
-async fn insert_noted_talk(
-    conn: &mut SqliteConnection,
-    event_id: i64,
-    slug: &str,
-    talk: &NotedTalk<'_>,
-    video_id: Option<&str>,
-) -> sqlx::Result<i64> {
-    let kind = if video_id.is_some() {
-        "youtube"
-    } else {
-        "link"
-    };
-    let videos = serde_json::to_string(&[Video {
-        kind: kind.to_string(),
-        url: talk.url.to_string(),
-    }])
-    .unwrap_or_default();
-    sqlx::query_scalar("insert into talks (event_id, slug, title, video_id, videos_json) values (?, ?, ?, ?, ?) returning id")
-        .bind(event_id)
-        .bind(if slug.is_empty() { "talk" } else { slug })
-        .bind(talk.title)
-        .bind(video_id)
-        .bind(videos)
-        .fetch_one(conn)
-        .await
-}
-
-async fn add_noted_link(
-    conn: &mut SqliteConnection,
-    talk_id: i64,
-    url: &str,
-    text: &str,
-) -> sqlx::Result<()> {
-    let known: Option<i64> =
-        sqlx::query_scalar("select 1 from talk_links where talk_id = ? and url = ?")
-            .bind(talk_id)
-            .bind(url)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if known.is_some() {
-        return Ok(());
-    }
-    let position = next_link_position(conn, talk_id).await?;
+        .flat_map(|(talk, record)| {
+            speakers[*record]
+                .iter()
+                .map(|(position, person)| SpeakerRow {
+                    talk: *talk,
+                    person: *person,
+                    position: *position,
+                })
+        })
+        .collect();
+    // `or ignore`: a speaker named twice keeps their first place.
     sqlx::query(
-        "insert into talk_links (talk_id, position, url, text, from_notes) values (?, ?, ?, ?, 1)",
+        "insert or ignore into talk_speakers (talk_id, person_id, position)
+         select j.value ->> 'talk', j.value ->> 'person', j.value ->> 'position' from json_each(?) j order by j.key",
     )
-    .bind(talk_id)
-    .bind(position)
-    .bind(url)
-    .bind(text)
+    .bind(crate::db::json_param(&rows)?)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Links a segment to the talks it discusses, in order.
-pub async fn attach_to_segment(
+#[derive(Serialize)]
+struct CatalogLinkRow<'a> {
+    talk: i64,
+    offset: usize,
+    url: &'a str,
+    text: &'a str,
+    bare: bool,
+}
+
+/// Replaces the catalog links of each talk with its last record's related URLs,
+/// after any links from notes.
+async fn replace_catalog_links(
     conn: &mut SqliteConnection,
-    segment_id: i64,
-    talk_ids: &[i64],
+    latest: &[(i64, usize)],
+    records: &[(String, Record)],
 ) -> sqlx::Result<()> {
-    for (position, talk_id) in talk_ids.iter().enumerate() {
-        sqlx::query(
-            "insert or ignore into segment_talks (segment_id, talk_id, position) values (?, ?, ?)",
-        )
-        .bind(segment_id)
-        .bind(talk_id)
-        .bind(position as i64 + 1)
-        .execute(&mut *conn)
-        .await?;
-    }
+    let talks: Vec<i64> = latest.iter().map(|(talk, _)| *talk).collect();
+    sqlx::query(
+        "delete from talk_links where from_notes = 0 and talk_id in (select value from json_each(?))",
+    )
+    .bind(crate::db::json_param(&talks)?)
+    .execute(&mut *conn)
+    .await?;
+    let rows: Vec<CatalogLinkRow> = latest
+        .iter()
+        .flat_map(|(talk, record)| {
+            records[*record]
+                .1
+                .related_urls
+                .iter()
+                .enumerate()
+                .map(|(offset, link)| {
+                    let (url, text, bare) = match link {
+                        RelatedUrl::Bare(url) => (url.as_str(), "", true),
+                        RelatedUrl::Labelled { label, url } => {
+                            (url.as_str(), label.as_str(), false)
+                        }
+                    };
+                    CatalogLinkRow {
+                        talk: *talk,
+                        offset: offset + 1,
+                        url,
+                        text,
+                        bare,
+                    }
+                })
+        })
+        .collect();
+    // SQLite reads the select into a temporary table before inserting, so `max` sees only the links before this statement.
+    sqlx::query(
+        "insert into talk_links (talk_id, position, url, text, bare, from_notes)
+         select j.value ->> 'talk',
+             (select coalesce(max(t.position), 0) from talk_links t where t.talk_id = j.value ->> 'talk') + (j.value ->> 'offset'),
+             j.value ->> 'url', j.value ->> 'text', j.value ->> 'bare', 0
+         from json_each(?) j",
+    )
+    .bind(crate::db::json_param(&rows)?)
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod catalog;
+pub mod noted;
 mod public;
 pub mod pyvideo;
 pub mod store;

@@ -46,9 +46,7 @@ async fn import_event(db: &SqlitePool, event: &pyvideo::EventFolder) -> sqlx::Re
         &event.category.extra,
     )
     .await?;
-    for (slug, record) in &event.talks {
-        catalog::save_record(&mut tx, event_id, slug, record).await?;
-    }
+    catalog::save_records(&mut tx, event_id, &event.talks).await?;
     tx.commit().await?;
     Ok(event.talks.len())
 }

@@ -1,0 +1,77 @@
+//! SQL for writing an episode's segments many rows at a time.
+
+use sqlx::SqliteConnection;
+
+use super::model::SegmentDoc;
+
+/// A segment row to insert.
+#[derive(Debug, serde::Serialize)]
+pub struct NewSegment<'a> {
+    pub position: i64,
+    pub kind: &'a str,
+    pub person: Option<i64>,
+    pub number: Option<i64>,
+    pub title: &'a str,
+    pub url: Option<&'a str>,
+    pub notes: &'a str,
+    /// The notes rendered for a host; a guest's are dropped after the insert (see below).
+    pub notes_html: String,
+    pub start: Option<i64>,
+}
+
+impl<'a> NewSegment<'a> {
+    /// The row for `segment`, presented by `person_id`.
+    pub fn of(segment: &'a SegmentDoc, person_id: Option<i64>) -> Self {
+        Self {
+            position: segment.position,
+            kind: segment.kind.as_str(),
+            person: person_id,
+            number: segment.number,
+            title: &segment.title,
+            url: segment.url.as_deref(),
+            notes: &segment.notes_md,
+            notes_html: crate::markdown::render(&segment.notes_md, crate::markdown::Author::Host),
+            start: segment.start_secs,
+        }
+    }
+}
+
+/// Inserts an episode's segments in one statement; returns their ids in position order.
+pub async fn insert_segments(
+    conn: &mut SqliteConnection,
+    episode_id: i64,
+    segments: &[NewSegment<'_>],
+) -> sqlx::Result<Vec<i64>> {
+    if segments.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows: Vec<(i64, i64)> = sqlx::query_as(
+        "insert into segments (episode_id, position, kind, person_id, number, title, url, notes_md, notes_html, start_secs)
+         select ?1, j.value ->> 'position', j.value ->> 'kind', j.value ->> 'person', j.value ->> 'number',
+             j.value ->> 'title', j.value ->> 'url', j.value ->> 'notes', j.value ->> 'notes_html', j.value ->> 'start'
+         from json_each(?2) j order by j.key
+         returning position, id",
+    )
+    .bind(episode_id)
+    .bind(crate::db::json_param(segments)?)
+    .fetch_all(&mut *conn)
+
+    .await?;
+    // `returning` gives rows in no promised order.
+    rows.sort_unstable();
+    forget_guest_html(conn, episode_id).await?;
+    Ok(rows.into_iter().map(|(_, id)| id).collect())
+}
+
+/// Guests' notes were rendered as a host's; dropping that HTML makes reads render
+/// them with `nofollow ugc` (one statement instead of a guest lookup per segment).
+pub async fn forget_guest_html(conn: &mut SqliteConnection, episode_id: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "update segments set notes_html = null
+         where episode_id = ? and person_id in (select id from people where is_guest = 1)",
+    )
+    .bind(episode_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,285 @@
+//! Talks found in show notes, written to the catalog: the talk with the same video
+//! if known, else one held in [`FROM_THE_SHOW`]. A file's talks take a handful of
+//! statements in all, and end as saving them one by one would leave them.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+use super::catalog::FROM_THE_SHOW;
+use super::pyvideo::Video;
+use crate::db::json_param;
+use crate::episodes::model::slugify;
+use crate::links::UrlKey;
+
+/// A talk named in show notes: its title, video URL and the related links under it.
+pub struct NotedTalk<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub related: Vec<(&'a str, &'a str)>,
+}
+
+/// What a noted talk is looked up by.
+#[derive(Serialize)]
+struct Wanted {
+    video: Option<String>,
+    slug: String,
+}
+
+impl Wanted {
+    fn of(talk: &NotedTalk<'_>) -> Self {
+        Self {
+            video: UrlKey::parse(talk.url).youtube_id().map(str::to_string),
+            slug: slugify(talk.title),
+        }
+    }
+
+    /// The slug a new talk is stored under.
+    fn stored_slug(&self) -> &str {
+        if self.slug.is_empty() {
+            "talk"
+        } else {
+            &self.slug
+        }
+    }
+}
+
+/// Which talk a noted talk is: one that existed before, or the n-th new one.
+#[derive(Clone, Copy)]
+enum Match {
+    Known(i64),
+    New(usize),
+}
+
+/// The catalog talk of each of `talks`, in order: the one with the same video,
+/// else the one in [`FROM_THE_SHOW`] with the same slug, else a new one there.
+/// Related links are added once each.
+pub async fn talks_from_notes(
+    conn: &mut SqliteConnection,
+    talks: &[NotedTalk<'_>],
+) -> sqlx::Result<Vec<i64>> {
+    if talks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: Vec<Wanted> = talks.iter().map(Wanted::of).collect();
+    let (event_id, known) = known_talks(conn, &wanted).await?;
+    let (matches, new) = match_talks(&wanted, &known);
+    let new_ids = insert_talks(conn, event_id, talks, &wanted, &new).await?;
+    let ids: Vec<i64> = matches
+        .iter()
+        .map(|found| match found {
+            Match::Known(id) => *id,
+            Match::New(n) => new_ids[*n],
+        })
+        .collect();
+    add_related_links(conn, talks, &ids).await?;
+    Ok(ids)
+}
+
+/// The [`FROM_THE_SHOW`] event, and for each wanted talk the talk that already
+/// had its video and the one in the event that already had its slug.
+async fn known_talks(
+    conn: &mut SqliteConnection,
+    wanted: &[Wanted],
+) -> sqlx::Result<(i64, Vec<(Option<i64>, Option<i64>)>)> {
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "select e.id, (select id from talks where video_id = j.value ->> 'video'),
+             (select id from talks where event_id = e.id and slug = j.value ->> 'slug')
+         from events e, json_each(?2) j where e.slug = ?1 order by j.key",
+    )
+    .bind(FROM_THE_SHOW)
+    .bind(json_param(wanted)?)
+    .fetch_all(conn)
+    .await?;
+    // No row at all: the event is missing (wanted is never empty here).
+    let event_id = rows.first().ok_or(sqlx::Error::RowNotFound)?.0;
+    Ok((
+        event_id,
+        rows.into_iter()
+            .map(|(_, video, slug)| (video, slug))
+            .collect(),
+    ))
+}
+
+/// Matches each talk as the one-by-one lookup would (same video first, then same
+/// slug), counting talks created earlier in the list; returns the matches and
+/// the indices of the talks to create.
+fn match_talks(
+    wanted: &[Wanted],
+    known: &[(Option<i64>, Option<i64>)],
+) -> (Vec<Match>, Vec<usize>) {
+    let mut new: Vec<usize> = Vec::new();
+    let mut matches = Vec::with_capacity(wanted.len());
+    for (index, (talk, (by_video, by_slug))) in wanted.iter().zip(known).enumerate() {
+        let new_by_video = || {
+            let video = talk.video.as_deref()?;
+            new.iter()
+                .position(|n| wanted[*n].video.as_deref() == Some(video))
+                .map(Match::New)
+        };
+        let new_by_slug = || {
+            new.iter()
+                .position(|n| wanted[*n].stored_slug() == talk.slug)
+                .map(Match::New)
+        };
+        let found = by_video
+            .map(Match::Known)
+            .or_else(new_by_video)
+            .or(by_slug.map(Match::Known))
+            .or_else(new_by_slug);
+        matches.push(found.unwrap_or_else(|| {
+            new.push(index);
+            Match::New(new.len() - 1)
+        }));
+    }
+    (matches, new)
+}
+
+#[derive(Serialize)]
+struct NewTalk<'a> {
+    slug: &'a str,
+    title: &'a str,
+    video: Option<&'a str>,
+    videos: String,
+}
+
+/// Creates the talks at `new` (indices into `talks`) in the event; returns their ids in order.
+async fn insert_talks(
+    conn: &mut SqliteConnection,
+    event_id: i64,
+    talks: &[NotedTalk<'_>],
+    wanted: &[Wanted],
+    new: &[usize],
+) -> sqlx::Result<Vec<i64>> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = new
+        .iter()
+        .map(|n| new_talk(&talks[*n], &wanted[*n]))
+        .collect::<sqlx::Result<Vec<_>>>()?;
+    let created: HashMap<String, i64> = sqlx::query_as(
+        "insert into talks (event_id, slug, title, video_id, videos_json)
+         select ?1, j.value ->> 'slug', j.value ->> 'title', j.value ->> 'video', j.value ->> 'videos'
+         from json_each(?2) j order by j.key
+         returning slug, id",
+    )
+    .bind(event_id)
+    .bind(json_param(&rows)?)
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .collect();
+    // Slugs are unique in an event, so they name the new talks.
+    rows.iter()
+        .map(|row| {
+            created
+                .get(row.slug)
+                .copied()
+                .ok_or(sqlx::Error::RowNotFound)
+        })
+        .collect()
+}
+
+fn new_talk<'a>(talk: &NotedTalk<'a>, wanted: &'a Wanted) -> sqlx::Result<NewTalk<'a>> {
+    let kind = if wanted.video.is_some() {
+        "youtube"
+    } else {
+        "link"
+    };
+    let videos = json_param(&[Video {
+        kind: kind.to_string(),
+        url: talk.url.to_string(),
+    }])?;
+    Ok(NewTalk {
+        slug: wanted.stored_slug(),
+        title: talk.title,
+        video: wanted.video.as_deref(),
+        videos,
+    })
+}
+
+#[derive(Serialize)]
+struct RelatedRow<'a> {
+    talk: i64,
+    url: &'a str,
+    text: &'a str,
+}
+
+/// Adds each talk's related links it does not have yet, after its other links.
+async fn add_related_links(
+    conn: &mut SqliteConnection,
+    talks: &[NotedTalk<'_>],
+    ids: &[i64],
+) -> sqlx::Result<()> {
+    let mut rows: Vec<RelatedRow> = Vec::new();
+    for (talk, id) in talks.iter().zip(ids) {
+        for (url, text) in &talk.related {
+            // A URL met twice (under one talk or two mentions of it) is added once, the first time.
+            if !rows.iter().any(|r| r.talk == *id && r.url == *url) {
+                rows.push(RelatedRow {
+                    talk: *id,
+                    url,
+                    text,
+                });
+            }
+        }
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // SQLite reads the select into a temporary table before inserting, so `max` sees only the links before this statement.
+    sqlx::query(
+        "insert into talk_links (talk_id, position, url, text, from_notes)
+         select w.talk_id,
+             (select coalesce(max(t.position), 0) from talk_links t where t.talk_id = w.talk_id)
+                 + row_number() over (partition by w.talk_id order by w.key),
+             w.url, w.text, 1
+         from (select j.key, j.value ->> 'talk' as talk_id, j.value ->> 'url' as url, j.value ->> 'text' as text
+               from json_each(?) j) w
+         where not exists (select 1 from talk_links t where t.talk_id = w.talk_id and t.url = w.url)
+         order by w.key",
+    )
+    .bind(json_param(&rows)?)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct SegmentTalk {
+    segment: i64,
+    talk: i64,
+    position: usize,
+}
+
+/// Links segments to the talks they discuss: `(segment id, talk ids in order)`.
+pub async fn attach_to_segments(
+    conn: &mut SqliteConnection,
+    segments: &[(i64, Vec<i64>)],
+) -> sqlx::Result<()> {
+    let rows: Vec<SegmentTalk> = segments
+        .iter()
+        .flat_map(|(segment, talks)| {
+            talks.iter().enumerate().map(|(index, talk)| SegmentTalk {
+                segment: *segment,
+                talk: *talk,
+                position: index + 1,
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // `or ignore`: a talk named twice in a segment keeps its first place.
+    sqlx::query(
+        "insert or ignore into segment_talks (segment_id, talk_id, position)
+         select j.value ->> 'segment', j.value ->> 'talk', j.value ->> 'position' from json_each(?) j
+         order by j.key",
+    )
+    .bind(json_param(&rows)?)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
