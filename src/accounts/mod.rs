@@ -6,7 +6,6 @@ pub mod rate_limit;
 pub mod session;
 pub mod setup;
 pub mod store;
-pub mod tokens;
 mod users;
 
 pub use session::{CurrentUser, Role, require_user};

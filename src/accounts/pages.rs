@@ -1,20 +1,21 @@
 //! Signing in and out, and the one-time setup link that creates an account.
 
+use std::net::SocketAddr;
+
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
-use std::net::SocketAddr;
 
-use super::tokens::hash_token;
 use super::{password, session, setup, store};
 use crate::clock;
 use crate::error::{AppError, Result};
-use crate::web::form::{FieldErrors, anonymous_form_token, check_anonymous_form};
+use crate::keys::hash_token;
+use crate::web::csrf::{CsrfForm, CsrfToken};
+use crate::web::form::FieldErrors;
 use crate::web::{AppState, Layout};
 
 #[derive(Template, WebTemplate)]
@@ -43,27 +44,22 @@ fn safe_next(next: Option<&str>) -> String {
 /// `GET /admin/login`.
 pub async fn show_login(
     layout: Layout,
-    jar: CookieJar,
+    csrf: CsrfToken,
     Query(query): Query<NextQuery>,
-) -> (CookieJar, LoginPage) {
-    let (jar, csrf) = anonymous_form_token(jar);
+) -> Response {
     let next = safe_next(query.next.as_deref());
-    (
-        jar,
-        LoginPage {
-            layout,
-            csrf,
-            email: String::new(),
-            next,
-            error: None,
-        },
-    )
+    let page = LoginPage {
+        layout,
+        csrf: csrf.token().to_string(),
+        email: String::new(),
+        next,
+        error: None,
+    };
+    (csrf, page).into_response()
 }
 
 #[derive(Deserialize)]
 pub struct LoginForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -78,10 +74,10 @@ pub async fn login(
     State(state): State<AppState>,
     layout: Layout,
     jar: CookieJar,
+    csrf: CsrfToken,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Form(form): Form<LoginForm>,
+    CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response> {
-    check_anonymous_form(&jar, &form.csrf)?;
     let email = form.email.trim().to_lowercase();
     let keys = [format!("account:{email}"), format!("ip:{}", peer.ip())];
     for key in &keys {
@@ -92,22 +88,24 @@ pub async fn login(
             )));
         }
     }
+    let next = safe_next(Some(&form.next));
     match check_credentials(&state, &email, form.password).await? {
         Some(user_id) => {
             keys.iter().for_each(|k| state.login_limiter.clear(k));
             let jar = session::sign_in(&state, jar, user_id).await?;
-            Ok((jar, Redirect::to(&safe_next(Some(&form.next)))).into_response())
+            Ok((jar, Redirect::to(&next)).into_response())
         }
         None => {
             keys.iter().for_each(|k| state.login_limiter.fail(k));
+            let error = Some("Email or password is wrong.".to_string());
             let page = LoginPage {
                 layout,
-                csrf: form.csrf,
+                csrf: csrf.token().to_string(),
                 email: form.email,
-                next: safe_next(Some(&form.next)),
-                error: Some("Email or password is wrong.".to_string()),
+                next,
+                error,
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, csrf, page).into_response())
         }
     }
 }
@@ -151,24 +149,22 @@ pub struct SetupPage {
 pub async fn show_setup(
     State(state): State<AppState>,
     layout: Layout,
-    jar: CookieJar,
+    csrf: CsrfToken,
     Path(token): Path<String>,
-) -> Result<(CookieJar, SetupPage)> {
+) -> Result<Response> {
     let invite = valid_invite(&state, &token).await?;
-    let (jar, csrf) = anonymous_form_token(jar);
     let email = invite.email.clone().unwrap_or_default();
-    Ok((
-        jar,
-        SetupPage {
-            layout,
-            csrf,
-            token,
-            fixed_email: invite.email,
-            email,
-            role: invite.role,
-            errors: FieldErrors::default(),
-        },
-    ))
+    let errors = FieldErrors::default();
+    let page = SetupPage {
+        layout,
+        csrf: csrf.token().to_string(),
+        token,
+        fixed_email: invite.email,
+        email,
+        role: invite.role,
+        errors,
+    };
+    Ok((csrf, page).into_response())
 }
 
 async fn valid_invite(state: &AppState, token: &str) -> Result<store::SetupToken> {
@@ -186,8 +182,6 @@ async fn valid_invite(state: &AppState, token: &str) -> Result<store::SetupToken
 #[derive(Deserialize)]
 pub struct SetupForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     email: String,
     #[serde(default)]
     password: String,
@@ -200,10 +194,10 @@ pub async fn setup(
     State(state): State<AppState>,
     layout: Layout,
     jar: CookieJar,
+    csrf: CsrfToken,
     Path(token): Path<String>,
-    Form(form): Form<SetupForm>,
+    CsrfForm(form): CsrfForm<SetupForm>,
 ) -> Result<Response> {
-    check_anonymous_form(&jar, &form.csrf)?;
     let invite = valid_invite(&state, &token).await?;
     let email = invite
         .email
@@ -224,16 +218,17 @@ pub async fn setup(
             Ok((jar, Redirect::to("/admin")).into_response())
         }
         Err(errors) => {
+            let csrf_value = csrf.token().to_string();
             let page = SetupPage {
                 layout,
-                csrf: form.csrf,
+                csrf: csrf_value,
                 token,
                 fixed_email: invite.email,
                 email: form.email,
                 role: invite.role,
                 errors,
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, csrf, page).into_response())
         }
     }
 }

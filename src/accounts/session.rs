@@ -11,9 +11,9 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use time::Duration;
 
 use super::store;
-use super::tokens::{constant_time_eq, hash_token, random_token};
 use crate::clock;
 use crate::error::AppError;
+use crate::keys::{hash_token, random_token, same as constant_time_eq};
 use crate::web::AppState;
 
 /// The session cookie's name.

@@ -4,9 +4,9 @@ use time::Duration;
 
 use super::password;
 use super::store::{self, SetupToken};
-use super::tokens::{hash_token, random_token};
 use crate::clock;
 use crate::error::AppError;
+use crate::keys::{hash_token, random_token};
 use crate::web::AppState;
 use crate::web::form::FieldErrors;
 
