@@ -14,8 +14,6 @@ pub struct NewSegment<'a> {
     pub title: &'a str,
     pub url: Option<&'a str>,
     pub notes: &'a str,
-    /// The notes rendered for a host; a guest's are dropped after the insert (see below).
-    pub notes_html: String,
     pub start: Option<i64>,
 }
 
@@ -30,7 +28,6 @@ impl<'a> NewSegment<'a> {
             title: &segment.title,
             url: segment.url.as_deref(),
             notes: &segment.notes_md,
-            notes_html: crate::markdown::render(&segment.notes_md, crate::markdown::Author::Host),
             start: segment.start_secs,
         }
     }
@@ -46,32 +43,18 @@ pub async fn insert_segments(
         return Ok(Vec::new());
     }
     let mut rows: Vec<(i64, i64)> = sqlx::query_as(
-        "insert into segments (episode_id, position, kind, person_id, number, title, url, notes_md, notes_html, start_secs)
+        "insert into segments (episode_id, position, kind, person_id, number, title, url, notes_md, start_secs)
          select ?1, j.value ->> 'position', j.value ->> 'kind', j.value ->> 'person', j.value ->> 'number',
-             j.value ->> 'title', j.value ->> 'url', j.value ->> 'notes', j.value ->> 'notes_html', j.value ->> 'start'
+             j.value ->> 'title', j.value ->> 'url', j.value ->> 'notes', j.value ->> 'start'
          from json_each(?2) j order by j.key
          returning position, id",
     )
     .bind(episode_id)
     .bind(crate::db::json_param(segments)?)
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
 
     .await?;
     // `returning` gives rows in no promised order.
     rows.sort_unstable();
-    forget_guest_html(conn, episode_id).await?;
     Ok(rows.into_iter().map(|(_, id)| id).collect())
-}
-
-/// Guests' notes were rendered as a host's; dropping that HTML makes reads render
-/// them with `nofollow ugc` (one statement instead of a guest lookup per segment).
-pub async fn forget_guest_html(conn: &mut SqliteConnection, episode_id: i64) -> sqlx::Result<()> {
-    sqlx::query(
-        "update segments set notes_html = null
-         where episode_id = ? and person_id in (select id from people where is_guest = 1)",
-    )
-    .bind(episode_id)
-    .execute(conn)
-    .await?;
-    Ok(())
 }

@@ -239,6 +239,20 @@ pub async fn published_at_of(
     Ok(found.flatten())
 }
 
+/// Keeps a segment's rendered notes (derived from `notes_md`, never edited).
+pub async fn set_notes_html(
+    conn: &mut SqliteConnection,
+    segment_id: i64,
+    html: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update segments set notes_html = ? where id = ?")
+        .bind(html)
+        .bind(segment_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Removes an episode's segments (their links and talk links cascade).
 pub async fn delete_segments(conn: &mut SqliteConnection, episode_id: i64) -> sqlx::Result<()> {
     sqlx::query("delete from segments where episode_id = ?")

@@ -22,7 +22,10 @@ pub async fn load_episode(
     let Some(row) = store::episode_by_number(conn, number, include_drafts).await? else {
         return Ok(None);
     };
-    let segments = store::segments_of(conn, row.id).await?;
+    let mut segments = store::segments_of(conn, row.id).await?;
+    // A bulk import leaves notes unrendered (rendering 1,000 episodes would dominate it):
+    // the first read renders them once and keeps the HTML.
+    render_missing(conn, &mut segments).await?;
     let mut links = group_by_segment(store::links_of(conn, row.id).await?, |l| l.segment_id);
     let mut talks = group_by_segment(store::talks_of(conn, row.id).await?, |t| t.segment_id);
     let segments = segments
@@ -34,6 +37,23 @@ pub async fn load_episode(
         })
         .collect();
     Ok(Some(episode_doc(row, segments)))
+}
+
+async fn render_missing(
+    conn: &mut SqliteConnection,
+    segments: &mut [SegmentRow],
+) -> sqlx::Result<()> {
+    for segment in segments.iter_mut().filter(|s| s.notes_html.is_none()) {
+        let author = if segment.person_is_guest.unwrap_or(false) {
+            Author::Guest
+        } else {
+            Author::Host
+        };
+        let html = markdown::render(&segment.notes_md, author);
+        store::set_notes_html(conn, segment.id, &html).await?;
+        segment.notes_html = Some(html);
+    }
+    Ok(())
 }
 
 fn group_by_segment<T>(rows: Vec<T>, key: impl Fn(&T) -> i64) -> HashMap<i64, Vec<T>> {
