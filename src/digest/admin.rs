@@ -137,6 +137,8 @@ pub async fn preview(
     _layout: AdminLayout,
     Path(number): Path<i64>,
 ) -> Result<Response> {
+    // A GET must not create the digest (manage::preview would): creating is an audited POST.
+    manage::digest_of(&state, number).await?;
     let html = manage::preview(&state, number).await?;
     let csp = [(
         CONTENT_SECURITY_POLICY,

@@ -229,3 +229,40 @@ async fn the_audit_log_lists_the_digest_send() {
         "{rows:?}"
     );
 }
+
+#[tokio::test]
+async fn the_list_pages_by_fifty_and_filters_by_status() {
+    let app = spawn_app().await;
+    let emails: Vec<String> = (0..51)
+        .map(|i| format!("friend{i:02}@example.com"))
+        .collect();
+    app.confirmed_subscribers(&emails.iter().map(String::as_str).collect::<Vec<_>>())
+        .await;
+    app.subscribe("Pending", "pending@example.com").await;
+    app.login_as_admin().await;
+
+    let first = app.page("/admin/subscribers?status=confirmed").await;
+    let second = app.page("/admin/subscribers?status=confirmed&page=2").await;
+    let pending = app
+        .page("/admin/subscribers?status=pending&search=pend")
+        .await;
+
+    assert_eq!(texts(&first, "td.email").len(), 50);
+    assert_eq!(texts(&first, "nav.pagination button"), ["Next page"]);
+    assert_eq!(texts(&second, "td.email").len(), 1);
+    assert_eq!(texts(&second, "nav.pagination button"), ["Previous page"]);
+    assert_eq!(texts(&pending, "td.email"), ["pending@example.com"]);
+}
+
+#[tokio::test]
+async fn previewing_before_creating_the_digest_creates_nothing() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.login_as_admin().await;
+
+    let response = app.get("/admin/digests/434/preview").await;
+
+    assert_eq!(response.status(), 400);
+    let list = app.page("/admin/digests").await;
+    assert_eq!(texts(&list, "td.status"), ["none yet"]);
+}
