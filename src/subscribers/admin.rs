@@ -72,15 +72,13 @@ pub async fn export(State(state): State<AppState>, layout: AdminLayout) -> Resul
     let mut csv = Vec::new();
     let rows = manage::export_csv(&state.db, &mut csv).await?;
     let detail = format!("{rows} rows");
-    let mut conn = state.db.acquire().await?;
-    audit(
-        &mut conn,
-        Some(layout.user.id),
+    record(
+        &state,
+        layout.user.id,
         "export",
         "subscribers",
         None,
         &detail,
-        &clock::now(),
     )
     .await?;
     let headers = [
@@ -102,15 +100,21 @@ pub struct ImportPage {
     report: Option<ImportReport>,
 }
 
+impl ImportPage {
+    fn new(layout: AdminLayout, csv: String) -> Self {
+        Self {
+            layout,
+            csv,
+            errors: FieldErrors::default(),
+            report: None,
+        }
+    }
+}
+
 /// `GET /admin/subscribers/import`.
 pub async fn show_import(layout: AdminLayout) -> Result<ImportPage> {
     layout.user.require_admin()?;
-    Ok(ImportPage {
-        layout,
-        csv: String::new(),
-        errors: FieldErrors::default(),
-        report: None,
-    })
+    Ok(ImportPage::new(layout, String::new()))
 }
 
 #[derive(Deserialize)]
@@ -126,28 +130,18 @@ pub async fn import(
     Form(form): Form<ImportForm>,
 ) -> Result<Response> {
     layout.user.require_admin()?;
-    let mut page = ImportPage {
-        layout,
-        csv: form.csv,
-        errors: FieldErrors::default(),
-        report: None,
-    };
+    let mut page = ImportPage::new(layout, form.csv);
     match manage::import_csv(&state.db, page.csv.as_bytes(), "import").await {
         Ok(report) => {
-            let detail = format!(
-                "{} imported, {} skipped",
-                report.imported,
-                report.invalid.len()
-            );
-            let mut conn = state.db.acquire().await?;
-            audit(
-                &mut conn,
-                Some(page.layout.user.id),
+            let (imported, skipped) = (report.imported, report.invalid.len());
+            let detail = format!("{imported} imported, {skipped} skipped");
+            record(
+                &state,
+                page.layout.user.id,
                 "import",
                 "subscribers",
                 None,
                 &detail,
-                &clock::now(),
             )
             .await?;
             page.report = Some(report);
@@ -167,18 +161,31 @@ pub async fn erase(
     Path(id): Path<i64>,
 ) -> Result<Redirect> {
     layout.user.require_admin()?;
-    // `manage::erase` commits its own transaction; the audit entry follows it.
     manage::erase(&state.db, id).await?;
+    record(&state, layout.user.id, "erase", "subscriber", Some(id), "").await?;
+    Ok(Redirect::to("/admin/subscribers?saved=1"))
+}
+
+/// Writes the audit entry of a change `manage` already committed in its own transaction.
+async fn record(
+    state: &AppState,
+    user_id: i64,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: &str,
+) -> Result<()> {
     let mut conn = state.db.acquire().await?;
+    let now = clock::now();
     audit(
         &mut conn,
-        Some(layout.user.id),
-        "erase",
-        "subscriber",
-        Some(id),
-        "",
-        &clock::now(),
+        Some(user_id),
+        action,
+        entity,
+        entity_id,
+        detail,
+        &now,
     )
     .await?;
-    Ok(Redirect::to("/admin/subscribers?saved=1"))
+    Ok(())
 }
