@@ -22,6 +22,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(crate::people::admin_router())
         .merge(crate::talks::admin_router())
         .merge(crate::settings::admin_router())
+        .merge(crate::subscribers::admin_router())
+        .merge(crate::digest::admin_router())
         .route_layer(from_fn_with_state(state, crate::accounts::require_user));
     Router::new()
         .merge(crate::accounts::public_router())

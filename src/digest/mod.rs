@@ -1,6 +1,7 @@
 //! The email digest of each episode's notes: composing it, the durable delivery queue and
 //! its worker, and the public archive.
 
+mod admin;
 pub mod cli;
 pub mod compose;
 pub mod manage;
@@ -22,4 +23,12 @@ pub fn router() -> Router<AppState> {
         .route("/digests", get(public::show_archive))
         .route("/digests/rss", get(public::show_feed))
         .route("/digests/{number}", get(public::show_digest))
+}
+
+/// Digest pages under `/admin`: status of each episode's digest and its actions.
+pub fn admin_router() -> Router<AppState> {
+    Router::new()
+        .route("/digests", get(admin::list))
+        .route("/digests/{number}", get(admin::show).post(admin::act))
+        .route("/digests/{number}/preview", get(admin::preview))
 }

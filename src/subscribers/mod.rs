@@ -1,5 +1,6 @@
 //! Friends of the show: the subscriber list, double opt-in and one-click unsubscribe.
 
+mod admin;
 pub mod cli;
 pub mod email;
 mod limit;
@@ -12,7 +13,7 @@ pub use email::{SubscriberEmail, SubscriberName};
 pub use limit::SignupLimiter;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::web::AppState;
 
@@ -32,4 +33,16 @@ pub fn router() -> Router<AppState> {
             "/friends-of-the-show/unsubscribe/{token}",
             get(public::show_unsubscribe).post(public::unsubscribe),
         )
+}
+
+/// The list under `/admin` (admins for personal data, see `admin`).
+pub fn admin_router() -> Router<AppState> {
+    Router::new()
+        .route("/subscribers", get(admin::list))
+        .route("/subscribers/export.csv", get(admin::export))
+        .route(
+            "/subscribers/import",
+            get(admin::show_import).post(admin::import),
+        )
+        .route("/subscribers/{id}/erase", post(admin::erase))
 }

@@ -13,11 +13,14 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 media-src https: http:; frame-src https://www.youtube-nocookie.com; object-src 'none'; \
 base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Adds CSP, nosniff, referrer policy and frame denial.
+/// Adds CSP, nosniff, referrer policy and frame denial. A response that brings its own CSP
+/// (the sandboxed digest preview) keeps it.
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
+        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    }
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(
         REFERRER_POLICY,

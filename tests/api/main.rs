@@ -6,6 +6,7 @@ mod browser;
 mod cache;
 mod check_feed;
 mod cli;
+mod digest_admin;
 mod digest_crash;
 mod digests;
 mod drafts;
