@@ -162,7 +162,74 @@ pub fn mail_html(
     .render()
 }
 
-/// One recipient's digest: multipart/alternative, a fixed Message-ID, RFC 8058 headers.
+/// The unsubscribe link as the HTML template would write it.
+#[derive(Template)]
+#[template(source = "{{ url }}", ext = "html")]
+struct EscapedUrl<'a> {
+    url: &'a str,
+}
+
+/// A digest's mail rendered once: only the unsubscribe link differs between recipients, so
+/// each mail is the pre-rendered pieces joined around it.
+pub struct Prepared {
+    /// The digest's subject.
+    pub subject: String,
+    from: Mailbox,
+    html: Vec<String>,
+    text: Vec<String>,
+}
+
+impl Prepared {
+    /// Renders both bodies with a random stand-in where the unsubscribe link goes.
+    pub fn new(settings: &Settings, digest: &DigestRow) -> askama::Result<Self> {
+        let stand_in = crate::keys::random_token();
+        let html = mail_html(settings, digest, &stand_in)?;
+        let text = MailText {
+            show: &settings.title,
+            body: &digest.text,
+            unsubscribe_url: &stand_in,
+        }
+        .render()?;
+        let pieces = |s: String| s.split(stand_in.as_str()).map(str::to_string).collect();
+        Ok(Self {
+            subject: digest.subject.clone(),
+            from: crate::mail::sender(settings),
+            html: pieces(html),
+            text: pieces(text),
+        })
+    }
+
+    /// One recipient's digest: multipart/alternative, a fixed Message-ID, RFC 8058 headers.
+    pub fn message(
+        &self,
+        to: Mailbox,
+        unsubscribe_url: &str,
+        message_id: &str,
+        subject: &str,
+    ) -> anyhow::Result<Message> {
+        let html = self.html.join(
+            &EscapedUrl {
+                url: unsubscribe_url,
+            }
+            .render()?,
+        );
+        let text = self.text.join(unsubscribe_url);
+        let list_unsubscribe = format!(
+            "<{unsubscribe_url}>, <mailto:{}?subject=unsubscribe>",
+            self.from.email
+        );
+        Ok(Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .message_id(Some(message_id.to_string()))
+            .header(ListUnsubscribe(list_unsubscribe))
+            .header(ListUnsubscribePost)
+            .multipart(MultiPart::alternative_plain_html(text, html))?)
+    }
+}
+
+/// One recipient's digest, rendered on its own (test sends).
 pub fn message(
     settings: &Settings,
     digest: &DigestRow,
@@ -171,24 +238,5 @@ pub fn message(
     message_id: &str,
     subject: &str,
 ) -> anyhow::Result<Message> {
-    let from = crate::mail::sender(settings);
-    let html = mail_html(settings, digest, unsubscribe_url)?;
-    let text = MailText {
-        show: &settings.title,
-        body: &digest.text,
-        unsubscribe_url,
-    }
-    .render()?;
-    let list_unsubscribe = format!(
-        "<{unsubscribe_url}>, <mailto:{}?subject=unsubscribe>",
-        from.email
-    );
-    Ok(Message::builder()
-        .from(from)
-        .to(to)
-        .subject(subject)
-        .message_id(Some(message_id.to_string()))
-        .header(ListUnsubscribe(list_unsubscribe))
-        .header(ListUnsubscribePost)
-        .multipart(MultiPart::alternative_plain_html(text, html))?)
+    Prepared::new(settings, digest)?.message(to, unsubscribe_url, message_id, subject)
 }

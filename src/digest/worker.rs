@@ -17,8 +17,8 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use lettre::message::Mailbox;
 use tokio::sync::watch;
 
-use super::compose;
-use super::store::{self, Claim, DigestRow};
+use super::compose::Prepared;
+use super::store::{self, Claim};
 use crate::mail::SendError;
 use crate::subscribers::subscribe::unsubscribe_url;
 use crate::web::AppState;
@@ -69,7 +69,8 @@ pub struct Worker {
     state: AppState,
     config: DeliveryConfig,
     limiter: Option<DefaultDirectRateLimiter>,
-    digests: Mutex<HashMap<i64, Arc<DigestRow>>>,
+    /// Each digest's mail, rendered once per worker.
+    digests: Mutex<HashMap<i64, Arc<Prepared>>>,
     /// Our tasks take turns to write: waiting here is a wake-up, while waiting on SQLite's
     /// lock is its busy handler's sleep of milliseconds.
     writing: tokio::sync::Mutex<()>,
@@ -198,15 +199,9 @@ impl Worker {
             .map_err(|_| SendError::Permanent("invalid stored address".into()))?;
         let to = Mailbox::new(Some(name).filter(|n| !n.is_empty()), address);
         let unsubscribe = unsubscribe_url(&settings.base_url, &self.state.key, claim.subscriber_id);
-        let message = compose::message(
-            &settings,
-            &digest,
-            to,
-            &unsubscribe,
-            &claim.message_id,
-            &digest.subject,
-        )
-        .map_err(|e| SendError::Permanent(format!("{e:#}")))?;
+        let message = digest
+            .message(to, &unsubscribe, &claim.message_id, &digest.subject)
+            .map_err(|e| SendError::Permanent(format!("{e:#}")))?;
         if let Some(limiter) = &self.limiter {
             limiter.until_ready().await;
         }
@@ -252,16 +247,15 @@ impl Worker {
         }
     }
 
-    async fn digest(&self, id: i64) -> anyhow::Result<Arc<DigestRow>> {
+    async fn digest(&self, id: i64) -> anyhow::Result<Arc<Prepared>> {
         if let Some(digest) = self.digests.lock().ok().and_then(|d| d.get(&id).cloned()) {
             return Ok(digest);
         }
         let mut conn = self.state.db.acquire().await?;
-        let digest = Arc::new(
-            store::by_id(&mut conn, id)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("digest {id} vanished"))?,
-        );
+        let row = store::by_id(&mut conn, id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("digest {id} vanished"))?;
+        let digest = Arc::new(Prepared::new(&self.state.settings(), &row)?);
         if let Ok(mut digests) = self.digests.lock() {
             digests.insert(id, digest.clone());
         }

@@ -4,6 +4,7 @@
 mod headers;
 mod outbox;
 mod smtp;
+mod smtp_server;
 
 use std::path::PathBuf;
 use std::sync::Arc;
