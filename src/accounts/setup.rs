@@ -15,23 +15,9 @@ pub const FIRST_RUN_HOURS: i64 = 1;
 /// How long an invitation lives.
 pub const INVITE_DAYS: i64 = 7;
 
-/// A case-folded address with one `@`, a local part and a dotted domain.
+/// A case-folded, checked address (the same rules as the friends-of-the-show list).
 pub fn parse_email(text: &str) -> Result<String, String> {
-    let email = text.trim().to_lowercase();
-    let valid = match email.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains('@')
-        }
-        None => false,
-    };
-    if !valid || email.len() > 254 || email.chars().any(char::is_whitespace) {
-        return Err("is not an email address like name@example.com".to_string());
-    }
-    Ok(email)
+    crate::subscribers::SubscriberEmail::parse(text).map(|email| email.as_ref().to_string())
 }
 
 /// With no users yet, a one-time link (valid one hour) where the first admin sets email and password.
