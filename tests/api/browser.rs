@@ -132,6 +132,22 @@ async fn fill(client: &Client, id: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
+/// Clicks the element at `selector`, then waits for `expected` on the page that follows.
+async fn click_then_wait(client: &Client, selector: &str, expected: &str) {
+    client
+        .find(Locator::Css(selector))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let appeared = client.wait().for_element(Locator::Css(expected)).await;
+    assert!(
+        appeared.is_ok(),
+        "after clicking {selector}, {expected} never appeared"
+    );
+}
+
 async fn texts(client: &Client, selector: &str) -> Vec<String> {
     let mut found = Vec::new();
     for element in client.find_all(Locator::Css(selector)).await.unwrap() {
@@ -173,33 +189,11 @@ async fn a_host_writes_reorders_previews_and_publishes_an_episode() {
         .for_element(Locator::Css("[data-preview-of='seg-0-notes'] strong"))
         .await
         .expect("live preview");
-    client
-        .find(Locator::Css("form.editor button.primary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css(".notice"))
-        .await
-        .unwrap();
+    click_then_wait(&client, "form.editor button.primary", ".notice").await;
     fill(&client, "seg-1-person", "Michael").await;
     fill(&client, "seg-1-number", "2").await;
     fill(&client, "seg-1-title", "Second written").await;
-    client
-        .find(Locator::Css("form.editor button.primary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css(".notice"))
-        .await
-        .unwrap();
+    click_then_wait(&client, "form.editor button.primary", ".notice").await;
 
     // Keyboard reorder: Alt+ArrowDown on the first segment moves it below the second.
     let first = client.find(Locator::Id("seg-0-title")).await.unwrap();
@@ -219,30 +213,8 @@ async fn a_host_writes_reorders_previews_and_publishes_an_episode() {
         Some("2"),
         "the script moved the segment and renumbered positions"
     );
-    client
-        .find(Locator::Css("form.editor button.primary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css(".notice"))
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("button[value=publish]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css(".status-published"))
-        .await
-        .unwrap();
+    click_then_wait(&client, "form.editor button.primary", ".notice").await;
+    click_then_wait(&client, "button[value=publish]", ".status-published").await;
     client
         .goto(&format!("{}/episodes/77", app.address))
         .await
