@@ -61,7 +61,8 @@ fn on_unique_number(error: sqlx::Error, number: i64) -> EditError {
 }
 
 /// Creates a draft episode with its segments; returns its id.
-pub async fn create(db: &SqlitePool, user_id: i64, doc: EpisodeDoc) -> Result<i64, EditError> {
+pub async fn create(db: &SqlitePool, user_id: i64, mut doc: EpisodeDoc) -> Result<i64, EditError> {
+    super::save::render_intro(&mut doc);
     let now = clock::now();
     let mut tx = db.begin().await?;
     let guid = uuid::Uuid::new_v4().to_string();
@@ -89,8 +90,9 @@ pub async fn update(
     user_id: i64,
     id: i64,
     version: i64,
-    doc: EpisodeDoc,
+    mut doc: EpisodeDoc,
 ) -> Result<(), EditError> {
+    super::save::render_intro(&mut doc);
     let now = clock::now();
     let mut tx = db.begin().await?;
     let Some((_, current)) = store::number_and_version(&mut tx, id).await? else {
@@ -121,9 +123,6 @@ async fn write_fields_and_segments(
     doc: &EpisodeDoc,
     now: &str,
 ) -> Result<(), EditError> {
-    let mut doc = doc.clone();
-    super::save::render_intro(&mut doc);
-    let doc = &doc;
     // The version check is in the update itself, so a save racing this one cannot slip in between.
     let updated = store::update_if_version(conn, id, version, doc, now)
         .await

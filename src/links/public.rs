@@ -1,5 +1,7 @@
 //! Listener pages of the link registry.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
@@ -62,17 +64,16 @@ async fn with_coverage(
     links: Vec<CoveredLink>,
 ) -> Result<Vec<LinkView>> {
     let ids: Vec<i64> = links.iter().map(|l| l.id).collect();
-    let mut coverage = store::coverage_of(conn, &ids).await?;
+    // One pass to group coverage by link, instead of scanning it once per link.
+    let mut by_link: HashMap<i64, Vec<Coverage>> = HashMap::new();
+    for row in store::coverage_of(conn, &ids).await? {
+        by_link.entry(row.link_id).or_default().push(row);
+    }
     Ok(links
         .into_iter()
         .map(|link| {
-            let (mine, rest): (Vec<_>, Vec<_>) =
-                coverage.drain(..).partition(|c| c.link_id == link.id);
-            coverage = rest;
-            LinkView {
-                link,
-                episodes: mine,
-            }
+            let episodes = by_link.remove(&link.id).unwrap_or_default();
+            LinkView { link, episodes }
         })
         .collect())
 }
