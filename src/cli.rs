@@ -7,7 +7,7 @@ use anyhow::Context;
 use crate::config::{ExportCommand, ImportCommand, UserCommand};
 use crate::db;
 use crate::episodes::model::{EpisodeDoc, Status};
-use crate::episodes::notes_import::{ImportOptions, Imported, import_notes_file};
+use crate::episodes::notes_import::{ImportOptions, Imported, import_notes_files};
 use crate::episodes::{self, notes_export};
 use crate::talks::transfer;
 
@@ -102,19 +102,18 @@ async fn import_notes(
 ) -> anyhow::Result<()> {
     let pool = db::open(db_path).await?;
     let mut failed = 0;
-    for file in files {
-        match import_notes_file(&pool, file, options).await {
-            Ok(imported) => println!(
-                "{}: {}",
-                file.display(),
-                describe(&imported, options.dry_run)
-            ),
-            Err(error) => {
-                eprintln!("{error}");
-                failed += 1;
-            }
+    import_notes_files(&pool, files, options, |file, outcome| match outcome {
+        Ok(imported) => println!(
+            "{}: {}",
+            file.display(),
+            describe(&imported, options.dry_run)
+        ),
+        Err(error) => {
+            eprintln!("{error}");
+            failed += 1;
         }
-    }
+    })
+    .await?;
     match failed {
         0 => Ok(()),
         _ => anyhow::bail!(

@@ -19,7 +19,12 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // SQLite's default 2 MB page cache spills a large import's pages to disk mid-transaction
+        // and reads them back; this is a ceiling, pages are only allocated as used.
+        .pragma("cache_size", "-32768")
+        // Savepoints and sorts journal in memory rather than in temporary files.
+        .pragma("temp_store", "memory");
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)

@@ -208,7 +208,8 @@ async fn unique_slug(conn: &mut SqliteConnection, base: &str) -> sqlx::Result<St
 
 /// Makes people hosts (named in "Connect with the hosts") and fills their empty
 /// Mastodon/Bluesky fields from the URLs listed there: `(person id, urls)` in
-/// order, as if one after another, in one statement.
+/// order, as if one after another, in one statement. A host whose fields are already
+/// filled is not written at all: every import names the same hosts.
 pub async fn mark_hosts_with_socials(
     conn: &mut SqliteConnection,
     hosts: &[(i64, &[String])],
@@ -247,7 +248,10 @@ pub async fn mark_hosts_with_socials(
         "update people set is_guest = 0,
              mastodon = case when mastodon = '' then coalesce(j.value ->> 'mastodon', '') else mastodon end,
              bluesky = case when bluesky = '' then coalesce(j.value ->> 'bluesky', '') else bluesky end
-         from json_each(?) j where people.id = j.value ->> 'id'",
+         from json_each(?) j where people.id = j.value ->> 'id'
+             and (is_guest <> 0
+                  or (mastodon = '' and j.value ->> 'mastodon' is not null)
+                  or (bluesky = '' and j.value ->> 'bluesky' is not null))",
     )
     .bind(crate::db::json_param(&rows)?)
     .execute(conn)

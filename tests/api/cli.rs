@@ -133,6 +133,10 @@ const SEED_NOTES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/notes/python-bytes-434-seed.md"
 );
+const PB_485_NOTES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/notes/PB-485.md"
+);
 
 fn episode_count(db: &Path) -> i64 {
     let output = run(&[
@@ -184,6 +188,38 @@ fn bad_notes_files_are_named_with_their_line_and_the_good_ones_still_import() {
     assert!(stderr.contains("3 of 4 files not imported"), "{stderr}");
     assert!(stdout.contains("created episode 434"), "{stdout}");
     assert_eq!(episode_count(&db), 1, "only the seed was written");
+}
+
+#[test]
+fn a_file_refused_while_being_written_leaves_the_files_around_it_imported() {
+    // Files are written in batches; this one parses but is refused on saving, which must
+    // undo that file alone, not the batch it shares with the others.
+    let dir = tempfile::tempdir().unwrap();
+    let negative = dir.path().join("negative.md");
+    std::fs::write(
+        &negative,
+        "# Episode -5: Negative\n\n**Brian #1:** [A](https://a.example)\n\n- a\n",
+    )
+    .unwrap();
+    let db = dir.path().join("x.db");
+
+    let output = Command::new(BIN)
+        .args(["import", "notes", "--db", db.to_str().unwrap()])
+        .args([Path::new(PB_485_NOTES), &negative, Path::new(SEED_NOTES)])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+
+    assert!(!output.status.success(), "the exit code says one failed");
+    assert!(
+        stderr.contains("negative.md: number: must be 0 or more"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 of 3 files not imported"), "{stderr}");
+    assert!(stdout.contains("created episode 485"), "{stdout}");
+    assert!(stdout.contains("created episode 434"), "{stdout}");
+    assert_eq!(episode_count(&db), 2, "both good files were written");
 }
 
 #[test]

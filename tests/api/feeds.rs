@@ -334,21 +334,25 @@ async fn atom_and_json_feed_carry_the_same_episodes() {
     assert_eq!(item["authors"][0]["name"], "Brian Okken");
 }
 
+/// Episode `number`, titled "{host}'s", with one topic that `host` presents.
+fn presented_by(number: i64, host: &str) -> shownotes::episodes::model::EpisodeDoc {
+    let initial = &host[..1];
+    episode(number, &format!("{host}'s"))
+        .topic(
+            host,
+            1,
+            initial,
+            &format!("https://{}.example", initial.to_lowercase()),
+            "",
+        )
+        .build()
+}
+
 #[tokio::test]
 async fn a_host_feed_lists_only_episodes_that_host_presented_in() {
     let app = spawn_app().await;
-    app.import(
-        episode(1, "Brian's")
-            .topic("Brian", 1, "B", "https://b.example", "")
-            .build(),
-    )
-    .await;
-    app.import(
-        episode(2, "Calvin's")
-            .topic("Calvin", 1, "C", "https://c.example", "")
-            .build(),
-    )
-    .await;
+    app.import(presented_by(1, "Brian")).await;
+    app.import(presented_by(2, "Calvin")).await;
 
     let feed = parser::parse(body(&app, "/hosts/calvin/rss").await.as_bytes()).expect("parses");
 
@@ -494,4 +498,22 @@ async fn the_sitemap_lists_public_pages_and_robots_txt_points_to_it() {
         robots.contains(&format!("Sitemap: {base}/sitemap.xml")),
         "{robots}"
     );
+}
+
+#[tokio::test]
+async fn renaming_a_host_renames_them_in_the_notes_every_feed_already_rendered() {
+    let app = spawn_app().await;
+    app.import(presented_by(1, "Brian")).await;
+    let before = body(&app, "/episodes/rss").await;
+    assert!(before.contains("Brian #1:"), "{before}");
+
+    sqlx::query("update people set name = 'Brianna' where slug = 'brian'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    app.state.content_changed();
+
+    let after = body(&app, "/episodes/rss").await;
+    assert!(after.contains("Brianna #1:"), "{after}");
+    assert!(!after.contains("Brian #1:"));
 }
