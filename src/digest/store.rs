@@ -151,7 +151,8 @@ pub struct Claim {
     pub message_id: String,
 }
 
-/// Claims a row left in `sending` by a worker that stopped (its lease ran out before `stale_before`).
+/// Claims a row left in `sending` by a worker that stopped (its lease ran out before
+/// `stale_before`) before it handed the message over.
 pub async fn claim_stale(
     conn: &mut SqliteConnection,
     digest: Option<i64>,
@@ -161,8 +162,8 @@ pub async fn claim_stale(
     sqlx::query_as(
         "update deliveries set attempts = attempts + 1, claimed_at = ?1
          where rowid = (select d.rowid from deliveries d join digests g on g.id = d.digest_id
-                        where d.status = 'sending' and d.claimed_at < ?2 and g.status = 'sending'
-                          and (?3 is null or d.digest_id = ?3) limit 1)
+                        where d.status = 'sending' and d.claimed_at < ?2 and d.handed_at is null
+                          and g.status = 'sending' and (?3 is null or d.digest_id = ?3) limit 1)
          returning digest_id, subscriber_id, attempts, message_id",
     )
     .bind(now)
@@ -181,7 +182,7 @@ pub async fn claim_pending(
 ) -> sqlx::Result<Option<Claim>> {
     sqlx::query_as(
         "update deliveries set status = 'sending', attempts = attempts + 1, claimed_at = ?1,
-                message_id = coalesce(message_id, ?2)
+                message_id = coalesce(message_id, ?2), handed_at = null
          where rowid = (select d.rowid from deliveries d join digests g on g.id = d.digest_id
                         where d.status = 'pending' and d.next_attempt_at <= ?1 and g.status = 'sending'
                           and (?3 is null or d.digest_id = ?3)
@@ -193,6 +194,46 @@ pub async fn claim_pending(
     .bind(digest)
     .fetch_optional(conn)
     .await
+}
+
+/// Records that the claimed message is being handed over (see the migration adding
+/// `handed_at`); false when the row is no longer this claim's (another worker took it over).
+pub async fn record_handover(
+    conn: &mut SqliteConnection,
+    claim: &Claim,
+    now: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update deliveries set handed_at = ?
+         where digest_id = ? and subscriber_id = ? and status = 'sending' and attempts = ?",
+    )
+    .bind(now)
+    .bind(claim.digest_id)
+    .bind(claim.subscriber_id)
+    .bind(claim.attempts)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Settles rows whose worker stopped after handing the message over (lease run out before
+/// `stale_before`) as sent: sending again could only deliver a second copy.
+pub async fn settle_handed(
+    conn: &mut SqliteConnection,
+    digest: Option<i64>,
+    stale_before: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "update deliveries set status = 'sent', sent_at = handed_at,
+             last_error = 'no answer recorded: the sender stopped right after handing the message over'
+         where status = 'sending' and handed_at is not null and claimed_at < ?1
+           and (?2 is null or digest_id = ?2)",
+    )
+    .bind(stale_before)
+    .bind(digest)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// The address and name to send to, if the subscriber is still confirmed.

@@ -1,12 +1,17 @@
 //! The delivery worker: claims one row at a time, sends it, records the outcome.
 //!
-//! What a row left in `sending` means: a worker claimed it, fixed its Message-ID, and then
-//! stopped (crash, kill, power cut) before recording the SMTP outcome. The mail may or may
-//! not have been accepted. Once its lease (longer than the SMTP timeout, so that attempt is
-//! surely over) has run out, any worker sends it again with the same Message-ID. A repeat
-//! can therefore happen only if the process died between the server's 250 and our update,
-//! and the copies share one Message-ID, which receiving systems use to drop duplicates.
-//! Nothing is lost: every confirmed subscriber's row ends `sent`, `failed` or `skipped`.
+//! Exactly once, even when the process is killed: a row is claimed (`sending`, its Message-ID
+//! fixed), and the whole message goes to the SMTP server except its end-of-data mark. Then,
+//! in one blocking update, the row records `handed_at`, and only then is the mark written: the
+//! server can accept the message no earlier than that record exists. After a crash, a row left
+//! in `sending`
+//! - without `handed_at` never reached the server whole (servers drop a message whose mark
+//!   never came), so once its lease has run out it is sent again, with the same Message-ID;
+//! - with `handed_at` was handed over, so it is settled as sent and never transmitted again.
+//!
+//! What remains is the microseconds between the record and the write of the mark: a process
+//! killed exactly there leaves a row settled as sent that the server never got.
+//! Every confirmed subscriber's row ends `sent`, `failed` or `skipped`.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -15,6 +20,7 @@ use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use lettre::message::Mailbox;
+use sqlx::SqliteConnection;
 use tokio::sync::watch;
 
 use super::compose::Prepared;
@@ -156,6 +162,7 @@ impl Worker {
         }
         let lease = time::Duration::try_from(self.config.lease).unwrap_or(time::Duration::HOUR);
         let stale_before = crate::clock::after(-lease);
+        store::settle_handed(&mut conn, digest, &stale_before).await?;
         Ok(store::claim_stale(&mut conn, digest, &now, &stale_before).await?)
     }
 
@@ -180,6 +187,7 @@ impl Worker {
         }
         let internal = |e: anyhow::Error| SendError::Temporary(format!("{e:#}"));
         let digest = self.digest(claim.digest_id).await.map_err(internal)?;
+        // Kept for the handover, which must not wait for a free connection at that instant.
         let mut conn = self
             .state
             .db
@@ -189,7 +197,6 @@ impl Worker {
         let recipient = store::recipient(&mut conn, claim.subscriber_id)
             .await
             .map_err(|e| internal(e.into()))?;
-        drop(conn);
         let Some((email, name)) = recipient else {
             return Ok(false);
         };
@@ -205,7 +212,12 @@ impl Worker {
         if let Some(limiter) = &self.limiter {
             limiter.until_ready().await;
         }
-        self.state.mailer.send(message).await.map(|()| true)
+        let mut handover = || record_handover_now(&mut conn, claim);
+        self.state
+            .mailer
+            .send_with_handover(message, &mut handover)
+            .await
+            .map(|()| true)
     }
 
     /// The row's next status, error text and next attempt time.
@@ -260,5 +272,43 @@ impl Worker {
             digests.insert(id, digest.clone());
         }
         Ok(digest)
+    }
+}
+
+/// Records the handover before the mailer's next write, blocking this thread for that one
+/// update: the mail must not become final before the record is (see the module comment).
+fn record_handover_now(conn: &mut SqliteConnection, claim: &Claim) -> bool {
+    let now = crate::clock::now();
+    let record = store::record_handover(conn, claim, &now);
+    let outcome = poll_until_done(record);
+    match outcome {
+        Ok(true) => true,
+        Ok(false) => {
+            tracing::warn!(
+                digest = claim.digest_id,
+                subscriber = claim.subscriber_id,
+                "delivery taken over by another worker; not sent"
+            );
+            false
+        }
+        Err(error) => {
+            tracing::warn!(%error, "handover not recorded; not sent");
+            false
+        }
+    }
+}
+
+/// Runs `future` to completion on this thread, polling without sleeping: the handover record
+/// is written by the database's own thread, and waking from a sleep after it finishes could
+/// take longer than the update itself (milliseconds on a busy machine), all of it time in
+/// which a crash would lose the mail.
+fn poll_until_done<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+        std::hint::spin_loop();
     }
 }

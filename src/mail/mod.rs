@@ -39,11 +39,26 @@ impl SendError {
     }
 }
 
+/// Called once, in the last instant before a message is final (for SMTP: before the
+/// end-of-data mark that makes the server take it). Returning false abandons the message
+/// unsent. This is where a sender records "handed over": from the next write on, the message
+/// may be delivered even if the process dies before it hears the server's answer.
+pub type Handover<'a> = &'a mut (dyn FnMut() -> bool + Send);
+
 /// Hands a finished message to whatever delivers mail.
 #[async_trait::async_trait]
 pub trait Mailer: Send + Sync {
+    /// Sends one message to the recipients of its envelope, calling `handover` first.
+    async fn send_with_handover(
+        &self,
+        message: Message,
+        handover: Handover<'_>,
+    ) -> Result<(), SendError>;
+
     /// Sends one message to the recipients of its envelope.
-    async fn send(&self, message: Message) -> Result<(), SendError>;
+    async fn send(&self, message: Message) -> Result<(), SendError> {
+        self.send_with_handover(message, &mut || true).await
+    }
 }
 
 /// Where mail goes: `SHOWNOTES_SMTP_URL`, or else the outbox folder.

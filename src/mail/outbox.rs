@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use lettre::Message;
 
-use super::{Mailer, SendError};
+use super::{Handover, Mailer, SendError};
 
 /// Writes each message to `<dir>/<message-id>.eml`.
 pub struct OutboxMailer {
@@ -20,7 +20,13 @@ impl OutboxMailer {
 
 #[async_trait::async_trait]
 impl Mailer for OutboxMailer {
-    async fn send(&self, message: Message) -> Result<(), SendError> {
+    /// Writes the mail under a temporary name and renames it into place after the handover:
+    /// the `.eml` appears whole, or not at all.
+    async fn send_with_handover(
+        &self,
+        message: Message,
+        handover: Handover<'_>,
+    ) -> Result<(), SendError> {
         let id = message
             .headers()
             .get_raw("Message-ID")
@@ -29,9 +35,15 @@ impl Mailer for OutboxMailer {
         let io = |e: std::io::Error| SendError::Temporary(format!("outbox: {e}"));
         tokio::fs::create_dir_all(&self.dir).await.map_err(io)?;
         let path = self.dir.join(format!("{id}.eml"));
-        tokio::fs::write(path, message.formatted())
+        let partial = self.dir.join(format!("{id}.eml.part"));
+        tokio::fs::write(&partial, message.formatted())
             .await
-            .map_err(io)
+            .map_err(io)?;
+        if !handover() {
+            let _ = tokio::fs::remove_file(&partial).await;
+            return Err(SendError::Temporary("the handover was not recorded".into()));
+        }
+        tokio::fs::rename(&partial, &path).await.map_err(io)
     }
 }
 

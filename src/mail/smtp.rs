@@ -3,14 +3,20 @@
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use std::panic::AssertUnwindSafe;
+
 use anyhow::Context;
+use futures_util::FutureExt;
 use lettre::Message;
 use lettre::address::Envelope;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{MailBodyParameter, MailParameter};
+use lettre::transport::smtp::response::Response;
 use tokio::sync::Semaphore;
 
 use super::smtp_server::{Server, classify};
-use super::{Mailer, SendError};
+use super::{Handover, Mailer, SendError};
 
 /// How long one SMTP exchange may take; the delivery lease is longer than this.
 pub const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -47,14 +53,32 @@ impl SmtpMailer {
         })
     }
 
-    async fn exchange(&self, envelope: &Envelope, email: &[u8]) -> Result<(), SendError> {
+    async fn exchange(
+        &self,
+        envelope: &Envelope,
+        email: &[u8],
+        handover: Handover<'_>,
+    ) -> Result<(), SendError> {
         let mut conn = self.checkout().await?;
-        let outcome = conn.send(envelope, email).await;
-        // lettre marks a connection broken after any failed command; only good ones go back.
-        if !conn.has_broken() {
-            self.park(conn);
+        let outcome = AssertUnwindSafe(transact(&mut conn, envelope, email, handover))
+            .catch_unwind()
+            .await;
+        match outcome {
+            Ok(Ok(_)) => {
+                self.park(conn);
+                Ok(())
+            }
+            Ok(Err(error)) => {
+                conn.abort().await;
+                Err(classify(error))
+            }
+            // Dropping the connection mid-DATA closes it; a server discards a message whose
+            // end-of-data mark never came.
+            Err(payload) if payload.is::<HandoverRefused>() => Err(SendError::Temporary(
+                "the handover was not recorded; the message was abandoned".into(),
+            )),
+            Err(payload) => std::panic::resume_unwind(payload),
         }
-        outcome.map(|_| ()).map_err(classify)
     }
 
     /// An open connection: a parked one that still answers, or a new one.
@@ -90,15 +114,78 @@ impl SmtpMailer {
 
 #[async_trait::async_trait]
 impl Mailer for SmtpMailer {
-    async fn send(&self, message: Message) -> Result<(), SendError> {
+    async fn send_with_handover(
+        &self,
+        message: Message,
+        handover: Handover<'_>,
+    ) -> Result<(), SendError> {
         let email = message.formatted();
         let _slot = self
             .slots
             .acquire()
             .await
             .map_err(|_| SendError::Temporary("mailer closed".into()))?;
-        tokio::time::timeout(SMTP_TIMEOUT, self.exchange(message.envelope(), &email))
+        let exchange = self.exchange(message.envelope(), &email, handover);
+        tokio::time::timeout(SMTP_TIMEOUT, exchange)
             .await
             .unwrap_or_else(|_| Err(SendError::Temporary("SMTP timeout".into())))
+    }
+}
+
+/// Unwinds out of lettre's DATA writer when the handover could not be recorded: the only way
+/// to stop it before it writes the end-of-data mark. (`resume_unwind` skips the panic hook.)
+struct HandoverRefused;
+
+/// One mail transaction, as lettre's `send` runs it, except that `handover` is called between
+/// the message body and the end-of-data mark.
+async fn transact(
+    conn: &mut AsyncSmtpConnection,
+    envelope: &Envelope,
+    email: &[u8],
+    handover: Handover<'_>,
+) -> Result<Response, lettre::transport::smtp::Error> {
+    let mut options = Vec::new();
+    let non_ascii_addresses = envelope
+        .from()
+        .into_iter()
+        .chain(envelope.to())
+        .any(|address| !AsRef::<str>::as_ref(address).is_ascii());
+    if non_ascii_addresses {
+        options.push(MailParameter::SmtpUtfEight);
+    }
+    if !email.is_ascii() {
+        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    conn.command(Mail::new(envelope.from().cloned(), options))
+        .await?;
+    for to in envelope.to() {
+        conn.command(Rcpt::new(to.clone(), Vec::new())).await?;
+    }
+    conn.command(Data).await?;
+    conn.message_iter(BodyThenHandover {
+        body: Some(email),
+        handover,
+    })
+    .await
+}
+
+/// Yields the message body; when asked for more, calls the handover and ends, so that lettre
+/// writes the end-of-data mark right after it.
+struct BodyThenHandover<'a, 'h> {
+    body: Option<&'a [u8]>,
+    handover: Handover<'h>,
+}
+
+impl<'a> Iterator for BodyThenHandover<'a, '_> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if let Some(body) = self.body.take() {
+            return Some(body);
+        }
+        if !(self.handover)() {
+            std::panic::resume_unwind(Box::new(HandoverRefused));
+        }
+        None
     }
 }

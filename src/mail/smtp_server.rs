@@ -10,7 +10,9 @@ use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::transport::smtp::{SMTP_PORT, SUBMISSION_PORT, SUBMISSIONS_PORT};
-use tokio::net::TcpStream;
+use std::net::SocketAddr;
+
+use tokio::net::{TcpSocket, TcpStream, lookup_host};
 
 use super::{SMTP_TIMEOUT, SendError};
 
@@ -103,14 +105,37 @@ impl Server {
 
     async fn connect_tcp(&self) -> Result<AsyncSmtpConnection, SendError> {
         let unreachable = |e: std::io::Error| SendError::Temporary(format!("connection: {e}"));
-        let tcp = TcpStream::connect((self.host.as_str(), self.port))
+        let mut last_error = std::io::Error::other("the host has no address");
+        for address in lookup_host((self.host.as_str(), self.port))
             .await
-            .map_err(unreachable)?;
-        tcp.set_nodelay(true).map_err(unreachable)?;
-        AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello)
-            .await
-            .map_err(classify)
+            .map_err(unreachable)?
+        {
+            match open_socket(address).await {
+                Ok(tcp) => {
+                    return AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello)
+                        .await
+                        .map_err(classify);
+                }
+                Err(error) => last_error = error,
+            }
+        }
+        Err(unreachable(last_error))
     }
+}
+
+/// Room in the kernel for a whole digest, so writing its body never waits for the server to
+/// read: the end-of-data mark then follows the handover at once (see `digest::worker`). Linux
+/// caps the request at `net.core.wmem_max`.
+const SEND_BUFFER: u32 = 1 << 20;
+
+async fn open_socket(address: SocketAddr) -> std::io::Result<TcpStream> {
+    let socket = match address {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    socket.set_send_buffer_size(SEND_BUFFER)?;
+    socket.set_nodelay(true)?;
+    socket.connect(address).await
 }
 
 /// The URL's user and password, percent-decoded, if it has a password.

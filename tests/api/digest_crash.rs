@@ -1,6 +1,6 @@
 //! The real binary, killed mid-send and started again: every subscriber gets the digest once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::process::{Command, Stdio};
 
 use crate::helpers::seed_doc;
@@ -8,8 +8,12 @@ use crate::smtp_sink::SmtpSink;
 
 const BIN: &str = env!("CARGO_BIN_EXE_shownotes");
 const SUBSCRIBERS: usize = 2000;
-/// The sending concurrency: at most this many mails can be between the server's 250 and our update.
-const CONCURRENCY: usize = 4;
+/// One connection, so the kill lands at a known point: the server has just taken a mail whose
+/// 250 the sender has not recorded yet. That is where a sender that records only the server's
+/// answer sends a second copy after the restart. (With more connections, another mail may be
+/// inside the microseconds between its handover record and its end-of-data mark; see
+/// `digest::worker`.)
+const CONCURRENCY: usize = 1;
 
 fn send_command(db: &std::path::Path, smtp: &SmtpSink) -> Command {
     let mut command = Command::new(BIN);
@@ -78,21 +82,18 @@ async fn a_send_killed_mid_way_resumes_and_reaches_everyone_exactly_once() {
         stdout.contains(&format!("sent {SUBSCRIBERS}, failed 0")),
         "{stdout}"
     );
-    let mut ids_by_recipient: HashMap<String, HashSet<String>> = HashMap::new();
-    for mail in smtp.received() {
-        assert_eq!(mail.to.len(), 1);
-        ids_by_recipient
-            .entry(mail.to[0].clone())
-            .or_default()
-            .insert(mail.message_id);
-    }
-    assert_eq!(ids_by_recipient.len(), SUBSCRIBERS, "nobody is missing");
-    assert!(
-        ids_by_recipient.values().all(|ids| ids.len() == 1),
-        "one message per subscriber"
+    let recipients: HashSet<String> = smtp
+        .received()
+        .into_iter()
+        .map(|mail| {
+            assert_eq!(mail.to.len(), 1);
+            mail.to[0].clone()
+        })
+        .collect();
+    assert_eq!(recipients.len(), SUBSCRIBERS, "nobody is missing");
+    assert_eq!(
+        smtp.count(),
+        SUBSCRIBERS,
+        "the server received exactly one mail per subscriber"
     );
-    // A copy can only repeat when the kill fell between the server's 250 and the database
-    // update, and then it carries the same Message-ID (so receivers show it once).
-    let copies = smtp.count() - SUBSCRIBERS;
-    assert!(copies <= CONCURRENCY, "{copies} repeated transmissions");
 }

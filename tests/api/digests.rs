@@ -3,6 +3,7 @@
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
 use reqwest::StatusCode;
 use shownotes::digest::manage;
+use shownotes::mail::Mailer;
 
 use crate::helpers::{TestApp, fast_delivery, spawn_app, texts};
 use crate::smtp_sink::Received;
@@ -351,4 +352,79 @@ async fn the_list_is_searchable_and_filtered_by_status() {
         ["carol@example.com"]
     );
     assert!(wrong.is_err());
+}
+
+/// Leaves the digest's rows as a worker killed mid-send leaves them: claimed long ago with a
+/// fixed Message-ID, the first one also handed over (its end-of-data mark may have gone out).
+async fn rows_left_by_a_killed_worker(app: &TestApp, handed_over: &str) {
+    sqlx::query(
+        "update deliveries set status = 'sending', attempts = 1, claimed_at = '2000-01-01T00:00:00Z',
+             message_id = '<left-' || subscriber_id || '@example.com>',
+             handed_at = case when subscriber_id = (select id from subscribers where email = ?)
+                              then '2000-01-01T00:00:01Z' end",
+    )
+    .bind(handed_over)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn after_a_crash_only_mail_that_never_reached_the_server_is_sent_again() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.confirmed_subscribers(&["handed@example.com", "cut-off@example.com"])
+        .await;
+    manage::send_to_all(&app.state, 434).await.unwrap();
+    rows_left_by_a_killed_worker(&app, "handed@example.com").await;
+
+    app.dispatch_all_pending_emails().await;
+
+    let received = app.smtp.received();
+    assert_eq!(received.len(), 1, "only the cut-off mail is sent again");
+    assert_eq!(received[0].to, ["cut-off@example.com"]);
+    assert!(
+        received[0].message_id.starts_with("<left-"),
+        "with the Message-ID it was first sent with: {}",
+        received[0].message_id
+    );
+    let progress = manage::progress(&app.state, 434).await.unwrap();
+    assert_eq!((progress.status.as_str(), progress.sent), ("sent", 2));
+}
+
+#[tokio::test]
+async fn a_message_whose_handover_is_not_recorded_never_reaches_the_server() {
+    let app = spawn_app().await;
+    let mailer = shownotes::mail::SmtpMailer::from_url(&app.smtp.url(), 1).unwrap();
+    let message = |subject: &str| {
+        shownotes::mail::plain_message(
+            &app.state.settings(),
+            "friend@example.com".parse().unwrap(),
+            subject,
+            "Hello".to_string(),
+        )
+        .unwrap()
+    };
+
+    let refused = mailer
+        .send_with_handover(message("abandoned"), &mut || false)
+        .await;
+    let mut handed = 0;
+    let sent = mailer
+        .send_with_handover(message("delivered"), &mut || {
+            handed += 1;
+            true
+        })
+        .await;
+
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(sent, Ok(()));
+    assert_eq!(handed, 1);
+    let received = app.smtp.received();
+    assert_eq!(received.len(), 1, "the abandoned message never arrived");
+    assert!(
+        String::from_utf8_lossy(&received[0].data).contains("Subject: delivered"),
+        "{}",
+        String::from_utf8_lossy(&received[0].data)
+    );
 }
