@@ -7,6 +7,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+/// Connections the pool opens at most: SQLite in WAL mode reads on all of them at once.
+pub const MAX_CONNECTIONS: u32 = 16;
+
 /// Opens (creating if needed) and migrates the database at `path`.
 ///
 /// Errors are one line a person can act on: a read-only file, a file that is
@@ -20,13 +23,10 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5))
-        // SQLite's default 2 MB page cache spills a large import's pages to disk mid-transaction
-        // and reads them back; this is a ceiling, pages are only allocated as used.
-        .pragma("cache_size", "-32768")
         // Savepoints and sorts journal in memory rather than in temporary files.
         .pragma("temp_store", "memory");
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(MAX_CONNECTIONS)
         .connect_with(options)
         .await
         .map_err(|e| anyhow::anyhow!("{shown}: cannot open database: {}", one_line(&e)))?;

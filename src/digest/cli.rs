@@ -55,7 +55,7 @@ pub struct MailArgs {
     #[arg(long, env = "SHOWNOTES_OUTBOX", default_value = "./outbox")]
     pub outbox: PathBuf,
 
-    /// Digest mails in flight at once.
+    /// Digest mails in flight at once (at most 8: each holds a database connection).
     #[arg(long, env = "SHOWNOTES_DIGEST_CONCURRENCY", default_value_t = 4)]
     pub concurrency: usize,
 

@@ -82,11 +82,6 @@ pub struct Worker {
     writing: tokio::sync::Mutex<()>,
 }
 
-enum Step {
-    Worked,
-    Idle,
-}
-
 impl Worker {
     /// A worker sending with the state's mailer.
     pub fn new(state: AppState, config: DeliveryConfig) -> Arc<Self> {
@@ -109,7 +104,12 @@ impl Worker {
         until: Until,
         stop: watch::Receiver<bool>,
     ) -> anyhow::Result<()> {
-        let tasks: Vec<_> = (0..self.config.concurrency.max(1))
+        // Each busy task holds a connection: half the pool stays for everyone else.
+        let tasks = self
+            .config
+            .concurrency
+            .clamp(1, crate::db::MAX_CONNECTIONS as usize / 2);
+        let tasks: Vec<_> = (0..tasks)
             .map(|_| tokio::spawn(self.clone().task(until, stop.clone())))
             .collect();
         for task in tasks {
@@ -124,9 +124,8 @@ impl Worker {
             _ => None,
         };
         while !*stop.borrow() {
-            match self.step(digest).await {
-                Ok(Step::Worked) => continue,
-                Ok(Step::Idle) => {
+            match self.work_until_idle(digest, &stop).await {
+                Ok(()) => {
                     if until != Until::Stopped && self.finished(digest).await.unwrap_or(false) {
                         return;
                     }
@@ -142,6 +141,26 @@ impl Worker {
         }
     }
 
+    /// Sends due rows one after another on one connection (which the handover needs at hand)
+    /// until none is left or the stop signal; an idle task holds no connection.
+    async fn work_until_idle(
+        &self,
+        digest: Option<i64>,
+        stop: &watch::Receiver<bool>,
+    ) -> anyhow::Result<()> {
+        let mut conn = self.state.db.acquire().await?;
+        while !*stop.borrow() {
+            let Some(claim) = self.claim(&mut conn, digest).await? else {
+                return Ok(());
+            };
+            let outcome = self.deliver(&mut conn, &claim).await;
+            let (status, error, next) = self.record_of(&claim, outcome);
+            let _turn = self.writing.lock().await;
+            store::finish_claim(&mut conn, &claim, status, error.as_deref(), &next).await?;
+        }
+        Ok(())
+    }
+
     /// Whether there is nothing left to wait for; marks finished digests as sent.
     async fn finished(&self, digest: Option<i64>) -> anyhow::Result<bool> {
         let mut conn = self.state.db.acquire().await?;
@@ -151,50 +170,34 @@ impl Worker {
         Ok(!store::has_unfinished(&mut conn, digest).await?)
     }
 
-    async fn claim(&self, digest: Option<i64>) -> anyhow::Result<Option<Claim>> {
+    async fn claim(
+        &self,
+        conn: &mut SqliteConnection,
+        digest: Option<i64>,
+    ) -> anyhow::Result<Option<Claim>> {
         let settings = self.state.settings();
         let now = crate::clock::now();
         let message_id = crate::mail::new_message_id(&settings.base_url);
         let _turn = self.writing.lock().await;
-        let mut conn = self.state.db.acquire().await?;
-        if let Some(claim) = store::claim_pending(&mut conn, digest, &now, &message_id).await? {
+        if let Some(claim) = store::claim_pending(conn, digest, &now, &message_id).await? {
             return Ok(Some(claim));
         }
         let lease = time::Duration::try_from(self.config.lease).unwrap_or(time::Duration::HOUR);
         let stale_before = crate::clock::after(-lease);
-        store::settle_handed(&mut conn, digest, &stale_before).await?;
-        Ok(store::claim_stale(&mut conn, digest, &now, &stale_before).await?)
-    }
-
-    async fn step(&self, digest: Option<i64>) -> anyhow::Result<Step> {
-        let Some(claim) = self.claim(digest).await? else {
-            return Ok(Step::Idle);
-        };
-        let outcome = self.deliver(&claim).await;
-        let (status, error, next) = self.record_of(&claim, outcome);
-        let _turn = self.writing.lock().await;
-        let mut conn = self.state.db.acquire().await?;
-        store::finish_claim(&mut conn, &claim, status, error.as_deref(), &next).await?;
-        Ok(Step::Worked)
+        store::settle_handed(conn, digest, &stale_before).await?;
+        Ok(store::claim_stale(conn, digest, &now, &stale_before).await?)
     }
 
     /// Sends one claimed row; `Ok(false)` when the subscriber has left since it was queued.
-    async fn deliver(&self, claim: &Claim) -> Result<bool, SendError> {
+    async fn deliver(&self, conn: &mut SqliteConnection, claim: &Claim) -> Result<bool, SendError> {
         if claim.attempts > self.config.max_attempts {
             return Err(SendError::Permanent(
                 "no outcome recorded after the last attempt".into(),
             ));
         }
         let internal = |e: anyhow::Error| SendError::Temporary(format!("{e:#}"));
-        let digest = self.digest(claim.digest_id).await.map_err(internal)?;
-        // Kept for the handover, which must not wait for a free connection at that instant.
-        let mut conn = self
-            .state
-            .db
-            .acquire()
-            .await
-            .map_err(|e| internal(e.into()))?;
-        let recipient = store::recipient(&mut conn, claim.subscriber_id)
+        let digest = self.digest(conn, claim.digest_id).await.map_err(internal)?;
+        let recipient = store::recipient(conn, claim.subscriber_id)
             .await
             .map_err(|e| internal(e.into()))?;
         let Some((email, name)) = recipient else {
@@ -212,7 +215,7 @@ impl Worker {
         if let Some(limiter) = &self.limiter {
             limiter.until_ready().await;
         }
-        let mut handover = || record_handover_now(&mut conn, claim);
+        let mut handover = || record_handover_now(conn, claim);
         self.state
             .mailer
             .send_with_handover(message, &mut handover)
@@ -259,12 +262,11 @@ impl Worker {
         }
     }
 
-    async fn digest(&self, id: i64) -> anyhow::Result<Arc<Prepared>> {
+    async fn digest(&self, conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Arc<Prepared>> {
         if let Some(digest) = self.digests.lock().ok().and_then(|d| d.get(&id).cloned()) {
             return Ok(digest);
         }
-        let mut conn = self.state.db.acquire().await?;
-        let row = store::by_id(&mut conn, id)
+        let row = store::by_id(conn, id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("digest {id} vanished"))?;
         let digest = Arc::new(Prepared::new(&self.state.settings(), &row)?);
@@ -280,7 +282,7 @@ impl Worker {
 fn record_handover_now(conn: &mut SqliteConnection, claim: &Claim) -> bool {
     let now = crate::clock::now();
     let record = store::record_handover(conn, claim, &now);
-    let outcome = poll_until_done(record);
+    let outcome = futures_executor::block_on(record);
     match outcome {
         Ok(true) => true,
         Ok(false) => {
@@ -295,20 +297,5 @@ fn record_handover_now(conn: &mut SqliteConnection, claim: &Claim) -> bool {
             tracing::warn!(%error, "handover not recorded; not sent");
             false
         }
-    }
-}
-
-/// Runs `future` to completion on this thread, polling without sleeping: the handover record
-/// is written by the database's own thread, and waking from a sleep after it finishes could
-/// take longer than the update itself (milliseconds on a busy machine), all of it time in
-/// which a crash would lose the mail.
-fn poll_until_done<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
-    loop {
-        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
-            return output;
-        }
-        std::hint::spin_loop();
     }
 }

@@ -157,25 +157,38 @@ async fn search(state: &AppState, params: &SearchParams) -> Result<SearchResults
         Some(group) => (vec![group], PER_PAGE),
         None => (Group::ALL.to_vec(), OVERVIEW_HITS),
     };
-    let mut conn = state.db.acquire().await?;
-    for group in groups {
-        let offset = (page - 1) * per_page;
-        let rows = match group {
-            Group::Episodes => store::episode_hits(&mut conn, &query, per_page, offset).await?,
-            Group::Talks => store::talk_hits(&mut conn, &query, per_page, offset).await?,
-            Group::Links => store::link_hits(&mut conn, &query, per_page, offset).await?,
-        };
-        let total = rows.first().map_or(0, |row| row.total);
-        results.groups.push(GroupHits {
-            kind: group,
-            total,
-            capped: total >= store::CANDIDATES,
-            page,
-            pages: ((total + per_page - 1) / per_page).max(1),
-            hits: rows.into_iter().map(Hit::from).collect(),
-        });
-    }
+    // Each group on its own connection: SQLite runs them side by side, one core each.
+    let searches = groups
+        .into_iter()
+        .map(|group| group_hits(state, group, &query, page, per_page));
+    results.groups = futures_util::future::try_join_all(searches).await?;
     Ok(results)
+}
+
+/// Page `page` of one group's hits.
+async fn group_hits(
+    state: &AppState,
+    group: Group,
+    query: &str,
+    page: i64,
+    per_page: i64,
+) -> Result<GroupHits> {
+    let mut conn = state.db.acquire().await?;
+    let offset = (page - 1) * per_page;
+    let rows = match group {
+        Group::Episodes => store::episode_hits(&mut conn, query, per_page, offset).await?,
+        Group::Talks => store::talk_hits(&mut conn, query, per_page, offset).await?,
+        Group::Links => store::link_hits(&mut conn, query, per_page, offset).await?,
+    };
+    let total = rows.first().map_or(0, |row| row.total);
+    Ok(GroupHits {
+        kind: group,
+        total,
+        capped: total >= store::CANDIDATES,
+        page,
+        pages: ((total + per_page - 1) / per_page).max(1),
+        hits: rows.into_iter().map(Hit::from).collect(),
+    })
 }
 
 #[derive(Template, WebTemplate)]
