@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use askama::Template;
 use sqlx::SqliteConnection;
@@ -49,7 +50,7 @@ pub struct FeedEpisode {
     pub audio: Option<Enclosure>,
     pub persons: Vec<FeedPerson>,
     pub chapters_url: Option<String>,
-    pub content_html: String,
+    pub content_html: Arc<str>,
 }
 
 impl FeedEpisode {
@@ -74,8 +75,32 @@ impl FeedEpisode {
         if self.content_html.contains("]]>") {
             Cow::Owned(self.content_html.replace("]]>", "]]]]><![CDATA[>"))
         } else {
-            Cow::Borrowed(&self.content_html)
+            Cow::Borrowed(self.content_html.as_ref())
         }
+    }
+}
+
+/// The notes of feed episodes as last rendered, by episode id with the stamp of their stored
+/// rendering: a feed built after a change reads from the database only what changed.
+#[derive(Default)]
+pub struct NotesCache {
+    notes: Mutex<HashMap<i64, (i64, Arc<str>)>>,
+}
+
+impl NotesCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, (i64, Arc<str>)>> {
+        self.notes.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn get(&self, id: i64, stamp: i64) -> Option<Arc<str>> {
+        self.lock()
+            .get(&id)
+            .filter(|(kept, _)| *kept == stamp)
+            .map(|(_, html)| html.clone())
+    }
+
+    fn keep(&self, id: i64, stamp: i64, html: Arc<str>) {
+        self.lock().insert(id, (stamp, html));
     }
 }
 
@@ -88,29 +113,90 @@ pub async fn feed_episodes(state: &AppState, person_id: Option<i64>) -> Result<V
     let mut tx = state.db.begin().await?;
     let rows = store::feed_rows(&mut tx, &renderer, person_id).await?;
     let persons = store::feed_persons(&mut tx, person_id).await?;
-    let missing: Vec<i64> = rows
-        .iter()
-        .filter(|r| r.html.is_none())
-        .map(|r| r.id)
-        .collect();
-    let mut rendered = HashMap::new();
-    if !missing.is_empty() {
-        rendered = render_notes(&mut tx, &missing, &base_url).await?;
-        let htmls = serde_json::to_string(&rendered).map_err(anyhow::Error::from)?;
-        match store::save_html(&mut tx, &renderer, &htmls).await {
-            Ok(()) => tx.commit().await?,
-            Err(error) => tracing::debug!(%error, "rendered notes not cached"),
-        }
-    }
+    let mut notes = notes_of(state, tx, &rows, &renderer, &base_url).await?;
     let mut persons = group_persons(persons, &base_url);
     Ok(rows
         .into_iter()
-        .map(|mut row| {
-            let html = row.html.take().or_else(|| rendered.remove(&row.id));
+        .map(|row| {
+            let html = notes.remove(&row.id).unwrap_or_else(|| Arc::from(""));
             let persons = persons.remove(&row.id).unwrap_or_default();
-            feed_episode(row, persons, html.unwrap_or_default(), &base_url)
+            feed_episode(row, persons, html, &base_url)
         })
         .collect())
+}
+
+/// Each row's notes: from memory when its stored rendering is unchanged, else read back, else
+/// rendered now and stored. Commits `tx` when it stored something.
+async fn notes_of(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    rows: &[FeedRow],
+    renderer: &str,
+    base_url: &str,
+) -> Result<HashMap<i64, Arc<str>>> {
+    let cache = &state.feed_notes;
+    let mut notes = HashMap::with_capacity(rows.len());
+    let mut unread = Vec::new();
+    let mut unrendered = Vec::new();
+    for row in rows {
+        match row.stamp {
+            Some(stamp) => match cache.get(row.id, stamp) {
+                Some(html) => {
+                    notes.insert(row.id, html);
+                }
+                None => unread.push(row.id),
+            },
+            None => unrendered.push(row.id),
+        }
+    }
+    if !unread.is_empty() {
+        let ids = serde_json::to_string(&unread).map_err(anyhow::Error::from)?;
+        for (id, stamp, html) in store::stored_html(&mut tx, renderer, &ids).await? {
+            let html: Arc<str> = Arc::from(html);
+            cache.keep(id, stamp, html.clone());
+            notes.insert(id, html);
+        }
+    }
+    if !unrendered.is_empty() {
+        let rendered = render_notes(&mut tx, &unrendered, base_url).await?;
+        let stored: Vec<StoredNotes> = rendered
+            .into_iter()
+            .map(|(id, html)| StoredNotes {
+                id,
+                stamp: random_stamp(),
+                html: Arc::from(html),
+            })
+            .collect();
+        let json = serde_json::to_string(&stored).map_err(anyhow::Error::from)?;
+        let saved = match store::save_html(&mut tx, renderer, &json).await {
+            Ok(()) => tx.commit().await.is_ok(),
+            Err(error) => {
+                tracing::debug!(%error, "rendered notes not cached");
+                false
+            }
+        };
+        for row in stored {
+            if saved {
+                cache.keep(row.id, row.stamp, row.html.clone());
+            }
+            notes.insert(row.id, row.html);
+        }
+    }
+    Ok(notes)
+}
+
+/// A rendering as stored, under its stamp.
+#[derive(serde::Serialize)]
+struct StoredNotes {
+    id: i64,
+    stamp: i64,
+    html: Arc<str>,
+}
+
+fn random_stamp() -> i64 {
+    let mut bytes = [0u8; 8];
+    getrandom::getrandom(&mut bytes).unwrap_or_default();
+    i64::from_le_bytes(bytes)
 }
 
 fn group_persons(rows: Vec<PersonRow>, base_url: &str) -> HashMap<i64, Vec<FeedPerson>> {
@@ -129,7 +215,7 @@ fn group_persons(rows: Vec<PersonRow>, base_url: &str) -> HashMap<i64, Vec<FeedP
 fn feed_episode(
     row: FeedRow,
     persons: Vec<FeedPerson>,
-    html: String,
+    html: Arc<str>,
     base_url: &str,
 ) -> FeedEpisode {
     let updated = parse_time(Some(&row.updated_at)).unwrap_or(OffsetDateTime::UNIX_EPOCH);
@@ -263,7 +349,7 @@ mod tests {
             audio: None,
             persons: Vec::new(),
             chapters_url: None,
-            content_html: html.to_string(),
+            content_html: Arc::from(html),
         };
         let xml = format!("<x><![CDATA[{}]]></x>", episode.content_cdata());
         let doc = roxmltree::Document::parse(&xml).expect("well-formed");

@@ -65,7 +65,7 @@ fn item(episode: FeedEpisode) -> Item {
         id: episode.guid,
         url: episode.url,
         title: episode.title,
-        content_html: episode.content_html,
+        content_html: episode.content_html.to_string(),
         summary: episode.summary,
         authors: episode
             .persons

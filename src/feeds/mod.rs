@@ -13,6 +13,8 @@ mod sitemap;
 mod store;
 mod talks;
 
+pub use content::NotesCache;
+
 use axum::Router;
 use axum::routing::get;
 

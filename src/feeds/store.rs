@@ -20,7 +20,8 @@ pub struct FeedRow {
     pub audio_type: Option<String>,
     pub duration_secs: Option<i64>,
     pub has_chapters: bool,
-    pub html: Option<String>,
+    /// The stamp of the stored notes rendering, when one is still valid.
+    pub stamp: Option<i64>,
 }
 
 /// Someone who presented a segment of a feed episode.
@@ -66,7 +67,7 @@ pub struct SitemapRow {
 const FEED_FILTER: &str = "e.status = 'published' and (?2 is null or e.id in \
      (select episode_id from segments where person_id = ?2))";
 
-/// Published episodes, newest first, with notes HTML cached by `renderer` (if any).
+/// Published episodes, newest first, with the stamp of their notes rendered by `renderer` (if any).
 pub async fn feed_rows(
     conn: &mut SqliteConnection,
     renderer: &str,
@@ -77,8 +78,11 @@ pub async fn feed_rows(
                 e.audio_url, e.audio_bytes, e.audio_type, e.duration_secs,
                 exists (select 1 from segments c where c.episode_id = e.id and c.start_secs is not null)
                     as has_chapters,
-                h.html
-         from episodes e left join episode_html h on h.episode_id = e.id and h.renderer = ?1
+                h.stamp
+         from episodes e
+         -- The index holds the stamp: the table's rows start pages of notes the feed skips.
+         left join episode_html h indexed by episode_html_stamp
+             on h.episode_id = e.id and h.renderer = ?1
          where {FEED_FILTER} order by e.number desc"
     );
     sqlx::query_as(&sql)
@@ -127,18 +131,34 @@ pub async fn segments_of(conn: &mut SqliteConnection, ids: &str) -> sqlx::Result
     .await
 }
 
-/// Stores rendered notes, `htmls` being a JSON object of episode id → HTML, in one statement.
+/// Stored notes renderings of the given episodes (`ids` is a JSON array): (id, stamp, html).
+pub async fn stored_html(
+    conn: &mut SqliteConnection,
+    renderer: &str,
+    ids: &str,
+) -> sqlx::Result<Vec<(i64, i64, String)>> {
+    sqlx::query_as(
+        "select episode_id, stamp, html from episode_html
+         where renderer = ? and episode_id in (select value from json_each(?))",
+    )
+    .bind(renderer)
+    .bind(ids)
+    .fetch_all(conn)
+    .await
+}
+
+/// Stores rendered notes, `rows` being a JSON array of `{id, stamp, html}`, in one statement.
 pub async fn save_html(
     conn: &mut SqliteConnection,
     renderer: &str,
-    htmls: &str,
+    rows: &str,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "insert or replace into episode_html (episode_id, renderer, html)
-         select cast(key as integer), ?, value from json_each(?)",
+        "insert or replace into episode_html (episode_id, renderer, stamp, html)
+         select j.value ->> 'id', ?, j.value ->> 'stamp', j.value ->> 'html' from json_each(?) j",
     )
     .bind(renderer)
-    .bind(htmls)
+    .bind(rows)
     .execute(conn)
     .await?;
     Ok(())

@@ -49,6 +49,8 @@ pub struct AppState {
     pub mailer: Arc<dyn Mailer>,
     /// Per-IP limit on the subscribe form.
     pub signup_limiter: Arc<SignupLimiter>,
+    /// The feeds' rendered notes, by the stamp of their stored rendering.
+    pub feed_notes: Arc<crate::feeds::NotesCache>,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
             db,
             settings: Arc::new(RwLock::new(Arc::new(loaded))),
             cache: Arc::new(PageCache::default()),
+            feed_notes: Arc::default(),
             login_limiter: Arc::new(RateLimiter::new(LOGIN_ATTEMPTS, LOGIN_WINDOW)),
             key: Arc::new(key),
             mailer: Arc::new(OutboxMailer::new("./outbox".into())),

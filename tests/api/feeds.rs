@@ -517,3 +517,23 @@ async fn renaming_a_host_renames_them_in_the_notes_every_feed_already_rendered()
     assert!(after.contains("Brianna #1:"), "{after}");
     assert!(!after.contains("Brian #1:"));
 }
+
+#[tokio::test]
+async fn an_edited_episode_shows_its_new_notes_in_the_next_feed() {
+    let app = spawn_app().await;
+    let edition = |notes: &str| {
+        episode(1, "Edited")
+            .topic("Brian", 1, "B", "https://b.example", notes)
+            .build()
+    };
+    app.import(edition("- the first words")).await;
+    let before = body(&app, "/episodes/rss").await;
+
+    app.import(edition("- the corrected words")).await;
+    app.state.content_changed();
+    let after = body(&app, "/episodes/rss").await;
+
+    assert!(before.contains("the first words"), "{before}");
+    assert!(after.contains("the corrected words"), "{after}");
+    assert!(!after.contains("the first words"), "no stale notes: {after}");
+}
