@@ -535,5 +535,8 @@ async fn an_edited_episode_shows_its_new_notes_in_the_next_feed() {
 
     assert!(before.contains("the first words"), "{before}");
     assert!(after.contains("the corrected words"), "{after}");
-    assert!(!after.contains("the first words"), "no stale notes: {after}");
+    assert!(
+        !after.contains("the first words"),
+        "no stale notes: {after}"
+    );
 }
