@@ -3,6 +3,8 @@
 //! Ranking every match of a common word costs about a microsecond a row, so each index ranks
 //! only its newest [`CANDIDATES`] matches (FTS5 walks them in rowid order and stops): a word in
 //! 20,000 talks costs no more than one in 1,000. Snippets are built for the page's hits only.
+//! A segment's episode comes from the `segments_episode` index (`indexed by`, in a fixed join
+//! order): its rows start pages of notes, and a thousand of those are most of a query's time.
 
 use sqlx::SqliteConnection;
 
@@ -49,7 +51,8 @@ pub async fn episode_hits(
             join episodes e on e.id = c.id where e.status = 'published'
             union all
             select 'segment', c.id, c.score from ({segments}) c
-            join segments s on s.id = c.id join episodes e on e.id = s.episode_id
+            cross join segments s indexed by segments_episode on s.id = c.id
+            cross join episodes e on e.id = s.episode_id
             where e.status = 'published'),
          {PAGE}
          select h.kind, h.score, h.total, highlight(episodes_fts, 0, ?4, ?5) as title,
@@ -123,13 +126,14 @@ pub async fn link_hits(
 }
 
 /// The published segments that link to candidate `c`.
-const COVERING: &str = "select 1 from segment_links sl join segments s on s.id = sl.segment_id
-     join episodes e on e.id = s.episode_id where sl.link_id = c.id and e.status = 'published'";
+const COVERING: &str = "select 1 from segment_links sl
+     cross join segments s indexed by segments_episode on s.id = sl.segment_id
+     cross join episodes e on e.id = s.episode_id where sl.link_id = c.id and e.status = 'published'";
 
 /// A published episode that links to hit `c`.
-const COVERING_EPISODE: &str =
-    "select e.id from segment_links sl join segments s on s.id = sl.segment_id
-     join episodes e on e.id = s.episode_id where sl.link_id = c.id and e.status = 'published'";
+const COVERING_EPISODE: &str = "select e.id from segment_links sl
+     cross join segments s indexed by segments_episode on s.id = sl.segment_id
+     cross join episodes e on e.id = s.episode_id where sl.link_id = c.id and e.status = 'published'";
 
 async fn hits(
     conn: &mut SqliteConnection,
