@@ -102,6 +102,12 @@ impl NotesCache {
     fn keep(&self, id: i64, stamp: i64, html: Arc<str>) {
         self.lock().insert(id, (stamp, html));
     }
+
+    /// Forgets episodes no longer published (deleted or back to draft).
+    fn keep_only(&self, published: &[FeedRow]) {
+        let ids: std::collections::HashSet<i64> = published.iter().map(|row| row.id).collect();
+        self.lock().retain(|id, _| ids.contains(id));
+    }
 }
 
 /// Published episodes, newest first; only those `person_id` presented in, when given.
@@ -114,6 +120,9 @@ pub async fn feed_episodes(state: &AppState, person_id: Option<i64>) -> Result<V
     let rows = store::feed_rows(&mut tx, &renderer, person_id).await?;
     let persons = store::feed_persons(&mut tx, person_id).await?;
     let mut notes = notes_of(state, tx, &rows, &renderer, &base_url).await?;
+    if person_id.is_none() {
+        state.feed_notes.keep_only(&rows);
+    }
     let mut persons = group_persons(persons, &base_url);
     Ok(rows
         .into_iter()
