@@ -9,8 +9,9 @@
 //!   never came), so once its lease has run out it is sent again, with the same Message-ID;
 //! - with `handed_at` was handed over, so it is settled as sent and never transmitted again.
 //!
-//! What remains is the microseconds between the record and the write of the mark: a process
-//! killed exactly there leaves a row settled as sent that the server never got.
+//! What remains is the moment between the record and the write of the mark (this thread waking
+//! after the database's commit): a process killed exactly there leaves a row settled as sent
+//! that the server never got, and the row says so.
 //! Every confirmed subscriber's row ends `sent`, `failed` or `skipped`.
 
 use std::collections::HashMap;

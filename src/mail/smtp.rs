@@ -1,9 +1,8 @@
 //! SMTP over a small pool of kept-open connections (rustls for `smtps://` and STARTTLS).
 
+use std::panic::AssertUnwindSafe;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
-
-use std::panic::AssertUnwindSafe;
 
 use anyhow::Context;
 use futures_util::FutureExt;

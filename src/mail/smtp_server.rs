@@ -5,13 +5,12 @@
 //! algorithm the second waits for the server's delayed ACK (40 ms or more) on every mail.
 
 use std::borrow::Cow;
+use std::net::SocketAddr;
 
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::transport::smtp::{SMTP_PORT, SUBMISSION_PORT, SUBMISSIONS_PORT};
-use std::net::SocketAddr;
-
 use tokio::net::{TcpSocket, TcpStream, lookup_host};
 
 use super::{SMTP_TIMEOUT, SendError};

@@ -111,7 +111,7 @@ pub async fn link_hits(
 ) -> sqlx::Result<Vec<HitRow>> {
     let sql = format!(
         "with cand as (
-            select 'link' as kind, c.id, c.score from ({links}) c where exists ({COVERING} limit 1)),
+            select 'link' as kind, c.id, c.score from ({links}) c where exists ({COVERING_EPISODE} limit 1)),
          {PAGE},
          shown as (select c.*, ({COVERING_EPISODE} limit 1) as episode_id from hits c)
          select h.kind, h.score, h.total, highlight(links_fts, 0, ?4, ?5) as title,
@@ -125,12 +125,7 @@ pub async fn link_hits(
     hits(conn, &sql, query, limit, offset).await
 }
 
-/// The published segments that link to candidate `c`.
-const COVERING: &str = "select 1 from segment_links sl
-     cross join segments s indexed by segments_episode on s.id = sl.segment_id
-     cross join episodes e on e.id = s.episode_id where sl.link_id = c.id and e.status = 'published'";
-
-/// A published episode that links to hit `c`.
+/// The published episodes that link to candidate `c`.
 const COVERING_EPISODE: &str = "select e.id from segment_links sl
      cross join segments s indexed by segments_episode on s.id = sl.segment_id
      cross join episodes e on e.id = s.episode_id where sl.link_id = c.id and e.status = 'published'";
