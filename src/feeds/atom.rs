@@ -3,29 +3,30 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::channel::Channel;
-use super::content::{FeedEpisode, feed_episodes};
-use super::http::{ATOM, respond};
+use super::content::{FeedEpisode, rendered_items};
+use super::http::{ATOM, respond_document};
+use super::items::Format;
 use crate::error::Result;
 use crate::web::AppState;
 
+/// The Atom feed up to its first entry.
 #[derive(Template)]
-#[template(path = "feeds/atom.xml")]
-struct AtomFeed {
+#[template(path = "feeds/atom_head.xml")]
+struct AtomHead {
     feed_id: String,
     updated: String,
     channel: Channel,
-    items: Vec<FeedEpisode>,
 }
 
-impl AtomFeed {
-    /// An entry's permanent id: its guid, as a URN when it is a UUID (Atom ids must be IRIs).
-    fn entry_id(&self, item: &FeedEpisode) -> String {
-        atom_id(&item.guid, &self.channel.link)
-    }
+/// One episode's `<entry>`; `id` is its guid as an IRI.
+#[derive(Template)]
+#[template(path = "feeds/atom_entry.xml")]
+struct AtomEntry<'a> {
+    id: String,
+    item: &'a FeedEpisode,
 }
 
 /// `guid` as an IRI: `urn:uuid:…` for UUIDs, itself when already a URI, else under the site.
@@ -42,21 +43,24 @@ pub fn atom_id(guid: &str, site: &str) -> String {
 
 /// `GET /episodes/atom`.
 pub async fn show(State(state): State<AppState>) -> Result<Response> {
-    let items = feed_episodes(&state, None).await?;
-    let channel = Channel::show(&state.settings(), "/episodes/atom", &items);
-    let updated = items
-        .iter()
-        .map(|item| item.updated.max(item.published))
-        .max()
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let feed = AtomFeed {
+    let site = format!("{}/", state.settings().base_url);
+    let items = rendered_items(&state, None, Format::Atom, |item| {
+        let id = atom_id(&item.guid, &site);
+        Ok(AtomEntry { id, item }.render()?)
+    })
+    .await?;
+    let channel = Channel::show(&state.settings(), "/episodes/atom", items.newest_change);
+    let head = AtomHead {
         feed_id: atom_id(
             channel.podcast_guid.as_deref().unwrap_or_default(),
             &channel.link,
         ),
-        updated: updated.format(&Rfc3339).unwrap_or_default(),
+        updated: items.newest_change.format(&Rfc3339).unwrap_or_default(),
         channel,
-        items,
-    };
-    Ok(respond(ATOM, feed.render()?))
+    }
+    .render()?;
+    Ok(respond_document(
+        ATOM,
+        items.document(head, "", "</feed>\n"),
+    ))
 }

@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 
-use super::content::{FeedEpisode, xml_safe};
+use super::content::xml_safe;
 use crate::settings::Settings;
 
 /// The Podcasting 2.0 namespace for deriving a podcast's guid from its feed URL.
@@ -38,7 +38,7 @@ pub struct Channel {
 
 impl Channel {
     /// The show's channel for the feed at `path` (e.g. `/episodes/rss`).
-    pub fn show(settings: &Settings, path: &str, items: &[FeedEpisode]) -> Self {
+    pub fn show(settings: &Settings, path: &str, newest_change: OffsetDateTime) -> Self {
         let base = &settings.base_url;
         let self_url = format!("{base}{path}");
         let podcast_guid = if settings.podcast_guid.trim().is_empty() {
@@ -63,14 +63,19 @@ impl Channel {
             explicit: settings.explicit,
             podcast_guid: Some(podcast_guid),
             funding_url: Some(settings.funding_url.clone()).filter(|u| crate::links::is_web_url(u)),
-            last_build: last_build(items),
+            last_build: newest_change.format(&Rfc2822).unwrap_or_default(),
             self_url,
         }
     }
 
     /// A channel of one person's episodes: it is not the show, so it carries no show identity.
-    pub fn person(settings: &Settings, slug: &str, name: &str, items: &[FeedEpisode]) -> Self {
-        let mut channel = Self::show(settings, &format!("/hosts/{slug}/rss"), items);
+    pub fn person(
+        settings: &Settings,
+        slug: &str,
+        name: &str,
+        newest_change: OffsetDateTime,
+    ) -> Self {
+        let mut channel = Self::show(settings, &format!("/hosts/{slug}/rss"), newest_change);
         channel.title = xml_safe(&format!("{} · {name}", settings.title));
         channel.link = format!("{}/hosts/{slug}", settings.base_url);
         channel.description = xml_safe(&format!("Episodes of {} with {name}.", settings.title));
@@ -101,17 +106,6 @@ pub fn parse_categories(text: &str) -> Vec<Category> {
             })
         })
         .collect()
-}
-
-/// The newest change among the items (the epoch for an empty feed), RFC 2822.
-fn last_build(items: &[FeedEpisode]) -> String {
-    items
-        .iter()
-        .map(|item| item.updated.max(item.published))
-        .max()
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-        .format(&Rfc2822)
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,20 +1,23 @@
-//! The episodes every feed lists, with presenters and rendered notes, in a fixed number of queries.
+//! The episodes every feed lists, with presenters and rendered notes, in a fixed number of
+//! queries; and their items in each feed's format, rendered again only when they changed.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use askama::Template;
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
 
+use super::items::{Format, fingerprint};
 use super::store::{self, FeedRow, PersonRow};
 use crate::episodes::model::SegmentKind;
 use crate::episodes::store::SegmentRow;
 use crate::error::Result;
 use crate::markdown::{self, Author};
 use crate::web::AppState;
+use crate::web::chunks::hash_chunks;
+use axum::body::Bytes;
 
 /// Names the code that renders cached notes: a new release re-renders them.
 const RENDERER: &str = concat!(env!("CARGO_PKG_VERSION"), "+notes-1");
@@ -29,7 +32,7 @@ pub struct Enclosure {
 }
 
 /// A presenter of an episode, as `podcast:person` and feed authors describe them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct FeedPerson {
     pub name: String,
     pub role: &'static str,
@@ -71,103 +74,161 @@ impl FeedEpisode {
 
     /// The notes ready to sit inside one CDATA section: a `]]>` in them would end it early,
     /// so it is split across two sections.
-    pub fn content_cdata(&self) -> Cow<'_, str> {
+    pub fn content_cdata(&self) -> std::borrow::Cow<'_, str> {
         if self.content_html.contains("]]>") {
-            Cow::Owned(self.content_html.replace("]]>", "]]]]><![CDATA[>"))
+            self.content_html.replace("]]>", "]]]]><![CDATA[>").into()
         } else {
-            Cow::Borrowed(self.content_html.as_ref())
+            self.content_html.as_ref().into()
         }
     }
 }
 
-/// The notes of feed episodes as last rendered, by episode id with the stamp of their stored
-/// rendering: a feed built after a change reads from the database only what changed.
-#[derive(Default)]
-pub struct NotesCache {
-    notes: Mutex<HashMap<i64, (i64, Arc<str>)>>,
+/// One item in its feed's markup, with a hash of that text.
+#[derive(Debug, Clone)]
+pub struct RenderedItem {
+    pub text: Bytes,
+    pub hash: u64,
 }
 
-impl NotesCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, (i64, Arc<str>)>> {
-        self.notes.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn get(&self, id: i64, stamp: i64) -> Option<Arc<str>> {
-        self.lock()
-            .get(&id)
-            .filter(|(kept, _)| *kept == stamp)
-            .map(|(_, html)| html.clone())
-    }
-
-    fn keep(&self, id: i64, stamp: i64, html: Arc<str>) {
-        self.lock().insert(id, (stamp, html));
-    }
-
-    /// Forgets episodes no longer published (deleted or back to draft).
-    fn keep_only(&self, published: &[FeedRow]) {
-        let ids: std::collections::HashSet<i64> = published.iter().map(|row| row.id).collect();
-        self.lock().retain(|id, _| ids.contains(id));
+impl RenderedItem {
+    fn new(text: String) -> Self {
+        Self {
+            hash: hash_chunks([text.as_bytes()]),
+            text: Bytes::from(text),
+        }
     }
 }
 
-/// Published episodes, newest first; only those `person_id` presented in, when given.
-pub async fn feed_episodes(state: &AppState, person_id: Option<i64>) -> Result<Vec<FeedEpisode>> {
+/// A feed's items in its format, newest first.
+pub struct RenderedItems {
+    pub items: Vec<RenderedItem>,
+    /// The latest publication or change among them (the epoch for an empty feed).
+    pub newest_change: OffsetDateTime,
+}
+
+/// A feed document as chunks, and a tag that changes whenever any chunk does.
+pub struct Document {
+    pub chunks: Vec<Bytes>,
+    pub tag: u64,
+}
+
+impl RenderedItems {
+    /// The whole document: `head`, the items in order with `separator` between them, `tail`.
+    /// The items are shared with the cache, not copied; the tag hashes the items' hashes.
+    pub fn document(&self, head: String, separator: &'static str, tail: &'static str) -> Document {
+        let mut chunks = Vec::with_capacity(2 * self.items.len() + 2);
+        let mut hashes = Vec::with_capacity(self.items.len() + 2);
+        hashes.push(hash_chunks([
+            head.as_bytes(),
+            separator.as_bytes(),
+            tail.as_bytes(),
+        ]));
+        chunks.push(Bytes::from(head));
+        for (index, item) in self.items.iter().enumerate() {
+            if index > 0 {
+                chunks.push(Bytes::from_static(separator.as_bytes()));
+            }
+            chunks.push(item.text.clone());
+            hashes.push(item.hash);
+        }
+        chunks.push(Bytes::from_static(tail.as_bytes()));
+        let hashes: Vec<u8> = hashes.iter().flat_map(|hash| hash.to_le_bytes()).collect();
+        Document {
+            chunks,
+            tag: hash_chunks([&hashes[..]]),
+        }
+    }
+}
+
+/// The items of the published episodes in `format`, newest first; only those `person_id`
+/// presented in, when given. An item is taken from memory while nothing it shows has changed,
+/// else rendered by `render`.
+pub async fn rendered_items(
+    state: &AppState,
+    person_id: Option<i64>,
+    format: Format,
+    render: impl Fn(&FeedEpisode) -> Result<String>,
+) -> Result<RenderedItems> {
     let base_url = state.settings().base_url.clone();
     let renderer = format!("{RENDERER} {base_url}");
     // One read snapshot: notes rendered here are stored only if nothing changed meanwhile
-    // (SQLite refuses the write of a stale snapshot), so the cache never keeps old notes.
+    // (SQLite refuses the write of a stale snapshot), so no stale rendering is ever kept.
     let mut tx = state.db.begin().await?;
     let rows = store::feed_rows(&mut tx, &renderer, person_id).await?;
-    let persons = store::feed_persons(&mut tx, person_id).await?;
-    let mut notes = notes_of(state, tx, &rows, &renderer, &base_url).await?;
+    let persons = group_persons(store::feed_persons(&mut tx, person_id).await?, &base_url);
+    let cache = &state.feed_items;
     if person_id.is_none() {
-        state.feed_notes.keep_only(&rows);
+        cache.keep_only(format, &rows);
     }
-    let mut persons = group_persons(persons, &base_url);
-    Ok(rows
-        .into_iter()
-        .map(|row| {
+    let presenters = |row: &FeedRow| persons.get(&row.id).map_or(&[][..], Vec::as_slice);
+    let fingerprints: Vec<u64> = rows
+        .iter()
+        .map(|row| fingerprint(row, presenters(row), &renderer))
+        .collect();
+    let mut items: Vec<Option<RenderedItem>> = rows
+        .iter()
+        .zip(&fingerprints)
+        .map(|(row, print)| cache.get(format, row.id, *print))
+        .collect();
+    let stale: Vec<&FeedRow> = rows
+        .iter()
+        .zip(&items)
+        .filter(|(_, item)| item.is_none())
+        .map(|(row, _)| row)
+        .collect();
+    if !stale.is_empty() {
+        let mut notes = notes_of(tx, &stale, &renderer, &base_url).await?;
+        for ((row, print), slot) in rows.iter().zip(&fingerprints).zip(&mut items) {
+            if slot.is_some() {
+                continue;
+            }
             let html = notes.remove(&row.id).unwrap_or_else(|| Arc::from(""));
-            let persons = persons.remove(&row.id).unwrap_or_default();
-            feed_episode(row, persons, html, &base_url)
-        })
-        .collect())
+            let episode = feed_episode(row, presenters(row).to_vec(), html, &base_url);
+            let item = RenderedItem::new(render(&episode)?);
+            // Notes rendered just now have no stamp in `row`: the next request keeps the item.
+            if row.stamp.is_some() {
+                cache.keep(format, row.id, *print, item.clone());
+            }
+            *slot = Some(item);
+        }
+    }
+    Ok(RenderedItems {
+        newest_change: rows
+            .iter()
+            .map(last_change)
+            .max()
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        items: items.into_iter().flatten().collect(),
+    })
 }
 
-/// Each row's notes: from memory when its stored rendering is unchanged, else read back, else
-/// rendered now and stored. Commits `tx` when it stored something.
+/// When an episode was published or last changed, whichever is later.
+fn last_change(row: &FeedRow) -> OffsetDateTime {
+    let updated = parse_time(Some(&row.updated_at)).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    parse_time(row.published_at.as_deref()).map_or(updated, |published| published.max(updated))
+}
+
+/// Each row's notes: read back when a rendering is stored, else rendered now and stored
+/// (committing `tx`).
 async fn notes_of(
-    state: &AppState,
     mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
-    rows: &[FeedRow],
+    rows: &[&FeedRow],
     renderer: &str,
     base_url: &str,
 ) -> Result<HashMap<i64, Arc<str>>> {
-    let cache = &state.feed_notes;
+    let (stored, unrendered): (Vec<&FeedRow>, Vec<&FeedRow>) =
+        rows.iter().partition(|row| row.stamp.is_some());
     let mut notes = HashMap::with_capacity(rows.len());
-    let mut unread = Vec::new();
-    let mut unrendered = Vec::new();
-    for row in rows {
-        match row.stamp {
-            Some(stamp) => match cache.get(row.id, stamp) {
-                Some(html) => {
-                    notes.insert(row.id, html);
-                }
-                None => unread.push(row.id),
-            },
-            None => unrendered.push(row.id),
-        }
-    }
-    if !unread.is_empty() {
-        let ids = serde_json::to_string(&unread).map_err(anyhow::Error::from)?;
-        for (id, stamp, html) in store::stored_html(&mut tx, renderer, &ids).await? {
-            let html: Arc<str> = Arc::from(html);
-            cache.keep(id, stamp, html.clone());
-            notes.insert(id, html);
+    if !stored.is_empty() {
+        let ids: Vec<i64> = stored.iter().map(|row| row.id).collect();
+        let ids = serde_json::to_string(&ids).map_err(anyhow::Error::from)?;
+        for (id, _stamp, html) in store::stored_html(&mut tx, renderer, &ids).await? {
+            notes.insert(id, Arc::from(html));
         }
     }
     if !unrendered.is_empty() {
-        let rendered = render_notes(&mut tx, &unrendered, base_url).await?;
+        let ids: Vec<i64> = unrendered.iter().map(|row| row.id).collect();
+        let rendered = render_notes(&mut tx, &ids, base_url).await?;
         let stored: Vec<StoredNotes> = rendered
             .into_iter()
             .map(|(id, html)| StoredNotes {
@@ -177,19 +238,15 @@ async fn notes_of(
             })
             .collect();
         let json = serde_json::to_string(&stored).map_err(anyhow::Error::from)?;
-        let saved = match store::save_html(&mut tx, renderer, &json).await {
-            Ok(()) => tx.commit().await.is_ok(),
-            Err(error) => {
-                tracing::debug!(%error, "rendered notes not cached");
-                false
+        match store::save_html(&mut tx, renderer, &json).await {
+            Ok(()) => {
+                if let Err(error) = tx.commit().await {
+                    tracing::debug!(%error, "rendered notes not stored");
+                }
             }
-        };
-        for row in stored {
-            if saved {
-                cache.keep(row.id, row.stamp, row.html.clone());
-            }
-            notes.insert(row.id, row.html);
+            Err(error) => tracing::debug!(%error, "rendered notes not stored"),
         }
+        notes.extend(stored.into_iter().map(|row| (row.id, row.html)));
     }
     Ok(notes)
 }
@@ -222,7 +279,7 @@ fn group_persons(rows: Vec<PersonRow>, base_url: &str) -> HashMap<i64, Vec<FeedP
 }
 
 fn feed_episode(
-    row: FeedRow,
+    row: &FeedRow,
     persons: Vec<FeedPerson>,
     html: Arc<str>,
     base_url: &str,
@@ -230,11 +287,15 @@ fn feed_episode(
     let updated = parse_time(Some(&row.updated_at)).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let audio = row
         .audio_url
+        .clone()
         .filter(|u| crate::links::is_web_url(u))
         .map(|url| Enclosure {
             url,
             length: row.audio_bytes,
-            mime_type: row.audio_type.unwrap_or_else(|| "audio/mpeg".to_string()),
+            mime_type: row
+                .audio_type
+                .clone()
+                .unwrap_or_else(|| "audio/mpeg".to_string()),
             duration_secs: row.duration_secs,
         });
     FeedEpisode {

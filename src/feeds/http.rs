@@ -4,6 +4,9 @@ use axum::http::HeaderValue;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 
+use super::content::Document;
+use crate::web::chunks::{BodyTag, Chunks};
+
 /// RSS 2.0.
 pub const RSS: &str = "application/rss+xml; charset=utf-8";
 /// Atom 1.0.
@@ -23,5 +26,15 @@ pub fn respond(content_type: &'static str, body: String) -> Response {
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// A 200 response with `document` as `content_type`, sent as its chunks and tagged for the
+/// page cache's ETag.
+pub fn respond_document(content_type: &'static str, document: Document) -> Response {
+    let mut response = Chunks::body(document.chunks).into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response.extensions_mut().insert(BodyTag(document.tag));
     response
 }

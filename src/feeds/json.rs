@@ -5,12 +5,13 @@ use axum::response::Response;
 use serde::Serialize;
 
 use super::channel::Channel;
-use super::content::{FeedEpisode, feed_episodes};
-use super::http::{JSON_FEED, respond};
+use super::content::{FeedEpisode, rendered_items};
+use super::http::{JSON_FEED, respond_document};
+use super::items::Format;
 use crate::error::Result;
 use crate::web::AppState;
 
-/// A JSON Feed 1.1 document.
+/// A JSON Feed 1.1 document but for its items, which come last.
 #[derive(Serialize)]
 pub struct JsonFeed {
     version: &'static str,
@@ -23,7 +24,6 @@ pub struct JsonFeed {
     icon: Option<String>,
     language: String,
     authors: Vec<Author>,
-    items: Vec<Item>,
 }
 
 #[derive(Serialize)]
@@ -34,53 +34,53 @@ struct Author {
 }
 
 #[derive(Serialize)]
-struct Item {
-    id: String,
-    url: String,
-    title: String,
-    content_html: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    summary: String,
+struct Item<'a> {
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    content_html: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    summary: &'a str,
     date_published: String,
     date_modified: String,
     authors: Vec<Author>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    attachments: Vec<Attachment>,
+    attachments: Vec<Attachment<'a>>,
 }
 
 #[derive(Serialize)]
-struct Attachment {
-    url: String,
-    mime_type: String,
+struct Attachment<'a> {
+    url: &'a str,
+    mime_type: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     size_in_bytes: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     duration_in_seconds: Option<i64>,
 }
 
-fn item(episode: FeedEpisode) -> Item {
+fn item(episode: &FeedEpisode) -> Item<'_> {
     Item {
         date_published: episode.published_rfc3339(),
         date_modified: episode.updated_rfc3339(),
-        id: episode.guid,
-        url: episode.url,
-        title: episode.title,
-        content_html: episode.content_html.to_string(),
-        summary: episode.summary,
+        id: &episode.guid,
+        url: &episode.url,
+        title: &episode.title,
+        content_html: &episode.content_html,
+        summary: &episode.summary,
         authors: episode
             .persons
-            .into_iter()
+            .iter()
             .map(|p| Author {
-                name: p.name,
-                url: Some(p.href),
+                name: p.name.clone(),
+                url: Some(p.href.clone()),
             })
             .collect(),
         attachments: episode
             .audio
-            .into_iter()
+            .iter()
             .map(|a| Attachment {
-                url: a.url,
-                mime_type: a.mime_type,
+                url: &a.url,
+                mime_type: &a.mime_type,
                 size_in_bytes: a.length,
                 duration_in_seconds: a.duration_secs,
             })
@@ -90,8 +90,15 @@ fn item(episode: FeedEpisode) -> Item {
 
 /// `GET /episodes/feed.json`.
 pub async fn show(State(state): State<AppState>) -> Result<Response> {
-    let items = feed_episodes(&state, None).await?;
-    let channel = Channel::show(&state.settings(), "/episodes/feed.json", &items);
+    let items = rendered_items(&state, None, Format::Json, |episode| {
+        Ok(serde_json::to_string(&item(episode)).map_err(anyhow::Error::from)?)
+    })
+    .await?;
+    let channel = Channel::show(
+        &state.settings(),
+        "/episodes/feed.json",
+        items.newest_change,
+    );
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: channel.title,
@@ -104,8 +111,9 @@ pub async fn show(State(state): State<AppState>) -> Result<Response> {
             name: channel.author,
             url: None,
         }],
-        items: items.into_iter().map(item).collect(),
     };
-    let body = serde_json::to_string(&feed).map_err(anyhow::Error::from)?;
-    Ok(respond(JSON_FEED, body))
+    let feed = serde_json::to_string(&feed).map_err(anyhow::Error::from)?;
+    // The items go in as the last member of the object: `{…}` becomes `{…,"items":[…]}`.
+    let head = format!("{},\"items\":[", feed.strip_suffix('}').unwrap_or(&feed));
+    Ok(respond_document(JSON_FEED, items.document(head, ",", "]}")))
 }

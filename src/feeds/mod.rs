@@ -7,13 +7,14 @@ mod chapters;
 pub mod check;
 mod content;
 mod http;
+mod items;
 mod json;
 mod rss;
 mod sitemap;
 mod store;
 mod talks;
 
-pub use content::NotesCache;
+pub use items::ItemCache;
 
 use axum::Router;
 use axum::routing::get;

@@ -5,36 +5,47 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::channel::Channel;
-use super::content::{FeedEpisode, feed_episodes};
-use super::http::{RSS, respond};
+use super::content::{FeedEpisode, RenderedItems, rendered_items};
+use super::http::{RSS, respond_document};
+use super::items::Format;
 use super::store;
 use crate::error::{AppError, Result};
 use crate::web::AppState;
 
-/// RSS 2.0 with the Apple Podcasts and Podcasting 2.0 namespaces.
+/// RSS 2.0 with the Apple Podcasts and Podcasting 2.0 namespaces, up to its first item.
 #[derive(Template)]
-#[template(path = "feeds/podcast.xml")]
-pub struct PodcastFeed {
+#[template(path = "feeds/podcast_head.xml")]
+pub struct PodcastHead {
     pub channel: Channel,
-    pub items: Vec<FeedEpisode>,
 }
 
-impl PodcastFeed {
-    /// Renders into a buffer sized for the notes up front: growing a 30 MB feed by doubling
-    /// would copy it once more.
-    fn render_sized(&self) -> askama::Result<String> {
-        let notes: usize = self.items.iter().map(|item| item.content_html.len()).sum();
-        let mut xml = String::with_capacity(notes + 2_048 * (self.items.len() + 1));
-        self.render_into(&mut xml)?;
-        Ok(xml)
-    }
+/// One episode's `<item>`.
+#[derive(Template)]
+#[template(path = "feeds/podcast_item.xml")]
+struct PodcastItem<'a> {
+    item: &'a FeedEpisode,
+}
+
+const TAIL: &str = "</channel>\n</rss>\n";
+
+/// The items of the published episodes (only `person_id`'s, when given).
+async fn items(state: &AppState, person_id: Option<i64>) -> Result<RenderedItems> {
+    rendered_items(state, person_id, Format::Rss, |item| {
+        Ok(PodcastItem { item }.render()?)
+    })
+    .await
+}
+
+fn document(channel: Channel, items: &RenderedItems) -> Result<Response> {
+    let head = PodcastHead { channel }.render()?;
+    Ok(respond_document(RSS, items.document(head, "", TAIL)))
 }
 
 /// `GET /episodes/rss`: every published episode, newest first.
 pub async fn show_podcast(State(state): State<AppState>) -> Result<Response> {
-    let items = feed_episodes(&state, None).await?;
-    let channel = Channel::show(&state.settings(), "/episodes/rss", &items);
-    Ok(respond(RSS, PodcastFeed { channel, items }.render_sized()?))
+    let items = items(&state, None).await?;
+    let channel = Channel::show(&state.settings(), "/episodes/rss", items.newest_change);
+    document(channel, &items)
 }
 
 /// `GET /hosts/{slug}/rss`: the episodes one person presented in.
@@ -45,7 +56,7 @@ pub async fn show_person(
     let (id, name) = store::person(&mut *state.db.acquire().await?, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let items = feed_episodes(&state, Some(id)).await?;
-    let channel = Channel::person(&state.settings(), &slug, &name, &items);
-    Ok(respond(RSS, PodcastFeed { channel, items }.render_sized()?))
+    let items = items(&state, Some(id)).await?;
+    let channel = Channel::person(&state.settings(), &slug, &name, items.newest_change);
+    document(channel, &items)
 }

@@ -2,23 +2,24 @@
 //! with an ETag and a Last-Modified so a conditional GET answers 304 without a body.
 
 use std::collections::HashMap;
-use std::hash::BuildHasher;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
     SET_COOKIE,
 };
+use futures_util::TryStreamExt;
 
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use super::chunks::{BodyTag, Chunks, hash_chunks};
 
 /// Another process (a CLI import) may change the file; entries older than this are re-rendered.
 const MAX_AGE: Duration = Duration::from_secs(5);
@@ -29,7 +30,8 @@ const PUBLIC_CACHE_CONTROL: &str = "public, max-age=60";
 
 /// One rendered page.
 struct CachedPage {
-    body: Bytes,
+    /// The body as the handler gave it, in chunks (a feed's items are shared, not copied).
+    body: Vec<Bytes>,
     content_type: HeaderValue,
     etag: HeaderValue,
     /// When this exact body was first served (whole seconds, as HTTP dates have).
@@ -125,10 +127,10 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         return response;
     }
     let (parts, body) = response.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+    let Ok(body) = body.into_data_stream().try_collect::<Vec<Bytes>>().await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let etag = etag_of(&body);
+    let etag = etag_of(&body, parts.extensions.get::<BodyTag>());
     let page = CachedPage {
         last_modified: state.cache.last_modified(&key, &etag),
         etag,
@@ -223,11 +225,15 @@ fn has_text_body(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("text/") || v.contains("json") || v.contains("xml"))
 }
 
-fn etag_of(body: &[u8]) -> HeaderValue {
-    // A fixed seed keeps ETags equal across restarts and processes; foldhash reads a
-    // multi-megabyte feed several times faster than SipHash.
-    let hash = foldhash::fast::FixedState::with_seed(0).hash_one(body);
-    let tag = format!("\"{hash:016x}-{:x}\"", body.len());
+/// The ETag of `body`: its handler's tag when it gave one, else a hash of the body (the same
+/// in every process, so ETags hold across restarts).
+fn etag_of(body: &[Bytes], tag: Option<&BodyTag>) -> HeaderValue {
+    let hash = match tag {
+        Some(BodyTag(tag)) => *tag,
+        None => hash_chunks(body.iter().map(|chunk| &chunk[..])),
+    };
+    let length: usize = body.iter().map(Bytes::len).sum();
+    let tag = format!("\"{hash:016x}-{length:x}\"");
     HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
@@ -235,7 +241,7 @@ fn page_response(page: &CachedPage, conditions: &Conditions) -> Response {
     let mut response = if conditions.not_modified(page) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut response = Response::new(Body::from(page.body.clone()));
+        let mut response = Response::new(Chunks::body(page.body.iter().cloned()));
         response
             .headers_mut()
             .insert(CONTENT_TYPE, page.content_type.clone());

@@ -1,6 +1,7 @@
 //! Router assembly, shared state, and the middleware every response passes through.
 
 mod cache;
+pub mod chunks;
 pub mod csrf;
 pub mod form;
 mod headers;
@@ -49,8 +50,8 @@ pub struct AppState {
     pub mailer: Arc<dyn Mailer>,
     /// Per-IP limit on the subscribe form.
     pub signup_limiter: Arc<SignupLimiter>,
-    /// The feeds' rendered notes, by the stamp of their stored rendering.
-    pub feed_notes: Arc<crate::feeds::NotesCache>,
+    /// The feeds' rendered items, by what they show.
+    pub feed_items: Arc<crate::feeds::ItemCache>,
 }
 
 impl AppState {
@@ -67,7 +68,7 @@ impl AppState {
             db,
             settings: Arc::new(RwLock::new(Arc::new(loaded))),
             cache: Arc::new(PageCache::default()),
-            feed_notes: Arc::default(),
+            feed_items: Arc::default(),
             login_limiter: Arc::new(RateLimiter::new(LOGIN_ATTEMPTS, LOGIN_WINDOW)),
             key: Arc::new(key),
             mailer: Arc::new(OutboxMailer::new("./outbox".into())),

@@ -504,7 +504,7 @@ async fn the_sitemap_lists_public_pages_and_robots_txt_points_to_it() {
 async fn renaming_a_host_renames_them_in_the_notes_every_feed_already_rendered() {
     let app = spawn_app().await;
     app.import(presented_by(1, "Brian")).await;
-    let before = body(&app, "/episodes/rss").await;
+    let before = rendered_twice(&app, "/episodes/rss").await;
     assert!(before.contains("Brian #1:"), "{before}");
 
     sqlx::query("update people set name = 'Brianna' where slug = 'brian'")
@@ -527,7 +527,7 @@ async fn an_edited_episode_shows_its_new_notes_in_the_next_feed() {
             .build()
     };
     app.import(edition("- the first words")).await;
-    let before = body(&app, "/episodes/rss").await;
+    let before = rendered_twice(&app, "/episodes/rss").await;
 
     app.import(edition("- the corrected words")).await;
     app.state.content_changed();
@@ -539,4 +539,70 @@ async fn an_edited_episode_shows_its_new_notes_in_the_next_feed() {
         !after.contains("the first words"),
         "no stale notes: {after}"
     );
+}
+
+/// A feed as the second render after a change gives it: the first keeps the notes' rendering,
+/// the second keeps the items, so what comes next is served from what is kept.
+async fn rendered_twice(app: &TestApp, path: &str) -> String {
+    body(app, path).await;
+    app.state.content_changed();
+    body(app, path).await
+}
+
+#[tokio::test]
+async fn items_kept_in_memory_show_a_new_title_and_avatar_in_every_feed() {
+    let app = spawn_app().await;
+    app.import(presented_by(1, "Brian")).await;
+    let feeds = [
+        "/episodes/rss",
+        "/episodes/atom",
+        "/episodes/feed.json",
+        "/hosts/brian/rss",
+    ];
+    for path in feeds {
+        rendered_twice(&app, path).await;
+    }
+
+    sqlx::query("update people set avatar = 'https://cdn.example/brian.png' where slug = 'brian'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    sqlx::query("update episodes set title = 'A better title' where number = 1")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    app.state.content_changed();
+
+    for path in feeds {
+        let after = body(&app, path).await;
+        assert!(after.contains("A better title"), "{path}: {after}");
+    }
+    let rss = body(&app, "/episodes/rss").await;
+    assert!(
+        rss.contains(r#"img="https://cdn.example/brian.png""#),
+        "{rss}"
+    );
+}
+
+#[tokio::test]
+async fn an_episode_back_to_draft_leaves_every_feed() {
+    let app = spawn_app().await;
+    app.import(presented_by(1, "Brian")).await;
+    app.import(presented_by(2, "Brian")).await;
+    let feeds = ["/episodes/rss", "/episodes/atom", "/episodes/feed.json"];
+    for path in feeds {
+        rendered_twice(&app, path).await;
+    }
+
+    sqlx::query("update episodes set status = 'draft' where number = 2")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    app.state.content_changed();
+
+    for path in feeds {
+        let feed = body(&app, path).await;
+        let parsed = parser::parse(feed.as_bytes()).expect("feed parses");
+        assert_eq!(parsed.entries.len(), 1, "{path}: {feed}");
+    }
 }

@@ -1,0 +1,122 @@
+//! Feed items as last rendered, one per format and episode, under a fingerprint of all they
+//! show: after a change, a feed renders only the items that changed and joins the rest.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hash};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use super::content::{FeedPerson, RenderedItem};
+use super::store::FeedRow;
+
+/// The kinds of episode feed, each with its own item markup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Rss,
+    Atom,
+    Json,
+}
+
+/// An item as rendered, by format and episode id, with the fingerprint it was rendered under.
+type Items = HashMap<(Format, i64), (u64, RenderedItem)>;
+
+/// The rendered items of every episode feed.
+#[derive(Default)]
+pub struct ItemCache {
+    items: Mutex<Items>,
+}
+
+impl ItemCache {
+    fn lock(&self) -> MutexGuard<'_, Items> {
+        self.items.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The item of `id` in `format`, if it was rendered under `fingerprint`.
+    pub fn get(&self, format: Format, id: i64, fingerprint: u64) -> Option<RenderedItem> {
+        self.lock()
+            .get(&(format, id))
+            .filter(|(kept, _)| *kept == fingerprint)
+            .map(|(_, item)| item.clone())
+    }
+
+    /// Keeps `item`, replacing the one rendered before.
+    pub fn keep(&self, format: Format, id: i64, fingerprint: u64, item: RenderedItem) {
+        self.lock().insert((format, id), (fingerprint, item));
+    }
+
+    /// Forgets the items of `format` for episodes no longer published (deleted or back to draft).
+    pub fn keep_only(&self, format: Format, published: &[FeedRow]) {
+        let ids: HashSet<i64> = published.iter().map(|row| row.id).collect();
+        self.lock()
+            .retain(|(kept_format, id), _| *kept_format != format || ids.contains(id));
+    }
+}
+
+/// Everything an item is rendered from: the episode's row (its notes by the stamp of their
+/// stored rendering), its presenters, and the renderer with the site's address.
+pub fn fingerprint(row: &FeedRow, persons: &[FeedPerson], renderer: &str) -> u64 {
+    foldhash::fast::FixedState::with_seed(0).hash_one((row, persons, renderer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64) -> FeedRow {
+        FeedRow {
+            id,
+            number: id,
+            slug: format!("episode-{id}"),
+            title: format!("Episode {id}"),
+            summary: String::new(),
+            guid: format!("guid-{id}"),
+            published_at: Some("2025-01-01T00:00:00Z".into()),
+            updated_at: "2025-01-01T00:00:00Z".into(),
+            audio_url: None,
+            audio_bytes: None,
+            audio_type: None,
+            duration_secs: None,
+            has_chapters: false,
+            stamp: Some(7),
+        }
+    }
+
+    #[test]
+    fn any_change_to_what_an_item_shows_changes_its_fingerprint() {
+        let before = fingerprint(&row(1), &[], "r");
+        let mut retitled = row(1);
+        retitled.title.push('!');
+        let mut rerendered = row(1);
+        rerendered.stamp = Some(8);
+        let host = FeedPerson {
+            name: "Brian".into(),
+            role: "host",
+            href: "https://x/hosts/brian".into(),
+            img: None,
+        };
+        assert_ne!(before, fingerprint(&retitled, &[], "r"));
+        assert_ne!(before, fingerprint(&rerendered, &[], "r"));
+        assert_ne!(before, fingerprint(&row(1), &[host], "r"));
+        assert_ne!(before, fingerprint(&row(1), &[], "r2"));
+        assert_eq!(before, fingerprint(&row(1), &[], "r"));
+    }
+
+    fn item(text: &'static str) -> RenderedItem {
+        RenderedItem {
+            text: text.into(),
+            hash: 0,
+        }
+    }
+
+    #[test]
+    fn items_of_unpublished_episodes_are_forgotten_per_format() {
+        let cache = ItemCache::default();
+        cache.keep(Format::Rss, 1, 10, item("<item>1</item>"));
+        cache.keep(Format::Rss, 2, 20, item("<item>2</item>"));
+        cache.keep(Format::Json, 2, 20, item("{}"));
+        cache.keep_only(Format::Rss, &[row(1)]);
+        assert!(cache.get(Format::Rss, 1, 10).is_some());
+        assert!(cache.get(Format::Rss, 1, 11).is_none());
+        assert!(cache.get(Format::Rss, 2, 20).is_none());
+        assert!(cache.get(Format::Json, 2, 20).is_some());
+    }
+}
