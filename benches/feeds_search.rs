@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
+use futures_util::StreamExt;
 use shownotes::episodes::{model::EpisodeDoc, save_episode};
 use shownotes::{AppState, app, db};
 use sqlx::SqlitePool;
-use futures_util::StreamExt;
 use tower::ServiceExt;
 
 const EPISODES: i64 = 1_000;

@@ -38,6 +38,25 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
     Ok(pool)
 }
 
+/// Connections search reads through: one per result group, so a search runs its groups side
+/// by side and the next search waits rather than crowding two cores.
+const SEARCH_CONNECTIONS: u32 = 3;
+/// Page cache of each search connection (KiB): the full-text indexes of a large archive stay
+/// in memory instead of being read back from the file on every query.
+const SEARCH_CACHE_KIB: u32 = 16_384;
+
+/// A pool of its own for search, on the same file as `pool`: few connections with large caches
+/// hold what every query reads, and searches never take connections the site's pages need.
+pub fn search_pool(pool: &SqlitePool) -> SqlitePool {
+    let options = (*pool.connect_options())
+        .clone()
+        .pragma("cache_size", format!("-{SEARCH_CACHE_KIB}"))
+        .pragma("query_only", "true");
+    SqlitePoolOptions::new()
+        .max_connections(SEARCH_CONNECTIONS)
+        .connect_lazy_with(options)
+}
+
 /// SQLite counts every allocation under one process-wide lock unless told not to: a thread
 /// freeing query results then stalls the thread reading the next rows (a fifth of a large
 /// feed's time). Nothing here reads those counts. Takes effect only before SQLite starts.

@@ -173,7 +173,7 @@ async fn group_hits(
     page: i64,
     per_page: i64,
 ) -> Result<GroupHits> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.search_db.acquire().await?;
     let offset = (page - 1) * per_page;
     let rows = match group {
         Group::Episodes => store::episode_hits(&mut conn, query, per_page, offset).await?,

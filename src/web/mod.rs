@@ -39,6 +39,8 @@ const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60
 pub struct AppState {
     /// The SQLite pool.
     pub db: SqlitePool,
+    /// Search's own connections to the same database.
+    pub search_db: SqlitePool,
     settings: Arc<RwLock<Arc<Settings>>>,
     /// Rendered public pages, dropped whenever content changes.
     pub cache: Arc<PageCache>,
@@ -65,6 +67,7 @@ impl AppState {
         let key = SiteKey::load(&mut conn).await?;
         drop(conn);
         Ok(Self {
+            search_db: crate::db::search_pool(&db),
             db,
             settings: Arc::new(RwLock::new(Arc::new(loaded))),
             cache: Arc::new(PageCache::default()),

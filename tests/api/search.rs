@@ -337,3 +337,35 @@ async fn pages_link_their_feeds_and_describe_themselves_for_sharing() {
     );
     assert!(attrs(&host, "link[rel=alternate]", "href").contains(&"/hosts/brian/rss".to_string()));
 }
+
+#[tokio::test]
+async fn a_word_in_more_talks_than_are_ranked_says_so_and_ranks_the_newest() {
+    let app = spawn_app().await;
+    add_talks(&app, 230, "Packaging Python", "Ada Lovelace", "Wheels.").await;
+
+    let json = api(&app, "q=packaging&kind=talks").await;
+    let talks = group(&json, "talks");
+    assert_eq!(talks["total"], 200);
+    assert_eq!(talks["capped"], true);
+    let titles: Vec<&str> = talks["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.iter().all(|title| !title.ends_with(" 0")),
+        "the oldest talk is past the ranked ones: {titles:?}"
+    );
+
+    let page = app.page("/search?q=packaging&kind=talks").await;
+    assert_eq!(texts(&page, "h2 .count"), ["200+"]);
+    assert!(
+        texts(&page, ".results .hint")[0].contains("Add a word to narrow"),
+        "{:?}",
+        texts(&page, ".results .hint")
+    );
+    let precise = app.page("/search?q=packaging%2017&kind=talks").await;
+    assert_eq!(texts(&precise, "h2 .count"), ["1"]);
+    assert!(texts(&precise, ".results .hint").is_empty());
+}
