@@ -1,11 +1,12 @@
 //! `import notes`: markdown show notes into episodes, people, links and talks.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use sqlx::{Acquire, SqliteConnection, SqlitePool};
 
 use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status};
-use super::save::{SaveError, save_episode_in};
+use super::save::{Known, SaveError, save_episode_with};
 use crate::notes::{self, ParsedEpisode, ParsedSegment};
 use crate::people::aliases;
 use crate::talks::noted::{self, NotedTalk};
@@ -101,6 +102,7 @@ pub async fn import_notes_files<P: AsRef<Path>>(
     options: ImportOptions,
     mut report: impl FnMut(&Path, Result<Imported, ImportError>),
 ) -> sqlx::Result<()> {
+    let mut conn = crate::db::bulk_connection(db).await?;
     let paths: Vec<PathBuf> = files.iter().map(|p| p.as_ref().to_path_buf()).collect();
     let mut batches = paths.chunks(FILES_PER_COMMIT).map(<[PathBuf]>::to_vec);
     let mut next = batches.next().map(|batch| parse_ahead(batch, options));
@@ -109,9 +111,9 @@ pub async fn import_notes_files<P: AsRef<Path>>(
             .await
             .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
         next = batches.next().map(|batch| parse_ahead(batch, options));
-        let outcomes = match write_batch(db, &parsed, options, false).await? {
+        let outcomes = match write_batch(&mut conn, &parsed, options, false).await? {
             Some(outcomes) => outcomes,
-            None => write_batch(db, &parsed, options, true)
+            None => write_batch(&mut conn, &parsed, options, true)
                 .await?
                 .unwrap_or_default(),
         };
@@ -119,7 +121,7 @@ pub async fn import_notes_files<P: AsRef<Path>>(
             report(path, outcome);
         }
     }
-    Ok(())
+    sqlx::Connection::close(conn).await
 }
 
 /// Reads and parses `batch` on a blocking thread.
@@ -141,13 +143,14 @@ fn parse_ahead(
 /// Writes a parsed batch in one transaction. Without `savepoints`, a file failing in the
 /// database rolls the batch back and gives `None`; with them, only that file is undone.
 async fn write_batch(
-    db: &SqlitePool,
+    conn: &mut SqliteConnection,
     batch: &[(PathBuf, Result<ReadyFile, ImportError>)],
     options: ImportOptions,
     savepoints: bool,
 ) -> sqlx::Result<Option<Vec<Result<Imported, ImportError>>>> {
-    let mut tx = db.begin().await?;
+    let mut tx = conn.begin().await?;
     let mut outcomes = Vec::with_capacity(batch.len());
+    let mut memo = Memo::default();
     for (path, ready) in batch {
         let (parsed, number, title) = match ready {
             Ok(ready) => ready,
@@ -158,15 +161,21 @@ async fn write_batch(
         };
         let written = if savepoints {
             let mut savepoint = tx.begin().await?;
+            let status = Some(options.status);
             let written =
-                import_parsed(&mut savepoint, parsed, *number, title, Some(options.status)).await;
+                import_parsed(&mut savepoint, &mut memo, parsed, *number, title, status).await;
             match written {
                 Ok(_) => savepoint.commit().await?,
-                Err(_) => savepoint.rollback().await?,
+                Err(_) => {
+                    savepoint.rollback().await?;
+                    // What the file wrote is gone, ids included.
+                    memo = Memo::default();
+                }
             }
             written
         } else {
-            import_parsed(&mut tx, parsed, *number, title, Some(options.status)).await
+            let status = Some(options.status);
+            import_parsed(&mut tx, &mut memo, parsed, *number, title, status).await
         };
         match written {
             Ok(imported) => outcomes.push(Ok(imported)),
@@ -246,7 +255,7 @@ pub async fn import_pasted(
         .ok_or_else(|| ImportError::new(pasted, Some(1), "no episode number: fill in the number field or start with a heading like `# Episode 434: Title`"))?;
     let db_error = |e: SaveError| ImportError::new(pasted, None, e.to_string());
     let mut tx = db.begin().await.map_err(|e| db_error(e.into()))?;
-    import_parsed(&mut tx, &parsed, number, &title, None)
+    import_parsed(&mut tx, &mut Memo::default(), &parsed, number, &title, None)
         .await
         .map_err(db_error)?;
     let id: i64 = sqlx::query_scalar("select id from episodes where number = ?")
@@ -270,9 +279,20 @@ pub async fn import_pasted(
     Ok(id)
 }
 
+/// What one transaction of an import has looked up or written already, so that files naming
+/// the same hosts and links do not look them up again. Forgotten when a savepoint rolls back.
+#[derive(Default)]
+struct Memo {
+    names: aliases::KnownNames,
+    known: Known,
+    /// Hosts marked with the URLs of their "Connect with the hosts" line.
+    marked: HashSet<(i64, Vec<String>)>,
+}
+
 /// `status` None keeps an existing episode's status (a new one is a draft).
 async fn import_parsed(
     conn: &mut SqliteConnection,
+    memo: &mut Memo,
     parsed: &ParsedEpisode,
     number: i64,
     title: &str,
@@ -290,12 +310,15 @@ async fn import_parsed(
         .filter_map(|s| s.host.as_deref())
         .collect();
     let everyone: Vec<&str> = hosts.iter().chain(&names).copied().collect();
-    let mut known = aliases::KnownNames::preload(conn, &everyone).await?;
-    mark_hosts(conn, &mut known, parsed).await?;
-    let existing = existing_status(conn, number).await?;
-    let created = existing.is_none();
-    let status = status.or(existing).unwrap_or(Status::Draft);
-    let people = aliases::resolve_names(conn, &mut known, &names, &hosts).await?;
+    memo.names.learn(conn, &everyone).await?;
+    mark_hosts(conn, memo, parsed).await?;
+    let status = match status {
+        Some(status) => status,
+        None => existing_status(conn, number)
+            .await?
+            .unwrap_or(Status::Draft),
+    };
+    let people = aliases::resolve_names(conn, &mut memo.names, &names, &hosts).await?;
     let segments = parsed
         .segments
         .iter()
@@ -317,12 +340,12 @@ async fn import_parsed(
         segments,
         ..Default::default()
     };
-    let (_, segment_ids) = save_episode_in(conn, doc).await?;
-    let talks = attach_talks(conn, &parsed.segments, &segment_ids).await?;
+    let saved = save_episode_with(conn, doc, &mut memo.known).await?;
+    let talks = attach_talks(conn, &parsed.segments, &saved.segment_ids).await?;
     Ok(Imported {
         number,
         title: title.to_string(),
-        created,
+        created: saved.created,
         segments: parsed.segments.len(),
         topics: parsed
             .segments
@@ -334,22 +357,25 @@ async fn import_parsed(
     })
 }
 
-/// Marks the hosts of "Connect with the hosts", in as few statements as the order allows.
+/// Marks the hosts of "Connect with the hosts", in as few statements as the order allows;
+/// none for a host already marked with the same URLs in this transaction.
 async fn mark_hosts(
     conn: &mut SqliteConnection,
-    known: &mut aliases::KnownNames,
+    memo: &mut Memo,
     parsed: &ParsedEpisode,
 ) -> sqlx::Result<()> {
     let mut pending: Vec<(i64, &[String])> = Vec::new();
     for social in parsed.host_socials.iter().filter(|h| h.name != "Show") {
         // A name looked up afresh may be matched as a typo of a host: the hosts
         // before it must be marked by then, as marking one by one would have.
-        if !known.knows(&social.name) {
+        if !memo.names.knows(&social.name) {
             aliases::mark_hosts_with_socials(conn, &pending).await?;
             pending.clear();
         }
-        let host = known.resolve(conn, &social.name, true).await?;
-        pending.push((host.id, &social.urls));
+        let host = memo.names.resolve(conn, &social.name, true).await?;
+        if memo.marked.insert((host.id, social.urls.clone())) {
+            pending.push((host.id, &social.urls));
+        }
     }
     aliases::mark_hosts_with_socials(conn, &pending).await
 }

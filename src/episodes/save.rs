@@ -4,9 +4,9 @@ use sqlx::{SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::model::{EpisodeDoc, SegmentDoc, Status, slugify};
+use super::model::{EpisodeDoc, SegmentDoc, slugify};
 use super::{segment_store, store};
-use crate::links::store::SegmentLink;
+use crate::links::store::{KnownLinks, SegmentLink};
 use crate::links::{self, UrlKey};
 use crate::markdown::{self, Author};
 use crate::people;
@@ -96,27 +96,57 @@ pub async fn save_episode(db: &SqlitePool, doc: EpisodeDoc) -> Result<i64, SaveE
     Ok(episode_id)
 }
 
+/// What a transaction has already looked up or registered: people by slug, links by key.
+/// Forget it when the transaction, or a savepoint in it, rolls back: its ids may be gone.
+#[derive(Debug, Default)]
+pub struct Known {
+    pub people: KnownPeople,
+    pub links: KnownLinks,
+}
+
+/// An episode as saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub episode_id: i64,
+    /// Whether the episode is new (else an existing one was updated in place).
+    pub created: bool,
+    /// The new segments' ids in order.
+    pub segment_ids: Vec<i64>,
+}
+
 /// [`save_episode`] inside the caller's transaction; returns the episode id
 /// and the new segments' ids in order.
 pub async fn save_episode_in(
     conn: &mut SqliteConnection,
     doc: EpisodeDoc,
 ) -> Result<(i64, Vec<i64>), SaveError> {
+    let saved = save_episode_with(conn, doc, &mut Known::default()).await?;
+    Ok((saved.episode_id, saved.segment_ids))
+}
+
+/// [`save_episode_in`], answering from and adding to what the transaction already `known`.
+pub async fn save_episode_with(
+    conn: &mut SqliteConnection,
+    doc: EpisodeDoc,
+    known: &mut Known,
+) -> Result<Saved, SaveError> {
     let mut doc = prepare(doc)?;
     render_intro(&mut doc);
-    if doc.status == Status::Published && doc.published_at.is_none() {
-        // Re-importing a published episode keeps the date listeners already saw.
-        let known = store::published_at_of(conn, doc.number).await?;
-        doc.published_at = Some(known.unwrap_or_else(crate::clock::now));
+    let (episode_id, created) = store::upsert_episode(
+        conn,
+        &doc,
+        &uuid::Uuid::new_v4().to_string(),
+        &crate::clock::now(),
+    )
+    .await?;
+    if !created {
+        store::delete_segments(conn, episode_id).await?;
     }
-    let guid = uuid::Uuid::new_v4().to_string();
-    let episode_id = store::upsert_episode(conn, &doc, &guid, &crate::clock::now()).await?;
-    store::delete_segments(conn, episode_id).await?;
-    let mut people =
-        KnownPeople::preload(conn, doc.segments.iter().filter_map(|s| s.person.as_ref())).await?;
+    let presenters = doc.segments.iter().filter_map(|s| s.person.as_ref());
+    known.people.learn(conn, presenters).await?;
     let mut rows = Vec::with_capacity(doc.segments.len());
     for segment in &doc.segments {
-        let person_id = person_of(conn, segment, &mut people).await?;
+        let person_id = person_of(conn, segment, &mut known.people).await?;
         rows.push(segment_store::NewSegment::of(segment, person_id));
     }
     let segment_ids = segment_store::insert_segments(conn, episode_id, &rows).await?;
@@ -126,8 +156,12 @@ pub async fn save_episode_in(
         .zip(&segment_ids)
         .flat_map(|(segment, id)| links_of(*id, segment))
         .collect();
-    links::store::attach_all(conn, episode_id, &found).await?;
-    Ok((episode_id, segment_ids))
+    links::store::attach_all(conn, episode_id, &found, &mut known.links).await?;
+    Ok(Saved {
+        episode_id,
+        created,
+        segment_ids,
+    })
 }
 
 /// Notes rendered once, when saved: a guest's links get `nofollow ugc`.
@@ -164,7 +198,8 @@ pub async fn insert_segment(
     };
     let segment_id =
         store::insert_segment(conn, episode_id, segment.position, &rendered, person_id).await?;
-    links::store::attach_all(conn, episode_id, &links_of(segment_id, segment)).await?;
+    let links = links_of(segment_id, segment);
+    links::store::attach_all(conn, episode_id, &links, &mut KnownLinks::default()).await?;
     Ok(segment_id)
 }
 

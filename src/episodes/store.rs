@@ -186,25 +186,27 @@ pub async fn neighbours(
 }
 
 /// Inserts the episode, or updates the one with the same number in place
-/// (same id and guid, version bumped). Returns its id.
+/// (same id and guid, version bumped). Returns its id and whether it is new.
 pub async fn upsert_episode(
     conn: &mut SqliteConnection,
     doc: &EpisodeDoc,
     guid: &str,
     now: &str,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<(i64, bool)> {
     let audio = doc.audio.as_ref();
-    sqlx::query_scalar(
+    // A published episode without a date keeps the one listeners already saw, else gets now.
+    sqlx::query_as(
         "insert into episodes (number, slug, title, summary, status, published_at, intro_md, intro_html, audio_url,
              audio_bytes, audio_type, duration_secs, video_url, guid, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         values (?1, ?2, ?3, ?4, ?5, coalesce(?6, iif(?5 = 'published', ?15, null)), ?7, ?8, ?9, ?10,
+             ?11, ?12, ?13, ?14, ?15, ?15)
          on conflict (number) do update set slug = excluded.slug, title = excluded.title,
              summary = excluded.summary, status = excluded.status,
-             published_at = coalesce(excluded.published_at, episodes.published_at),
+             published_at = coalesce(?6, episodes.published_at, excluded.published_at),
              intro_md = excluded.intro_md, intro_html = excluded.intro_html, audio_url = excluded.audio_url, audio_bytes = excluded.audio_bytes,
              audio_type = excluded.audio_type, duration_secs = excluded.duration_secs,
              video_url = excluded.video_url, updated_at = excluded.updated_at, version = episodes.version + 1
-         returning id",
+         returning id, version = 1",
     )
     .bind(doc.number)
     .bind(&doc.slug)
@@ -221,22 +223,8 @@ pub async fn upsert_episode(
     .bind(&doc.video_url)
     .bind(guid)
     .bind(now)
-    .bind(now)
     .fetch_one(conn)
     .await
-}
-
-/// When episode `number` was published, if it exists and was.
-pub async fn published_at_of(
-    conn: &mut SqliteConnection,
-    number: i64,
-) -> sqlx::Result<Option<String>> {
-    let found: Option<Option<String>> =
-        sqlx::query_scalar("select published_at from episodes where number = ?")
-            .bind(number)
-            .fetch_optional(conn)
-            .await?;
-    Ok(found.flatten())
 }
 
 /// Keeps a segment's rendered notes (derived from `notes_md`, never edited).

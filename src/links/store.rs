@@ -1,5 +1,7 @@
 //! SQL for the link registry.
 
+use std::collections::HashMap;
+
 use sqlx::SqliteConnection;
 
 /// A link of a segment: where it goes, its key in the registry, and the segment's text for it.
@@ -17,36 +19,75 @@ pub struct SegmentLink {
     pub text: String,
 }
 
-/// Registers `links` by key (first URL and text seen win, in order) and
-/// attaches each to its segment, in two statements however many links.
+/// Links already registered in one transaction, by key: an import of many episodes that
+/// share links registers each once. Forget it when the transaction or a savepoint rolls back.
+#[derive(Debug, Default)]
+pub struct KnownLinks {
+    by_key: HashMap<String, i64>,
+}
+
+/// Registers `links` by key (first URL and text seen win, in order) and attaches each to its
+/// segment: one statement for the keys `known` has not met yet, one for the attachments.
 pub async fn attach_all(
     conn: &mut SqliteConnection,
     episode_id: i64,
     links: &[SegmentLink],
+    known: &mut KnownLinks,
 ) -> sqlx::Result<()> {
     if links.is_empty() {
         return Ok(());
     }
-    let rows = crate::db::json_param(links)?;
-    // `where true` keeps `on conflict` from reading as a join constraint (SQLite's upsert syntax).
-    sqlx::query(
-        "insert into links (url, url_key, title, first_episode)
-         select j.value ->> 'url', j.value ->> 'key', j.value ->> 'text', ?2 from json_each(?1) j
-         where true order by j.key
-         on conflict (url_key) do nothing",
-    )
-    .bind(&rows)
-    .bind(episode_id)
-    .execute(&mut *conn)
-    .await?;
+    register(conn, episode_id, links, known).await?;
+    // Arrays rather than objects: SQLite reads a row's fields by index without their names.
+    let attached: Vec<(i64, i64, i64, &str)> = links
+        .iter()
+        .filter_map(|link| {
+            let id = known.by_key.get(&link.key)?;
+            Some((link.segment, *id, link.position, link.text.as_str()))
+        })
+        .collect();
     sqlx::query(
         "insert into segment_links (segment_id, link_id, position, text)
-         select j.value ->> 'segment', l.id, j.value ->> 'position', j.value ->> 'text'
-         from json_each(?) j join links l on l.url_key = j.value ->> 'key'",
+         select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 from json_each(?) j",
     )
-    .bind(&rows)
+    .bind(crate::db::json_param(&attached)?)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Learns the ids of the keys of `links` that `known` lacks, inserting those not registered
+/// yet. (The no-op update on a conflict is what makes `returning` give existing rows too.)
+async fn register(
+    conn: &mut SqliteConnection,
+    episode_id: i64,
+    links: &[SegmentLink],
+    known: &mut KnownLinks,
+) -> sqlx::Result<()> {
+    let mut unknown: Vec<(&str, &str, &str)> = Vec::new();
+    for link in links {
+        let met = unknown.iter().any(|(_, key, _)| *key == link.key);
+        if !met && !known.by_key.contains_key(&link.key) {
+            unknown.push((link.url.as_str(), link.key.as_str(), link.text.as_str()));
+        }
+    }
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<(i64, String)> = sqlx::query_as(
+        "insert into links (url, url_key, title, first_episode)
+         select j.value ->> 0, j.value ->> 1, j.value ->> 2, ?2 from json_each(?1) j
+         where true order by j.key
+         on conflict (url_key) do update set url_key = excluded.url_key
+         returning id, url_key",
+    )
+    .bind(crate::db::json_param(&unknown)?)
+    .bind(episode_id)
+    .fetch_all(conn)
+    .await?;
+    known
+        .by_key
+        .extend(ids.into_iter().map(|(id, key)| (key, id)));
     Ok(())
 }
 

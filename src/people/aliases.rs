@@ -51,25 +51,40 @@ pub struct KnownNames {
 impl KnownNames {
     /// Learns, in one query, which of `names` are the slug of someone already.
     pub async fn preload(conn: &mut SqliteConnection, names: &[&str]) -> sqlx::Result<Self> {
-        let slugs: Vec<String> = names.iter().map(|name| slugify(name.trim())).collect();
+        let mut known = Self::default();
+        known.learn(conn, names).await?;
+        Ok(known)
+    }
+
+    /// Learns which of `names` not known yet are the slug of someone already: one query, or
+    /// none when all are known.
+    pub async fn learn(&mut self, conn: &mut SqliteConnection, names: &[&str]) -> sqlx::Result<()> {
+        let unknown: Vec<&str> = names
+            .iter()
+            .map(|name| name.trim())
+            .filter(|name| !self.knows(name))
+            .collect();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let slugs: Vec<String> = unknown.iter().map(|name| slugify(name)).collect();
         let rows: Vec<(i64, String, String)> = sqlx::query_as(
             "select p.id, p.slug, p.name from json_each(?) j join people p on p.slug = j.value",
         )
         .bind(crate::db::json_param(&slugs)?)
         .fetch_all(conn)
         .await?;
-        let mut by_name = HashMap::new();
-        for name in names {
-            let slug = slugify(name.trim());
-            if let Some((id, slug, person)) = rows.iter().find(|row| row.1 == slug) {
+        for (name, slug) in unknown.iter().zip(&slugs) {
+            if let Some((id, slug, person)) = rows.iter().find(|row| &row.1 == slug) {
                 let person = PersonRef {
                     slug: slug.clone(),
                     name: person.clone(),
                 };
-                by_name.insert(name.trim().to_string(), Resolved { id: *id, person });
+                self.by_name
+                    .insert(name.to_string(), Resolved { id: *id, person });
             }
         }
-        Ok(Self { by_name })
+        Ok(())
     }
 
     /// Whether `name` is answered from memory.

@@ -139,16 +139,33 @@ impl KnownPeople {
         conn: &mut SqliteConnection,
         people: impl Iterator<Item = &PersonRef>,
     ) -> sqlx::Result<Self> {
-        let slugs: Vec<String> = people.map(wanted_slug).collect();
+        let mut known = Self::default();
+        known.learn(conn, people).await?;
+        Ok(known)
+    }
+
+    /// Learns which of `people` not known yet exist under their slugs: one query, or none
+    /// when all are known.
+    pub async fn learn(
+        &mut self,
+        conn: &mut SqliteConnection,
+        people: impl Iterator<Item = &PersonRef>,
+    ) -> sqlx::Result<()> {
+        let slugs: Vec<String> = people
+            .map(wanted_slug)
+            .filter(|slug| !self.by_slug.contains_key(slug))
+            .collect();
+        if slugs.is_empty() {
+            return Ok(());
+        }
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "select p.slug, p.id from json_each(?) j join people p on p.slug = j.value",
         )
         .bind(crate::db::json_param(&slugs)?)
         .fetch_all(conn)
         .await?;
-        Ok(Self {
-            by_slug: rows.into_iter().collect(),
-        })
+        self.by_slug.extend(rows);
+        Ok(())
     }
 
     /// [`resolve_or_create`], answered from memory when it can be.

@@ -201,3 +201,46 @@ async fn every_archive_dialect_yields_its_topics() {
         "Calvin #4: Hindsight Agent Memory That Learns"
     );
 }
+
+#[tokio::test]
+async fn a_refused_file_takes_back_the_hosts_it_created_and_the_next_file_creates_them_anew() {
+    // Files of one batch share what they looked up. The refused file creates a new host before
+    // it is refused; the next file names that host again and must not reuse the id taken back.
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let notes = |number: i64| {
+        format!(
+            "# Episode {number}: Quinn's\n\n**Connect with the hosts**\n\n\
+             - Quinn: [@quinn@fosstodon.org](https://fosstodon.org/@quinn)\n\n\
+             **Quinn #1:** [Q](https://q.example/one)\n\n- q\n"
+        )
+    };
+    let refused = dir.path().join("refused.md");
+    let kept = dir.path().join("kept.md");
+    std::fs::write(&refused, notes(-5)).unwrap();
+    std::fs::write(&kept, notes(7)).unwrap();
+    let options = shownotes::episodes::notes_import::ImportOptions {
+        status: shownotes::episodes::model::Status::Published,
+        dry_run: false,
+        number: None,
+    };
+
+    let mut outcomes = Vec::new();
+    shownotes::episodes::notes_import::import_notes_files(
+        &app.state.db,
+        &[&refused, &kept],
+        options,
+        |path, outcome| outcomes.push((path.to_path_buf(), outcome.is_ok())),
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(outcomes, [(refused, false), (kept, true)]);
+    let (_, quinn) = app.json("/api/v1/episodes/7").await;
+    assert_eq!(quinn["segments"][0]["person"]["slug"], "quinn", "{quinn}");
+    let mastodon: String = sqlx::query_scalar("select mastodon from people where slug = 'quinn'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(mastodon, "https://fosstodon.org/@quinn");
+}
