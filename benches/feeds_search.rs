@@ -82,6 +82,10 @@ async fn main() {
         EVENTS * TALKS_PER_EVENT,
         started.elapsed()
     );
+    // As a running server does at start and every ten minutes.
+    shownotes::search::maintenance::merge_indexes(&pool)
+        .await
+        .expect("merge search indexes");
     let state = AppState::load(pool.clone(), None).await.expect("state");
     let router = app(state.clone());
 

@@ -46,6 +46,7 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
         println!("No accounts yet. Create the first admin within an hour at: {link}");
     }
     tokio::spawn(episodes::scheduler::run(state.clone()));
+    tokio::spawn(search::maintenance::run(state.db.clone()));
     tracing::info!(%addr, db = %db_path.display(), "shownotes listening on http://{addr}");
     // The digest worker stops with the server, after finishing the mail it is sending.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

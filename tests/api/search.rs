@@ -369,3 +369,35 @@ async fn a_word_in_more_talks_than_are_ranked_says_so_and_ranks_the_newest() {
     assert_eq!(texts(&precise, "h2 .count"), ["1"]);
     assert!(texts(&precise, ".results .hint").is_empty());
 }
+
+#[tokio::test]
+async fn merging_the_indexes_leaves_one_segment_each_and_finds_the_same() {
+    let app = spawn_app().await;
+    for number in 1..=6 {
+        let notes = format!("- notes of week {number} about pytest");
+        app.import(
+            episode(number, "Weekly")
+                .topic("Brian", 1, "Testing", "https://t.example", &notes)
+                .build(),
+        )
+        .await;
+    }
+    let segment_count = || async {
+        let count: i64 = sqlx::query_scalar("select count(distinct segid) from segments_fts_idx")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+        count
+    };
+    let before = api(&app, "q=pytest&kind=episodes").await;
+    assert!(segment_count().await > 1, "each save wrote a segment");
+
+    shownotes::search::maintenance::merge_indexes(&app.state.db)
+        .await
+        .unwrap();
+
+    assert_eq!(segment_count().await, 1);
+    let after = api(&app, "q=pytest&kind=episodes").await;
+    assert_eq!(group(&after, "episodes")["total"], 6);
+    assert_eq!(after, before);
+}
