@@ -150,7 +150,8 @@ async fn write_batch(
 ) -> sqlx::Result<Option<Vec<Result<Imported, ImportError>>>> {
     let mut tx = conn.begin().await?;
     let mut outcomes = Vec::with_capacity(batch.len());
-    let mut memo = Memo::default();
+    // Without savepoints, what every file shares is written once for the batch, at the end.
+    let mut memo = Memo::new(!savepoints);
     for (path, ready) in batch {
         let (parsed, number, title) = match ready {
             Ok(ready) => ready,
@@ -169,7 +170,7 @@ async fn write_batch(
                 Err(_) => {
                     savepoint.rollback().await?;
                     // What the file wrote is gone, ids included.
-                    memo = Memo::default();
+                    memo = Memo::new(false);
                 }
             }
             written
@@ -185,6 +186,11 @@ async fn write_batch(
             }
             Err(error) => outcomes.push(Err(ImportError::new(path, None, error.to_string()))),
         }
+    }
+    if memo.flush(&mut tx).await.is_err() {
+        // Only deferred writes (without savepoints) can fail here: redo the batch file by file.
+        tx.rollback().await?;
+        return Ok(None);
     }
     if options.dry_run {
         tx.rollback().await?;
@@ -255,9 +261,16 @@ pub async fn import_pasted(
         .ok_or_else(|| ImportError::new(pasted, Some(1), "no episode number: fill in the number field or start with a heading like `# Episode 434: Title`"))?;
     let db_error = |e: SaveError| ImportError::new(pasted, None, e.to_string());
     let mut tx = db.begin().await.map_err(|e| db_error(e.into()))?;
-    import_parsed(&mut tx, &mut Memo::default(), &parsed, number, &title, None)
-        .await
-        .map_err(db_error)?;
+    import_parsed(
+        &mut tx,
+        &mut Memo::new(false),
+        &parsed,
+        number,
+        &title,
+        None,
+    )
+    .await
+    .map_err(db_error)?;
     let id: i64 = sqlx::query_scalar("select id from episodes where number = ?")
         .bind(number)
         .fetch_one(&mut *tx)
@@ -287,6 +300,31 @@ struct Memo {
     known: Known,
     /// Hosts marked with the URLs of their "Connect with the hosts" line.
     marked: HashSet<(i64, Vec<String>)>,
+    /// Whether links and talk attachments wait for [`Memo::flush`].
+    deferring: bool,
+    talks: noted::TalkAttachments,
+}
+
+impl Memo {
+    /// `deferring`: every file's links and talk attachments are written together when the
+    /// batch ends, a few statements for all rather than a few per file.
+    fn new(deferring: bool) -> Self {
+        Self {
+            known: if deferring {
+                Known::deferring()
+            } else {
+                Known::default()
+            },
+            deferring,
+            ..Self::default()
+        }
+    }
+
+    /// Writes what was deferred; before the transaction commits.
+    async fn flush(&mut self, conn: &mut SqliteConnection) -> sqlx::Result<()> {
+        self.known.flush(conn).await?;
+        self.talks.write(conn).await
+    }
 }
 
 /// `status` None keeps an existing episode's status (a new one is a draft).
@@ -341,7 +379,7 @@ async fn import_parsed(
         ..Default::default()
     };
     let saved = save_episode_with(conn, doc, &mut memo.known).await?;
-    let talks = attach_talks(conn, &parsed.segments, &saved.segment_ids).await?;
+    let talks = attach_talks(conn, memo, &parsed.segments, &saved.segment_ids).await?;
     Ok(Imported {
         number,
         title: title.to_string(),
@@ -400,8 +438,11 @@ fn segment_doc(segment: &ParsedSegment, person: Option<PersonRef>) -> SegmentDoc
     }
 }
 
+/// Puts the talks named in `segments` in the catalog; their links and segments are written
+/// now, or with the batch when `memo` defers.
 async fn attach_talks(
     conn: &mut SqliteConnection,
+    memo: &mut Memo,
     segments: &[ParsedSegment],
     segment_ids: &[i64],
 ) -> sqlx::Result<usize> {
@@ -418,12 +459,16 @@ async fn attach_talks(
                 .collect(),
         })
         .collect();
-    let mut talk_ids = noted::talks_from_notes(conn, &noted).await?.into_iter();
+    let ids = noted::talks_from_notes(conn, &noted).await?;
+    let mut talk_ids = ids.iter().copied();
     let discussed: Vec<(i64, Vec<i64>)> = segments
         .iter()
         .zip(segment_ids)
         .map(|(segment, id)| (*id, talk_ids.by_ref().take(segment.talks.len()).collect()))
         .collect();
-    noted::attach_to_segments(conn, &discussed).await?;
+    memo.talks.gather(&noted, &ids, &discussed);
+    if !memo.deferring {
+        memo.talks.write(conn).await?;
+    }
     Ok(noted.len())
 }

@@ -104,6 +104,21 @@ pub struct Known {
     pub links: KnownLinks,
 }
 
+impl Known {
+    /// Links of the episodes saved from now on are written by [`Known::flush`], all at once.
+    pub fn deferring() -> Self {
+        Self {
+            links: KnownLinks::deferring(),
+            ..Self::default()
+        }
+    }
+
+    /// Writes what was deferred; before the transaction commits.
+    pub async fn flush(&mut self, conn: &mut SqliteConnection) -> sqlx::Result<()> {
+        self.links.flush(conn).await
+    }
+}
+
 /// An episode as saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {
@@ -154,9 +169,9 @@ pub async fn save_episode_with(
         .segments
         .iter()
         .zip(&segment_ids)
-        .flat_map(|(segment, id)| links_of(*id, segment))
+        .flat_map(|(segment, id)| links_of(episode_id, *id, segment))
         .collect();
-    links::store::attach_all(conn, episode_id, &found, &mut known.links).await?;
+    known.links.attach(conn, found).await?;
     Ok(Saved {
         episode_id,
         created,
@@ -198,8 +213,8 @@ pub async fn insert_segment(
     };
     let segment_id =
         store::insert_segment(conn, episode_id, segment.position, &rendered, person_id).await?;
-    let links = links_of(segment_id, segment);
-    links::store::attach_all(conn, episode_id, &links, &mut KnownLinks::default()).await?;
+    let links = links_of(episode_id, segment_id, segment);
+    KnownLinks::default().attach(conn, links).await?;
     Ok(segment_id)
 }
 
@@ -224,7 +239,7 @@ async fn person_of(
 }
 
 /// A segment's links in order: its title link, then those of its notes.
-fn links_of(segment_id: i64, segment: &SegmentDoc) -> Vec<SegmentLink> {
+fn links_of(episode_id: i64, segment_id: i64, segment: &SegmentDoc) -> Vec<SegmentLink> {
     let title_link = segment.url.iter().map(|url| links::FoundLink {
         url: url.clone(),
         text: segment.title.clone(),
@@ -233,6 +248,7 @@ fn links_of(segment_id: i64, segment: &SegmentDoc) -> Vec<SegmentLink> {
         .chain(links::extract(&segment.notes_md))
         .enumerate()
         .map(|(index, link)| SegmentLink {
+            episode: episode_id,
             segment: segment_id,
             position: index as i64 + 1,
             key: UrlKey::parse(&link.url).as_str().to_string(),

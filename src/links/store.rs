@@ -7,6 +7,8 @@ use sqlx::SqliteConnection;
 /// A link of a segment: where it goes, its key in the registry, and the segment's text for it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SegmentLink {
+    /// The episode of the segment (a link new to the registry is first covered there).
+    pub episode: i64,
     /// The segment it belongs to.
     pub segment: i64,
     /// Its place among the segment's links, from 1.
@@ -24,20 +26,54 @@ pub struct SegmentLink {
 #[derive(Debug, Default)]
 pub struct KnownLinks {
     by_key: HashMap<String, i64>,
+    /// Links attached but not written yet, when writing is deferred.
+    deferred: Option<Vec<SegmentLink>>,
+}
+
+impl KnownLinks {
+    /// Links attached from now on are written by [`KnownLinks::flush`]: a batch of episodes
+    /// registers and attaches its links in two statements rather than two per episode.
+    pub fn deferring() -> Self {
+        Self {
+            deferred: Some(Vec::new()),
+            ..Self::default()
+        }
+    }
+
+    /// Attaches `links` to their segments now, or at the next flush when deferring.
+    pub async fn attach(
+        &mut self,
+        conn: &mut SqliteConnection,
+        links: Vec<SegmentLink>,
+    ) -> sqlx::Result<()> {
+        match &mut self.deferred {
+            Some(pending) => pending.extend(links),
+            None => attach_all(conn, &links, self).await?,
+        }
+        Ok(())
+    }
+
+    /// Writes the links deferred so far.
+    pub async fn flush(&mut self, conn: &mut SqliteConnection) -> sqlx::Result<()> {
+        let Some(pending) = self.deferred.as_mut() else {
+            return Ok(());
+        };
+        let links = std::mem::take(pending);
+        attach_all(conn, &links, self).await
+    }
 }
 
 /// Registers `links` by key (first URL and text seen win, in order) and attaches each to its
 /// segment: one statement for the keys `known` has not met yet, one for the attachments.
-pub async fn attach_all(
+async fn attach_all(
     conn: &mut SqliteConnection,
-    episode_id: i64,
     links: &[SegmentLink],
     known: &mut KnownLinks,
 ) -> sqlx::Result<()> {
     if links.is_empty() {
         return Ok(());
     }
-    register(conn, episode_id, links, known).await?;
+    register(conn, links, known).await?;
     // Arrays rather than objects: SQLite reads a row's fields by index without their names.
     let attached: Vec<(i64, i64, i64, &str)> = links
         .iter()
@@ -60,15 +96,15 @@ pub async fn attach_all(
 /// yet. (The no-op update on a conflict is what makes `returning` give existing rows too.)
 async fn register(
     conn: &mut SqliteConnection,
-    episode_id: i64,
     links: &[SegmentLink],
     known: &mut KnownLinks,
 ) -> sqlx::Result<()> {
-    let mut unknown: Vec<(&str, &str, &str)> = Vec::new();
+    let mut met = std::collections::HashSet::new();
+    let mut unknown: Vec<(&str, &str, &str, i64)> = Vec::new();
     for link in links {
-        let met = unknown.iter().any(|(_, key, _)| *key == link.key);
-        if !met && !known.by_key.contains_key(&link.key) {
-            unknown.push((link.url.as_str(), link.key.as_str(), link.text.as_str()));
+        if !known.by_key.contains_key(&link.key) && met.insert(link.key.as_str()) {
+            let (url, key, text) = (link.url.as_str(), link.key.as_str(), link.text.as_str());
+            unknown.push((url, key, text, link.episode));
         }
     }
     if unknown.is_empty() {
@@ -76,13 +112,12 @@ async fn register(
     }
     let ids: Vec<(i64, String)> = sqlx::query_as(
         "insert into links (url, url_key, title, first_episode)
-         select j.value ->> 0, j.value ->> 1, j.value ->> 2, ?2 from json_each(?1) j
+         select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 from json_each(?) j
          where true order by j.key
          on conflict (url_key) do update set url_key = excluded.url_key
          returning id, url_key",
     )
     .bind(crate::db::json_param(&unknown)?)
-    .bind(episode_id)
     .fetch_all(conn)
     .await?;
     known

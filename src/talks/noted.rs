@@ -2,7 +2,7 @@
 //! if known, else one held in [`FROM_THE_SHOW`]. A file's talks take a handful of
 //! statements in all, and end as saving them one by one would leave them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use sqlx::SqliteConnection;
@@ -54,7 +54,7 @@ enum Match {
 
 /// The catalog talk of each of `talks`, in order: the one with the same video,
 /// else the one in [`FROM_THE_SHOW`] with the same slug, else a new one there.
-/// Related links are added once each.
+/// Their related links and segments are written through [`TalkAttachments`].
 pub async fn talks_from_notes(
     conn: &mut SqliteConnection,
     talks: &[NotedTalk<'_>],
@@ -73,7 +73,6 @@ pub async fn talks_from_notes(
             Match::New(n) => new_ids[*n],
         })
         .collect();
-    add_related_links(conn, talks, &ids).await?;
     Ok(ids)
 }
 
@@ -200,32 +199,67 @@ fn new_talk<'a>(talk: &NotedTalk<'a>, wanted: &'a Wanted) -> sqlx::Result<NewTal
     })
 }
 
+/// What noted talks are attached to: their related links and the segments that discuss them.
+/// Gathered over any number of files and written in two statements, leaving what writing them
+/// file by file would have left.
+#[derive(Default)]
+pub struct TalkAttachments {
+    related: Vec<RelatedRow>,
+    /// (talk id, URL) of each related link gathered, so a URL met twice is added once.
+    related_seen: HashSet<(i64, String)>,
+    segments: Vec<SegmentTalk>,
+}
+
 #[derive(Serialize)]
-struct RelatedRow<'a> {
+struct RelatedRow {
     talk: i64,
-    url: &'a str,
-    text: &'a str,
+    url: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct SegmentTalk {
+    segment: i64,
+    talk: i64,
+    position: usize,
+}
+
+impl TalkAttachments {
+    /// Gathers the related links of `talks` (whose catalog ids are `ids`) and the segments
+    /// that discuss them: `(segment id, talk ids in order)`.
+    pub fn gather(&mut self, talks: &[NotedTalk<'_>], ids: &[i64], discussed: &[(i64, Vec<i64>)]) {
+        for (talk, id) in talks.iter().zip(ids) {
+            for (url, text) in &talk.related {
+                // A URL met twice (under one talk or two mentions of it) is added once, the first time.
+                if self.related_seen.insert((*id, url.to_string())) {
+                    self.related.push(RelatedRow {
+                        talk: *id,
+                        url: url.to_string(),
+                        text: text.to_string(),
+                    });
+                }
+            }
+        }
+        for (segment, talks) in discussed {
+            self.segments
+                .extend(talks.iter().enumerate().map(|(index, talk)| SegmentTalk {
+                    segment: *segment,
+                    talk: *talk,
+                    position: index + 1,
+                }));
+        }
+    }
+
+    /// Writes what was gathered and forgets it.
+    pub async fn write(&mut self, conn: &mut SqliteConnection) -> sqlx::Result<()> {
+        let gathered = std::mem::take(self);
+        add_related_links(conn, &gathered.related).await?;
+        attach_to_segments(conn, &gathered.segments).await
+    }
 }
 
 /// Adds each talk's related links it does not have yet, after its other links.
-async fn add_related_links(
-    conn: &mut SqliteConnection,
-    talks: &[NotedTalk<'_>],
-    ids: &[i64],
-) -> sqlx::Result<()> {
-    let mut rows: Vec<RelatedRow> = Vec::new();
-    for (talk, id) in talks.iter().zip(ids) {
-        for (url, text) in &talk.related {
-            // A URL met twice (under one talk or two mentions of it) is added once, the first time.
-            if !rows.iter().any(|r| r.talk == *id && r.url == *url) {
-                rows.push(RelatedRow {
-                    talk: *id,
-                    url,
-                    text,
-                });
-            }
-        }
-    }
+async fn add_related_links(conn: &mut SqliteConnection, rows: &[RelatedRow]) -> sqlx::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -241,34 +275,14 @@ async fn add_related_links(
          where not exists (select 1 from talk_links t where t.talk_id = w.talk_id and t.url = w.url)
          order by w.key",
     )
-    .bind(json_param(&rows)?)
+    .bind(json_param(rows)?)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-#[derive(Serialize)]
-struct SegmentTalk {
-    segment: i64,
-    talk: i64,
-    position: usize,
-}
-
-/// Links segments to the talks they discuss: `(segment id, talk ids in order)`.
-pub async fn attach_to_segments(
-    conn: &mut SqliteConnection,
-    segments: &[(i64, Vec<i64>)],
-) -> sqlx::Result<()> {
-    let rows: Vec<SegmentTalk> = segments
-        .iter()
-        .flat_map(|(segment, talks)| {
-            talks.iter().enumerate().map(|(index, talk)| SegmentTalk {
-                segment: *segment,
-                talk: *talk,
-                position: index + 1,
-            })
-        })
-        .collect();
+/// Links segments to the talks they discuss.
+async fn attach_to_segments(conn: &mut SqliteConnection, rows: &[SegmentTalk]) -> sqlx::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -278,7 +292,7 @@ pub async fn attach_to_segments(
          select j.value ->> 'segment', j.value ->> 'talk', j.value ->> 'position' from json_each(?) j
          order by j.key",
     )
-    .bind(json_param(&rows)?)
+    .bind(json_param(rows)?)
     .execute(conn)
     .await?;
     Ok(())

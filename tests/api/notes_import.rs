@@ -202,6 +202,28 @@ async fn every_archive_dialect_yields_its_topics() {
     );
 }
 
+/// Imports `files` in one run, as published, as `import notes` does with several files.
+async fn import_together(
+    app: &crate::helpers::TestApp,
+    files: &[&std::path::PathBuf],
+    report: impl FnMut(
+        &std::path::Path,
+        Result<
+            shownotes::episodes::notes_import::Imported,
+            shownotes::episodes::notes_import::ImportError,
+        >,
+    ),
+) {
+    let options = shownotes::episodes::notes_import::ImportOptions {
+        status: shownotes::episodes::model::Status::Published,
+        dry_run: false,
+        number: None,
+    };
+    shownotes::episodes::notes_import::import_notes_files(&app.state.db, files, options, report)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_refused_file_takes_back_the_hosts_it_created_and_the_next_file_creates_them_anew() {
     // Files of one batch share what they looked up. The refused file creates a new host before
@@ -219,21 +241,12 @@ async fn a_refused_file_takes_back_the_hosts_it_created_and_the_next_file_create
     let kept = dir.path().join("kept.md");
     std::fs::write(&refused, notes(-5)).unwrap();
     std::fs::write(&kept, notes(7)).unwrap();
-    let options = shownotes::episodes::notes_import::ImportOptions {
-        status: shownotes::episodes::model::Status::Published,
-        dry_run: false,
-        number: None,
-    };
 
     let mut outcomes = Vec::new();
-    shownotes::episodes::notes_import::import_notes_files(
-        &app.state.db,
-        &[&refused, &kept],
-        options,
-        |path, outcome| outcomes.push((path.to_path_buf(), outcome.is_ok())),
-    )
-    .await
-    .unwrap();
+    import_together(&app, &[&refused, &kept], |path, outcome| {
+        outcomes.push((path.to_path_buf(), outcome.is_ok()))
+    })
+    .await;
 
     assert_eq!(outcomes, [(refused, false), (kept, true)]);
     let (_, quinn) = app.json("/api/v1/episodes/7").await;
@@ -243,4 +256,41 @@ async fn a_refused_file_takes_back_the_hosts_it_created_and_the_next_file_create
         .await
         .unwrap();
     assert_eq!(mastodon, "https://fosstodon.org/@quinn");
+}
+
+#[tokio::test]
+async fn a_file_imported_twice_in_one_run_ends_as_if_imported_once() {
+    // Both copies land in one batch: the second replaces the segments the first just wrote,
+    // and the links and talks must end up on the segments that stay.
+    let seed = fixture("notes/python-bytes-434-seed.md");
+    let other = fixture("notes/PB-485.md");
+    let once = spawn_app().await;
+    once.import_notes(&seed).await;
+    let twice = spawn_app().await;
+    let mut failed = Vec::new();
+    import_together(&twice, &[&seed, &other, &seed], |path, outcome| {
+        if let Err(error) = outcome {
+            failed.push(format!("{}: {error}", path.display()));
+        }
+    })
+    .await;
+    assert!(failed.is_empty(), "{failed:?}");
+
+    let attached = |episode: &Value| -> Vec<(Value, Value)> {
+        episode["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["links"].clone(), s["talks"].clone()))
+            .collect()
+    };
+    let (_, expected) = once.json("/api/v1/episodes/434").await;
+    let (_, got) = twice.json("/api/v1/episodes/434").await;
+    let expected = attached(&expected);
+    assert!(
+        expected
+            .iter()
+            .any(|(links, _)| !links.as_array().unwrap().is_empty())
+    );
+    assert_eq!(attached(&got), expected);
 }
