@@ -17,7 +17,6 @@ pub const MAX_CONNECTIONS: u32 = 16;
 /// Errors are one line a person can act on: a read-only file, a file that is
 /// not a database, a directory that does not exist.
 pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
-    skip_memory_statistics();
     let shown = path.display();
     let options = SqliteConnectOptions::new()
         .filename(path)
@@ -72,22 +71,6 @@ pub async fn bulk_connection(pool: &SqlitePool) -> sqlx::Result<SqliteConnection
         .clone()
         .pragma("wal_autocheckpoint", BULK_AUTOCHECKPOINT_PAGES.to_string());
     SqliteConnection::connect_with(&options).await
-}
-
-/// SQLite counts every allocation under one process-wide lock unless told not to: a thread
-/// freeing query results then stalls the thread reading the next rows (a fifth of a large
-/// feed's time). Nothing here reads those counts. Takes effect only before SQLite starts.
-fn skip_memory_statistics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // SAFETY: SQLITE_CONFIG_MEMSTATUS takes one int; sqlite3_config is called before any
-        // connection of this process opens, or else returns SQLITE_MISUSE and changes nothing.
-        let code =
-            unsafe { libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS, 0) };
-        if code != libsqlite3_sys::SQLITE_OK {
-            tracing::debug!(code, "SQLite memory statistics stay on");
-        }
-    });
 }
 
 fn one_line(error: &dyn std::fmt::Display) -> String {
