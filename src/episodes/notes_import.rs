@@ -300,8 +300,7 @@ struct Memo {
     known: Known,
     /// Hosts marked with the URLs of their "Connect with the hosts" line.
     marked: HashSet<(i64, Vec<String>)>,
-    /// Whether links and talk attachments wait for [`Memo::flush`].
-    deferring: bool,
+    /// Talk attachments, written with the links: at once, or by [`Memo::flush`].
     talks: noted::TalkAttachments,
 }
 
@@ -315,7 +314,6 @@ impl Memo {
             } else {
                 Known::default()
             },
-            deferring,
             ..Self::default()
         }
     }
@@ -467,7 +465,7 @@ async fn attach_talks(
         .map(|(segment, id)| (*id, talk_ids.by_ref().take(segment.talks.len()).collect()))
         .collect();
     memo.talks.gather(&noted, &ids, &discussed);
-    if !memo.deferring {
+    if !memo.known.defers() {
         memo.talks.write(conn).await?;
     }
     Ok(noted.len())

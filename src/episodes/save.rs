@@ -113,6 +113,11 @@ impl Known {
         }
     }
 
+    /// Whether writes wait for [`Known::flush`].
+    pub fn defers(&self) -> bool {
+        self.links.defers()
+    }
+
     /// Writes what was deferred; before the transaction commits.
     pub async fn flush(&mut self, conn: &mut SqliteConnection) -> sqlx::Result<()> {
         self.links.flush(conn).await

@@ -1,10 +1,12 @@
 //! The episodes every feed lists, with presenters and rendered notes, in a fixed number of
 //! queries; and their items in each feed's format, rendered again only when they changed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
+use axum::body::Bytes;
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
@@ -17,7 +19,6 @@ use crate::error::Result;
 use crate::markdown::{self, Author};
 use crate::web::AppState;
 use crate::web::chunks::hash_chunks;
-use axum::body::Bytes;
 
 /// Names the code that renders cached notes: a new release re-renders them.
 const RENDERER: &str = concat!(env!("CARGO_PKG_VERSION"), "+notes-1");
@@ -74,11 +75,11 @@ impl FeedEpisode {
 
     /// The notes ready to sit inside one CDATA section: a `]]>` in them would end it early,
     /// so it is split across two sections.
-    pub fn content_cdata(&self) -> std::borrow::Cow<'_, str> {
+    pub fn content_cdata(&self) -> Cow<'_, str> {
         if self.content_html.contains("]]>") {
-            self.content_html.replace("]]>", "]]]]><![CDATA[>").into()
+            Cow::Owned(self.content_html.replace("]]>", "]]]]><![CDATA[>"))
         } else {
-            self.content_html.as_ref().into()
+            Cow::Borrowed(self.content_html.as_ref())
         }
     }
 }
@@ -222,7 +223,7 @@ async fn notes_of(
     if !stored.is_empty() {
         let ids: Vec<i64> = stored.iter().map(|row| row.id).collect();
         let ids = serde_json::to_string(&ids).map_err(anyhow::Error::from)?;
-        for (id, _stamp, html) in store::stored_html(&mut tx, renderer, &ids).await? {
+        for (id, html) in store::stored_html(&mut tx, renderer, &ids).await? {
             notes.insert(id, Arc::from(html));
         }
     }

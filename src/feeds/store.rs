@@ -144,14 +144,14 @@ pub async fn segments_of(conn: &mut SqliteConnection, ids: &str) -> sqlx::Result
     .await
 }
 
-/// Stored notes renderings of the given episodes (`ids` is a JSON array): (id, stamp, html).
+/// Stored notes renderings of the given episodes (`ids` is a JSON array): (id, html).
 pub async fn stored_html(
     conn: &mut SqliteConnection,
     renderer: &str,
     ids: &str,
-) -> sqlx::Result<Vec<(i64, i64, String)>> {
+) -> sqlx::Result<Vec<(i64, String)>> {
     sqlx::query_as(
-        "select episode_id, stamp, html from episode_html
+        "select episode_id, html from episode_html
          where renderer = ? and episode_id in (select value from json_each(?))",
     )
     .bind(renderer)

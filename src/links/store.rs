@@ -1,6 +1,6 @@
 //! SQL for the link registry.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sqlx::SqliteConnection;
 
@@ -38,6 +38,11 @@ impl KnownLinks {
             deferred: Some(Vec::new()),
             ..Self::default()
         }
+    }
+
+    /// Whether attached links wait for [`KnownLinks::flush`].
+    pub fn defers(&self) -> bool {
+        self.deferred.is_some()
     }
 
     /// Attaches `links` to their segments now, or at the next flush when deferring.
@@ -99,7 +104,7 @@ async fn register(
     links: &[SegmentLink],
     known: &mut KnownLinks,
 ) -> sqlx::Result<()> {
-    let mut met = std::collections::HashSet::new();
+    let mut met = HashSet::new();
     let mut unknown: Vec<(&str, &str, &str, i64)> = Vec::new();
     for link in links {
         if !known.by_key.contains_key(&link.key) && met.insert(link.key.as_str()) {

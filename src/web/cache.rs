@@ -12,11 +12,11 @@ use axum::http::header::{
     CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
     SET_COOKIE,
 };
-use futures_util::TryStreamExt;
 
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::TryStreamExt;
 
 use super::AppState;
 use super::chunks::{BodyTag, Chunks, hash_chunks};
