@@ -66,6 +66,7 @@ async fn import_archive(
         status: Status::Published,
         dry_run: false,
         number: None,
+        replace: false,
     };
     let started = Instant::now();
     import_notes_files(pool, notes, options, |path, outcome| {

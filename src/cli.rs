@@ -7,7 +7,9 @@ use anyhow::Context;
 use crate::config::{ExportCommand, ImportCommand, UserCommand};
 use crate::db;
 use crate::episodes::model::{EpisodeDoc, Status};
-use crate::episodes::notes_import::{ImportOptions, Imported, import_notes_files};
+use crate::episodes::notes_import::{
+    Change, ImportError, ImportOptions, Imported, import_notes_files,
+};
 use crate::episodes::{self, notes_export};
 use crate::talks::transfer;
 
@@ -20,6 +22,7 @@ pub async fn import(db_path: &Path, command: ImportCommand) -> anyhow::Result<()
             status,
             dry_run,
             number,
+            replace,
         } => {
             let status = if status == "draft" {
                 Status::Draft
@@ -33,6 +36,7 @@ pub async fn import(db_path: &Path, command: ImportCommand) -> anyhow::Result<()
                     status,
                     dry_run,
                     number,
+                    replace,
                 },
             )
             .await
@@ -94,41 +98,91 @@ pub async fn import_episode(db_path: &Path, file: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `shownotes import notes FILE…`: each file on its own; failures are listed and counted.
+/// `shownotes import notes FILE…`: each file on its own, a line each as it goes, then a
+/// summary: counts first, then what was refused and what was read despite looking unintended.
 async fn import_notes(
     db_path: &Path,
     files: &[PathBuf],
     options: ImportOptions,
 ) -> anyhow::Result<()> {
     let pool = db::open(db_path).await?;
-    let mut failed = 0;
-    import_notes_files(&pool, files, options, |file, outcome| match outcome {
-        Ok(imported) => println!(
-            "{}: {}",
-            file.display(),
-            describe(&imported, options.dry_run)
-        ),
-        Err(error) => {
-            eprintln!("{error}");
-            failed += 1;
+    let mut summary = ImportSummary::default();
+    import_notes_files(&pool, files, options, |file, outcome| {
+        if let Ok(imported) = &outcome {
+            println!(
+                "{}: {}",
+                file.display(),
+                describe(imported, options.dry_run)
+            );
         }
+        summary.add(file, outcome);
     })
     .await?;
-    match failed {
+    summary.print(options.dry_run);
+    match summary.refused.len() {
         0 => Ok(()),
-        _ => anyhow::bail!(
-            "{failed} of {} files not imported; nothing of those files was written",
+        refused => anyhow::bail!(
+            "{refused} of {} files not imported; nothing of those files was written",
             files.len()
         ),
     }
 }
 
+/// Counts and details of one `import notes` run.
+#[derive(Default)]
+struct ImportSummary {
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+    refused: Vec<String>,
+    warnings: Vec<String>,
+}
+
+impl ImportSummary {
+    fn add(&mut self, file: &Path, outcome: Result<Imported, ImportError>) {
+        match outcome {
+            Ok(imported) => {
+                match imported.change {
+                    Change::Created => self.created += 1,
+                    Change::Updated => self.updated += 1,
+                    Change::Unchanged => self.unchanged += 1,
+                }
+                let file = file.display();
+                let warnings = imported.warnings.iter().map(|w| format!("{file}:{w}"));
+                self.warnings.extend(warnings);
+            }
+            Err(error) => self.refused.push(error.to_string()),
+        }
+    }
+
+    fn print(&self, dry_run: bool) {
+        let would = if dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        };
+        println!("\nsummary{would}");
+        println!("  created:   {}", self.created);
+        println!("  updated:   {}", self.updated);
+        println!("  unchanged: {}", self.unchanged);
+        println!("  refused:   {}", self.refused.len());
+        println!("  warnings:  {}", self.warnings.len());
+        for refused in &self.refused {
+            eprintln!("refused: {refused}");
+        }
+        for warning in &self.warnings {
+            println!("warning: {warning}");
+        }
+    }
+}
+
 fn describe(imported: &Imported, dry_run: bool) -> String {
-    let verb = match (dry_run, imported.created) {
-        (true, true) => "would create",
-        (true, false) => "would update",
-        (false, true) => "created",
-        (false, false) => "updated",
+    let verb = match (dry_run, imported.change) {
+        (_, Change::Unchanged) => "unchanged",
+        (true, Change::Created) => "would create",
+        (true, Change::Updated) => "would update",
+        (false, Change::Created) => "created",
+        (false, Change::Updated) => "updated",
     };
     format!(
         "{verb} episode {} \"{}\": {} segments ({} topics), {} links, {} talks",

@@ -79,7 +79,7 @@ pub enum ImportCommand {
         /// Path to the JSON file.
         file: PathBuf,
     },
-    /// Import markdown show notes, one episode per file; re-importing a number updates it in place.
+    /// Import markdown show notes, one episode per file; re-importing the same file updates its episode in place.
     Notes {
         /// The notes files.
         #[arg(required = true)]
@@ -90,9 +90,12 @@ pub enum ImportCommand {
         /// Show what would change without writing anything.
         #[arg(long)]
         dry_run: bool,
-        /// Episode number when neither the heading nor the file name gives one.
+        /// Episode number when neither the heading nor the file name gives one, or when they disagree.
         #[arg(long)]
         number: Option<i64>,
+        /// Let a file replace an episode imported from another file or written on the site.
+        #[arg(long)]
+        replace: bool,
     },
     /// Import a talk catalog in the pyvideo data layout (DIR/<event>/category.json, DIR/<event>/videos/*.json).
     Talks {

@@ -70,7 +70,12 @@ pub fn random_token() -> String {
 
 /// The hex SHA-256 of a token: what the database stores instead of the token.
 pub fn hash_token(token: &str) -> String {
-    hex_of(&Sha256::digest(token.as_bytes()))
+    sha256_hex(token)
+}
+
+/// The hex SHA-256 of a text.
+pub fn sha256_hex(text: &str) -> String {
+    hex_of(&Sha256::digest(text.as_bytes()))
 }
 
 /// Compares two strings in constant time.

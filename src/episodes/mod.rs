@@ -12,6 +12,7 @@ mod public;
 mod save;
 pub mod scheduler;
 mod segment_store;
+mod source_store;
 pub mod store;
 mod summary;
 mod view;

@@ -64,5 +64,6 @@ pub fn parsed_of(episode: &EpisodeDoc) -> ParsedEpisode {
         intro_md: episode.intro_md.clone(),
         host_socials: Vec::new(),
         segments,
+        warnings: Vec::new(),
     }
 }

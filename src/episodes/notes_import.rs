@@ -7,6 +7,7 @@ use sqlx::{Acquire, SqliteConnection, SqlitePool};
 
 use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status};
 use super::save::{Known, SaveError, save_episode_with};
+use super::source_store;
 use crate::notes::{self, ParsedEpisode, ParsedSegment};
 use crate::people::aliases;
 use crate::talks::noted::{self, NotedTalk};
@@ -18,8 +19,22 @@ pub struct ImportOptions {
     pub status: Status,
     /// Roll back instead of committing, to show what would change.
     pub dry_run: bool,
-    /// The number to use when neither the heading nor the file name has one.
+    /// The number to use when neither the heading nor the file name has one, or when they
+    /// disagree.
     pub number: Option<i64>,
+    /// Let a file replace an episode that came from another file (or from the site).
+    pub replace: bool,
+}
+
+/// What an import did to an episode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// A new episode.
+    Created,
+    /// An episode from the same file, updated in place.
+    Updated,
+    /// The same file, not changed since it was imported: nothing written.
+    Unchanged,
 }
 
 /// What importing one file did (or would do).
@@ -27,7 +42,9 @@ pub struct ImportOptions {
 pub struct Imported {
     pub number: i64,
     pub title: String,
-    pub created: bool,
+    pub change: Change,
+    /// What was read despite looking unintended, `line: message`.
+    pub warnings: Vec<String>,
     pub segments: usize,
     pub topics: usize,
     pub links: usize,
@@ -85,8 +102,19 @@ pub async fn import_notes_file(
 /// one commit for a whole archive would keep the site's editors waiting on the write lock.
 const FILES_PER_COMMIT: usize = 50;
 
-/// A file read and parsed, ready to write: the episode, its number and title.
-type ReadyFile = (ParsedEpisode, i64, String);
+/// A file read and parsed, ready to write.
+struct ReadyFile {
+    parsed: ParsedEpisode,
+    number: i64,
+    title: String,
+    source: Source,
+}
+
+/// Where an episode's notes came from: the file's name and the SHA-256 of its text.
+struct Source {
+    file: String,
+    sha256: String,
+}
 
 /// Imports notes files, each all or nothing, telling `report` how each went in order. Only a
 /// failing database ends it early.
@@ -153,18 +181,28 @@ async fn write_batch(
     // Without savepoints, what every file shares is written once for the batch, at the end.
     let mut memo = Memo::new(!savepoints);
     for (path, ready) in batch {
-        let (parsed, number, title) = match ready {
+        let ready = match ready {
             Ok(ready) => ready,
             Err(error) => {
                 outcomes.push(Err(error.clone()));
                 continue;
             }
         };
+        match check_source(&mut tx, ready, options).await? {
+            SourceCheck::Write => {}
+            SourceCheck::Unchanged(imported) => {
+                outcomes.push(Ok(imported));
+                continue;
+            }
+            SourceCheck::Refused(message) => {
+                outcomes.push(Err(ImportError::new(path, None, message)));
+                continue;
+            }
+        }
+        let status = Some(options.status);
         let written = if savepoints {
             let mut savepoint = tx.begin().await?;
-            let status = Some(options.status);
-            let written =
-                import_parsed(&mut savepoint, &mut memo, parsed, *number, title, status).await;
+            let written = import_parsed(&mut savepoint, &mut memo, ready, status).await;
             match written {
                 Ok(_) => savepoint.commit().await?,
                 Err(_) => {
@@ -175,8 +213,7 @@ async fn write_batch(
             }
             written
         } else {
-            let status = Some(options.status);
-            import_parsed(&mut tx, &mut memo, parsed, *number, title, status).await
+            import_parsed(&mut tx, &mut memo, ready, status).await
         };
         match written {
             Ok(imported) => outcomes.push(Ok(imported)),
@@ -200,7 +237,45 @@ async fn write_batch(
     Ok(Some(outcomes))
 }
 
-/// A file's episode as parsed, with its number and title.
+/// What the episode a file is about says to writing it.
+enum SourceCheck {
+    /// Write it: a new episode, or one from the same file.
+    Write,
+    /// Same file, same text, same status: nothing to write.
+    Unchanged(Imported),
+    /// The episode came from elsewhere; the message says from where and what to do.
+    Refused(String),
+}
+
+/// Whether `ready` may be written over the episode of its number (issue 12: no silent
+/// overwrites): only one imported from a file of the same name, unless `--replace`.
+async fn check_source(
+    conn: &mut SqliteConnection,
+    ready: &ReadyFile,
+    options: ImportOptions,
+) -> sqlx::Result<SourceCheck> {
+    let Some(existing) = source_store::notes_source(conn, ready.number).await? else {
+        return Ok(SourceCheck::Write);
+    };
+    let same_file = existing.source_file.as_deref() == Some(ready.source.file.as_str());
+    if !same_file && !options.replace {
+        let from = match &existing.source_file {
+            Some(file) => format!("was imported from {file}"),
+            None => "was written on the site".to_string(),
+        };
+        return Ok(SourceCheck::Refused(format!(
+            "episode {} already exists and {from}; this file would replace it: check its number, or pass --replace",
+            ready.number
+        )));
+    }
+    let same_text = existing.source_sha256.as_deref() == Some(ready.source.sha256.as_str());
+    if same_file && same_text && existing.status == options.status.as_str() {
+        return Ok(SourceCheck::Unchanged(summary(ready, Change::Unchanged, 0)));
+    }
+    Ok(SourceCheck::Write)
+}
+
+/// A file's episode as parsed, with its number, title and source.
 fn read_and_parse(path: &Path, options: ImportOptions) -> Result<ReadyFile, ImportError> {
     let source = read_notes(path)?;
     let parsed =
@@ -210,39 +285,64 @@ fn read_and_parse(path: &Path, options: ImportOptions) -> Result<ReadyFile, Impo
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let (number, title) = number_and_title(&parsed, file_name, options.number)
-        .ok_or_else(|| ImportError::new(path, Some(1), "no episode number: start with a heading like `# Python Bytes 434`, name the file `434.md`, or pass --number"))?;
-    Ok((parsed, number, title))
+        .map_err(|message| ImportError::new(path, Some(1), message))?;
+    Ok(ReadyFile {
+        parsed,
+        number,
+        title,
+        source: Source {
+            file: file_name.to_string(),
+            sha256: crate::keys::sha256_hex(&source),
+        },
+    })
 }
 
-/// Number and title: from the heading, else the file name, else `--number`.
+/// Number and title: from the heading, else the file name, else `--number`. A heading and a
+/// file name that give different numbers are refused unless `--number` settles it.
 fn number_and_title(
     parsed: &ParsedEpisode,
     file_name: &str,
-    fallback: Option<i64>,
-) -> Option<(i64, String)> {
+    given: Option<i64>,
+) -> Result<(i64, String), String> {
     let heading = parsed.title.as_deref().map(split_numbered_title);
-    let number = heading
-        .as_ref()
-        .and_then(|(n, _)| *n)
-        .or(parsed.number)
-        .or_else(|| notes::number_from_file_name(file_name))
-        .or(fallback)?;
+    let from_heading = heading.as_ref().and_then(|(n, _)| *n).or(parsed.number);
+    let from_file = notes::number_from_file_name(file_name);
+    let disagree = from_heading.is_some_and(|n| !notes::file_name_has_number(file_name, n));
+    let number = match (from_heading, from_file) {
+        (Some(heading), Some(file)) if disagree && given.is_none() => {
+            return Err(format!(
+                "heading says {heading}, file name says {file}: rename the file or pass --number"
+            ));
+        }
+        _ if disagree => given,
+        (Some(number), _) | (None, Some(number)) => Some(number),
+        (None, None) => given,
+    };
+    let number = number.ok_or("no episode number: start with a heading like `# Python Bytes 434`, name the file `434.md`, or pass --number")?;
     let title = heading
         .map(|(_, title)| title)
         .or_else(|| notes::title_from_file_name(file_name))
         .unwrap_or_else(|| format!("Episode {number}"));
-    Some((number, title))
+    Ok((number, title))
 }
 
-/// `Episode 12: Title` (what export writes) is number 12 titled "Title";
-/// any other heading is the title as it stands.
+/// `Episode 12: Title` (what export writes), `#458: Title` and `465: Title` are number and
+/// title; any other heading is the title as it stands.
 pub fn split_numbered_title(heading: &str) -> (Option<i64>, String) {
-    let numbered = heading
-        .strip_prefix("Episode ")
-        .and_then(|rest| rest.split_once(": "));
+    let text = heading.strip_prefix("Episode ").unwrap_or(heading);
+    let text = text.strip_prefix('#').unwrap_or(text);
+    let numbered = text
+        .split_once(": ")
+        // A sign is kept so that a negative number is refused by name, not taken for a title.
+        .filter(|(n, _)| {
+            let digits = n.strip_prefix('-').unwrap_or(n);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        });
     match numbered.and_then(|(n, title)| n.parse().ok().map(|n| (n, title))) {
-        Some((number, title)) => (Some(number), title.to_string()),
-        None => (None, heading.to_string()),
+        Some((number, title)) if !title.trim().is_empty() => {
+            (Some(number), title.trim().to_string())
+        }
+        _ => (None, heading.to_string()),
     }
 }
 
@@ -257,20 +357,27 @@ pub async fn import_pasted(
     let pasted = Path::new("pasted notes");
     let parsed =
         notes::parse(source).map_err(|e| ImportError::new(pasted, Some(e.line), e.message))?;
-    let (number, title) = number_and_title(&parsed, "", number)
-        .ok_or_else(|| ImportError::new(pasted, Some(1), "no episode number: fill in the number field or start with a heading like `# Episode 434: Title`"))?;
+    let (number, title) = number_and_title(&parsed, "", number).map_err(|_| {
+        ImportError::new(
+            pasted,
+            Some(1),
+            "no episode number: fill in the number field or start with a heading like `# Episode 434: Title`",
+        )
+    })?;
     let db_error = |e: SaveError| ImportError::new(pasted, None, e.to_string());
     let mut tx = db.begin().await.map_err(|e| db_error(e.into()))?;
-    import_parsed(
-        &mut tx,
-        &mut Memo::new(false),
-        &parsed,
+    let ready = ReadyFile {
+        parsed,
         number,
-        &title,
-        None,
-    )
-    .await
-    .map_err(db_error)?;
+        title,
+        source: Source {
+            file: String::new(),
+            sha256: String::new(),
+        },
+    };
+    import_parsed(&mut tx, &mut Memo::new(false), &ready, None)
+        .await
+        .map_err(db_error)?;
     let id: i64 = sqlx::query_scalar("select id from episodes where number = ?")
         .bind(number)
         .fetch_one(&mut *tx)
@@ -329,11 +436,16 @@ impl Memo {
 async fn import_parsed(
     conn: &mut SqliteConnection,
     memo: &mut Memo,
-    parsed: &ParsedEpisode,
-    number: i64,
-    title: &str,
+    ready: &ReadyFile,
     status: Option<Status>,
 ) -> Result<Imported, SaveError> {
+    let ReadyFile {
+        parsed,
+        number,
+        title,
+        source,
+    } = ready;
+    let number = *number;
     let hosts: Vec<&str> = parsed
         .host_socials
         .iter()
@@ -370,27 +482,47 @@ async fn import_parsed(
         .collect();
     let doc = EpisodeDoc {
         number,
-        title: title.to_string(),
+        title: title.clone(),
         status,
         intro_md: parsed.intro_md.clone(),
         segments,
         ..Default::default()
     };
     let saved = save_episode_with(conn, doc, &mut memo.known).await?;
+    // Pasted notes have no file: the episode keeps the source it had.
+    if !source.file.is_empty() {
+        source_store::set_notes_source(conn, saved.episode_id, &source.file, &source.sha256)
+            .await?;
+    }
     let talks = attach_talks(conn, memo, &parsed.segments, &saved.segment_ids).await?;
-    Ok(Imported {
-        number,
-        title: title.to_string(),
-        created: saved.created,
-        segments: parsed.segments.len(),
-        topics: parsed
-            .segments
+    let change = match saved.created {
+        true => Change::Created,
+        false => Change::Updated,
+    };
+    Ok(summary(ready, change, talks))
+}
+
+/// What importing `ready` did, counted from the file.
+fn summary(ready: &ReadyFile, change: Change, talks: usize) -> Imported {
+    let segments = &ready.parsed.segments;
+    Imported {
+        number: ready.number,
+        title: ready.title.clone(),
+        change,
+        warnings: ready
+            .parsed
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.line, w.message))
+            .collect(),
+        segments: segments.len(),
+        topics: segments
             .iter()
             .filter(|s| s.kind == SegmentKind::Topic)
             .count(),
-        links: parsed.segments.iter().map(|s| s.links.len()).sum(),
+        links: segments.iter().map(|s| s.links.len()).sum(),
         talks,
-    })
+    }
 }
 
 /// Marks the hosts of "Connect with the hosts", in as few statements as the order allows;

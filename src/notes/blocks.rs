@@ -1,8 +1,9 @@
 //! Top-level blocks of a markdown source, each with its byte range and its events.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag};
+use pulldown_cmark::{BrokenLink, CowStr, Event, HeadingLevel, Options, Parser, Tag};
 
 /// An event with the byte range of the source it came from.
 pub(crate) type Ev<'a> = (Event<'a>, Range<usize>);
@@ -29,10 +30,12 @@ pub(crate) struct Block<'a> {
 
 /// A parser over `source`, the one place the parser options are chosen.
 pub(crate) fn parser(source: &str) -> Parser<'_> {
-    Parser::new_ext(
-        source,
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
-    )
+    Parser::new_ext(source, options())
+}
+
+/// The parser options of the dialect.
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
 /// Parses `source` into events with their source ranges.
@@ -57,9 +60,14 @@ pub(crate) fn reference_definitions(source: &str) -> Vec<&str> {
 
 /// The top-level blocks of `source`, in order.
 pub(crate) fn top_level_blocks(source: &str) -> Vec<Block<'_>> {
+    blocks_of(events(source))
+}
+
+/// The top-level blocks of some events, in order.
+fn blocks_of<'a>(events: impl Iterator<Item = Ev<'a>>) -> Vec<Block<'a>> {
     let mut blocks = Vec::new();
     let mut depth = 0usize;
-    for (event, range) in events(source) {
+    for (event, range) in events {
         let opens = matches!(event, Event::Start(_));
         let closes = matches!(event, Event::End(_));
         if depth == 0 {
@@ -80,6 +88,44 @@ pub(crate) fn top_level_blocks(source: &str) -> Vec<Block<'_>> {
         }
     }
     blocks
+}
+
+/// The top-level blocks of `source[start..end]` read on their own, with ranges in `source`:
+/// for cutting a block in two. Reference links still find their definitions elsewhere in
+/// `source`.
+pub(crate) fn reparse(source: &str, start: usize, end: usize) -> Vec<Block<'_>> {
+    let definitions: HashMap<String, (String, String)> = parser(source)
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| {
+            (
+                label_key(label),
+                (
+                    def.dest.to_string(),
+                    def.title.as_deref().unwrap_or("").to_string(),
+                ),
+            )
+        })
+        .collect();
+    let resolve = move |link: BrokenLink<'_>| {
+        let (dest, title) = definitions.get(&label_key(&link.reference))?;
+        Some((CowStr::from(dest.clone()), CowStr::from(title.clone())))
+    };
+    let part = slice(source, start, end);
+    let parsed = Parser::new_with_broken_link_callback(part, options(), Some(resolve));
+    let mut blocks = blocks_of(parsed.into_offset_iter());
+    for block in &mut blocks {
+        block.range = block.range.start + start..block.range.end + start;
+        for (_, range) in &mut block.events {
+            *range = range.start + start..range.end + start;
+        }
+    }
+    blocks
+}
+
+/// A reference label as markdown matches it: case and whitespace runs do not count.
+fn label_key(label: &str) -> String {
+    collapse(label).to_lowercase()
 }
 
 fn kind_of(event: &Event<'_>) -> BlockKind {

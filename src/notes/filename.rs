@@ -9,6 +9,16 @@ pub fn number_from_file_name(name: &str) -> Option<i64> {
     stem[start..end].parse().ok()
 }
 
+/// Whether `number` is one of the runs of digits in a file name ("477-lazy-and-31-lighter.md"
+/// has 477 and 31), or the name has none.
+pub fn file_name_has_number(name: &str, number: i64) -> bool {
+    let runs: Vec<i64> = stem(name)
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|run| run.parse().ok())
+        .collect();
+    runs.is_empty() || runs.contains(&number)
+}
+
 /// The words after the number, as a sentence-case title: "470-a-jolting-episode.md" →
 /// "A jolting episode"; `None` when the name is only a number ("PB-485.md").
 pub fn title_from_file_name(name: &str) -> Option<String> {

@@ -1,48 +1,148 @@
 //! Recognizers for the lines that start segments, working on a block's plain text.
 
-use super::blocks::collapse;
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+use super::blocks::{Ev, collapse, plain_text};
 
 /// A topic's title line: `Name #N: title` (or `#N: title` for a topic with no host).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TopicHead {
-    /// The name before `#`, `None` for `#N:` alone.
+    /// The name before `#` (or in parentheses after it), `None` for `#N:` alone.
     pub host: Option<String>,
     /// The N of `#N`.
     pub number: i64,
     /// The plain text after the colon, whitespace collapsed.
     pub title: String,
+    /// A link typed with an escaped bracket (`\[Title](url)`), which markdown keeps as text.
+    pub escaped_url: Option<String>,
 }
 
-/// Reads `Name #N`, optionally followed by `:` and a title.
+/// Words that stand where a host's name would, but name nobody (`**Topic #0: Quick chat**`).
+const NOT_NAMES: [&str; 5] = ["topic", "item", "story", "news", "segment"];
+
+/// Reads a topic's title line in every form hosts have typed it:
 ///
-/// A colon or the end must follow the number, so prose like "Issue #12 is fixed" is not a topic.
-pub(crate) fn topic_head(plain: &str) -> Option<TopicHead> {
-    let text = plain.trim();
+/// - `Name #N: title`, `Name #N - title`, `Name #N (remark): title`;
+/// - number first: `#N (Name): title`, `#N Name: title`, `#N: title`;
+/// - no separator when the head is set apart by emphasis or a link: `**Brian #5** [Title](u)`.
+///
+/// `plain` is the block's plain text; `raw` its source, to see what follows the number. Emphasis
+/// markers left over as text (`**Michael #4: [**Title**](u)`) are ignored. Prose such as
+/// "Issue #12 is fixed" is no topic: nothing sets its head apart.
+pub(crate) fn topic_head(plain: &str, raw: &str) -> Option<TopicHead> {
+    let text = collapse(&plain.replace('*', ""));
     let (name, after_hash) = text.split_once('#')?;
-    let digits = after_hash.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, rest) = leading_number(after_hash)?;
+    let name = name.trim();
+    let (host, rest) = match name.is_empty() {
+        true => host_after_number(rest)?,
+        false => (Some(host_name(name)?), skip_remark(rest)),
+    };
+    let rest = rest.trim_start();
+    let title = match separated_title(rest) {
+        Some(title) => title,
+        // `#N` alone is a heading of its own only with a colon (`#3: News`).
+        None if host.is_none() => return None,
+        None if rest.is_empty() || head_set_apart(raw, number) => rest,
+        None => return None,
+    };
+    let (title, escaped_url) = unescape_link(title);
+    Some(TopicHead {
+        host: host.filter(|name| !NOT_NAMES.contains(&name.to_lowercase().as_str())),
+        number,
+        title: collapse(&title),
+        escaped_url,
+    })
+}
+
+/// `Name N: title` without the `#`, for a name among `hosts` only.
+pub(crate) fn hashless_head(plain: &str, hosts: &[String]) -> Option<TopicHead> {
+    let text = collapse(&plain.replace('*', ""));
+    let (name, rest) = text.split_once(' ')?;
+    if !hosts.iter().any(|host| host == name) {
+        return None;
+    }
+    let (number, rest) = leading_number(rest)?;
+    let title = rest.trim_start().strip_prefix(':')?;
+    Some(TopicHead {
+        host: Some(name.to_string()),
+        number,
+        title: collapse(title),
+        escaped_url: None,
+    })
+}
+
+/// The number at the start of `text` and what follows it.
+fn leading_number(text: &str) -> Option<(i64, &str)> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     // More than 18 digits could overflow an i64; no show gets there.
     if digits == 0 || digits > 18 {
         return None;
     }
-    let number = after_hash[..digits].parse().ok()?;
-    let rest = after_hash[digits..].trim_start();
-    let title = match rest.strip_prefix(':') {
-        Some(title) => title,
-        None if rest.is_empty() => "",
-        None => return None,
+    Some((text[..digits].parse().ok()?, &text[digits..]))
+}
+
+/// The host of a number-first head: `(Name)`, or `Name` right before a colon; `None` for `#N:`.
+fn host_after_number(rest: &str) -> Option<(Option<String>, &str)> {
+    let rest = rest.trim_start();
+    if let Some(inner) = rest.strip_prefix('(') {
+        let (name, after) = inner.split_once(')')?;
+        return Some((Some(host_name(name)?), after));
+    }
+    match rest.split_once(':') {
+        Some((name, _)) if name.trim().is_empty() => Some((None, rest)),
+        Some((name, after)) => Some((
+            Some(host_name(name)?),
+            &rest[rest.len() - after.len() - 1..],
+        )),
+        None => None,
+    }
+}
+
+/// `rest` without a parenthesized remark after the number (`#7 (bonus!):`).
+fn skip_remark(rest: &str) -> &str {
+    let trimmed = rest.trim_start();
+    match trimmed.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        Some((_, after)) => after,
+        None => rest,
+    }
+}
+
+/// The title after a colon, or after a dash standing for one (`Leah #6 - Title`).
+fn separated_title(rest: &str) -> Option<&str> {
+    if let Some(title) = rest.strip_prefix(':') {
+        return Some(title);
+    }
+    ["- ", "– ", "— "]
+        .iter()
+        .find_map(|dash| rest.strip_prefix(dash))
+}
+
+/// Whether, in the source, emphasis closes or a link opens right after `#number` (and a
+/// remark): then the head stands apart from the title without a colon.
+fn head_set_apart(raw: &str, number: i64) -> bool {
+    let marker = format!("#{number}");
+    let Some(at) = raw.find(&marker) else {
+        return false;
     };
-    let name = name.trim();
-    let host = match name.is_empty() {
-        // The writer's form for a topic with no host (001's news items) needs the colon.
-        true if rest.starts_with(':') => None,
-        true => return None,
-        false => Some(host_name(name)?),
-    };
-    Some(TopicHead {
-        host,
-        number,
-        title: collapse(title),
-    })
+    let after = skip_remark(&raw[at + marker.len()..]).trim_start();
+    after.is_empty() || after.starts_with(['*', '_', '[', '\\'])
+}
+
+/// A title typed as `[Title](url)` whose bracket was escaped: the title and the URL, as a
+/// curator would read them.
+fn unescape_link(title: &str) -> (String, Option<String>) {
+    let text = title.trim();
+    let parts = text
+        .strip_prefix('[')
+        .and_then(|inner| inner.split_once("]("))
+        .and_then(|(words, rest)| Some((words, rest.split_once(')')?)));
+    match parts {
+        Some((words, (url, tail))) if url.starts_with("http") && !url.contains(' ') => {
+            (format!("{words}{tail}"), Some(url.to_string()))
+        }
+        _ => (title.to_string(), None),
+    }
 }
 
 /// A person's name: one or two words, each starting with a letter.
@@ -136,12 +236,28 @@ fn without_colon(plain: &str) -> &str {
     text.strip_suffix(':').unwrap_or(text).trim()
 }
 
-/// The last integer in `text` ("Python Bytes 434" → 434).
-pub(crate) fn last_integer(text: &str) -> Option<i64> {
-    text.split(|c: char| !c.is_ascii_digit())
-        .filter(|run| !run.is_empty())
-        .filter_map(|run| run.parse().ok())
-        .next_back()
+/// The title of a section in notes without host topics: a paragraph that is bold text alone,
+/// maybe with a colon and a link after it (`**10: Python 3.7:**`, `**The announcement**: [..](u)`).
+/// Long bold lines and bold italics are quotations, not titles.
+pub(crate) fn section_title(events: &[Ev<'_>]) -> Option<String> {
+    let inner = events.get(1..events.len().saturating_sub(1))?;
+    if !matches!(inner.first(), Some((Event::Start(Tag::Strong), _))) {
+        return None;
+    }
+    let strong_end = inner
+        .iter()
+        .position(|(event, _)| matches!(event, Event::End(TagEnd::Strong)))?;
+    let bold = collapse(&plain_text(&inner[..strong_end]));
+    let italic = inner[..strong_end]
+        .iter()
+        .any(|(event, _)| matches!(event, Event::Start(Tag::Emphasis)));
+    let after = collapse(&plain_text(&inner[strong_end..]));
+    let titled = after.is_empty() || after.starts_with(':') || bold.ends_with(':');
+    if bold.is_empty() || italic || bold.chars().count() > 100 || !titled {
+        return None;
+    }
+    let whole = collapse(&plain_text(inner));
+    Some(whole.strip_suffix(':').unwrap_or(&whole).trim().to_string())
 }
 
 #[cfg(test)]
@@ -149,7 +265,7 @@ mod tests {
     use super::*;
 
     fn head(text: &str) -> Option<(Option<String>, i64, String)> {
-        topic_head(text).map(|h| (h.host, h.number, h.title))
+        topic_head(text, text).map(|h| (h.host, h.number, h.title))
     }
 
     #[test]
@@ -193,7 +309,5 @@ mod tests {
             Some("DigitalOcean".into())
         );
         assert_eq!(sponsor_name("Sponsored by us! Support"), Some("us".into()));
-        assert_eq!(last_integer("Python Bytes 434"), Some(434));
-        assert_eq!(last_integer("PB"), None);
     }
 }

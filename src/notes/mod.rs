@@ -9,7 +9,7 @@ mod heads;
 mod intro;
 mod items;
 mod links;
-mod parse;
+pub(crate) mod parse;
 mod segments;
 mod talks;
 mod write;
@@ -19,7 +19,7 @@ mod tests;
 
 use std::fmt;
 
-pub use filename::{number_from_file_name, title_from_file_name};
+pub use filename::{file_name_has_number, number_from_file_name, title_from_file_name};
 pub use links::links_of_markdown;
 pub use parse::parse;
 pub use write::write;
@@ -37,6 +37,17 @@ pub struct ParsedEpisode {
     pub host_socials: Vec<HostSocials>,
     /// The segments in source order, a sponsor segment (derived from the intro) first.
     pub segments: Vec<ParsedSegment>,
+    /// What was read in a way the writer may not have meant, for the importer to show.
+    pub warnings: Vec<NotesWarning>,
+}
+
+/// Something a notes file was read despite, and on which line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotesWarning {
+    /// The 1-based line it is about.
+    pub line: usize,
+    /// What was done and why.
+    pub message: String,
 }
 
 /// One bullet of the "Connect with the hosts" list.

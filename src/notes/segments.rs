@@ -80,9 +80,10 @@ fn segment(
     notes: &[Block<'_>],
     notes_md: &str,
 ) -> ParsedSegment {
-    let title_links = match mark.kind {
+    let title_links = match &mark.kind {
         // A `Name:` line has no links of its own worth keeping; the extras header neither.
         MarkKind::ExtrasHeader | MarkKind::ExtraName(_) => Vec::new(),
+        MarkKind::Topic(head) => escaped_or_real_links(head, title_block),
         _ => links_in(&title_block.events),
     };
     let notes_links: Vec<ParsedLink> = notes.iter().flat_map(|b| links_in(&b.events)).collect();
@@ -101,6 +102,19 @@ fn segment(
         line: line_of(source, title_block.range.start),
         links: title_links.into_iter().chain(notes_links).collect(),
         talks,
+    }
+}
+
+/// The title line's links; a link typed with an escaped bracket counts as one when it is the
+/// only one, as it does for a reader of the source.
+fn escaped_or_real_links(head: &TopicHead, title_block: &Block<'_>) -> Vec<ParsedLink> {
+    let links = links_in(&title_block.events);
+    match &head.escaped_url {
+        Some(url) if links.is_empty() => vec![ParsedLink {
+            url: url.clone(),
+            text: head.title.clone(),
+        }],
+        _ => links,
     }
 }
 

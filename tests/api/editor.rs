@@ -313,11 +313,11 @@ async fn pasted_notes_become_a_structured_draft() {
     let bad = app
         .admin_post(
             "/admin/episodes/import",
-            &[("notes", "nothing here"), ("number", "9")],
+            &[("notes", "  \n"), ("number", "9")],
         )
         .await;
     assert_eq!(bad.status(), 422);
-    assert!(bad.text().await.unwrap().contains("no segments found"));
+    assert!(bad.text().await.unwrap().contains("nothing to import"));
 }
 
 #[tokio::test]

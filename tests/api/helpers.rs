@@ -249,6 +249,7 @@ impl TestApp {
             status: shownotes::episodes::model::Status::Published,
             dry_run: false,
             number: None,
+            replace: false,
         };
         let imported =
             shownotes::episodes::notes_import::import_notes_file(&self.state.db, path, options)

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod api;
+mod archive_import;
 mod browser;
 mod cache;
 mod check_feed;

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use shownotes::episodes::notes_import::Change;
+
 use crate::helpers::{fixture, spawn_app};
 
 fn topics(episode: &Value) -> Vec<String> {
@@ -118,27 +120,40 @@ async fn connect_with_the_hosts_fills_the_hosts_socials() {
 }
 
 #[tokio::test]
-async fn reimporting_an_episode_updates_it_in_place() {
+async fn reimporting_a_changed_file_updates_its_episode_in_place_and_an_unchanged_one_not_at_all() {
     let app = spawn_app().await;
-    let path = fixture("notes/python-bytes-434-seed.md");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("434.md");
+    let seed = std::fs::read_to_string(fixture("notes/python-bytes-434-seed.md")).unwrap();
+    std::fs::write(&path, &seed).unwrap();
     app.import_notes(&path).await;
-    let before: (String, i64, i64) =
-        sqlx::query_as("select guid, version, (select count(*) from episodes) from episodes")
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
+    let read = || async {
+        sqlx::query_as::<_, (String, i64, i64)>(
+            "select guid, version, (select count(*) from episodes) from episodes",
+        )
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+    };
+    let before = read().await;
 
+    std::fs::write(&path, seed.replace("Making PyPI", "Making the PyPI")).unwrap();
     let again = app.import_notes(&path).await;
-    let after: (String, i64, i64) =
-        sqlx::query_as("select guid, version, (select count(*) from episodes) from episodes")
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
+    let after = read().await;
+    let unchanged = app.import_notes(&path).await;
 
-    assert!(!again.created);
+    assert_eq!(again.change, Change::Updated);
     assert_eq!(after.0, before.0, "same guid");
     assert_eq!(after.1, before.1 + 1, "version bumped");
     assert_eq!(after.2, 1, "no duplicate");
+    assert_eq!(unchanged.change, Change::Unchanged);
+    assert_eq!(
+        read().await.1,
+        after.1,
+        "nothing written for an unchanged file"
+    );
+    let (_, episode) = app.json("/api/v1/episodes/434").await;
+    assert!(episode.to_string().contains("Making the PyPI"));
     let talks: i64 = sqlx::query_scalar("select count(*) from talks")
         .fetch_one(&app.state.db)
         .await
@@ -218,6 +233,7 @@ async fn import_together(
         status: shownotes::episodes::model::Status::Published,
         dry_run: false,
         number: None,
+        replace: false,
     };
     shownotes::episodes::notes_import::import_notes_files(&app.state.db, files, options, report)
         .await

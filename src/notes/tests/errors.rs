@@ -5,11 +5,20 @@ use proptest::prelude::*;
 use crate::notes::{NotesError, parse, write};
 
 #[test]
-fn no_segments_is_an_error_on_line_1() {
-    let error = parse("# Python Bytes 9\n\nJust an intro.\n").expect_err("no segments");
+fn only_an_empty_file_is_refused() {
+    let error = parse(" \n\n").expect_err("nothing to import");
     assert_eq!(error.line, 1);
-    assert!(error.message.starts_with("no segments found"));
+    assert!(error.message.starts_with("nothing to import"));
     assert!(parse("").is_err());
+}
+
+#[test]
+fn notes_without_segments_are_kept_as_the_intro_with_a_warning() {
+    let episode = parse("# Python Bytes 9\n\nJust an intro.\n").expect("imports");
+    assert_eq!(episode.intro_md, "Just an intro.");
+    assert!(episode.segments.is_empty());
+    assert_eq!(episode.warnings.len(), 1);
+    assert!(episode.warnings[0].message.starts_with("no segments found"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Tests over the real episodes in `tests/fixtures/notes/`.
 
+mod archive;
 mod errors;
 mod examples;
 mod roundtrip;

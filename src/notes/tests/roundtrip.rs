@@ -11,6 +11,9 @@ fn without_lines(mut episode: ParsedEpisode) -> ParsedEpisode {
     for segment in &mut episode.segments {
         segment.line = 0;
     }
+    for warning in &mut episode.warnings {
+        warning.line = 0;
+    }
     episode
 }
 
@@ -185,6 +188,7 @@ prop_compose! {
             intro_md: "Welcome to the show.".into(),
             host_socials: Vec::new(),
             segments,
+            warnings: Vec::new(),
         }
     }
 }
