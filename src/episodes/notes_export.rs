@@ -63,6 +63,7 @@ pub fn parsed_of(episode: &EpisodeDoc) -> ParsedEpisode {
         title: Some(format!("Episode {}: {}", episode.number, episode.title)),
         intro_md: episode.intro_md.clone(),
         host_socials: Vec::new(),
+        guests: Vec::new(),
         segments,
         warnings: Vec::new(),
     }

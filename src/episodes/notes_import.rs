@@ -456,6 +456,7 @@ async fn import_parsed(
         .segments
         .iter()
         .filter_map(|s| s.host.as_deref())
+        .map(|name| full_name(name, parsed, &hosts))
         .collect();
     let everyone: Vec<&str> = hosts.iter().chain(&names).copied().collect();
     memo.names.learn(conn, &everyone).await?;
@@ -475,8 +476,8 @@ async fn import_parsed(
                 segment,
                 segment
                     .host
-                    .as_ref()
-                    .and_then(|name| people.get(name).cloned()),
+                    .as_deref()
+                    .and_then(|name| people.get(full_name(name, parsed, &hosts)).cloned()),
             )
         })
         .collect();
@@ -523,6 +524,16 @@ fn summary(ready: &ReadyFile, change: Change, talks: usize) -> Imported {
         links: segments.iter().map(|s| s.links.len()).sum(),
         talks,
     }
+}
+
+/// The name a head's presenter is resolved by: one of this episode's hosts as written, else
+/// the full name of the guest the intro announces by that first name ("Cris" → "Cristian
+/// Medina"), else the name as written.
+fn full_name<'a>(name: &'a str, parsed: &'a ParsedEpisode, hosts: &[&str]) -> &'a str {
+    if hosts.contains(&name) {
+        return name;
+    }
+    notes::guest_named(name, &parsed.guests).unwrap_or(name)
 }
 
 /// Marks the hosts of "Connect with the hosts", in as few statements as the order allows;

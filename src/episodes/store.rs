@@ -140,7 +140,7 @@ pub async fn links_of(
     episode_id: i64,
 ) -> sqlx::Result<Vec<SegmentLinkRow>> {
     sqlx::query_as(
-        "select sl.segment_id, l.url, l.url_key, sl.text from segment_links sl
+        "select sl.segment_id, coalesce(sl.url, l.url) as url, l.url_key, sl.text from segment_links sl
          join links l on l.id = sl.link_id join segments s on s.id = sl.segment_id
          where s.episode_id = ? order by sl.segment_id, sl.position",
     )

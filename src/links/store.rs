@@ -80,16 +80,18 @@ async fn attach_all(
     }
     register(conn, links, known).await?;
     // Arrays rather than objects: SQLite reads a row's fields by index without their names.
-    let attached: Vec<(i64, i64, i64, &str)> = links
+    let attached: Vec<(i64, i64, i64, &str, &str)> = links
         .iter()
         .filter_map(|link| {
             let id = known.by_key.get(&link.key)?;
-            Some((link.segment, *id, link.position, link.text.as_str()))
+            let (text, url) = (link.text.as_str(), link.url.as_str());
+            Some((link.segment, *id, link.position, text, url))
         })
         .collect();
     sqlx::query(
-        "insert into segment_links (segment_id, link_id, position, text)
-         select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 from json_each(?) j",
+        "insert into segment_links (segment_id, link_id, position, text, url)
+         select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4
+         from json_each(?) j",
     )
     .bind(crate::db::json_param(&attached)?)
     .execute(conn)

@@ -5,6 +5,7 @@
 
 mod blocks;
 mod filename;
+mod guests;
 mod heads;
 mod intro;
 mod items;
@@ -20,6 +21,7 @@ mod tests;
 use std::fmt;
 
 pub use filename::{file_name_has_number, number_from_file_name, title_from_file_name};
+pub use guests::guest_named;
 pub use links::links_of_markdown;
 pub use parse::parse;
 pub use write::write;
@@ -35,6 +37,8 @@ pub struct ParsedEpisode {
     pub intro_md: String,
     /// The "Connect with the hosts" list: one entry per `Name:` bullet.
     pub host_socials: Vec<HostSocials>,
+    /// The guests' full names, as the intro announces them ("Special guest: …").
+    pub guests: Vec<String>,
     /// The segments in source order, a sponsor segment (derived from the intro) first.
     pub segments: Vec<ParsedSegment>,
     /// What was read in a way the writer may not have meant, for the importer to show.

@@ -11,6 +11,7 @@ use super::blocks::{
     Block, BlockKind, collapse, line_of, line_start, plain_text, reparse, slice, top_level_blocks,
     trim_blank_lines,
 };
+use super::guests::guests;
 use super::heads::{
     TopicHead, extra_host, hashless_head, is_extras_header, is_links_header, is_news_heading,
     joke_head, section_title, topic_head,
@@ -47,6 +48,7 @@ pub fn parse(source: &str) -> Result<ParsedEpisode, NotesError> {
         title: title_text,
         intro_md: trim_blank_lines(slice(source, intro_start, intro_end)).to_string(),
         host_socials: host_socials(source, intro_blocks),
+        guests: guests(intro_blocks),
         segments,
         warnings,
     })

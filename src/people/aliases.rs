@@ -173,11 +173,12 @@ async fn one_typo_from_a_host(
     if name.chars().count() < 4 {
         return Ok(None);
     }
-    // Hosts and anyone who presented a segment; talk speakers from a catalog are not candidates.
+    // Only the show's hosts: those "Connect with the hosts" names, and regulars who presented
+    // in two episodes or more (archives older than that list name nobody). A one-off guest is
+    // never a typo's target: "Cris" is not "Chris" (issue 12).
     let hosts: Vec<(i64, String, String)> = sqlx::query_as(
         "select id, slug, name from people p where is_guest = 0
-            or exists (select 1 from segments s where s.person_id = p.id)
-            or not exists (select 1 from talk_speakers t where t.person_id = p.id)",
+            or (select count(distinct s.episode_id) from segments s where s.person_id = p.id) >= 2",
     )
     .fetch_all(conn)
     .await?;

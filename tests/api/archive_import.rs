@@ -200,3 +200,63 @@ fn another_file_for_an_existing_episode_is_refused_naming_both_unless_replace() 
         "--replace took the other file: {taken}"
     );
 }
+
+#[test]
+fn each_episode_exports_the_url_it_wrote_even_when_another_wrote_it_differently() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let first = dir.path().join("1.md");
+    std::fs::write(&first, "# Python Bytes 1\n\n**Brian #1:** [Quarto](https://quarto.org/)\n\n- [docs](https://Quarto.org/docs#intro)\n").unwrap();
+    let second = dir.path().join("2.md");
+    std::fs::write(&second, "# Python Bytes 2\n\n**Brian #1:** [Quarto](https://quarto.org)\n\n- [docs](https://quarto.org/docs)\n").unwrap();
+    assert!(import(&db, &[], &[first, second]).status.success());
+
+    let one = std::fs::read_to_string(export_of(&db, 1)).unwrap();
+    let two = std::fs::read_to_string(export_of(&db, 2)).unwrap();
+
+    assert!(
+        one.contains("(https://quarto.org/)") && one.contains("(https://Quarto.org/docs#intro)"),
+        "{one}"
+    );
+    assert!(
+        two.contains("(https://quarto.org)") && two.contains("(https://quarto.org/docs)"),
+        "{two}"
+    );
+}
+
+#[test]
+fn the_exported_archive_imports_back_to_the_same_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("first.db");
+    assert!(
+        import(&db, &[], &fixtures("notes-archive"))
+            .status
+            .success()
+    );
+    exported_titles(&db);
+    let exported = db.with_extension("export");
+    let again = dir.path().join("second.db");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&exported)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+
+    let output = import(&again, &[], &files);
+    exported_titles(&again);
+
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let mut changed = Vec::new();
+    for file in &files {
+        let name = file.file_name().unwrap();
+        let before = std::fs::read_to_string(file).unwrap();
+        let after = std::fs::read_to_string(again.with_extension("export").join(name)).unwrap();
+        if before != after {
+            changed.push(name.to_string_lossy().into_owned());
+        }
+    }
+    assert!(
+        changed.is_empty(),
+        "changed by export → import → export: {changed:?}"
+    );
+}

@@ -209,7 +209,8 @@ async fn every_archive_dialect_yields_its_topics() {
         "Brian #1: Exciting New Ways To Be Told That Your Python Code is Bad",
         "Brain is Brian"
     );
-    assert_eq!(topics(&pb250)[2], "Prayson #3: Nox");
+    // "Special guest: **Prayson Daniel**" names the "Prayson" of the head in full.
+    assert_eq!(topics(&pb250)[2], "Prayson Daniel #3: Nox");
     let (_, pb485) = app.json("/api/v1/episodes/485").await;
     assert_eq!(
         topics(&pb485)[3],
@@ -309,4 +310,51 @@ async fn a_file_imported_twice_in_one_run_ends_as_if_imported_once() {
             .any(|(links, _)| !links.as_array().unwrap().is_empty())
     );
     assert_eq!(attached(&got), expected);
+}
+
+#[tokio::test]
+async fn three_guests_called_chris_stay_three_people_named_in_full() {
+    let app = spawn_app().await;
+    app.import_notes(&fixture("notes/python-bytes-434-seed.md"))
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let episodes = [
+        (
+            301,
+            "Special guest: [**Cristian Medina**](https://c.example)",
+            "Cris",
+        ),
+        (302, "Special guest: **Chris Moffitt**", "Chris"),
+        (
+            303,
+            "Special guests: [**Chris Patti**](https://p.example) and Ana Bell",
+            "Chris",
+        ),
+    ];
+    for (number, guest_line, head) in episodes {
+        let path = dir.path().join(format!("{number}.md"));
+        let notes = format!(
+            "# Python Bytes {number}\n\n{guest_line}\n\n**Brian #1:** [A](https://a.example)\n\n- a\n\n**{head} #2:** [B](https://b.example)\n\n- b\n"
+        );
+        std::fs::write(&path, notes).unwrap();
+        app.import_notes(&path).await;
+    }
+
+    let mut presenters = Vec::new();
+    for (number, _, _) in episodes {
+        let (_, episode) = app.json(&format!("/api/v1/episodes/{number}")).await;
+        assert_eq!(episode["segments"][0]["person"]["slug"], "brian");
+        presenters.push(episode["segments"][1]["person"].clone());
+    }
+
+    let names: Vec<&str> = presenters
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Cristian Medina", "Chris Moffitt", "Chris Patti"]);
+    let slugs: std::collections::HashSet<&str> = presenters
+        .iter()
+        .map(|p| p["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs.len(), 3, "three people: {presenters:?}");
 }

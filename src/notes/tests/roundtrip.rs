@@ -187,6 +187,7 @@ prop_compose! {
             title: Some("Show 7".into()),
             intro_md: "Welcome to the show.".into(),
             host_socials: Vec::new(),
+            guests: Vec::new(),
             segments,
             warnings: Vec::new(),
         }
