@@ -50,8 +50,7 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
     tracing::info!(%addr, db = %db_path.display(), "shownotes listening on http://{addr}");
     // The digest worker stops with the server, after finishing the mail it is sending.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = digest::Worker::new(state.clone(), args.mail.delivery_config());
-    let worker = tokio::spawn(worker.run(digest::Until::Stopped, stop_rx));
+    let worker = digest::worker::spawn_serving(state.clone(), args.mail.delivery_config(), stop_rx);
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, service)
         .with_graceful_shutdown(async move {

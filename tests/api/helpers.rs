@@ -159,6 +159,30 @@ impl TestApp {
             .expect("worker");
     }
 
+    /// Starts the delivery worker the way `serve` does (it runs until the returned sender is
+    /// dropped or the test ends), with test pacing.
+    pub fn start_serve_worker(&self) -> tokio::sync::watch::Sender<bool> {
+        let (stop_tx, stop) = tokio::sync::watch::channel(false);
+        shownotes::digest::worker::spawn_serving(self.state.clone(), fast_delivery(), stop);
+        stop_tx
+    }
+
+    /// GETs `path` until `done` holds for the page, or fails after a generous ten seconds.
+    pub async fn page_once(&self, path: &str, done: impl Fn(&Html) -> bool) -> Html {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let page = self.page(path).await;
+            if done(&page) {
+                return page;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{path} never got there"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     /// Imports the seed episode (434) from its JSON fixture.
     pub async fn import_seed(&self) -> EpisodeDoc {
         let doc = seed_doc();
