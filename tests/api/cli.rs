@@ -248,13 +248,13 @@ fn dry_run_says_what_would_change_and_writes_nothing() {
 
 #[test]
 
-fn subscribers_import_and_export_through_the_cli() {
+fn subscribers_import_and_export_through_the_cli_formulas_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("list.db");
     let file = dir.path().join("friends.csv");
     std::fs::write(
         &file,
-        "email,name\nada@example.com,Ada\nnot-an-address,Nope\nBOB@example.org,Bob\nada@example.com,Again\n",
+        "email,name\nada@example.com,Ada\nnot-an-address,Nope\nBOB@example.org,Bob\nada@example.com,Again\neve@example.com,=1+1\n",
     )
     .unwrap();
     let db_arg = db.to_str().unwrap();
@@ -271,7 +271,7 @@ fn subscribers_import_and_export_through_the_cli() {
     let stdout = String::from_utf8(import.stdout).unwrap();
     let stderr = String::from_utf8(import.stderr).unwrap();
     assert!(import.status.success(), "{stderr}");
-    assert!(stdout.contains("imported 2 new subscribers"), "{stdout}");
+    assert!(stdout.contains("imported 3 new subscribers"), "{stdout}");
     assert!(stderr.contains("friends.csv:3: skipped"), "{stderr}");
     assert!(stderr.contains("friends.csv:5: skipped"), "{stderr}");
     let csv = String::from_utf8(export.stdout).unwrap();
@@ -288,7 +288,11 @@ fn subscribers_import_and_export_through_the_cli() {
         lines[2].starts_with("bob@example.org,Bob,confirmed,"),
         "{csv}"
     );
-    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[3].starts_with("eve@example.com,'=1+1,"),
+        "a formula stays text: {csv}"
+    );
+    assert_eq!(lines.len(), 4);
 }
 
 #[test]

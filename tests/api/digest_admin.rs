@@ -294,3 +294,40 @@ async fn previewing_before_creating_the_digest_creates_nothing() {
     let list = app.page("/admin/digests").await;
     assert_eq!(texts(&list, "td.status"), ["none yet"]);
 }
+
+#[tokio::test]
+async fn a_formula_in_a_subscriber_name_is_exported_as_text() {
+    let app = spawn_app().await;
+    app.subscribe(
+        "=HYPERLINK(\"https://evil.example\",\"x\")",
+        "eve@example.com",
+    )
+    .await;
+    app.subscribe("@SUM(1+1)", "sam@example.com").await;
+    app.subscribe("-2+3", "neg@example.com").await;
+    app.subscribe("Ada", "ada@example.com").await;
+    app.login_as_admin().await;
+
+    let csv = app
+        .get("/admin/subscribers/export.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let mut names: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[1].to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "'-2+3",
+            "'=HYPERLINK(\"https://evil.example\",\"x\")",
+            "'@SUM(1+1)",
+            "Ada"
+        ]
+    );
+}
