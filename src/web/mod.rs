@@ -127,7 +127,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{*path}", get(statics::serve))
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), cache::serve_cached))
-        .layer(from_fn(headers::security_headers))
+        .layer(from_fn_with_state(state.clone(), headers::security_headers))
         .layer(from_fn(request_log::log_request))
         .with_state(state)
 }
