@@ -42,8 +42,8 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
     if let Some(link) = accounts::setup::first_run_link(&state, &public_base(&state, addr)).await? {
-        // Printed, not logged: the token is a secret for whoever started the server.
-        println!("No accounts yet. Create the first admin within an hour at: {link}");
+        // On stderr, not in the log: the token is a secret for whoever started the server.
+        eprintln!("No accounts yet. Create the first admin within an hour at: {link}");
     }
     tokio::spawn(episodes::scheduler::run(state.clone()));
     tokio::spawn(search::maintenance::run(state.db.clone()));

@@ -169,14 +169,13 @@ pub async fn show_setup(
 
 async fn valid_invite(state: &AppState, token: &str) -> Result<store::SetupToken> {
     let mut conn = state.db.acquire().await?;
-    store::setup_token(&mut conn, &hash_token(token), &clock::now())
+    let invite = store::setup_token(&mut conn, &hash_token(token), &clock::now())
         .await?
-        .ok_or_else(|| {
-            AppError::Forbidden(
-                "This link has expired or was already used. Ask an admin for a new one."
-                    .to_string(),
-            )
-        })
+        .ok_or_else(setup::spent_link)?;
+    if setup::is_spent(&mut conn, &invite).await? {
+        return Err(setup::spent_link());
+    }
+    Ok(invite)
 }
 
 #[derive(Deserialize)]

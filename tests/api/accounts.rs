@@ -218,6 +218,39 @@ async fn the_first_run_link_creates_the_first_admin_once() {
 }
 
 #[tokio::test]
+async fn the_first_run_link_creates_no_admin_once_an_admin_exists() {
+    let app = spawn_app().await;
+    let link = shownotes::accounts::setup::first_run_link(&app.state, &app.address)
+        .await
+        .unwrap()
+        .expect("no users yet");
+    let path = link.strip_prefix(&app.address).unwrap().to_string();
+    let csrf = app.csrf_token("/admin/login").await;
+    app.add_user("admin@example.com", "admin").await;
+
+    let page = app.get(&path).await;
+    let taken = app
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("email", "mallory@example.com"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+
+    assert_eq!(page.status(), 403);
+    assert_eq!(taken.status(), 403);
+    assert_eq!(
+        app.login("mallory@example.com", PASSWORD).await.status(),
+        422,
+        "no account was made"
+    );
+}
+
+#[tokio::test]
 async fn an_admin_invites_a_host_who_sets_a_password() {
     let app = spawn_app().await;
     app.login_as_admin().await;
