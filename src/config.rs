@@ -131,6 +131,10 @@ pub struct ServeArgs {
     #[arg(long, env = "SHOWNOTES_BASE_URL")]
     pub base_url: Option<String>,
 
+    /// Bytes of rendered public pages kept in memory (the oldest go first).
+    #[arg(long, env = "SHOWNOTES_CACHE_BYTES", default_value_t = crate::web::DEFAULT_CACHE_BYTES)]
+    pub cache_bytes: usize,
+
     #[command(flatten)]
     pub mail: MailArgs,
 }
@@ -140,6 +144,7 @@ impl Default for ServeArgs {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
             base_url: None,
+            cache_bytes: crate::web::DEFAULT_CACHE_BYTES,
             mail: MailArgs::default(),
         }
     }

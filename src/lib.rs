@@ -37,6 +37,7 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
     let state = AppState::load(pool, args.base_url.clone())
         .await?
         .with_mailer(mailer);
+    state.cache.set_budget(args.cache_bytes);
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;

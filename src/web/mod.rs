@@ -19,7 +19,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use sqlx::SqlitePool;
 
-pub use cache::PageCache;
+pub use cache::{DEFAULT_BUDGET as DEFAULT_CACHE_BYTES, PageCache};
 pub use layout::Layout;
 pub use statics::css_url;
 
