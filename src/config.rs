@@ -135,6 +135,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SHOWNOTES_CACHE_BYTES", default_value_t = crate::web::DEFAULT_CACHE_BYTES)]
     pub cache_bytes: usize,
 
+    /// Proxies (IPs or CIDR blocks, comma-separated) whose X-Forwarded-For names the client;
+    /// none by default.
+    #[arg(long, env = "SHOWNOTES_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+
     #[command(flatten)]
     pub mail: MailArgs,
 }
@@ -145,6 +150,7 @@ impl Default for ServeArgs {
             addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
             base_url: None,
             cache_bytes: crate::web::DEFAULT_CACHE_BYTES,
+            trusted_proxies: String::new(),
             mail: MailArgs::default(),
         }
     }

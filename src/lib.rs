@@ -34,9 +34,12 @@ pub use web::{AppState, app};
 pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()> {
     let pool = db::open(db_path).await?;
     let mailer = mail::mailer(&args.mail.mail_config())?;
+    let proxies = web::TrustedProxies::parse(&args.trusted_proxies)
+        .map_err(|e| anyhow::anyhow!("SHOWNOTES_TRUSTED_PROXIES: {e}"))?;
     let state = AppState::load(pool, args.base_url.clone())
         .await?
-        .with_mailer(mailer);
+        .with_mailer(mailer)
+        .with_trusted_proxies(proxies);
     state.cache.set_budget(args.cache_bytes);
     let listener = TcpListener::bind(args.addr)
         .await
