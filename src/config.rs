@@ -134,6 +134,15 @@ pub struct ServeArgs {
     #[arg(long, env = "SHOWNOTES_BASE_URL")]
     pub base_url: Option<String>,
 
+    /// Bytes of rendered public pages kept in memory (the oldest go first).
+    #[arg(long, env = "SHOWNOTES_CACHE_BYTES", default_value_t = crate::web::DEFAULT_CACHE_BYTES)]
+    pub cache_bytes: usize,
+
+    /// Proxies (IPs or CIDR blocks, comma-separated) whose X-Forwarded-For names the client;
+    /// none by default.
+    #[arg(long, env = "SHOWNOTES_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+
     #[command(flatten)]
     pub mail: MailArgs,
 }
@@ -143,6 +152,8 @@ impl Default for ServeArgs {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
             base_url: None,
+            cache_bytes: crate::web::DEFAULT_CACHE_BYTES,
+            trusted_proxies: String::new(),
             mail: MailArgs::default(),
         }
     }

@@ -34,24 +34,27 @@ pub use web::{AppState, app};
 pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()> {
     let pool = db::open(db_path).await?;
     let mailer = mail::mailer(&args.mail.mail_config())?;
+    let proxies = web::TrustedProxies::parse(&args.trusted_proxies)
+        .map_err(|e| anyhow::anyhow!("SHOWNOTES_TRUSTED_PROXIES: {e}"))?;
     let state = AppState::load(pool, args.base_url.clone())
         .await?
-        .with_mailer(mailer);
+        .with_mailer(mailer)
+        .with_trusted_proxies(proxies);
+    state.cache.set_budget(args.cache_bytes);
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
     if let Some(link) = accounts::setup::first_run_link(&state, &public_base(&state, addr)).await? {
-        // Printed, not logged: the token is a secret for whoever started the server.
-        println!("No accounts yet. Create the first admin within an hour at: {link}");
+        // On stderr, not in the log: the token is a secret for whoever started the server.
+        eprintln!("No accounts yet. Create the first admin within an hour at: {link}");
     }
     tokio::spawn(episodes::scheduler::run(state.clone()));
     tokio::spawn(search::maintenance::run(state.db.clone()));
     tracing::info!(%addr, db = %db_path.display(), "shownotes listening on http://{addr}");
     // The digest worker stops with the server, after finishing the mail it is sending.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = digest::Worker::new(state.clone(), args.mail.delivery_config());
-    let worker = tokio::spawn(worker.run(digest::Until::Stopped, stop_rx));
+    let worker = digest::worker::spawn_serving(state.clone(), args.mail.delivery_config(), stop_rx);
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, service)
         .with_graceful_shutdown(async move {

@@ -1,10 +1,8 @@
 //! Signing in and out, and the one-time setup link that creates an account.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -16,7 +14,7 @@ use crate::error::{AppError, Result};
 use crate::keys::hash_token;
 use crate::web::csrf::{CsrfForm, CsrfToken};
 use crate::web::form::FieldErrors;
-use crate::web::{AppState, Layout};
+use crate::web::{AppState, ClientIp, LOGIN_PAUSE_MINUTES, Layout};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "accounts/login.html")]
@@ -68,36 +66,52 @@ pub struct LoginForm {
     next: String,
 }
 
-/// `POST /admin/login`: the same answer for an unknown email and a wrong
-/// password; failures are limited per account and per address.
+/// Wrong passwords one client may try on one account in the window.
+const TRIES_PER_ACCOUNT_AND_CLIENT: usize = 5;
+/// Wrong passwords one account may get from all clients, and one client may send to all
+/// accounts: a guesser spread over many addresses, or one trying many accounts.
+const TRIES_PER_ACCOUNT: usize = 20;
+const TRIES_PER_CLIENT: usize = 20;
+
+/// `POST /admin/login`: the same answer for an unknown email and a wrong password. Each
+/// attempt takes a slot per account, per client and per both before argon2 runs, so parallel
+/// guesses cannot outrun the count; a correct password gives its slots back.
 pub async fn login(
     State(state): State<AppState>,
     layout: Layout,
     jar: CookieJar,
     csrf: CsrfToken,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientIp,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response> {
     let email = form.email.trim().to_lowercase();
-    let keys = [format!("account:{email}"), format!("ip:{}", peer.ip())];
-    for key in &keys {
-        if let Err(wait) = state.login_limiter.check(key) {
-            let minutes = wait.as_secs().div_ceil(60).max(1);
-            return Err(AppError::TooManyRequests(format!(
-                "Too many failed sign-ins. Try again in {minutes} minutes."
-            )));
-        }
-    }
+    let (account, client) = (
+        format!("account:{email}"),
+        format!("client:{}", client.limit_key()),
+    );
+    let both = format!("{account} {client}");
+    let keys = [
+        (both.as_str(), TRIES_PER_ACCOUNT_AND_CLIENT),
+        (account.as_str(), TRIES_PER_ACCOUNT),
+        (client.as_str(), TRIES_PER_CLIENT),
+    ];
+    let left = state.login_limiter.take(&keys).map_err(|wait| {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        AppError::TooManyRequests(format!(
+            "Too many failed sign-ins. Try again in {minutes} minutes."
+        ))
+    })?;
     let next = safe_next(Some(&form.next));
     match check_credentials(&state, &email, form.password).await? {
         Some(user_id) => {
-            keys.iter().for_each(|k| state.login_limiter.clear(k));
+            state.login_limiter.clear(&both);
+            state.login_limiter.give_back(&account);
+            state.login_limiter.give_back(&client);
             let jar = session::sign_in(&state, jar, user_id).await?;
             Ok((jar, Redirect::to(&next)).into_response())
         }
         None => {
-            keys.iter().for_each(|k| state.login_limiter.fail(k));
-            let error = Some("Email or password is wrong.".to_string());
+            let error = Some(wrong_password(left));
             let page = LoginPage {
                 layout,
                 csrf: csrf.token().to_string(),
@@ -107,6 +121,22 @@ pub async fn login(
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, csrf, page).into_response())
         }
+    }
+}
+
+/// The message after a wrong password, with the tries left before the pause.
+fn wrong_password(left: usize) -> String {
+    let minutes = LOGIN_PAUSE_MINUTES;
+    match left {
+        0 => format!(
+            "Email or password is wrong. No tries left: sign-in pauses for {minutes} minutes."
+        ),
+        1 => format!(
+            "Email or password is wrong. 1 try left, then sign-in pauses for {minutes} minutes."
+        ),
+        n => format!(
+            "Email or password is wrong. {n} tries left, then sign-in pauses for {minutes} minutes."
+        ),
     }
 }
 
@@ -169,14 +199,13 @@ pub async fn show_setup(
 
 async fn valid_invite(state: &AppState, token: &str) -> Result<store::SetupToken> {
     let mut conn = state.db.acquire().await?;
-    store::setup_token(&mut conn, &hash_token(token), &clock::now())
+    let invite = store::setup_token(&mut conn, &hash_token(token), &clock::now())
         .await?
-        .ok_or_else(|| {
-            AppError::Forbidden(
-                "This link has expired or was already used. Ask an admin for a new one."
-                    .to_string(),
-            )
-        })
+        .ok_or_else(setup::spent_link)?;
+    if setup::is_spent(&mut conn, &invite).await? {
+        return Err(setup::spent_link());
+    }
+    Ok(invite)
 }
 
 #[derive(Deserialize)]

@@ -1,64 +1,75 @@
-//! Counting failed attempts in a sliding window, per key (an account, an address).
+//! Counting attempts in a sliding window, per key (an account, a client, an address).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Failed attempts per key within `window`; more than `limit` is refused.
+/// Keys of a long-gone attacker must not pile up forever.
+const MAX_KEYS: usize = 100_000;
+
+/// Attempts per key within `window`; each key has its own limit, given with it.
 pub struct RateLimiter {
-    limit: usize,
     window: Duration,
     attempts: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
 impl RateLimiter {
-    /// A limiter allowing `limit` failures per `window`.
-    pub fn new(limit: usize, window: Duration) -> Self {
+    /// A limiter counting over `window`.
+    pub fn new(window: Duration) -> Self {
         Self {
-            limit,
             window,
             attempts: Mutex::new(HashMap::new()),
         }
     }
 
-    /// `Err(wait)` when `key` is over its limit; how long until it may try again.
-    pub fn check(&self, key: &str) -> Result<(), Duration> {
+    /// Takes one attempt under every key at once, before the work it guards runs, so parallel
+    /// requests cannot all pass a check made before any of them is counted. `Ok(left)`: how many
+    /// attempts the fullest key has left after this one; `Err(wait)` when a key is full (nothing
+    /// is counted then): how long until it may try again.
+    pub fn take(&self, keys: &[(&str, usize)]) -> Result<usize, Duration> {
         let now = Instant::now();
         let Ok(mut attempts) = self.attempts.lock() else {
-            return Ok(());
+            return Ok(0);
         };
-        let Some(times) = attempts.get_mut(key) else {
-            return Ok(());
-        };
-        while times
-            .front()
-            .is_some_and(|t| now.duration_since(*t) > self.window)
+        if attempts.len() > MAX_KEYS {
+            attempts.clear();
+        }
+        let mut wait = None;
+        for (key, limit) in keys {
+            let times = attempts.entry((*key).to_string()).or_default();
+            while times
+                .front()
+                .is_some_and(|t| now.duration_since(*t) > self.window)
+            {
+                times.pop_front();
+            }
+            if let Some(oldest) = times.front().filter(|_| times.len() >= *limit) {
+                let left = self.window.saturating_sub(now.duration_since(*oldest));
+                wait = wait.max(Some(left));
+            }
+        }
+        if let Some(wait) = wait {
+            return Err(wait);
+        }
+        let mut left = usize::MAX;
+        for (key, limit) in keys {
+            let times = attempts.entry((*key).to_string()).or_default();
+            times.push_back(now);
+            left = left.min(limit.saturating_sub(times.len()));
+        }
+        Ok(left)
+    }
+
+    /// Gives back the latest attempt taken under `key` (it turned out not to count).
+    pub fn give_back(&self, key: &str) {
+        if let Ok(mut attempts) = self.attempts.lock()
+            && let Some(times) = attempts.get_mut(key)
         {
-            times.pop_front();
-        }
-        match times.front() {
-            Some(oldest) if times.len() >= self.limit => {
-                Err(self.window.saturating_sub(now.duration_since(*oldest)))
-            }
-            _ => Ok(()),
+            times.pop_back();
         }
     }
 
-    /// Records a failure for `key`.
-    pub fn fail(&self, key: &str) {
-        if let Ok(mut attempts) = self.attempts.lock() {
-            // Keys of a long-gone attacker must not pile up forever.
-            if attempts.len() > 100_000 {
-                attempts.clear();
-            }
-            attempts
-                .entry(key.to_string())
-                .or_default()
-                .push_back(Instant::now());
-        }
-    }
-
-    /// Forgets `key`'s failures (a successful login).
+    /// Forgets every attempt under `key`.
     pub fn clear(&self, key: &str) {
         if let Ok(mut attempts) = self.attempts.lock() {
             attempts.remove(key);
@@ -71,15 +82,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_limit_is_reached_after_n_failures_and_clears_on_success() {
-        let limiter = RateLimiter::new(3, Duration::from_secs(60));
-        for _ in 0..3 {
-            assert!(limiter.check("a").is_ok());
-            limiter.fail("a");
-        }
-        assert!(limiter.check("a").is_err());
-        assert!(limiter.check("b").is_ok(), "keys are separate");
+    fn a_key_is_full_after_its_limit_and_frees_when_given_back_or_cleared() {
+        let limiter = RateLimiter::new(Duration::from_secs(60));
+        assert_eq!(limiter.take(&[("a", 3), ("b", 10)]), Ok(2));
+        assert_eq!(limiter.take(&[("a", 3)]), Ok(1));
+        assert_eq!(limiter.take(&[("a", 3)]), Ok(0));
+        assert!(limiter.take(&[("a", 3), ("b", 10)]).is_err());
+        assert_eq!(
+            limiter.take(&[("b", 10)]),
+            Ok(8),
+            "a refusal counts nothing"
+        );
+        limiter.give_back("a");
+        assert_eq!(limiter.take(&[("a", 3)]), Ok(0));
         limiter.clear("a");
-        assert!(limiter.check("a").is_ok());
+        assert_eq!(limiter.take(&[("a", 3)]), Ok(2));
     }
 }

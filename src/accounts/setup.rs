@@ -1,5 +1,6 @@
 //! Creating accounts: the first admin's link, invitations, and `user add`.
 
+use sqlx::SqliteConnection;
 use time::Duration;
 
 use super::password;
@@ -20,10 +21,10 @@ pub fn parse_email(text: &str) -> Result<String, String> {
     crate::subscribers::SubscriberEmail::parse(text).map(|email| email.as_ref().to_string())
 }
 
-/// With no users yet, a one-time link (valid one hour) where the first admin sets email and password.
+/// With no admin yet, a one-time link (valid one hour) where the first admin sets email and password.
 pub async fn first_run_link(state: &AppState, base_url: &str) -> anyhow::Result<Option<String>> {
     let mut conn = state.db.acquire().await?;
-    if store::user_count(&mut conn).await? > 0 {
+    if store::admin_exists(&mut conn).await? {
         return Ok(None);
     }
     let token = random_token();
@@ -40,6 +41,19 @@ pub async fn first_run_link(state: &AppState, base_url: &str) -> anyhow::Result<
     )
     .await?;
     Ok(Some(format!("{base_url}/admin/setup/{token}")))
+}
+
+/// Whether a setup link can no longer be used for what it was made: a first-run link
+/// works only while no admin exists, whoever made one since (issue 13).
+pub async fn is_spent(conn: &mut SqliteConnection, link: &SetupToken) -> sqlx::Result<bool> {
+    Ok(link.is_first_run() && store::admin_exists(conn).await?)
+}
+
+/// The answer to a link that no longer works.
+pub fn spent_link() -> AppError {
+    AppError::Forbidden(
+        "This link has expired or was already used. Ask an admin for a new one.".to_string(),
+    )
 }
 
 /// An invitation for `email` as `role`, linked to a person; returns the link to send.
@@ -101,6 +115,10 @@ pub async fn create_account(
     let hash = password::hash(password_text.to_string()).await?;
     let now = clock::now();
     let mut tx = state.db.begin().await?;
+    // Checked again inside the transaction: an admin may have been made since the form was shown.
+    if is_spent(&mut tx, invite).await? {
+        return Err(spent_link());
+    }
     if !store::use_setup_token(&mut tx, &hash_token(token), &now).await? {
         return Err(AppError::Forbidden(
             "This link was already used.".to_string(),

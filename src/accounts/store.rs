@@ -31,12 +31,19 @@ pub struct SetupToken {
     pub person_id: Option<i64>,
 }
 
+impl SetupToken {
+    /// The link `serve` prints at first start: it names no email (invitations always do).
+    pub fn is_first_run(&self) -> bool {
+        self.email.is_none()
+    }
+}
+
 const USER_SELECT: &str = "select u.id, u.email, u.role, u.person_id, p.name as person_name \
      from users u left join people p on p.id = u.person_id";
 
-/// How many users exist.
-pub async fn user_count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar("select count(*) from users")
+/// Whether any admin account exists.
+pub async fn admin_exists(conn: &mut SqliteConnection) -> sqlx::Result<bool> {
+    sqlx::query_scalar("select exists (select 1 from users where role = 'admin')")
         .fetch_one(conn)
         .await
 }

@@ -35,6 +35,16 @@ pub struct DigestLine {
     pub total: i64,
 }
 
+impl DigestLine {
+    /// The status for the list ("none yet" before a digest exists).
+    fn label(&self) -> String {
+        self.status.as_deref().map_or_else(
+            || "none yet".to_string(),
+            |status| manage::status_label(status, self.failed),
+        )
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/digest/index.html")]
 pub struct ListPage {

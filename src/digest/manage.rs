@@ -25,9 +25,23 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// The status as the admin reads it: "sent, 2 failed" when some mail never arrived.
+    pub fn label(&self) -> String {
+        status_label(&self.status, self.failed)
+    }
+
     /// Rows with a final outcome.
     pub fn done(&self) -> i64 {
         self.sent + self.failed + self.skipped
+    }
+}
+
+/// A digest status with its failures, when a sent digest has any.
+pub fn status_label(status: &str, failed: i64) -> String {
+    if status == "sent" && failed > 0 {
+        format!("sent, {failed} failed")
+    } else {
+        status.to_string()
     }
 }
 

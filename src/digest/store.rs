@@ -272,6 +272,20 @@ pub async fn finish_claim(
     Ok(())
 }
 
+/// Marks the digest sent if it is sending and none of its rows is pending or in flight.
+pub async fn finish_digest(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update digests set status = 'sent', sent_at = ?
+         where id = ? and status = 'sending' and not exists (select 1 from deliveries
+             where digest_id = digests.id and status in ('pending', 'sending'))",
+    )
+    .bind(crate::clock::now())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Marks digests with nothing left to send as sent; returns how many.
 pub async fn finish_digests(conn: &mut SqliteConnection) -> sqlx::Result<u64> {
     let done = sqlx::query(

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use lettre::message::Mailbox;
-use sqlx::SqliteConnection;
+use sqlx::{Connection, SqliteConnection};
 use tokio::sync::watch;
 
 use super::compose::Prepared;
@@ -71,6 +71,15 @@ pub enum Until {
     Idle,
 }
 
+/// Starts the worker `serve` runs: it delivers every sending digest until `stop`.
+pub fn spawn_serving(
+    state: AppState,
+    config: DeliveryConfig,
+    stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<anyhow::Result<()>> {
+    tokio::spawn(Worker::new(state, config).run(Until::Stopped, stop))
+}
+
 /// A pool of delivery tasks sharing one rate limit.
 pub struct Worker {
     state: AppState,
@@ -110,6 +119,9 @@ impl Worker {
             .config
             .concurrency
             .clamp(1, crate::db::MAX_CONNECTIONS as usize / 2);
+        // Digests left "sending" with every row settled end now, whoever queued them.
+        self.finish_all(&mut *self.state.db.acquire().await?)
+            .await?;
         let tasks: Vec<_> = (0..tasks)
             .map(|_| tokio::spawn(self.clone().task(until, stop.clone())))
             .collect();
@@ -157,7 +169,24 @@ impl Worker {
             let outcome = self.deliver(&mut conn, &claim).await;
             let (status, error, next) = self.record_of(&claim, outcome);
             let _turn = self.writing.lock().await;
-            store::finish_claim(&mut conn, &claim, status, error.as_deref(), &next).await?;
+            // The row's outcome and its digest's end commit together: whoever settles the
+            // last row marks the digest sent, and no crash leaves it "sending" with nothing left.
+            let mut tx = conn.begin().await?;
+            store::finish_claim(&mut tx, &claim, status, error.as_deref(), &next).await?;
+            let ended = store::finish_digest(&mut tx, claim.digest_id).await?;
+            tx.commit().await?;
+            if ended {
+                self.state.content_changed();
+            }
+        }
+        Ok(())
+    }
+
+    /// Marks every digest with nothing left in flight as sent (rows settled by a stale lease,
+    /// or by a version that never marked them).
+    async fn finish_all(&self, conn: &mut SqliteConnection) -> anyhow::Result<()> {
+        if store::finish_digests(conn).await? > 0 {
+            self.state.content_changed();
         }
         Ok(())
     }
@@ -165,9 +194,7 @@ impl Worker {
     /// Whether there is nothing left to wait for; marks finished digests as sent.
     async fn finished(&self, digest: Option<i64>) -> anyhow::Result<bool> {
         let mut conn = self.state.db.acquire().await?;
-        if store::finish_digests(&mut conn).await? > 0 {
-            self.state.content_changed();
-        }
+        self.finish_all(&mut conn).await?;
         Ok(!store::has_unfinished(&mut conn, digest).await?)
     }
 
@@ -185,7 +212,9 @@ impl Worker {
         }
         let lease = time::Duration::try_from(self.config.lease).unwrap_or(time::Duration::HOUR);
         let stale_before = crate::clock::after(-lease);
-        store::settle_handed(conn, digest, &stale_before).await?;
+        if store::settle_handed(conn, digest, &stale_before).await? > 0 {
+            self.finish_all(conn).await?;
+        }
         Ok(store::claim_stale(conn, digest, &now, &stale_before).await?)
     }
 

@@ -1,6 +1,5 @@
-//! A per-IP limit on the subscribe form, so nobody can mail-bomb an address through us.
+//! A per-client limit on the subscribe form, so nobody can mail-bomb through us.
 
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 
 use governor::clock::DefaultClock;
@@ -10,9 +9,10 @@ use governor::{Quota, RateLimiter};
 /// Past this many remembered addresses, forget the ones whose limit has refilled.
 const RETAIN_ABOVE: usize = 10_000;
 
-/// At most 5 sign-ups in a row from one IP, then one every 2 minutes.
+/// At most 5 sign-ups in a row from one client (an IPv4 address or an IPv6 /64), then one
+/// every 2 minutes.
 pub struct SignupLimiter {
-    limiter: RateLimiter<IpAddr, HashMapStateStore<IpAddr>, DefaultClock>,
+    limiter: RateLimiter<String, HashMapStateStore<String>, DefaultClock>,
 }
 
 impl Default for SignupLimiter {
@@ -27,11 +27,12 @@ impl Default for SignupLimiter {
 }
 
 impl SignupLimiter {
-    /// Whether `ip` may send the form now (and counts this use).
-    pub fn allow(&self, ip: IpAddr) -> bool {
+    /// Whether the client under `key` ([`crate::web::ClientIp::limit_key`]) may send the form
+    /// now (and counts this use).
+    pub fn allow(&self, key: String) -> bool {
         if self.limiter.len() > RETAIN_ABOVE {
             self.limiter.retain_recent();
         }
-        self.limiter.check_key(&ip).is_ok()
+        self.limiter.check_key(&key).is_ok()
     }
 }

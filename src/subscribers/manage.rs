@@ -77,7 +77,7 @@ pub async fn export_csv(pool: &SqlitePool, out: impl Write) -> anyhow::Result<us
         }
         written += rows.len();
         for r in rows {
-            writer.write_record([
+            let record = [
                 r.email.unwrap_or_default(),
                 r.name,
                 r.status,
@@ -85,11 +85,22 @@ pub async fn export_csv(pool: &SqlitePool, out: impl Write) -> anyhow::Result<us
                 r.created_at,
                 r.confirmed_at.unwrap_or_default(),
                 r.unsubscribed_at.unwrap_or_default(),
-            ])?;
+            ];
+            writer.write_record(record.map(inert_cell))?;
         }
     }
     writer.flush()?;
     Ok(written)
+}
+
+/// A cell a spreadsheet shows as text: one starting like a formula (`=`, `+`, `-`, `@`, tab,
+/// CR) gets a leading `'`, so a subscriber named `=HYPERLINK(…)` cannot act in the admin's sheet.
+fn inert_cell(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
 }
 
 /// What an import did.

@@ -1,12 +1,9 @@
 //! The listener's side: the sign-up form, the confirmation link, and unsubscribe.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::extract::{Path, State};
 use axum::http::header::CACHE_CONTROL;
-use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -15,7 +12,7 @@ use super::email::{SubscriberEmail, SubscriberName};
 use super::subscribe;
 use crate::error::{AppError, Result};
 use crate::web::csrf::{CsrfForm, CsrfToken};
-use crate::web::{AppState, Layout};
+use crate::web::{AppState, ClientIp, Layout};
 
 /// What the form sends; `website` is the honeypot.
 #[derive(Debug, Default, Deserialize)]
@@ -66,33 +63,6 @@ impl MessagePage {
     }
 }
 
-/// The visitor's address: the peer, or the proxy's `X-Forwarded-For` when the peer is local.
-pub struct ClientIp(pub IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        let forwarded = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|ip| ip.trim().parse().ok());
-        let ip = match (peer, forwarded) {
-            // Only a proxy on this machine is trusted to say who the visitor is.
-            (Some(peer), Some(forwarded)) if peer.is_loopback() => forwarded,
-            (Some(peer), _) => peer,
-            (None, _) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-        };
-        Ok(Self(ip))
-    }
-}
-
 fn no_store(response: impl IntoResponse) -> Response {
     let mut response = response.into_response();
     response
@@ -117,7 +87,7 @@ pub async fn show_form(layout: Layout, csrf: CsrfToken) -> impl IntoResponse {
 pub async fn create(
     State(state): State<AppState>,
     layout: Layout,
-    ClientIp(ip): ClientIp,
+    client: ClientIp,
     csrf: CsrfToken,
     CsrfForm(form): CsrfForm<SubscribeForm>,
 ) -> Result<Response> {
@@ -135,7 +105,7 @@ pub async fn create(
         };
         Ok((status, csrf.clone(), page).into_response())
     };
-    if !state.signup_limiter.allow(ip) {
+    if !state.signup_limiter.allow(client.limit_key()) {
         let notice =
             "Too many sign-ups from your network just now. Please try again in a few minutes.";
         return rerender(

@@ -31,13 +31,26 @@ struct AlreadyInMail<'a> {
     link: String,
 }
 
+/// Mails the form sends one address a day at most (confirmations and "you're already in").
+pub const MAILS_PER_ADDRESS_PER_DAY: usize = 3;
+
 /// Signs someone up. Whatever the address's state, the visitor sees the same answer and the
-/// mailbox owner gets a mail: a confirmation link, or a note that they are already in.
+/// mailbox owner gets a mail (at most three a day): a confirmation link, or a note that they are
+/// already in.
 pub async fn subscribe(
     state: &AppState,
     email: &SubscriberEmail,
     name: &SubscriberName,
 ) -> Result<()> {
+    // Checked before a new token replaces the one already mailed (issue 13); the visitor
+    // gets the same answer either way.
+    if state
+        .mail_limiter
+        .take(&[(email.as_ref(), MAILS_PER_ADDRESS_PER_DAY)])
+        .is_err()
+    {
+        return Ok(());
+    }
     let settings = state.settings();
     let token = keys::random_token();
     let expires = crate::clock::after(Duration::days(CONFIRM_VALID_DAYS));

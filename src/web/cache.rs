@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::RwLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
@@ -13,7 +13,7 @@ use axum::http::header::{
     SET_COOKIE,
 };
 
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
@@ -23,8 +23,16 @@ use super::chunks::{BodyTag, Chunks, hash_chunks};
 
 /// Another process (a CLI import) may change the file; entries older than this are re-rendered.
 const MAX_AGE: Duration = Duration::from_secs(5);
-/// A bound on memory: past this many pages the cache starts over.
-const MAX_ENTRIES: usize = 4096;
+/// How many bytes of pages the cache holds unless configured (`SHOWNOTES_CACHE_BYTES`).
+pub const DEFAULT_BUDGET: usize = 64 * 1024 * 1024;
+/// The query parameters each cached route reads. Any other parameter (`/links?cb=123`)
+/// changes nothing on the page, so it must not make a new entry (issue 13). Keep in step
+/// with the handlers' `Query` types.
+const ROUTE_PARAMS: [(&str, &[&str]); 3] = [
+    ("/episodes", &["page"]),
+    ("/api/v1/episodes", &["page"]),
+    ("/api/v1/links", &["url"]),
+];
 /// Browsers may reuse a page for a minute, then revalidate with the ETag.
 const PUBLIC_CACHE_CONTROL: &str = "public, max-age=60";
 
@@ -39,18 +47,77 @@ struct CachedPage {
     stored: Instant,
 }
 
-/// Rendered pages by path and query, valid for one content generation.
+impl CachedPage {
+    /// What the page counts against the budget: its body and its key.
+    fn cost(&self, key: &str) -> usize {
+        key.len() + self.body.iter().map(Bytes::len).sum::<usize>()
+    }
+}
+
+/// The pages and the bytes they hold.
 #[derive(Default)]
+struct Pages {
+    by_key: HashMap<String, std::sync::Arc<CachedPage>>,
+    bytes: usize,
+}
+
+impl Pages {
+    fn remove(&mut self, key: &str) {
+        if let Some(page) = self.by_key.remove(key) {
+            self.bytes -= page.cost(key);
+        }
+    }
+
+    /// Drops the oldest pages until `needed` more bytes fit in `budget`.
+    fn make_room(&mut self, needed: usize, budget: usize) {
+        if self.bytes + needed <= budget {
+            return;
+        }
+        let mut oldest: Vec<(Instant, String)> = self
+            .by_key
+            .iter()
+            .map(|(key, page)| (page.stored, key.clone()))
+            .collect();
+        oldest.sort_unstable();
+        for (_, key) in oldest {
+            if self.bytes + needed <= budget {
+                break;
+            }
+            self.remove(&key);
+        }
+    }
+}
+
+/// Rendered pages by path and known query parameters, valid for one content generation,
+/// holding at most a budget of bytes.
 pub struct PageCache {
+    budget: AtomicUsize,
     generation: AtomicU64,
     /// No page rendered from now on may claim an older Last-Modified (seconds since the epoch).
     earliest_last_modified: AtomicU64,
     /// The latest Last-Modified handed out (seconds since the epoch).
     latest_last_modified: AtomicU64,
-    pages: RwLock<HashMap<String, std::sync::Arc<CachedPage>>>,
+    pages: RwLock<Pages>,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        Self {
+            budget: AtomicUsize::new(DEFAULT_BUDGET),
+            generation: AtomicU64::default(),
+            earliest_last_modified: AtomicU64::default(),
+            latest_last_modified: AtomicU64::default(),
+            pages: RwLock::default(),
+        }
+    }
 }
 
 impl PageCache {
+    /// Sets how many bytes of pages (bodies and keys) the cache may hold; the oldest go first.
+    pub fn set_budget(&self, bytes: usize) {
+        self.budget.store(bytes, Ordering::SeqCst);
+    }
+
     /// Forgets every page: content changed.
     pub fn clear(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
@@ -61,13 +128,14 @@ impl PageCache {
         self.earliest_last_modified
             .fetch_max(next_second.max(after_latest), Ordering::SeqCst);
         if let Ok(mut pages) = self.pages.write() {
-            pages.clear();
+            *pages = Pages::default();
         }
     }
 
     fn get(&self, key: &str) -> Option<std::sync::Arc<CachedPage>> {
         let pages = self.pages.read().ok()?;
         pages
+            .by_key
             .get(key)
             .filter(|page| page.stored.elapsed() < MAX_AGE)
             .cloned()
@@ -80,6 +148,7 @@ impl PageCache {
         let now = epoch_seconds(SystemTime::now()).max(earliest);
         let previous = self.pages.read().ok().and_then(|pages| {
             pages
+                .by_key
                 .get(key)
                 .map(|page| (page.etag.clone(), epoch_seconds(page.last_modified)))
         });
@@ -101,10 +170,15 @@ impl PageCache {
         if self.generation.load(Ordering::SeqCst) != rendered_at {
             return;
         }
-        if pages.len() >= MAX_ENTRIES {
-            pages.clear();
+        let budget = self.budget.load(Ordering::SeqCst);
+        let cost = page.cost(&key);
+        pages.remove(&key);
+        if cost > budget {
+            return;
         }
-        pages.insert(key, std::sync::Arc::new(page));
+        pages.make_room(cost, budget);
+        pages.bytes += cost;
+        pages.by_key.insert(key, std::sync::Arc::new(page));
     }
 }
 
@@ -113,7 +187,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     if !is_cacheable(&request) {
         return next.run(request).await;
     }
-    let key = request.uri().to_string();
+    let key = cache_key(request.uri());
     let conditions = Conditions::of(request.headers());
     if let Some(page) = state.cache.get(&key) {
         return page_response(&page, &conditions);
@@ -145,6 +219,27 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     let response = page_response(&page, &conditions);
     state.cache.put(key, page, generation);
     response
+}
+
+/// The path and, in their order, only the query parameters its route reads (decoded and
+/// encoded again, so `%32` and `2` are one entry).
+fn cache_key(uri: &Uri) -> String {
+    let path = uri.path();
+    let known = ROUTE_PARAMS
+        .iter()
+        .find(|(route, _)| *route == path)
+        .map_or(&[][..], |(_, params)| *params);
+    let query = uri.query().unwrap_or_default();
+    let mut kept = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        if known.contains(&name.as_ref()) {
+            kept.append_pair(&name, &value);
+        }
+    }
+    match kept.finish() {
+        query if query.is_empty() => path.to_string(),
+        query => format!("{path}?{query}"),
+    }
 }
 
 /// A signed-in visitor; other cookies (a form's token) change nothing on public pages.

@@ -2,6 +2,7 @@
 
 mod cache;
 pub mod chunks;
+mod client;
 pub mod csrf;
 pub mod form;
 mod headers;
@@ -19,7 +20,8 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use sqlx::SqlitePool;
 
-pub use cache::PageCache;
+pub use cache::{DEFAULT_BUDGET as DEFAULT_CACHE_BYTES, PageCache};
+pub use client::{ClientIp, TrustedProxies};
 pub use layout::Layout;
 pub use statics::css_url;
 
@@ -30,9 +32,11 @@ use crate::mail::{Mailer, OutboxMailer};
 use crate::settings::{self, Settings};
 use crate::subscribers::SignupLimiter;
 
-/// Failed sign-ins allowed per account (and per address) in [`LOGIN_WINDOW`].
-const LOGIN_ATTEMPTS: usize = 5;
-const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+/// Sign-in attempts are counted over this window.
+pub const LOGIN_PAUSE_MINUTES: u64 = 15;
+const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(LOGIN_PAUSE_MINUTES * 60);
+/// Mails the subscribe form sends one address are counted over this window.
+const MAIL_WINDOW: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// Everything a handler may need, cloned cheaply into each request.
 #[derive(Clone)]
@@ -44,8 +48,12 @@ pub struct AppState {
     settings: Arc<RwLock<Arc<Settings>>>,
     /// Rendered public pages, dropped whenever content changes.
     pub cache: Arc<PageCache>,
-    /// Failed sign-ins per account and per address.
+    /// Failed sign-ins per account, per client, and per account from one client.
     pub login_limiter: Arc<RateLimiter>,
+    /// Mails the subscribe form sent to each address.
+    pub mail_limiter: Arc<RateLimiter>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<TrustedProxies>,
     /// The installation's secret, for CSRF cookies and unsubscribe links.
     pub key: Arc<SiteKey>,
     /// Where mail goes (SMTP, or the outbox folder).
@@ -72,7 +80,9 @@ impl AppState {
             settings: Arc::new(RwLock::new(Arc::new(loaded))),
             cache: Arc::new(PageCache::default()),
             feed_items: Arc::default(),
-            login_limiter: Arc::new(RateLimiter::new(LOGIN_ATTEMPTS, LOGIN_WINDOW)),
+            login_limiter: Arc::new(RateLimiter::new(LOGIN_WINDOW)),
+            mail_limiter: Arc::new(RateLimiter::new(MAIL_WINDOW)),
+            trusted_proxies: Arc::default(),
             key: Arc::new(key),
             mailer: Arc::new(OutboxMailer::new("./outbox".into())),
             signup_limiter: Arc::new(SignupLimiter::default()),
@@ -82,6 +92,12 @@ impl AppState {
     /// The same state sending mail through `mailer`.
     pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
         self.mailer = mailer;
+        self
+    }
+
+    /// The same state believing `X-Forwarded-For` from these proxies.
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
         self
     }
 
@@ -127,7 +143,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{*path}", get(statics::serve))
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), cache::serve_cached))
-        .layer(from_fn(headers::security_headers))
+        .layer(from_fn_with_state(state.clone(), headers::security_headers))
         .layer(from_fn(request_log::log_request))
         .with_state(state)
 }

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::Request;
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
@@ -13,7 +13,15 @@ use crate::error::LoggedError;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-/// Logs method, path (never the query: it may hold tokens), status and time.
+/// Path segments that come right after one of these are secrets: confirm, unsubscribe,
+/// setup and invitation links (issue 13).
+const SECRET_AFTER: [&str; 5] = ["confirm", "unsubscribe", "setup", "invite", "reset"];
+
+/// Query parameters whose values may be logged; any other value may be a token, or words
+/// a listener searched for.
+const PLAIN_PARAMS: [&str; 4] = ["page", "kind", "status", "saved"];
+
+/// Logs method, path and query with their secrets redacted, status and time.
 pub async fn log_request(request: Request, next: Next) -> Response {
     let id = request
         .headers()
@@ -29,7 +37,7 @@ pub async fn log_request(request: Request, next: Next) -> Response {
             )
         });
     let method = request.method().clone();
-    let path = request.uri().path().to_string();
+    let path = loggable(request.uri());
     let span = tracing::info_span!("request", request_id = %id);
     let started = Instant::now();
     let mut response = next.run(request).instrument(span.clone()).await;
@@ -46,4 +54,33 @@ pub async fn log_request(request: Request, next: Next) -> Response {
         response.headers_mut().insert("x-request-id", value);
     }
     response
+}
+
+/// The request's path and query as the log may show them: a token segment becomes
+/// `[redacted]` (`/friends-of-the-show/confirm/[redacted]`), and so does every query value
+/// but the plain ones.
+fn loggable(uri: &Uri) -> String {
+    let mut shown = String::new();
+    let mut secret_next = false;
+    for segment in uri.path().split('/').skip(1) {
+        shown.push('/');
+        shown.push_str(if secret_next { REDACTED } else { segment });
+        secret_next = SECRET_AFTER.contains(&segment);
+    }
+    if let Some(query) = uri.query() {
+        let pairs: Vec<String> = query.split('&').map(loggable_pair).collect();
+        shown.push('?');
+        shown.push_str(&pairs.join("&"));
+    }
+    shown
+}
+
+const REDACTED: &str = "[redacted]";
+
+fn loggable_pair(pair: &str) -> String {
+    match pair.split_once('=') {
+        Some((key, _)) if PLAIN_PARAMS.contains(&key) => pair.to_string(),
+        Some((key, _)) => format!("{key}={REDACTED}"),
+        None => REDACTED.to_string(),
+    }
 }

@@ -78,3 +78,69 @@ async fn a_form_cookie_still_gets_cached_pages_but_a_signed_in_visitor_does_not(
     );
     assert_eq!(signed_in.status(), 200);
 }
+
+/// Changes every link's title in the database without telling the page cache, so a page
+/// served from the cache still shows the old titles.
+async fn retitle_links_behind_the_cache(app: &crate::helpers::TestApp) {
+    sqlx::query("update links set title = 'Retitled behind the cache'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_junk_query_parameter_gets_the_cached_page_not_a_new_entry() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    let cached = app.get("/links").await.text().await.unwrap();
+
+    retitle_links_behind_the_cache(&app).await;
+    let busted = app.get("/links?cb=1").await.text().await.unwrap();
+    let busted_again = app
+        .get("/links?cb=2&utm_source=x")
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert!(!cached.contains("Retitled"));
+    assert!(busted == cached, "?cb=1 is the cached /links");
+    assert!(busted_again == cached, "so is ?cb=2&utm_source=x");
+}
+
+#[tokio::test]
+async fn the_page_cache_keeps_no_more_bytes_than_its_budget() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    let urls: Vec<String> = sqlx::query_scalar("select url from links order by id limit 2")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap();
+    let paths: Vec<String> = urls
+        .iter()
+        .map(|u| format!("/api/v1/links?url={}", percent_encode(u)))
+        .collect();
+    let mut sizes = Vec::new();
+    for path in &paths {
+        sizes.push(app.get(path).await.bytes().await.unwrap().len());
+    }
+    // Room for either answer with its key, not for both.
+    app.state
+        .cache
+        .set_budget(sizes.iter().max().unwrap() + 200);
+    app.state.content_changed();
+
+    app.get(&paths[0]).await;
+    app.get(&paths[1]).await;
+    retitle_links_behind_the_cache(&app).await;
+    let second = app.get(&paths[1]).await.text().await.unwrap();
+    let first = app.get(&paths[0]).await.text().await.unwrap();
+
+    assert!(sizes.iter().min().unwrap() > &200, "{sizes:?}");
+    assert!(!second.contains("Retitled"), "the newest entry is kept");
+    assert!(first.contains("Retitled"), "the older one made room");
+}
+
+fn percent_encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}

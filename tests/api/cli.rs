@@ -1,8 +1,10 @@
 //! The binary as a user runs it.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_shownotes");
 const SEED_JSON: &str = concat!(
@@ -18,19 +20,40 @@ fn run(args: &[&str]) -> Output {
         .expect("run shownotes")
 }
 
-/// Starts `serve` on port 0 and returns the process and its base URL, read from its log.
-fn start_server(db: &Path) -> (Child, String) {
+/// A `serve` process on port 0: its base URL, and its stdout (the log) and stderr line by line.
+struct Server {
+    child: Child,
+    url: String,
+    log: Receiver<String>,
+    stderr: Receiver<String>,
+}
+
+/// Reads `from` line by line on a thread of its own, so the server never writes into a full
+/// or closed pipe; the lines go to the receiver, if anyone still listens.
+fn lines_of(from: impl Read + Send + 'static) -> Receiver<String> {
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(from).lines().map_while(Result::ok) {
+            let _ = send.send(line);
+        }
+    });
+    receive
+}
+
+/// Starts `serve` on port 0 and waits for its "listening on" log line.
+fn spawn_server(db: &Path) -> Server {
     let mut child = Command::new(BIN)
         .args(["serve", "--addr", "127.0.0.1:0", "--db"])
         .arg(db)
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn serve");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let url = lines
-        .by_ref()
-        .map_while(Result::ok)
+    let log = lines_of(child.stdout.take().expect("stdout"));
+    let stderr = lines_of(child.stderr.take().expect("stderr"));
+    let url = log
+        .iter()
         .find_map(|line| {
             line.split("listening on ")
                 .nth(1)
@@ -38,9 +61,18 @@ fn start_server(db: &Path) -> (Child, String) {
                 .map(str::to_string)
         })
         .expect("serve exited without listening");
-    // Keep reading the log so the server never writes into a closed pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, url)
+    Server {
+        child,
+        url,
+        log,
+        stderr,
+    }
+}
+
+/// Starts `serve` on port 0 and returns the process and its base URL.
+fn start_server(db: &Path) -> (Child, String) {
+    let server = spawn_server(db);
+    (server.child, server.url)
 }
 
 #[test]
@@ -259,13 +291,13 @@ fn dry_run_says_what_would_change_and_writes_nothing() {
 
 #[test]
 
-fn subscribers_import_and_export_through_the_cli() {
+fn subscribers_import_and_export_through_the_cli_formulas_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("list.db");
     let file = dir.path().join("friends.csv");
     std::fs::write(
         &file,
-        "email,name\nada@example.com,Ada\nnot-an-address,Nope\nBOB@example.org,Bob\nada@example.com,Again\n",
+        "email,name\nada@example.com,Ada\nnot-an-address,Nope\nBOB@example.org,Bob\nada@example.com,Again\neve@example.com,=1+1\n",
     )
     .unwrap();
     let db_arg = db.to_str().unwrap();
@@ -282,7 +314,7 @@ fn subscribers_import_and_export_through_the_cli() {
     let stdout = String::from_utf8(import.stdout).unwrap();
     let stderr = String::from_utf8(import.stderr).unwrap();
     assert!(import.status.success(), "{stderr}");
-    assert!(stdout.contains("imported 2 new subscribers"), "{stdout}");
+    assert!(stdout.contains("imported 3 new subscribers"), "{stdout}");
     assert!(stderr.contains("friends.csv:3: skipped"), "{stderr}");
     assert!(stderr.contains("friends.csv:5: skipped"), "{stderr}");
     let csv = String::from_utf8(export.stdout).unwrap();
@@ -299,7 +331,11 @@ fn subscribers_import_and_export_through_the_cli() {
         lines[2].starts_with("bob@example.org,Bob,confirmed,"),
         "{csv}"
     );
-    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[3].starts_with("eve@example.com,'=1+1,"),
+        "a formula stays text: {csv}"
+    );
+    assert_eq!(lines.len(), 4);
 }
 
 #[test]
@@ -356,4 +392,59 @@ fn digest_send_without_smtp_writes_the_outbox() {
         mail.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
         "{mail}"
     );
+}
+
+#[tokio::test]
+async fn the_request_log_shows_no_token_and_the_setup_link_goes_to_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = spawn_server(&dir.path().join("log.db"));
+    let setup_link = server
+        .stderr
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the first-run link on stderr");
+    let setup_path = setup_link
+        .split(server.url.as_str())
+        .nth(1)
+        .expect("a link to this server")
+        .to_string();
+    let setup_token = setup_path.rsplit('/').next().unwrap().to_string();
+    let secret = "Zx9secretTokenValue";
+    let client = reqwest::Client::new();
+
+    for path in [
+        setup_path.clone(),
+        format!("/friends-of-the-show/confirm/{secret}"),
+        format!("/friends-of-the-show/unsubscribe/{secret}"),
+        format!("/search?q=private+words&page=2&token={secret}"),
+        "/healthz".to_string(),
+    ] {
+        client
+            .get(format!("{}{path}", server.url))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut log = Vec::new();
+    while !log.iter().any(|l: &String| l.contains("/healthz")) {
+        log.push(
+            server
+                .log
+                .recv_timeout(Duration::from_secs(30))
+                .expect("a log line for each request"),
+        );
+    }
+    server.child.kill().unwrap();
+
+    let log = log.join("\n");
+    assert!(setup_token.len() >= 32, "{setup_link}");
+    assert!(!log.contains(&setup_token), "{log}");
+    assert!(!log.contains(secret) && !log.contains("private"), "{log}");
+    for redacted in [
+        "/admin/setup/[redacted]",
+        "/friends-of-the-show/confirm/[redacted]",
+        "/friends-of-the-show/unsubscribe/[redacted]",
+        "/search?q=[redacted]&page=2&token=[redacted]",
+    ] {
+        assert!(log.contains(redacted), "{redacted} missing from {log}");
+    }
 }

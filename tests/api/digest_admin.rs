@@ -175,6 +175,34 @@ async fn after_sending_to_all_the_progress_shows_every_confirmed_subscriber_sent
 }
 
 #[tokio::test]
+async fn a_digest_sent_from_the_admin_ends_sent_and_reaches_the_archive() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.confirmed_subscribers(&["a@example.com", "gone@example.com"])
+        .await;
+    app.smtp
+        .answer("gone@example.com", "550 5.1.1 mailbox unavailable", None);
+    app.login_as_admin().await;
+    let _worker = app.start_serve_worker();
+
+    digest_action(&app, "send").await;
+
+    let archive = app
+        .page_once("/digests", |page| {
+            !texts(page, ".digest-archive a").is_empty()
+        })
+        .await;
+    assert!(texts(&archive, ".digest-archive a")[0].contains("OpenAI"));
+    assert_eq!(app.smtp.received()[0].to, ["a@example.com"]);
+    let detail = app.page("/admin/digests/434").await;
+    assert_eq!(texts(&detail, ".digest-status"), ["sent, 1 failed"]);
+    let buttons = texts(&detail, ".actions button");
+    assert!(!buttons.iter().any(|b| b.contains("Pause")), "{buttons:?}");
+    let list = app.page("/admin/digests").await;
+    assert_eq!(texts(&list, "td.status"), ["sent, 1 failed"]);
+}
+
+#[tokio::test]
 async fn pause_resume_and_cancel_change_the_status_shown() {
     let app = spawn_app().await;
     app.import_seed().await;
@@ -265,4 +293,41 @@ async fn previewing_before_creating_the_digest_creates_nothing() {
     assert_eq!(response.status(), 400);
     let list = app.page("/admin/digests").await;
     assert_eq!(texts(&list, "td.status"), ["none yet"]);
+}
+
+#[tokio::test]
+async fn a_formula_in_a_subscriber_name_is_exported_as_text() {
+    let app = spawn_app().await;
+    app.subscribe(
+        "=HYPERLINK(\"https://evil.example\",\"x\")",
+        "eve@example.com",
+    )
+    .await;
+    app.subscribe("@SUM(1+1)", "sam@example.com").await;
+    app.subscribe("-2+3", "neg@example.com").await;
+    app.subscribe("Ada", "ada@example.com").await;
+    app.login_as_admin().await;
+
+    let csv = app
+        .get("/admin/subscribers/export.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let mut names: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[1].to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "'-2+3",
+            "'=HYPERLINK(\"https://evil.example\",\"x\")",
+            "'@SUM(1+1)",
+            "Ada"
+        ]
+    );
 }

@@ -37,8 +37,22 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with("").await
 }
 
+/// Starts the app as if behind a reverse proxy on this machine: it believes the
+/// `X-Forwarded-For` of peers on 127.0.0.1.
+pub async fn spawn_app_behind_proxy() -> TestApp {
+    spawn(
+        "",
+        shownotes::web::TrustedProxies::parse("127.0.0.0/8").expect("proxies"),
+    )
+    .await
+}
+
 /// Starts the app after running `setup_sql` (e.g. an update of the settings row) on its database.
 pub async fn spawn_app_with(setup_sql: &str) -> TestApp {
+    spawn(setup_sql, Default::default()).await
+}
+
+async fn spawn(setup_sql: &str, proxies: shownotes::web::TrustedProxies) -> TestApp {
     LazyLock::force(&TRACING);
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("shownotes.db");
@@ -52,7 +66,8 @@ pub async fn spawn_app_with(setup_sql: &str) -> TestApp {
     let state = AppState::load(pool, Some(address.clone()))
         .await
         .expect("state")
-        .with_mailer(Arc::new(mailer));
+        .with_mailer(Arc::new(mailer))
+        .with_trusted_proxies(proxies);
     // After the state took the test's address as base URL, so a setup may set its own.
     if !setup_sql.is_empty() {
         sqlx::raw_sql(setup_sql)
@@ -157,6 +172,30 @@ impl TestApp {
             .run(Until::Idle, stop)
             .await
             .expect("worker");
+    }
+
+    /// Starts the delivery worker the way `serve` does (it runs until the returned sender is
+    /// dropped or the test ends), with test pacing.
+    pub fn start_serve_worker(&self) -> tokio::sync::watch::Sender<bool> {
+        let (stop_tx, stop) = tokio::sync::watch::channel(false);
+        shownotes::digest::worker::spawn_serving(self.state.clone(), fast_delivery(), stop);
+        stop_tx
+    }
+
+    /// GETs `path` until `done` holds for the page, or fails after a generous ten seconds.
+    pub async fn page_once(&self, path: &str, done: impl Fn(&Html) -> bool) -> Html {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let page = self.page(path).await;
+            if done(&page) {
+                return page;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{path} never got there"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 
     /// Imports the seed episode (434) from its JSON fixture.

@@ -1,6 +1,6 @@
 //! What protects listeners: headers, sanitized notes, pages that leak nothing.
 
-use crate::helpers::{episode, spawn_app};
+use crate::helpers::{episode, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn every_response_carries_security_headers_and_a_request_id() {
@@ -110,5 +110,50 @@ async fn a_script_url_as_a_segment_link_is_refused_with_the_field_named() {
         app.get("/episodes/1").await.status(),
         404,
         "nothing of the episode was written"
+    );
+}
+
+#[tokio::test]
+async fn admin_pages_and_exports_are_never_stored_by_a_cache() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.login_as_admin().await;
+
+    for path in [
+        "/admin/episodes",
+        "/admin/digests",
+        "/admin/subscribers",
+        "/admin/subscribers/export.csv",
+        "/admin/audit",
+        "/admin/nope",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(
+            response
+                .headers()
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_https_site_asks_browsers_to_stay_on_https() {
+    let plain = spawn_app().await;
+    let secure = spawn_app_with("update settings set base_url = 'https://show.example'").await;
+
+    let over_http = plain.get("/").await;
+    let over_https = secure.get("/").await;
+
+    assert!(
+        !over_http
+            .headers()
+            .contains_key("strict-transport-security")
+    );
+    assert_eq!(
+        over_https.headers()["strict-transport-security"],
+        "max-age=31536000"
     );
 }

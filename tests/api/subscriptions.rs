@@ -218,3 +218,51 @@ async fn a_forged_unsubscribe_link_is_not_found() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(status_of(&app, "ada@example.com").await, "confirmed");
 }
+
+#[tokio::test]
+async fn an_address_gets_at_most_three_confirmation_mails_a_day() {
+    let app = spawn_app().await;
+
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(app.subscribe("Ada", "ada@example.com").await.status());
+    }
+    app.subscribe("Bob", "bob@example.com").await;
+    let mails = app.smtp.wait_for(4).await;
+
+    assert_eq!(
+        statuses,
+        [StatusCode::SEE_OTHER; 4],
+        "the same answer each time"
+    );
+    let to_ada = mails.iter().filter(|m| m.to == ["ada@example.com"]).count();
+    assert_eq!(to_ada, 3);
+    assert_eq!(mails.last().unwrap().to, ["bob@example.com"]);
+}
+
+#[tokio::test]
+async fn sign_ups_from_one_ipv6_64_share_one_limit() {
+    let app = crate::helpers::spawn_app_behind_proxy().await;
+
+    let mut statuses = Vec::new();
+    for n in 1..=6 {
+        let csrf = app.csrf_token("/friends-of-the-show").await;
+        let email = format!("ada{n}@example.com");
+        let response = app
+            .client
+            .post(format!("{}/friends-of-the-show", app.address))
+            .header("x-forwarded-for", format!("2001:db8:0:1::{n}"))
+            .form(&[
+                ("name", "Ada"),
+                ("email", email.as_str()),
+                ("csrf", csrf.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status());
+    }
+
+    assert_eq!(statuses[4], StatusCode::SEE_OTHER);
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS);
+}
