@@ -93,13 +93,13 @@ pub async fn talk_by_slug(
         .await
 }
 
-/// The speakers of a talk, in order, as (slug, name).
+/// The speakers of a talk, in order, as (person slug, name as the talk credits them).
 pub async fn speakers_of(
     conn: &mut SqliteConnection,
     talk_id: i64,
 ) -> sqlx::Result<Vec<(String, String)>> {
     sqlx::query_as(
-        "select p.slug, p.name from talk_speakers ts join people p on p.id = ts.person_id
+        "select p.slug, coalesce(ts.credited_as, p.name) from talk_speakers ts join people p on p.id = ts.person_id
          where ts.talk_id = ? order by ts.position",
     )
     .bind(talk_id)

@@ -16,6 +16,7 @@ mod helpers;
 mod notes_import;
 mod notes_roundtrip;
 mod pages;
+mod pyvideo_export;
 mod search;
 mod security;
 mod smtp_sink;

@@ -8,8 +8,8 @@ async fn pyvideo_folders_import_with_bad_records_reported_by_path() {
 
     let report = app.import_talks(&fixture("pyvideo")).await;
 
-    assert_eq!(report.events, 2);
-    assert_eq!(report.talks, 5);
+    assert_eq!(report.events, 3);
+    assert_eq!(report.talks, 11);
     let mut rejected: Vec<String> = report
         .rejected
         .iter()
@@ -99,25 +99,13 @@ async fn export_then_import_is_lossless() {
 
 /// Every file under `dir` with its content, sorted.
 fn tree(dir: &std::path::Path) -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(path) = stack.pop() {
-        for entry in std::fs::read_dir(&path).unwrap().map(Result::unwrap) {
-            if entry.path().is_dir() {
-                stack.push(entry.path());
-            } else {
-                let name = entry
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .display()
-                    .to_string();
-                files.push((name, std::fs::read_to_string(entry.path()).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
+    crate::helpers::files_under(dir)
+        .into_iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+            (name.display().to_string(), text)
+        })
+        .collect()
 }
 
 async fn assert_merged_talk(app: &crate::helpers::TestApp) {
