@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use sqlx::SqliteConnection;
 
 use super::pyvideo::{self, Record, RelatedUrl, Video};
+use super::store;
 use crate::episodes::model::PersonRef;
 use crate::links::UrlKey;
 use crate::people;
@@ -58,16 +59,27 @@ pub fn video_id_of(videos: &[Video]) -> Option<String> {
 }
 
 /// Saves an event's catalog records (`(slug, record)`, in order) as its talks, as if
-/// one after another: a talk already known by its video (from notes, say) takes the
-/// record's event, slug, title and speakers; the links the notes gave it stay.
-/// Returns the talks' ids in order.
+/// one after another. Each record is a talk of its own, whatever video it shares with
+/// another (issue 12); a talk found in notes and held in [`FROM_THE_SHOW`] takes the
+/// event, slug, title and speakers of the first record with its video, and the links
+/// and segments the notes gave it stay. Returns the talks' ids in order.
 pub async fn save_records(
     conn: &mut SqliteConnection,
     event_id: i64,
     records: &[(String, Record)],
 ) -> sqlx::Result<Vec<i64>> {
+    let videos: Vec<String> = records
+        .iter()
+        .filter_map(|(_, record)| video_id_of(&record.videos))
+        .collect();
+    let mut held = store::held_talks_by_video(conn, FROM_THE_SHOW, &videos).await?;
     let mut ids = Vec::with_capacity(records.len());
     for (slug, record) in records {
+        // A talk found in notes and held until now becomes the first record with its
+        // video; records after it that share the video stay talks of their own.
+        if let Some(held_id) = video_id_of(&record.videos).and_then(|v| held.remove(&v)) {
+            store::move_talk(conn, held_id, event_id, slug).await?;
+        }
         ids.push(upsert_talk(conn, event_id, slug, record).await?);
     }
     let speakers = speakers_of(conn, records).await?;
@@ -86,8 +98,7 @@ fn last_record_of_each_talk(ids: &[i64]) -> Vec<(i64, usize)> {
     latest
 }
 
-/// Inserts the talk, or updates the one that is this one: the same video first,
-/// else the same event and slug (SQLite tries `on conflict` targets in order).
+/// Inserts the talk, or updates the one with the same event and slug.
 async fn upsert_talk(
     conn: &mut SqliteConnection,
     event_id: i64,
@@ -98,13 +109,6 @@ async fn upsert_talk(
         "insert into talks (event_id, slug, title, description, recorded, duration_secs, language,
              thumbnail_url, video_id, videos_json, tags_json, extra_json, source_json)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         on conflict (video_id) where video_id is not null do update set
-             event_id = excluded.event_id, slug = excluded.slug, title = excluded.title,
-             description = excluded.description, recorded = excluded.recorded,
-             duration_secs = excluded.duration_secs, language = excluded.language,
-             thumbnail_url = excluded.thumbnail_url, video_id = excluded.video_id,
-             videos_json = excluded.videos_json, tags_json = excluded.tags_json, extra_json = excluded.extra_json,
-             source_json = excluded.source_json
          on conflict (event_id, slug) do update set
              event_id = excluded.event_id, slug = excluded.slug, title = excluded.title,
              description = excluded.description, recorded = excluded.recorded,
