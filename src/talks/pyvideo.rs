@@ -264,15 +264,12 @@ fn changes(imported: &Record, current: &Record) -> Vec<(&'static str, Value)> {
 }
 
 /// The speakers a record credits as the catalog stores them: trimmed, without
-/// blanks, a name met again (in any case) kept once, where first met.
+/// blanks, a name met again (in any ASCII case, as people are found by name) kept
+/// once, where first met.
 pub fn credited(record: &Record) -> Vec<&str> {
     let mut names: Vec<&str> = Vec::with_capacity(record.speakers.len());
     for name in record.speakers.iter().map(|name| name.trim()) {
-        if !name.is_empty()
-            && !names
-                .iter()
-                .any(|n| n.to_lowercase() == name.to_lowercase())
-        {
+        if !name.is_empty() && !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
             names.push(name);
         }
     }

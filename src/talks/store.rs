@@ -109,6 +109,31 @@ pub async fn speakers_of(
     .await
 }
 
+/// A talk someone spoke at, for their page.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SpokenTalk {
+    pub event: String,
+    pub event_title: String,
+    pub slug: String,
+    pub title: String,
+    pub recorded: Option<String>,
+}
+
+/// The talks a person spoke at, newest first.
+pub async fn talks_spoken_by(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+) -> sqlx::Result<Vec<SpokenTalk>> {
+    sqlx::query_as(
+        "select e.slug as event, e.title as event_title, t.slug, t.title, t.recorded
+         from talk_speakers ts join talks t on t.id = ts.talk_id join events e on e.id = t.event_id
+         where ts.person_id = ? order by t.recorded desc, e.slug, t.slug",
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await
+}
+
 /// The related links of a talk.
 pub async fn links_of(conn: &mut SqliteConnection, talk_id: i64) -> sqlx::Result<Vec<TalkLink>> {
     sqlx::query_as("select url, text from talk_links where talk_id = ? order by position")

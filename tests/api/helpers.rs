@@ -282,6 +282,15 @@ impl TestApp {
         self.import_talks(&fixture("pyvideo")).await;
     }
 
+    /// Exports the talk catalog as `export talks` does, into a new temporary folder.
+    pub async fn export_talks(&self) -> tempfile::TempDir {
+        let out = tempfile::tempdir().expect("temp dir");
+        shownotes::talks::transfer::export_dir(&self.state.db, out.path())
+            .await
+            .expect("talks export");
+        out
+    }
+
     /// Imports a pyvideo catalog folder.
     pub async fn import_talks(
         &self,

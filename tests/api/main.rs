@@ -20,5 +20,6 @@ mod pyvideo_export;
 mod search;
 mod security;
 mod smtp_sink;
+mod speakers;
 mod subscriptions;
 mod talks_catalog;

@@ -105,10 +105,7 @@ async fn a_curators_edit_changes_only_that_field_of_the_exported_record() {
 
     retitle(&app, "scipy-2019", scipy, "Mapping Urban Trees").await;
     retitle(&app, "pycon-jp-2019", jp, "Agriculture with Python").await;
-    let out = tempfile::tempdir().unwrap();
-    shownotes::talks::transfer::export_dir(&app.state.db, out.path())
-        .await
-        .unwrap();
+    let out = app.export_talks().await;
 
     let read = |dir: &Path, event: &str, slug: &str| {
         std::fs::read_to_string(dir.join(event).join("videos").join(format!("{slug}.json")))
