@@ -131,7 +131,7 @@ pub async fn resolve_name(
             .await?;
         return Ok(found);
     }
-    let slug = unique_slug(conn, &slugify(name)).await?;
+    let slug = super::store::unique_slug(conn, &slugify(name)).await?;
     let id = sqlx::query_scalar(
         "insert into people (slug, name, is_guest) values (?, ?, ?) returning id",
     )
@@ -201,25 +201,6 @@ async fn one_typo_from_a_host(
         id,
         person: PersonRef { slug, name },
     }))
-}
-
-async fn unique_slug(conn: &mut SqliteConnection, base: &str) -> sqlx::Result<String> {
-    let base = if base.is_empty() { "person" } else { base };
-    for n in 1.. {
-        let candidate = if n == 1 {
-            base.to_string()
-        } else {
-            format!("{base}-{n}")
-        };
-        let taken: Option<i64> = sqlx::query_scalar("select 1 from people where slug = ?")
-            .bind(&candidate)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if taken.is_none() {
-            return Ok(candidate);
-        }
-    }
-    unreachable!("the loop above returns for some n")
 }
 
 /// Makes people hosts (named in "Connect with the hosts") and fills their empty

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::store::{self, Person, PresentedSegment};
 use crate::error::{ApiError, AppError, Result};
 use crate::markdown::{self, Author};
+use crate::talks::{self, store::SpokenTalk};
 use crate::web::{AppState, Layout};
 
 /// A person with everything they presented.
@@ -18,6 +19,8 @@ pub struct PersonView {
     pub person: Person,
     pub bio_html: String,
     pub segments: Vec<PresentedSegment>,
+    /// Conference talks they spoke at, from the catalog.
+    pub talks: Vec<SpokenTalk>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -33,6 +36,7 @@ async fn load(state: &AppState, slug: &str) -> Result<PersonView> {
         .await?
         .ok_or(AppError::NotFound)?;
     let segments = store::segments_presented(&mut conn, person.id).await?;
+    let talks = talks::store::talks_spoken_by(&mut conn, person.id).await?;
     let author = if person.is_guest {
         Author::Guest
     } else {
@@ -43,6 +47,7 @@ async fn load(state: &AppState, slug: &str) -> Result<PersonView> {
         person,
         bio_html,
         segments,
+        talks,
     })
 }
 

@@ -245,6 +245,19 @@ fn check(form: &TalkForm) -> Result<Option<i64>, FieldErrors> {
     }
 }
 
+/// The text a field is saved as: what was stored when the form sends it back
+/// unchanged but for the browser's line endings (CRLF) and surrounding blanks, so
+/// saving a talk changes only what the curator changed and export writes the rest
+/// as the catalog record had it; else what was typed, trimmed.
+fn as_typed_or_kept<'a>(typed: &'a str, stored: &'a str) -> &'a str {
+    let normalize = |text: &str| text.replace("\r\n", "\n").trim().to_string();
+    if normalize(typed) == normalize(stored) {
+        stored
+    } else {
+        typed.trim()
+    }
+}
+
 /// `POST /admin/talks/{event}/{talk}`.
 pub async fn update(
     State(state): State<AppState>,
@@ -274,11 +287,11 @@ pub async fn update(
         .await?
         .ok_or(AppError::NotFound)?;
     sqlx::query("update talks set title = ?, description = ?, recorded = ?, duration_secs = ?, language = ? where id = ?")
-        .bind(form.title.trim())
-        .bind(form.description.trim())
+        .bind(as_typed_or_kept(&form.title, &talk.title))
+        .bind(as_typed_or_kept(&form.description, &talk.description))
         .bind(Some(form.recorded.trim()).filter(|r| !r.is_empty()))
         .bind(duration)
-        .bind(form.language.trim())
+        .bind(as_typed_or_kept(&form.language, &talk.language))
         .bind(talk.id)
         .execute(&mut *tx)
         .await?;
@@ -299,11 +312,12 @@ pub async fn update(
         };
         let person_id = crate::people::store::resolve_or_create(&mut tx, &person, true).await?;
         sqlx::query(
-            "insert or ignore into talk_speakers (talk_id, person_id, position) values (?, ?, ?)",
+            "insert or ignore into talk_speakers (talk_id, person_id, position, credited_as) values (?, ?, ?, ?)",
         )
         .bind(talk.id)
         .bind(person_id)
         .bind(position as i64)
+        .bind(name)
         .execute(&mut *tx)
         .await?;
     }

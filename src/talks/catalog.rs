@@ -6,7 +6,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use sqlx::SqliteConnection;
 
-use super::pyvideo::{Record, RelatedUrl, Video};
+use super::pyvideo::{self, Record, RelatedUrl, Video};
+use super::store;
 use crate::episodes::model::PersonRef;
 use crate::links::UrlKey;
 use crate::people;
@@ -20,18 +21,26 @@ pub async fn upsert_event(
     slug: &str,
     title: &str,
     extra: &Map<String, Value>,
+    source: &Value,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "insert into events (slug, title, year, extra_json) values (?, ?, ?, ?)
-         on conflict (slug) do update set title = excluded.title, year = excluded.year, extra_json = excluded.extra_json
+        "insert into events (slug, title, year, extra_json, source_json) values (?, ?, ?, ?, ?)
+         on conflict (slug) do update set title = excluded.title, year = excluded.year,
+             extra_json = excluded.extra_json, source_json = excluded.source_json
          returning id",
     )
     .bind(slug)
     .bind(title)
     .bind(year_in(title))
     .bind(Value::Object(extra.clone()).to_string())
+    .bind(source_text(source))
     .fetch_one(conn)
     .await
+}
+
+/// The JSON a record was read from, as stored; none for a record built in code.
+fn source_text(source: &Value) -> Option<String> {
+    (!source.is_null()).then(|| source.to_string())
 }
 
 /// The year an event's title names ("PyCon US 2025"), for ordering events.
@@ -50,16 +59,27 @@ pub fn video_id_of(videos: &[Video]) -> Option<String> {
 }
 
 /// Saves an event's catalog records (`(slug, record)`, in order) as its talks, as if
-/// one after another: a talk already known by its video (from notes, say) takes the
-/// record's event, slug, title and speakers; the links the notes gave it stay.
-/// Returns the talks' ids in order.
+/// one after another. Each record is a talk of its own, whatever video it shares with
+/// another (issue 12); a talk found in notes and held in [`FROM_THE_SHOW`] takes the
+/// event, slug, title and speakers of the first record with its video, and the links
+/// and segments the notes gave it stay. Returns the talks' ids in order.
 pub async fn save_records(
     conn: &mut SqliteConnection,
     event_id: i64,
     records: &[(String, Record)],
 ) -> sqlx::Result<Vec<i64>> {
+    let videos: Vec<String> = records
+        .iter()
+        .filter_map(|(_, record)| video_id_of(&record.videos))
+        .collect();
+    let mut held = store::held_talks_by_video(conn, FROM_THE_SHOW, &videos).await?;
     let mut ids = Vec::with_capacity(records.len());
     for (slug, record) in records {
+        // A talk found in notes and held until now becomes the first record with its
+        // video; records after it that share the video stay talks of their own.
+        if let Some(held_id) = video_id_of(&record.videos).and_then(|v| held.remove(&v)) {
+            store::move_talk(conn, held_id, event_id, slug).await?;
+        }
         ids.push(upsert_talk(conn, event_id, slug, record).await?);
     }
     let speakers = speakers_of(conn, records).await?;
@@ -78,8 +98,7 @@ fn last_record_of_each_talk(ids: &[i64]) -> Vec<(i64, usize)> {
     latest
 }
 
-/// Inserts the talk, or updates the one that is this one: the same video first,
-/// else the same event and slug (SQLite tries `on conflict` targets in order).
+/// Inserts the talk, or updates the one with the same event and slug.
 async fn upsert_talk(
     conn: &mut SqliteConnection,
     event_id: i64,
@@ -88,20 +107,15 @@ async fn upsert_talk(
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "insert into talks (event_id, slug, title, description, recorded, duration_secs, language,
-             thumbnail_url, video_id, videos_json, tags_json, extra_json)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         on conflict (video_id) where video_id is not null do update set
-             event_id = excluded.event_id, slug = excluded.slug, title = excluded.title,
-             description = excluded.description, recorded = excluded.recorded,
-             duration_secs = excluded.duration_secs, language = excluded.language,
-             thumbnail_url = excluded.thumbnail_url, video_id = excluded.video_id,
-             videos_json = excluded.videos_json, tags_json = excluded.tags_json, extra_json = excluded.extra_json
+             thumbnail_url, video_id, videos_json, tags_json, extra_json, source_json)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (event_id, slug) do update set
              event_id = excluded.event_id, slug = excluded.slug, title = excluded.title,
              description = excluded.description, recorded = excluded.recorded,
              duration_secs = excluded.duration_secs, language = excluded.language,
              thumbnail_url = excluded.thumbnail_url, video_id = excluded.video_id,
-             videos_json = excluded.videos_json, tags_json = excluded.tags_json, extra_json = excluded.extra_json
+             videos_json = excluded.videos_json, tags_json = excluded.tags_json, extra_json = excluded.extra_json,
+             source_json = excluded.source_json
          returning id",
     )
     .bind(event_id)
@@ -116,41 +130,35 @@ async fn upsert_talk(
     .bind(serde_json::to_string(&record.videos).unwrap_or_else(|_| "[]".into()))
     .bind(serde_json::to_string(&record.tags).unwrap_or_else(|_| "[]".into()))
     .bind(Value::Object(record.extra.clone()).to_string())
+    .bind(source_text(&record.source))
     .fetch_one(conn)
     .await
 }
 
-/// The trimmed, non-empty speaker names of a record, with their places.
-fn speaker_names(record: &Record) -> impl Iterator<Item = (usize, &str)> {
-    record
-        .speakers
-        .iter()
-        .map(|name| name.trim())
-        .enumerate()
-        .filter(|(_, name)| !name.is_empty())
-}
+/// A speaker of a record: their place, the person, and the name as the record wrote it.
+type Credit<'a> = (usize, i64, &'a str);
 
-/// Each record's speakers as (place, person id), resolved (or created) in the
-/// order the records name them, as saving the records one by one would.
-async fn speakers_of(
+/// Each record's speakers, resolved (or created) in the order the records name
+/// them, as saving the records one by one would.
+async fn speakers_of<'a>(
     conn: &mut SqliteConnection,
-    records: &[(String, Record)],
-) -> sqlx::Result<Vec<Vec<(usize, i64)>>> {
+    records: &'a [(String, Record)],
+) -> sqlx::Result<Vec<Vec<Credit<'a>>>> {
     let person = |name: &str| PersonRef {
         slug: String::new(),
         name: name.to_string(),
     };
     let everyone: Vec<PersonRef> = records
         .iter()
-        .flat_map(|(_, record)| speaker_names(record).map(|(_, name)| person(name)))
+        .flat_map(|(_, record)| pyvideo::credited(record).into_iter().map(person))
         .collect();
     let mut known = people::store::KnownPeople::preload(conn, everyone.iter()).await?;
     let mut speakers = Vec::with_capacity(records.len());
     for (_, record) in records {
         let mut of_record = Vec::with_capacity(record.speakers.len());
-        for (place, name) in speaker_names(record) {
+        for (place, name) in pyvideo::credited(record).into_iter().enumerate() {
             let id = known.resolve_or_create(conn, &person(name), true).await?;
-            of_record.push((place, id));
+            of_record.push((place, id, name));
         }
         speakers.push(of_record);
     }
@@ -158,17 +166,18 @@ async fn speakers_of(
 }
 
 #[derive(Serialize)]
-struct SpeakerRow {
+struct SpeakerRow<'a> {
     talk: i64,
     person: i64,
     position: usize,
+    credited_as: &'a str,
 }
 
 /// Replaces the speakers of each talk with those of its last record.
 async fn replace_speakers(
     conn: &mut SqliteConnection,
     latest: &[(i64, usize)],
-    speakers: &[Vec<(usize, i64)>],
+    speakers: &[Vec<Credit<'_>>],
 ) -> sqlx::Result<()> {
     let talks: Vec<i64> = latest.iter().map(|(talk, _)| *talk).collect();
     sqlx::query("delete from talk_speakers where talk_id in (select value from json_each(?))")
@@ -180,17 +189,19 @@ async fn replace_speakers(
         .flat_map(|(talk, record)| {
             speakers[*record]
                 .iter()
-                .map(|(position, person)| SpeakerRow {
+                .map(|(position, person, name)| SpeakerRow {
                     talk: *talk,
                     person: *person,
                     position: *position,
+                    credited_as: name,
                 })
         })
         .collect();
     // `or ignore`: a speaker named twice keeps their first place.
     sqlx::query(
-        "insert or ignore into talk_speakers (talk_id, person_id, position)
-         select j.value ->> 'talk', j.value ->> 'person', j.value ->> 'position' from json_each(?) j order by j.key",
+        "insert or ignore into talk_speakers (talk_id, person_id, position, credited_as)
+         select j.value ->> 'talk', j.value ->> 'person', j.value ->> 'position', j.value ->> 'credited_as'
+         from json_each(?) j order by j.key",
     )
     .bind(crate::db::json_param(&rows)?)
     .execute(conn)

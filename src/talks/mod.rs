@@ -4,6 +4,7 @@ mod admin;
 pub mod catalog;
 pub mod noted;
 mod public;
+pub mod pyjson;
 pub mod pyvideo;
 pub mod store;
 pub mod transfer;

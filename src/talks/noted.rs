@@ -77,13 +77,20 @@ pub async fn talks_from_notes(
 }
 
 /// The [`FROM_THE_SHOW`] event, and for each wanted talk the talk that already
-/// had its video and the one in the event that already had its slug.
+/// had its video and the one in the event that already had its slug. Several
+/// catalog records may share a video (they stay distinct talks); notes attach to
+/// the one earlier notes already attach to, else the first by event slug then talk
+/// slug, catalog events before [`FROM_THE_SHOW`]: the record an import of the
+/// catalog's folders, in their order, lets claim a talk from notes.
 async fn known_talks(
     conn: &mut SqliteConnection,
     wanted: &[Wanted],
 ) -> sqlx::Result<(i64, Vec<(Option<i64>, Option<i64>)>)> {
     let rows: Vec<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "select e.id, (select id from talks where video_id = j.value ->> 'video'),
+        "select e.id, (select t.id from talks t join events te on te.id = t.event_id
+                 where t.video_id = j.value ->> 'video'
+                 order by exists (select 1 from segment_talks st where st.talk_id = t.id) desc,
+                     te.slug = ?1, te.slug, t.slug limit 1),
              (select id from talks where event_id = e.id and slug = j.value ->> 'slug')
          from events e, json_each(?2) j where e.slug = ?1 order by j.key",
     )

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
+
+use super::pyjson;
 
 /// One event folder, read and checked.
 #[derive(Debug)]
@@ -27,6 +29,9 @@ pub struct Category {
     /// Every other field, kept as it was.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// The file as read, which export writes back with only the site's changes.
+    #[serde(skip)]
+    pub source: Value,
 }
 
 /// One video record.
@@ -54,6 +59,9 @@ pub struct Record {
     /// Every field not modelled above (copyright_text, quality_notes, id…), kept as it was.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+    /// The file as read, which export writes back with only the site's changes.
+    #[serde(skip)]
+    pub source: Value,
 }
 
 /// A video of a talk.
@@ -120,8 +128,9 @@ pub fn read_event(folder: &Path) -> Result<EventFolder, String> {
         .ok_or("folder name is not UTF-8")?
         .to_string();
     let category_path = folder.join("category.json");
-    let category: Category =
+    let (mut category, source): (Category, Value) =
         read_json(&category_path).map_err(|e| format!("{}: {e}", category_path.display()))?;
+    category.source = source;
     let mut event = EventFolder {
         slug,
         category,
@@ -134,8 +143,8 @@ pub fn read_event(folder: &Path) -> Result<EventFolder, String> {
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
-        match read_json::<Record>(&path).and_then(|r| r.check().map(|()| r)) {
-            Ok(record) => event.talks.push((talk_slug, record)),
+        match read_json::<Record>(&path).and_then(|(r, source)| r.check().map(|()| (r, source))) {
+            Ok((record, source)) => event.talks.push((talk_slug, Record { source, ..record })),
             Err(reason) => event.rejected.push((path, reason)),
         }
     }
@@ -155,34 +164,128 @@ fn video_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
+/// A file read into `T`, and the JSON value it holds (to be written back whole).
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, Value), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    serde_json::from_str(&text).map_err(|e| format!("line {}: {e}", e.line()))
+    let source: Value =
+        serde_json::from_str(&text).map_err(|e| format!("line {}: {e}", e.line()))?;
+    let parsed = T::deserialize(&source).map_err(|e| e.to_string())?;
+    Ok((parsed, source))
 }
 
-/// Writes one event folder in the same layout, records pretty-printed with sorted keys.
+/// Writes one event folder in the same layout, each file as pyvideo/data's own
+/// tools write it ([`pyjson`]).
 pub fn write_event(
     dir: &Path,
     slug: &str,
-    category: &Category,
-    talks: &[(String, Record)],
+    category: &Value,
+    talks: &[(String, Value)],
 ) -> std::io::Result<()> {
     let folder = dir.join(slug);
     std::fs::create_dir_all(folder.join("videos"))?;
-    write_json(&folder.join("category.json"), category)?;
+    std::fs::write(folder.join("category.json"), pyjson::to_string(category))?;
     for (talk_slug, record) in talks {
-        write_json(
-            &folder.join("videos").join(format!("{talk_slug}.json")),
-            record,
-        )?;
+        let path = folder.join("videos").join(format!("{talk_slug}.json"));
+        std::fs::write(path, pyjson::to_string(record))?;
     }
     Ok(())
 }
 
-fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
-    // Through Value so keys come out sorted, as pyvideo's own files are.
-    let value = serde_json::to_value(value).map_err(std::io::Error::other)?;
-    let mut text = serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?;
-    text.push('\n');
-    std::fs::write(path, text)
+/// A record as export writes it: the file it came from with only the fields the site
+/// changed since replaced by `current` (the record as the site holds it), so `null`,
+/// `""`, absent keys, unknown keys and number spellings all stay as they were. A
+/// talk with no file of its own (found in show notes) is written from `current`.
+pub fn record_value(current: &Record) -> Value {
+    let Value::Object(mut source) = current.source.clone() else {
+        return serde_json::to_value(current).unwrap_or(Value::Null);
+    };
+    // What the site stored when it read the file; a file it could not read again is
+    // written from the site's values, as if it had none.
+    let Ok(imported) = Record::deserialize(&Value::Object(source.clone())) else {
+        return serde_json::to_value(current).unwrap_or(Value::Null);
+    };
+    for (key, value) in changes(&imported, current) {
+        source.insert(key.to_string(), value);
+    }
+    Value::Object(source)
+}
+
+/// The fields whose value the site holds differs from what it stored on import, with
+/// their new values. Text fields are stored as text (`null` as empty), so they
+/// compare as text and are written as the text the site holds.
+fn changes(imported: &Record, current: &Record) -> Vec<(&'static str, Value)> {
+    let text = |value: &Option<String>| json!(value.as_deref().unwrap_or_default());
+    // (key, as stored from the file, as the site holds it)
+    let fields = [
+        ("title", json!(imported.title), json!(current.title)),
+        (
+            "description",
+            text(&imported.description),
+            text(&current.description),
+        ),
+        (
+            "speakers",
+            json!(credited(imported)),
+            json!(credited(current)),
+        ),
+        (
+            "recorded",
+            json!(imported.recorded),
+            json!(current.recorded),
+        ),
+        (
+            "duration",
+            json!(imported.duration),
+            json!(current.duration),
+        ),
+        (
+            "language",
+            text(&imported.language),
+            text(&current.language),
+        ),
+        (
+            "thumbnail_url",
+            text(&imported.thumbnail_url),
+            text(&current.thumbnail_url),
+        ),
+        ("videos", json!(imported.videos), json!(current.videos)),
+        (
+            "related_urls",
+            json!(imported.related_urls),
+            json!(current.related_urls),
+        ),
+        ("tags", json!(imported.tags), json!(current.tags)),
+    ];
+    fields
+        .into_iter()
+        .filter(|(_, stored, held)| stored != held)
+        .map(|(key, _, held)| (key, held))
+        .collect()
+}
+
+/// The speakers a record credits as the catalog stores them: trimmed, without
+/// blanks, a name met again (in any ASCII case, as people are found by name) kept
+/// once, where first met.
+pub fn credited(record: &Record) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::with_capacity(record.speakers.len());
+    for name in record.speakers.iter().map(|name| name.trim()) {
+        if !name.is_empty() && !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// `category.json` as export writes it: the file it came from, with the title the site holds.
+pub fn category_value(current: &Category) -> Value {
+    match current.source.clone() {
+        Value::Object(mut source) => {
+            let imported = source.get("title").and_then(Value::as_str);
+            if imported != Some(current.title.as_str()) {
+                source.insert("title".to_string(), json!(current.title));
+            }
+            Value::Object(source)
+        }
+        _ => serde_json::to_value(current).unwrap_or(Value::Null),
+    }
 }

@@ -1,5 +1,7 @@
 //! SQL for events and talks.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
@@ -93,16 +95,41 @@ pub async fn talk_by_slug(
         .await
 }
 
-/// The speakers of a talk, in order, as (slug, name).
+/// The speakers of a talk, in order, as (person slug, name as the talk credits them).
 pub async fn speakers_of(
     conn: &mut SqliteConnection,
     talk_id: i64,
 ) -> sqlx::Result<Vec<(String, String)>> {
     sqlx::query_as(
-        "select p.slug, p.name from talk_speakers ts join people p on p.id = ts.person_id
+        "select p.slug, coalesce(ts.credited_as, p.name) from talk_speakers ts join people p on p.id = ts.person_id
          where ts.talk_id = ? order by ts.position",
     )
     .bind(talk_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// A talk someone spoke at, for their page.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SpokenTalk {
+    pub event: String,
+    pub event_title: String,
+    pub slug: String,
+    pub title: String,
+    pub recorded: Option<String>,
+}
+
+/// The talks a person spoke at, newest first.
+pub async fn talks_spoken_by(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+) -> sqlx::Result<Vec<SpokenTalk>> {
+    sqlx::query_as(
+        "select e.slug as event, e.title as event_title, t.slug, t.title, t.recorded
+         from talk_speakers ts join talks t on t.id = ts.talk_id join events e on e.id = t.event_id
+         where ts.person_id = ? order by t.recorded desc, e.slug, t.slug",
+    )
+    .bind(person_id)
     .fetch_all(conn)
     .await
 }
@@ -129,4 +156,46 @@ pub async fn discussions_of(
     .bind(talk_id)
     .fetch_all(conn)
     .await
+}
+
+/// The talks of event `event` that have one of `videos`, by video id: talks found in
+/// notes that a catalog record may claim.
+pub async fn held_talks_by_video(
+    conn: &mut SqliteConnection,
+    event: &str,
+    videos: &[String],
+) -> sqlx::Result<HashMap<String, i64>> {
+    if videos.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "select t.video_id, t.id from talks t join events e on e.id = t.event_id
+         where e.slug = ? and t.video_id in (select value from json_each(?)) order by t.id desc",
+    )
+    .bind(event)
+    .bind(crate::db::json_param(videos)?)
+    .fetch_all(conn)
+    .await?;
+    // Ordered newest first, so the oldest talk with a video is the one kept.
+    Ok(rows.into_iter().collect())
+}
+
+/// Moves talk `id` to event `event_id` as `slug`, unless that event already has a
+/// talk with that slug (which then stays the record's talk).
+pub async fn move_talk(
+    conn: &mut SqliteConnection,
+    id: i64,
+    event_id: i64,
+    slug: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update talks set event_id = ?1, slug = ?2 where id = ?3
+         and not exists (select 1 from talks where event_id = ?1 and slug = ?2)",
+    )
+    .bind(event_id)
+    .bind(slug)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

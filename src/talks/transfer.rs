@@ -44,6 +44,7 @@ async fn import_event(db: &SqlitePool, event: &pyvideo::EventFolder) -> sqlx::Re
         &event.slug,
         &event.category.title,
         &event.category.extra,
+        &event.category.source,
     )
     .await?;
     catalog::save_records(&mut tx, event_id, &event.talks).await?;
@@ -57,6 +58,7 @@ struct EventRow {
     slug: String,
     title: String,
     extra_json: String,
+    source_json: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -72,23 +74,25 @@ struct TalkRow {
     videos_json: String,
     tags_json: String,
     extra_json: String,
+    source_json: Option<String>,
 }
 
 /// Writes every event with talks as `out/<event>/…`; returns (events, talks) written.
 pub async fn export_dir(db: &SqlitePool, out: &Path) -> anyhow::Result<(usize, usize)> {
     let mut conn = db.acquire().await?;
     let events: Vec<EventRow> = sqlx::query_as(
-        "select id, slug, title, extra_json from events e where exists (select 1 from talks t where t.event_id = e.id) order by slug",
+        "select id, slug, title, extra_json, source_json from events e where exists (select 1 from talks t where t.event_id = e.id) order by slug",
     )
     .fetch_all(&mut *conn)
     .await?;
     let mut talks_written = 0;
     for event in &events {
         let talks = records_of(&mut conn, event.id).await?;
-        let category = Category {
+        let category = pyvideo::category_value(&Category {
             title: event.title.clone(),
             extra: json_object(&event.extra_json),
-        };
+            source: stored_json(event.source_json.as_deref()),
+        });
         pyvideo::write_event(out, &event.slug, &category, &talks)
             .map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
         talks_written += talks.len();
@@ -96,12 +100,13 @@ pub async fn export_dir(db: &SqlitePool, out: &Path) -> anyhow::Result<(usize, u
     Ok((events.len(), talks_written))
 }
 
+/// Each talk of the event as export writes it, by slug.
 async fn records_of(
     conn: &mut SqliteConnection,
     event_id: i64,
-) -> sqlx::Result<Vec<(String, Record)>> {
+) -> sqlx::Result<Vec<(String, Value)>> {
     let rows: Vec<TalkRow> = sqlx::query_as(
-        "select id, slug, title, description, recorded, duration_secs, language, thumbnail_url, videos_json, tags_json, extra_json
+        "select id, slug, title, description, recorded, duration_secs, language, thumbnail_url, videos_json, tags_json, extra_json, source_json
          from talks where event_id = ? order by slug",
     )
     .bind(event_id)
@@ -115,7 +120,11 @@ async fn records_of(
             .map(|(_, name)| name)
             .collect();
         let related = catalog_links(conn, row.id).await?;
-        records.push((row.slug.clone(), record_of(row, speakers, related)));
+        let slug = row.slug.clone();
+        records.push((
+            slug,
+            pyvideo::record_value(&record_of(row, speakers, related)),
+        ));
     }
     Ok(records)
 }
@@ -152,7 +161,14 @@ fn record_of(row: TalkRow, speakers: Vec<String>, related_urls: Vec<RelatedUrl>)
         related_urls,
         tags: serde_json::from_str(&row.tags_json).unwrap_or_default(),
         extra: json_object(&row.extra_json),
+        source: stored_json(row.source_json.as_deref()),
     }
+}
+
+/// The stored source JSON of a row, `null` when it has none.
+fn stored_json(text: Option<&str>) -> Value {
+    text.and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or(Value::Null)
 }
 
 fn json_object(text: &str) -> Map<String, Value> {

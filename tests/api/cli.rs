@@ -12,7 +12,7 @@ const SEED_JSON: &str = concat!(
     "/tests/fixtures/episodes/python-bytes-434.json"
 );
 
-fn run(args: &[&str]) -> Output {
+pub(crate) fn run(args: &[&str]) -> Output {
     Command::new(BIN)
         .args(args)
         .env("RUST_LOG", "info")

@@ -271,6 +271,23 @@ pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every file under `dir`, as paths relative to it, sorted.
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        for entry in std::fs::read_dir(&path).unwrap().map(Result::unwrap) {
+            if entry.path().is_dir() {
+                stack.push(entry.path());
+            } else {
+                files.push(entry.path().strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 /// A fixture file's path.
 pub fn fixture(relative: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -303,6 +320,15 @@ impl TestApp {
         self.import_notes(&fixture("notes/python-bytes-434-seed.md"))
             .await;
         self.import_talks(&fixture("pyvideo")).await;
+    }
+
+    /// Exports the talk catalog as `export talks` does, into a new temporary folder.
+    pub async fn export_talks(&self) -> tempfile::TempDir {
+        let out = tempfile::tempdir().expect("temp dir");
+        shownotes::talks::transfer::export_dir(&self.state.db, out.path())
+            .await
+            .expect("talks export");
+        out
     }
 
     /// Imports a pyvideo catalog folder.

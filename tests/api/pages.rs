@@ -183,7 +183,12 @@ async fn talk_pages_show_catalog_and_the_episodes_that_discussed_a_talk() {
 
     assert_eq!(
         texts(&index, ".events li a"),
-        ["PyCon US 2025", "SciPy 2019", "Talks discussed on the show"]
+        [
+            "PyCon US 2025",
+            "PyCon JP 2019",
+            "SciPy 2019",
+            "Talks discussed on the show"
+        ]
     );
     assert_eq!(
         texts(&event, ".talks li"),

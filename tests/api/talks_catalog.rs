@@ -8,8 +8,8 @@ async fn pyvideo_folders_import_with_bad_records_reported_by_path() {
 
     let report = app.import_talks(&fixture("pyvideo")).await;
 
-    assert_eq!(report.events, 2);
-    assert_eq!(report.talks, 5);
+    assert_eq!(report.events, 3);
+    assert_eq!(report.talks, 12);
     let mut rejected: Vec<String> = report
         .rejected
         .iter()
@@ -99,25 +99,13 @@ async fn export_then_import_is_lossless() {
 
 /// Every file under `dir` with its content, sorted.
 fn tree(dir: &std::path::Path) -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(path) = stack.pop() {
-        for entry in std::fs::read_dir(&path).unwrap().map(Result::unwrap) {
-            if entry.path().is_dir() {
-                stack.push(entry.path());
-            } else {
-                let name = entry
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .display()
-                    .to_string();
-                files.push((name, std::fs::read_to_string(entry.path()).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
+    crate::helpers::files_under(dir)
+        .into_iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+            (name.display().to_string(), text)
+        })
+        .collect()
 }
 
 async fn assert_merged_talk(app: &crate::helpers::TestApp) {
@@ -191,4 +179,66 @@ async fn talk_related_links_from_notes_survive_a_catalog_reimport() {
             "https://github.com/example/unlearning-sql"
         ]
     );
+}
+
+const AUTOML: &str = "/api/v1/talks/pycon-jp-2019/01_401_pythontoautomlzhi-tian-jiang";
+const AUTOML_COPY: &str = "/api/v1/talks/pycon-jp-2019/01_401_pythontoautomlzhi-tian-jiang_copy";
+
+/// Imports an episode whose notes list talks (three make a list), one the video both AutoML records share.
+async fn import_notes_discussing_automl(app: &crate::helpers::TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("900.md");
+    std::fs::write(
+        &notes,
+        "# #900: Shared videos\n\n**Brian #1:** [**Talks from Tokyo**](https://pycon.jp/2019/)\n\n\
+         - [Python and AutoML](https://www.youtube.com/watch?v=Whkwu46DgBs)\n\
+         - [Unit tests](https://www.youtube.com/watch?v=8I9piVgcHoE)\n\
+         - [Pandas styling](https://www.youtube.com/watch?v=T8lL9Nb3hMM)\n",
+    )
+    .unwrap();
+    app.import_notes(&notes).await;
+}
+
+/// Which of the two AutoML records were discussed in episode 900.
+async fn automl_discussed(app: &crate::helpers::TestApp) -> [bool; 2] {
+    let mut discussed = [false; 2];
+    for (index, path) in [AUTOML, AUTOML_COPY].into_iter().enumerate() {
+        let (status, talk) = app.json(path).await;
+        assert_eq!(status, 200, "{path}: both records are talks");
+        assert_eq!(talk["title"], "Python\u{3068}AutoML");
+        discussed[index] = talk["discussed_in"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["episode_number"] == 900);
+    }
+    discussed
+}
+
+#[tokio::test]
+async fn two_records_sharing_a_video_stay_two_talks_and_notes_found_first_join_the_first() {
+    let app = spawn_app().await;
+    import_notes_discussing_automl(&app).await;
+
+    app.import_talks(&fixture("pyvideo")).await;
+
+    assert_eq!(automl_discussed(&app).await, [true, false]);
+    let held: i64 = sqlx::query_scalar("select count(*) from talks where video_id = 'Whkwu46DgBs'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        held, 2,
+        "the talk from the notes became the first record, not a third talk"
+    );
+}
+
+#[tokio::test]
+async fn two_records_sharing_a_video_stay_two_talks_and_later_notes_join_the_first() {
+    let app = spawn_app().await;
+    app.import_talks(&fixture("pyvideo")).await;
+
+    import_notes_discussing_automl(&app).await;
+
+    assert_eq!(automl_discussed(&app).await, [true, false]);
 }
