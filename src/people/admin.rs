@@ -189,6 +189,10 @@ async fn save(
     form: &PersonForm,
 ) -> sqlx::Result<()> {
     let mut tx = state.db.begin().await?;
+    let old_name: String = sqlx::query_scalar("select name from people where id = ?")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
     sqlx::query(
         "update people set name = ?, slug = ?, bio_md = ?, avatar = ?, mastodon = ?, bluesky = ?, website = ?, is_guest = ? where id = ?",
     )
@@ -220,6 +224,14 @@ async fn save(
     {
         sqlx::query("insert into person_aliases (alias, person_id) values (?, ?)")
             .bind(alias)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Notes name people as they were called: "Brian" renamed "Brian Okken" is still Brian.
+    if old_name != form.name.trim() {
+        sqlx::query("insert or ignore into person_aliases (alias, person_id) values (?, ?)")
+            .bind(&old_name)
             .bind(id)
             .execute(&mut *tx)
             .await?;

@@ -41,23 +41,24 @@ pub async fn resolve_names(
 }
 
 /// Names resolved within one transaction, so a name met again is not looked up again.
-/// Only answers found under the name's own slug are kept: the slug lookup comes
-/// first and slugs are unique, so those answers cannot change.
+/// Only answers found under the name itself are kept: the name lookup comes first, so
+/// those answers cannot change within the transaction.
 #[derive(Debug, Default)]
 pub struct KnownNames {
     by_name: HashMap<String, Resolved>,
 }
 
 impl KnownNames {
-    /// Learns, in one query, which of `names` are the slug of someone already.
+    /// Learns, in one query, which of `names` are someone's name already.
     pub async fn preload(conn: &mut SqliteConnection, names: &[&str]) -> sqlx::Result<Self> {
         let mut known = Self::default();
         known.learn(conn, names).await?;
         Ok(known)
     }
 
-    /// Learns which of `names` not known yet are the slug of someone already: one query, or
-    /// none when all are known.
+    /// Learns which of `names` not known yet are someone's name already (ASCII case aside,
+    /// the lowest id first, as [`resolve_name`] finds them): one query, or none when all are
+    /// known. Never by slug: "Renée" and "Renee" share one, yet are two people (issue 12).
     pub async fn learn(&mut self, conn: &mut SqliteConnection, names: &[&str]) -> sqlx::Result<()> {
         let unknown: Vec<&str> = names
             .iter()
@@ -67,22 +68,16 @@ impl KnownNames {
         if unknown.is_empty() {
             return Ok(());
         }
-        let slugs: Vec<String> = unknown.iter().map(|name| slugify(name)).collect();
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "select p.id, p.slug, p.name from json_each(?) j join people p on p.slug = j.value",
+        let rows: Vec<(String, i64, String, String)> = sqlx::query_as(
+            "select j.value, p.id, p.slug, p.name from json_each(?) j
+             join people p on p.name = j.value collate nocase order by p.id",
         )
-        .bind(crate::db::json_param(&slugs)?)
+        .bind(crate::db::json_param(&unknown)?)
         .fetch_all(conn)
         .await?;
-        for (name, slug) in unknown.iter().zip(&slugs) {
-            if let Some((id, slug, person)) = rows.iter().find(|row| &row.1 == slug) {
-                let person = PersonRef {
-                    slug: slug.clone(),
-                    name: person.clone(),
-                };
-                self.by_name
-                    .insert(name.to_string(), Resolved { id: *id, person });
-            }
+        for (name, id, slug, person) in rows {
+            let person = PersonRef { slug, name: person };
+            self.by_name.entry(name).or_insert(Resolved { id, person });
         }
         Ok(())
     }
@@ -104,14 +99,14 @@ impl KnownNames {
             return Ok(found.clone());
         }
         let found = resolve_name(conn, name, is_host).await?;
-        if found.person.slug == slugify(name) {
+        if found.person.name.eq_ignore_ascii_case(name) {
             self.by_name.insert(name.to_string(), found.clone());
         }
         Ok(found)
     }
 }
 
-/// The person `name` refers to: an exact slug, alias or name; else a host or
+/// The person `name` refers to: their exact name or alias; else a host or
 /// presenter whose name is one typo away (the typo is remembered as an alias);
 /// else someone new, a guest unless `is_host`.
 pub async fn resolve_name(
@@ -149,13 +144,17 @@ pub async fn resolve_name(
     })
 }
 
+/// The person named `name` (ASCII case aside), else the person `name` is an alias of. Never by
+/// slug: two names that transliterate alike are two people.
 async fn exact(conn: &mut SqliteConnection, name: &str) -> sqlx::Result<Option<Resolved>> {
     let row: Option<(i64, String, String)> = sqlx::query_as(
-        "select id, slug, name from people where slug = ?1
-         union all select p.id, p.slug, p.name from person_aliases a join people p on p.id = a.person_id where a.alias = ?2
-         union all select id, slug, name from people where name = ?2 collate nocase limit 1",
+        "select id, slug, name from (
+             select 0 as rank, id, slug, name from people where name = ?1 collate nocase
+             union all
+             select 1, p.id, p.slug, p.name from person_aliases a join people p on p.id = a.person_id
+             where a.alias = ?1)
+         order by rank, id limit 1",
     )
-    .bind(slugify(name))
     .bind(name)
     .fetch_optional(conn)
     .await?;

@@ -476,7 +476,11 @@ async fn hosts_edit_people_talks_and_events_with_field_errors() {
     assert_eq!(bad_event.status(), 422);
     assert_eq!(event.status(), 303);
     let edit_page = app.page(&format!("/admin/people/{brian}")).await;
-    assert_eq!(attrs(&edit_page, "#aliases", "value"), ["Brain, Bryan"]);
+    // The old name stays an alias: notes that say "Brian" still mean Brian Okken.
+    assert_eq!(
+        attrs(&edit_page, "#aliases", "value"),
+        ["Brain, Brian, Bryan"]
+    );
     let (_, host) = app.json("/api/v1/people/brian").await;
 
     assert_eq!(host["name"], "Brian Okken");

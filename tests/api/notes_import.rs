@@ -358,3 +358,43 @@ async fn three_guests_called_chris_stay_three_people_named_in_full() {
         .collect();
     assert_eq!(slugs.len(), 3, "three people: {presenters:?}");
 }
+
+#[tokio::test]
+async fn names_that_only_look_alike_are_two_people_and_a_renamed_host_keeps_their_notes_name() {
+    let app = spawn_app().await;
+    app.import_notes(&fixture("notes/python-bytes-434-seed.md"))
+        .await;
+    app.login_as_host().await;
+    let brian: i64 = sqlx::query_scalar("select id from people where slug = 'brian'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let renamed = app
+        .admin_post(
+            &format!("/admin/people/{brian}"),
+            &[("name", "Brian Okken"), ("slug", "brian")],
+        )
+        .await;
+    assert_eq!(renamed.status(), 303);
+    let dir = tempfile::tempdir().unwrap();
+    for (number, guest) in [(310, "Renée"), (311, "Renee")] {
+        let path = dir.path().join(format!("{number}.md"));
+        let notes = format!(
+            "# Python Bytes {number}\n\n**Brian #1:** [A](https://a.example)\n\n- a\n\n**{guest} #2:** [B](https://b.example)\n\n- b\n"
+        );
+        std::fs::write(&path, notes).unwrap();
+        app.import_notes(&path).await;
+    }
+
+    let (_, first) = app.json("/api/v1/episodes/310").await;
+    let (_, second) = app.json("/api/v1/episodes/311").await;
+
+    assert_eq!(first["segments"][0]["person"]["name"], "Brian Okken");
+    assert_eq!(second["segments"][0]["person"]["slug"], "brian");
+    assert_eq!(first["segments"][1]["person"]["name"], "Renée");
+    assert_eq!(second["segments"][1]["person"]["name"], "Renee");
+    assert_ne!(
+        first["segments"][1]["person"]["slug"], second["segments"][1]["person"]["slug"],
+        "one slug, two people"
+    );
+}
