@@ -1,15 +1,14 @@
-//! Imports a synthetic archive into a fresh database and prints the time:
-//! 1,000 seed-shaped episodes (notes files) and 20,000 pyvideo-shaped talks.
+//! Imports a synthetic archive through the release binary, as a user runs it, into a fresh
+//! file-backed database and prints the wall-clock times (process start and migrations
+//! included): 1,000 seed-shaped episodes (notes files), the same files again (all unchanged),
+//! and 20,000 pyvideo-shaped talks.
 //! Run: `cargo bench --bench import`.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use shownotes::db;
-use shownotes::episodes::model::Status;
-use shownotes::episodes::notes_import::{ImportOptions, import_notes_files};
-use shownotes::talks::transfer;
-
+const BIN: &str = env!("CARGO_BIN_EXE_shownotes");
 const EPISODES: usize = 1_000;
 const EVENTS: usize = 20;
 const TALKS_PER_EVENT: usize = 1_000;
@@ -18,71 +17,67 @@ const SEED: &str = include_str!("../tests/fixtures/notes/python-bytes-434-seed.m
 /// Fresh databases the archive is imported into; the median run is the result.
 const RUNS: usize = 3;
 
-#[tokio::main]
-async fn main() {
+fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let notes = write_notes_archive(&dir.path().join("notes"));
     let catalog = dir.path().join("catalog");
     write_catalog(&catalog);
 
-    let mut episodes = Vec::new();
-    let mut talks = Vec::new();
+    let mut runs: Vec<[Duration; 3]> = Vec::new();
     for run in 0..RUNS {
-        let pool = db::open(&dir.path().join(format!("bench-{run}.db")))
-            .await
-            .expect("db");
-        let (episode_time, talk_time) = import_archive(&pool, &notes, &catalog).await;
+        let db = dir.path().join(format!("bench-{run}.db"));
+        let times = [
+            timed(&db, &["import", "notes"], &notes),
+            timed(&db, &["import", "notes"], &notes),
+            timed(&db, &["import", "talks"], std::slice::from_ref(&catalog)),
+        ];
         println!(
-            "run {}: {EPISODES} episodes {:.2} s, {} talks {:.2} s",
+            "run {}: {EPISODES} episodes {:.2} s, again (unchanged) {:.2} s, {} talks {:.2} s",
             run + 1,
-            episode_time.as_secs_f64(),
+            times[0].as_secs_f64(),
+            times[1].as_secs_f64(),
             EVENTS * TALKS_PER_EVENT,
-            talk_time.as_secs_f64()
+            times[2].as_secs_f64()
         );
-        episodes.push(episode_time);
-        talks.push(talk_time);
-        pool.close().await;
+        runs.push(times);
     }
-    episodes.sort();
-    talks.sort();
+    let median = |which: usize| {
+        let mut times: Vec<Duration> = runs.iter().map(|t| t[which]).collect();
+        times.sort();
+        times[RUNS / 2].as_secs_f64()
+    };
     println!(
-        "import {EPISODES} seed-shaped episodes: {:.2} s (median of {RUNS})",
-        episodes[RUNS / 2].as_secs_f64()
+        "shownotes import notes, {EPISODES} seed-shaped episodes: {:.2} s (median of {RUNS})",
+        median(0)
     );
     println!(
-        "import {} pyvideo talks in {EVENTS} events: {:.2} s (median of {RUNS})",
+        "the same files again, all unchanged: {:.2} s (median of {RUNS})",
+        median(1)
+    );
+    println!(
+        "shownotes import talks, {} pyvideo talks in {EVENTS} events: {:.2} s (median of {RUNS})",
         EVENTS * TALKS_PER_EVENT,
-        talks[RUNS / 2].as_secs_f64()
+        median(2)
     );
 }
 
-/// Imports the notes, then the catalog; returns how long each took.
-async fn import_archive(
-    pool: &sqlx::SqlitePool,
-    notes: &[PathBuf],
-    catalog: &Path,
-) -> (Duration, Duration) {
-    let options = ImportOptions {
-        status: Status::Published,
-        dry_run: false,
-        number: None,
-        replace: false,
-    };
+/// Runs `shownotes ARGS… --db DB PATHS…` and returns its wall-clock time; panics on failure.
+fn timed(db: &Path, args: &[&str], paths: &[PathBuf]) -> Duration {
     let started = Instant::now();
-    import_notes_files(pool, notes, options, |path, outcome| {
-        if let Err(error) = outcome {
-            panic!("{}: {error}", path.display());
-        }
-    })
-    .await
-    .expect("import notes");
-    let episodes = started.elapsed();
-    let started = Instant::now();
-    let report = transfer::import_dir(pool, catalog)
-        .await
-        .expect("import talks");
-    assert_eq!(report.talks, EVENTS * TALKS_PER_EVENT);
-    (episodes, started.elapsed())
+    let output = Command::new(BIN)
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .args(paths)
+        .output()
+        .expect("run shownotes");
+    let elapsed = started.elapsed();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    elapsed
 }
 
 /// One notes file per episode: the seed with its number and links varied.

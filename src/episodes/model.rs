@@ -140,6 +140,10 @@ pub struct SegmentDoc {
     /// Who presents it.
     #[serde(default)]
     pub person: Option<PersonRef>,
+    /// The presenter's name as imported notes wrote it, when not the person's name; notes
+    /// export writes it back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credited_as: Option<String>,
     /// Plain-text title.
     #[serde(default)]
     pub title: String,

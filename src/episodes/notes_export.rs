@@ -40,7 +40,11 @@ pub fn parsed_of(episode: &EpisodeDoc) -> ParsedEpisode {
         .filter(|s| s.kind != SegmentKind::Sponsor)
         .map(|s| ParsedSegment {
             kind: s.kind,
-            host: s.person.as_ref().map(|p| p.name.clone()),
+            // The name the notes wrote ("Brain", "Prayson"), else the person's.
+            host: s
+                .credited_as
+                .clone()
+                .or_else(|| s.person.as_ref().map(|p| p.name.clone())),
             number: s.number,
             title: s.title.clone(),
             url: s.url.clone(),

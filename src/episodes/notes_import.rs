@@ -551,7 +551,7 @@ async fn mark_hosts(
             aliases::mark_hosts_with_socials(conn, &pending).await?;
             pending.clear();
         }
-        let host = memo.names.resolve(conn, &social.name, true).await?;
+        let host = memo.names.resolve(conn, &social.name, true, &[]).await?;
         if memo.marked.insert((host.id, social.urls.clone())) {
             pending.push((host.id, &social.urls));
         }
@@ -568,10 +568,15 @@ async fn existing_status(conn: &mut SqliteConnection, number: i64) -> sqlx::Resu
 }
 
 fn segment_doc(segment: &ParsedSegment, person: Option<PersonRef>) -> SegmentDoc {
+    let credited_as = segment
+        .host
+        .clone()
+        .filter(|typed| person.as_ref().is_some_and(|p| &p.name != typed));
     SegmentDoc {
         kind: segment.kind,
         number: segment.number,
         person,
+        credited_as,
         title: segment.title.clone(),
         url: segment.url.clone().filter(|u| crate::links::is_web_url(u)),
         notes_md: segment.notes_md.clone(),

@@ -10,6 +10,7 @@ pub struct NewSegment<'a> {
     pub position: i64,
     pub kind: &'a str,
     pub person: Option<i64>,
+    pub credited_as: Option<&'a str>,
     pub number: Option<i64>,
     pub title: &'a str,
     pub url: Option<&'a str>,
@@ -24,6 +25,7 @@ impl<'a> NewSegment<'a> {
             position: segment.position,
             kind: segment.kind.as_str(),
             person: person_id,
+            credited_as: segment.credited_as.as_deref(),
             number: segment.number,
             title: &segment.title,
             url: segment.url.as_deref(),
@@ -43,9 +45,9 @@ pub async fn insert_segments(
         return Ok(Vec::new());
     }
     let mut rows: Vec<(i64, i64)> = sqlx::query_as(
-        "insert into segments (episode_id, position, kind, person_id, number, title, url, notes_md, start_secs)
-         select ?1, j.value ->> 'position', j.value ->> 'kind', j.value ->> 'person', j.value ->> 'number',
-             j.value ->> 'title', j.value ->> 'url', j.value ->> 'notes', j.value ->> 'start'
+        "insert into segments (episode_id, position, kind, person_id, credited_as, number, title, url, notes_md, start_secs)
+         select ?1, j.value ->> 'position', j.value ->> 'kind', j.value ->> 'person', j.value ->> 'credited_as',
+             j.value ->> 'number', j.value ->> 'title', j.value ->> 'url', j.value ->> 'notes', j.value ->> 'start'
          from json_each(?2) j order by j.key
          returning position, id",
     )

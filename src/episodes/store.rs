@@ -39,6 +39,9 @@ pub struct SegmentRow {
     pub notes_md: String,
     pub notes_html: Option<String>,
     pub start_secs: Option<i64>,
+    /// Only the episode's own reads select it; feeds do not need it.
+    #[sqlx(default)]
+    pub credited_as: Option<String>,
     pub person_slug: Option<String>,
     pub person_name: Option<String>,
     pub person_is_guest: Option<bool>,
@@ -66,7 +69,7 @@ const EPISODE_COLUMNS: &str = "id, number, slug, title, summary, status, publish
      audio_bytes, audio_type, duration_secs, video_url, guid, version";
 
 const SEGMENT_SELECT: &str = "select s.id, s.episode_id, s.position, s.kind, s.number, s.title, s.url, s.notes_md, s.notes_html, \
-     s.start_secs, p.slug as person_slug, p.name as person_name, p.is_guest as person_is_guest \
+     s.start_secs, s.credited_as, p.slug as person_slug, p.name as person_name, p.is_guest as person_is_guest \
      from segments s left join people p on p.id = s.person_id";
 
 /// The episode numbered `number`; drafts only when `include_drafts`.

@@ -126,6 +126,7 @@ fn segment_doc(
             .person_slug
             .zip(row.person_name)
             .map(|(slug, name)| PersonRef { slug, name }),
+        credited_as: row.credited_as,
         title: row.title,
         // Saving refuses other schemes; this guards rows written by older versions.
         url: row.url.filter(|url| crate::links::is_web_url(url)),

@@ -32,9 +32,17 @@ pub async fn resolve_names(
         }
     }
     order.sort_by_key(|(name, count)| (!hosts.contains(name), std::cmp::Reverse(*count)));
+    // Who heads several topics of this file is one of its hosts, a typo's possible target even
+    // in an archive that lists no hosts ("Brian" ×3 and one "Brain" in 250).
+    let regulars: Vec<&str> = order
+        .iter()
+        .filter(|(_, count)| *count >= 2)
+        .map(|(name, _)| *name)
+        .collect();
     let mut resolved = HashMap::new();
-    for (name, _) in order {
-        let person = known.resolve(conn, name, hosts.contains(&name)).await?;
+    for (name, _) in order.iter().copied() {
+        let is_host = hosts.contains(&name);
+        let person = known.resolve(conn, name, is_host, &regulars).await?;
         resolved.insert(name.to_string(), person.person);
     }
     Ok(resolved)
@@ -93,12 +101,13 @@ impl KnownNames {
         conn: &mut SqliteConnection,
         name: &str,
         is_host: bool,
+        regulars: &[&str],
     ) -> sqlx::Result<Resolved> {
         let name = name.trim();
         if let Some(found) = self.by_name.get(name) {
             return Ok(found.clone());
         }
-        let found = resolve_name(conn, name, is_host).await?;
+        let found = resolve_name_among(conn, name, is_host, regulars).await?;
         if found.person.name.eq_ignore_ascii_case(name) {
             self.by_name.insert(name.to_string(), found.clone());
         }
@@ -114,11 +123,21 @@ pub async fn resolve_name(
     name: &str,
     is_host: bool,
 ) -> sqlx::Result<Resolved> {
+    resolve_name_among(conn, name, is_host, &[]).await
+}
+
+/// [`resolve_name`], where the people named `regulars` count as hosts for typos.
+async fn resolve_name_among(
+    conn: &mut SqliteConnection,
+    name: &str,
+    is_host: bool,
+    regulars: &[&str],
+) -> sqlx::Result<Resolved> {
     let name = name.trim();
     if let Some(found) = exact(conn, name).await? {
         return Ok(found);
     }
-    if let Some(found) = one_typo_from_a_host(conn, name).await? {
+    if let Some(found) = one_typo_from_a_host(conn, name, regulars).await? {
         sqlx::query("insert or ignore into person_aliases (alias, person_id) values (?, ?)")
             .bind(name)
             .bind(found.id)
@@ -167,18 +186,21 @@ async fn exact(conn: &mut SqliteConnection, name: &str) -> sqlx::Result<Option<R
 async fn one_typo_from_a_host(
     conn: &mut SqliteConnection,
     name: &str,
+    regulars: &[&str],
 ) -> sqlx::Result<Option<Resolved>> {
     // Short names are too easily one edit from each other ("Al" / "Ali").
     if name.chars().count() < 4 {
         return Ok(None);
     }
-    // Only the show's hosts: those "Connect with the hosts" names, and regulars who presented
-    // in two episodes or more (archives older than that list name nobody). A one-off guest is
-    // never a typo's target: "Cris" is not "Chris" (issue 12).
+    // Only the show's hosts: those "Connect with the hosts" names, regulars who presented in two
+    // episodes or more, and this file's `regulars` (archives older than that list name nobody).
+    // A one-off guest is never a typo's target: "Cris" is not "Chris" (issue 12).
     let hosts: Vec<(i64, String, String)> = sqlx::query_as(
         "select id, slug, name from people p where is_guest = 0
-            or (select count(distinct s.episode_id) from segments s where s.person_id = p.id) >= 2",
+            or (select count(distinct s.episode_id) from segments s where s.person_id = p.id) >= 2
+            or name in (select value from json_each(?))",
     )
+    .bind(crate::db::json_param(&regulars)?)
     .fetch_all(conn)
     .await?;
     let wanted = name.to_lowercase();

@@ -260,3 +260,22 @@ fn the_exported_archive_imports_back_to_the_same_export() {
         "changed by export → import → export: {changed:?}"
     );
 }
+
+#[test]
+fn export_writes_presenters_as_the_notes_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notes/250.md");
+    assert!(import(&db, &[], &[fixture]).status.success());
+
+    let notes = std::fs::read_to_string(export_of(&db, 250)).unwrap();
+
+    assert!(
+        notes.contains("**Brain #1:**"),
+        "the typo as written: {notes}"
+    );
+    assert!(
+        notes.contains("**Prayson #3:**"),
+        "the first name as written: {notes}"
+    );
+}

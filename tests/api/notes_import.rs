@@ -398,3 +398,37 @@ async fn names_that_only_look_alike_are_two_people_and_a_renamed_host_keeps_thei
         "one slug, two people"
     );
 }
+
+#[tokio::test]
+async fn a_typo_finds_a_host_of_its_own_file_but_never_a_one_off_guest() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            320,
+            "**Brain #1:** [A](https://a.example)\n\n**Chris #2:** [B](https://b.example)\n\n**Brian #3:** [C](https://c.example)\n\n**Extras**\n\nBrian:\n\n- [e](https://e.example)\n",
+        ),
+        (
+            321,
+            "**Michael #1:** [A](https://a.example)\n\n**Cris #2:** [B](https://b.example)\n",
+        ),
+    ];
+    for (number, notes) in files {
+        let path = dir.path().join(format!("{number}.md"));
+        std::fs::write(&path, notes).unwrap();
+        app.import_notes(&path).await;
+    }
+
+    let (_, first) = app.json("/api/v1/episodes/320").await;
+    let (_, second) = app.json("/api/v1/episodes/321").await;
+
+    assert_eq!(
+        first["segments"][0]["person"]["name"], "Brian",
+        "Brain is the host Brian"
+    );
+    assert_eq!(first["segments"][1]["person"]["name"], "Chris");
+    assert_eq!(
+        second["segments"][1]["person"]["name"], "Cris",
+        "a guest is no typo's target"
+    );
+}
