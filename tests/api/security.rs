@@ -91,6 +91,17 @@ async fn internal_errors_show_a_page_that_leaks_nothing() {
     assert_eq!(api["error"]["message"], "Something went wrong on our side.");
 }
 
+/// Why saving `doc` the way `import episode` does was refused.
+async fn save_refusal(
+    app: &crate::helpers::TestApp,
+    doc: shownotes::episodes::model::EpisodeDoc,
+) -> String {
+    shownotes::episodes::save_episode(&app.state.db, doc)
+        .await
+        .unwrap_err()
+        .to_string()
+}
+
 #[tokio::test]
 async fn a_script_url_as_a_segment_link_is_refused_with_the_field_named() {
     let app = spawn_app().await;
@@ -98,12 +109,8 @@ async fn a_script_url_as_a_segment_link_is_refused_with_the_field_named() {
         .topic("Mallory", 1, "Click", " JavaScript:alert(1)", "")
         .build();
 
-    let error = shownotes::episodes::save_episode(&app.state.db, doc)
-        .await
-        .unwrap_err();
-
     assert_eq!(
-        error.to_string(),
+        save_refusal(&app, doc).await,
         "segments[0].url: must start with https:// or http://"
     );
     assert_eq!(
@@ -155,5 +162,73 @@ async fn an_https_site_asks_browsers_to_stay_on_https() {
     assert_eq!(
         over_https.headers()["strict-transport-security"],
         "max-age=31536000"
+    );
+}
+
+/// Inputs that took seconds to minutes to sanitize: thousands of nested lists, quotes and divs.
+fn pathological_markdown() -> Vec<String> {
+    vec![
+        format!("{}word", "- ".repeat(12_000)),
+        format!("{}word", ">".repeat(16_000)),
+        format!("{}word", "<div>".repeat(8_000)),
+    ]
+}
+
+#[tokio::test]
+async fn deeply_nested_markdown_is_refused_with_a_message_while_the_site_keeps_answering() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+
+    for input in pathological_markdown() {
+        let fields = [("markdown", input.as_str())];
+        let (preview, health) = tokio::join!(
+            app.admin_post("/admin/preview", &fields),
+            app.get("/healthz"),
+        );
+
+        assert_eq!(health.status(), 200);
+        assert_refused(
+            &preview.text().await.unwrap(),
+            "nested deeper than 32 levels",
+        );
+    }
+}
+
+/// Asserts the preview shows the refusal, not (a screenful of) the text.
+fn assert_refused(html: &str, reason: &str) {
+    assert!(
+        html.contains(reason) && html.len() < 500,
+        "{}…",
+        &html[..html.len().min(200)]
+    );
+}
+
+#[tokio::test]
+async fn markdown_larger_than_the_cap_is_refused_with_its_size() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let input = "word ".repeat(60_000);
+
+    let preview = app
+        .admin_post("/admin/preview", &[("markdown", &input)])
+        .await;
+
+    assert_refused(
+        &preview.text().await.unwrap(),
+        "300000 bytes, more than the 262144 allowed",
+    );
+}
+
+#[tokio::test]
+async fn an_episode_with_notes_nested_too_deep_is_refused_with_the_field_named() {
+    let app = spawn_app().await;
+    let notes = format!("{}word", "> ".repeat(40));
+    let doc = episode(1, "One")
+        .topic("Brian", 1, "Deep", "https://example.com", &notes)
+        .build();
+
+    assert_eq!(
+        save_refusal(&app, doc).await,
+        "segments[0].notes_md: is nested deeper than 32 levels (lists, quotes or HTML); flatten it"
     );
 }
