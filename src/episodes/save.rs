@@ -258,8 +258,12 @@ fn links_of(episode_id: i64, segment_id: i64, segment: &SegmentDoc) -> Vec<Segme
         url: url.clone(),
         text: segment.title.clone(),
     });
+    // Other schemes stay text in the notes and never become links (issue 13).
+    let note_links = links::extract(&segment.notes_md)
+        .into_iter()
+        .filter(|link| links::is_web_url(&link.url));
     title_link
-        .chain(links::extract(&segment.notes_md))
+        .chain(note_links)
         .enumerate()
         .map(|(index, link)| SegmentLink {
             episode: episode_id,

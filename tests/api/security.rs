@@ -232,3 +232,76 @@ async fn an_episode_with_notes_nested_too_deep_is_refused_with_the_field_named()
         "segments[0].notes_md: is nested deeper than 32 levels (lists, quotes or HTML); flatten it"
     );
 }
+
+/// Every `href` on `path` that is not a web or mail URL.
+async fn script_hrefs(app: &crate::helpers::TestApp, path: &str) -> Vec<String> {
+    let page = app.page(path).await;
+    crate::helpers::attrs(&page, "[href]", "href")
+        .into_iter()
+        .filter(|href| {
+            // A scheme is what comes before the first ':' when no '/', '?' or '#' comes earlier.
+            let lower = href.trim().to_ascii_lowercase();
+            let scheme = lower.split_once(':').map(|(s, _)| s).unwrap_or_default();
+            let has_scheme = !scheme.is_empty() && !scheme.contains(['/', '?', '#']);
+            has_scheme && !["http", "https", "mailto"].contains(&scheme)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn script_links_in_imported_notes_stay_text_with_a_warning_and_never_become_hrefs() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("7.md");
+    let notes = "# #7: Sneaky\n\n**Brian #1:** [**Sneaky title**](javascript:alert(1))\n\n\
+                 - read [sneaky note](javascript:alert(2)) and [fine](https://example.com/fine)\n";
+    std::fs::write(&path, notes).unwrap();
+
+    let imported = app.import_notes(&path).await;
+
+    let warnings = imported.warnings.join("\n");
+    assert!(
+        warnings.contains("javascript:alert(1)") && warnings.contains("javascript:alert(2)"),
+        "{warnings}"
+    );
+    for page in ["/episodes/7", "/search?q=sneaky", "/links"] {
+        assert_eq!(
+            script_hrefs(&app, page).await,
+            Vec::<String>::new(),
+            "{page}"
+        );
+    }
+    let episode = app.page("/episodes/7").await.html();
+    assert!(episode.contains("Sneaky title") && episode.contains("sneaky note"));
+    let links = app.page("/links").await.html();
+    assert!(links.contains("example.com/fine") && !links.contains("javascript"));
+}
+
+#[tokio::test]
+async fn a_talk_record_with_a_script_video_url_keeps_it_but_never_links_it() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let videos = dir.path().join("evil-con/videos");
+    std::fs::create_dir_all(&videos).unwrap();
+    std::fs::write(
+        dir.path().join("evil-con/category.json"),
+        r#"{"title": "Evil Con"}"#,
+    )
+    .unwrap();
+    let record = r#"{"title": "Sneaky talk", "speakers": ["Mallory"], "recorded": "2025-01-01",
+        "related_urls": [{"label": "sneaky", "url": "javascript:alert(2)"}],
+        "videos": [{"type": "youtube", "url": "javascript:alert(1)"}]}"#;
+    std::fs::write(videos.join("sneaky-talk.json"), record).unwrap();
+
+    app.import_talks(dir.path()).await;
+
+    assert_eq!(
+        script_hrefs(&app, "/talks/evil-con/sneaky-talk").await,
+        Vec::<String>::new()
+    );
+    let (_, talk) = app.json("/api/v1/talks/evil-con/sneaky-talk").await;
+    assert!(
+        talk.to_string().contains("javascript:alert(1)"),
+        "the record keeps its field: {talk}"
+    );
+}
