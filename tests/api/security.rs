@@ -305,3 +305,34 @@ async fn a_talk_record_with_a_script_video_url_keeps_it_but_never_links_it() {
         "the record keeps its field: {talk}"
     );
 }
+
+#[tokio::test]
+async fn a_script_url_as_a_hosts_social_is_refused_beside_the_field() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.login_as_host().await;
+    let brian: i64 = sqlx::query_scalar("select id from people where slug = 'brian'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+
+    let refused = app
+        .admin_post(
+            &format!("/admin/people/{brian}"),
+            &[
+                ("name", "Brian"),
+                ("slug", "brian"),
+                ("mastodon", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+
+    assert_eq!(refused.status(), 422);
+    let page = scraper::Html::parse_document(&refused.text().await.unwrap());
+    let errors = crate::helpers::texts(&page, ".field-error").join(" ");
+    assert!(
+        errors.contains("must start with https:// or http://"),
+        "{errors}"
+    );
+    assert!(script_hrefs(&app, "/hosts/brian").await.is_empty());
+}
