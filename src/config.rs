@@ -21,6 +21,15 @@ pub struct Cli {
     )]
     pub db: PathBuf,
 
+    /// Largest markdown field (intro, notes, bio) rendered or saved, in bytes; larger ones are refused.
+    #[arg(
+        long,
+        global = true,
+        env = "SHOWNOTES_MARKDOWN_MAX_BYTES",
+        default_value_t = crate::markdown::DEFAULT_MAX_BYTES
+    )]
+    pub markdown_max_bytes: usize,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -7,6 +7,7 @@ use shownotes::config::{CheckCommand, Cli, Command};
 async fn main() -> ExitCode {
     shownotes::telemetry::init();
     let cli = parse_cli();
+    shownotes::markdown::set_max_bytes(cli.markdown_max_bytes);
     let result = match cli.command {
         Some(Command::Serve(args)) => shownotes::serve(&cli.db, args).await,
         Some(Command::Import(command)) => shownotes::cli::import(&cli.db, command).await,

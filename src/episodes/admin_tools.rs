@@ -113,7 +113,7 @@ pub struct PreviewForm {
 
 /// `POST /admin/preview`: markdown rendered by the same code as the public page.
 pub async fn preview_markdown(Form(form): Form<PreviewForm>) -> Html<String> {
-    Html(markdown::render(&form.markdown, Author::Host))
+    Html(markdown::render_pooled(form.markdown, Author::Host).await)
 }
 
 #[derive(Deserialize)]

@@ -156,6 +156,7 @@ impl EpisodeForm {
         }
         let audio = self.audio(&mut errors);
         check_url(&self.video_url, "video_url", &mut errors);
+        check_markdown(&self.intro_md, "intro_md", &mut errors);
         let segments: Vec<SegmentDoc> = self
             .rows()
             .iter()
@@ -214,6 +215,7 @@ fn segment_of(row: &SegmentRow, errors: &mut FieldErrors) -> SegmentDoc {
         SegmentKind::Topic
     });
     check_url(&row.url, &field("url"), errors);
+    check_markdown(&row.notes, &field("notes"), errors);
     let number = optional_number(&row.number, &field("number"), errors);
     let start_secs = parse_clock(&row.start)
         .map_err(|e| errors.add(field("start"), e))
@@ -279,6 +281,13 @@ fn optional_number(text: &str, field: &str, errors: &mut FieldErrors) -> Option<
         None
     } else {
         parse_number(text, field, errors)
+    }
+}
+
+/// Over the markdown caps a field would be refused by the renderer anyway: say so beside it.
+fn check_markdown(text: &str, field: &str, errors: &mut FieldErrors) {
+    if let Err(refused) = crate::markdown::check(text) {
+        errors.add(field, refused.to_string());
     }
 }
 

@@ -62,7 +62,7 @@ fn on_unique_number(error: sqlx::Error, number: i64) -> EditError {
 
 /// Creates a draft episode with its segments; returns its id.
 pub async fn create(db: &SqlitePool, user_id: i64, mut doc: EpisodeDoc) -> Result<i64, EditError> {
-    super::save::render_intro(&mut doc);
+    super::save::render_intro(&mut doc).await;
     let now = clock::now();
     let mut tx = db.begin().await?;
     let guid = uuid::Uuid::new_v4().to_string();
@@ -92,7 +92,7 @@ pub async fn update(
     version: i64,
     mut doc: EpisodeDoc,
 ) -> Result<(), EditError> {
-    super::save::render_intro(&mut doc);
+    super::save::render_intro(&mut doc).await;
     let now = clock::now();
     let mut tx = db.begin().await?;
     let Some((_, current)) = store::number_and_version(&mut tx, id).await? else {

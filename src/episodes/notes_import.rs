@@ -515,6 +515,7 @@ fn summary(ready: &ReadyFile, change: Change, talks: usize) -> Imported {
             .warnings
             .iter()
             .map(|w| format!("{}: {}", w.line, w.message))
+            .chain(segments.iter().flat_map(unsafe_links))
             .collect(),
         segments: segments.len(),
         topics: segments
@@ -524,6 +525,22 @@ fn summary(ready: &ReadyFile, change: Change, talks: usize) -> Imported {
         links: segments.iter().map(|s| s.links.len()).sum(),
         talks,
     }
+}
+
+/// A warning for each URL of `segment` that stays text: only http, https and mailto become links.
+fn unsafe_links(segment: &ParsedSegment) -> Vec<String> {
+    let urls = segment
+        .url
+        .iter()
+        .chain(segment.links.iter().map(|l| &l.url));
+    urls.filter(|url| !crate::links::is_web_url(url))
+        .map(|url| {
+            format!(
+                "{}: {url} is kept as text, not a link (only http, https and mailto)",
+                segment.line
+            )
+        })
+        .collect()
 }
 
 /// The name a head's presenter is resolved by: one of this episode's hosts as written, else

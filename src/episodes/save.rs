@@ -56,6 +56,7 @@ fn prepare(mut doc: EpisodeDoc) -> Result<EpisodeDoc, SaveError> {
         })?;
     }
     check_urls(&doc)?;
+    check_markdown(&doc)?;
     doc.segments.sort_by_key(|s| s.position);
     for (index, segment) in doc.segments.iter_mut().enumerate() {
         segment.position = index as i64 + 1;
@@ -83,6 +84,16 @@ fn check_urls(doc: &EpisodeDoc) -> Result<(), SaveError> {
                 "must start with https:// or http://",
             ));
         }
+    }
+    Ok(())
+}
+
+/// Markdown over the size or nesting cap would stall every page that renders it (issue 13).
+fn check_markdown(doc: &EpisodeDoc) -> Result<(), SaveError> {
+    markdown::check(&doc.intro_md).map_err(|e| invalid("intro_md", e.to_string()))?;
+    for (index, segment) in doc.segments.iter().enumerate() {
+        markdown::check(&segment.notes_md)
+            .map_err(|e| invalid(format!("segments[{index}].notes_md"), e.to_string()))?;
     }
     Ok(())
 }
@@ -151,7 +162,7 @@ pub async fn save_episode_with(
     known: &mut Known,
 ) -> Result<Saved, SaveError> {
     let mut doc = prepare(doc)?;
-    render_intro(&mut doc);
+    render_intro(&mut doc).await;
     let (episode_id, created) = store::upsert_episode(
         conn,
         &doc,
@@ -194,15 +205,13 @@ async fn render_notes(
         Some(id) => people::store::is_guest(conn, id).await?,
         None => false,
     };
-    Ok(markdown::render(
-        notes_md,
-        if guest { Author::Guest } else { Author::Host },
-    ))
+    let author = if guest { Author::Guest } else { Author::Host };
+    Ok(markdown::render_pooled(notes_md.to_string(), author).await)
 }
 
 /// The episode's derived HTML, rendered when it is saved.
-pub fn render_intro(doc: &mut EpisodeDoc) {
-    doc.intro_html = markdown::render(&doc.intro_md, Author::Host);
+pub async fn render_intro(doc: &mut EpisodeDoc) {
+    doc.intro_html = markdown::render_pooled(doc.intro_md.clone(), Author::Host).await;
 }
 
 /// Inserts a segment with its presenter and links; returns its id.
@@ -249,8 +258,12 @@ fn links_of(episode_id: i64, segment_id: i64, segment: &SegmentDoc) -> Vec<Segme
         url: url.clone(),
         text: segment.title.clone(),
     });
+    // Other schemes stay text in the notes and never become links (issue 13).
+    let note_links = links::extract(&segment.notes_md)
+        .into_iter()
+        .filter(|link| links::is_web_url(&link.url));
     title_link
-        .chain(links::extract(&segment.notes_md))
+        .chain(note_links)
         .enumerate()
         .map(|(index, link)| SegmentLink {
             episode: episode_id,

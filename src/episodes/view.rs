@@ -49,7 +49,7 @@ async fn render_missing(
         } else {
             Author::Host
         };
-        let html = markdown::render(&segment.notes_md, author);
+        let html = markdown::render_pooled(segment.notes_md.clone(), author).await;
         store::set_notes_html(conn, segment.id, &html).await?;
         segment.notes_html = Some(html);
     }

@@ -359,20 +359,20 @@ async fn render_notes(
         segments
             .entry(row.episode_id)
             .or_default()
-            .push(note_segment(row, base_url));
+            .push(note_segment(row, base_url).await);
     }
     let mut rendered = HashMap::new();
     for (id, intro_md) in store::intros(conn, &ids_json).await? {
         let page = NotesHtml {
             segments: segments.remove(&id).unwrap_or_default(),
-            intro_html: markdown::render(&intro_md, Author::Host),
+            intro_html: markdown::render_pooled(intro_md, Author::Host).await,
         };
         rendered.insert(id, xml_safe(&page.render()?));
     }
     Ok(rendered)
 }
 
-fn note_segment(row: SegmentRow, base_url: &str) -> NoteSegment {
+async fn note_segment(row: SegmentRow, base_url: &str) -> NoteSegment {
     let kind = SegmentKind::parse(&row.kind).unwrap_or(SegmentKind::Other);
     let author = if row.person_is_guest.unwrap_or(false) {
         Author::Guest
@@ -398,7 +398,7 @@ fn note_segment(row: SegmentRow, base_url: &str) -> NoteSegment {
             .map(|slug| format!("{base_url}/hosts/{slug}")),
         title: row.title,
         url: row.url.filter(|u| crate::links::is_web_url(u)),
-        notes_html: markdown::render(&row.notes_md, author),
+        notes_html: markdown::render_pooled(row.notes_md, author).await,
     }
 }
 

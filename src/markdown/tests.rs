@@ -146,3 +146,24 @@ fn inline_rendering_drops_the_paragraph() {
         "{html}"
     );
 }
+
+#[test]
+fn nesting_up_to_the_cap_renders_and_deeper_is_refused() {
+    let within = format!("{}word", "> ".repeat(20));
+    assert!(render(&within, Author::Host).contains("<blockquote>"));
+    assert_eq!(super::check(&within), Ok(()));
+    for deep in [
+        format!("{}word", "- ".repeat(40)),
+        format!("{}word", "<div>".repeat(40)),
+        format!("{}word", "<span>".repeat(40)),
+    ] {
+        assert_eq!(super::check(&deep), Err(super::Refused::TooDeep), "{deep}");
+        assert!(render(&deep, Author::Host).contains("markdown-refused"));
+    }
+}
+
+#[test]
+fn closed_and_void_html_tags_do_not_count_as_nesting() {
+    let flat = "<b>x</b><br><img src=https://example.com/a.png>\n".repeat(100);
+    assert_eq!(super::check(&flat), Ok(()));
+}

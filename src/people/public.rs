@@ -42,7 +42,7 @@ async fn load(state: &AppState, slug: &str) -> Result<PersonView> {
     } else {
         Author::Host
     };
-    let bio_html = markdown::render(&person.bio_md, author);
+    let bio_html = markdown::render_pooled(person.bio_md.clone(), author).await;
     Ok(PersonView {
         person,
         bio_html,

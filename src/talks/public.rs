@@ -19,6 +19,13 @@ pub struct Video {
     pub url: String,
 }
 
+impl Video {
+    /// Whether the URL may be an `href`: a record keeps any URL for export, a page links only web ones.
+    pub fn is_link(&self) -> bool {
+        crate::links::is_web_url(&self.url)
+    }
+}
+
 /// A talk with everything its page shows.
 #[derive(Serialize)]
 pub struct TalkView {

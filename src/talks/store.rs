@@ -45,6 +45,13 @@ pub struct TalkLink {
     pub text: String,
 }
 
+impl TalkLink {
+    /// Whether the URL may be an `href` (http, https or mailto).
+    pub fn is_link(&self) -> bool {
+        crate::links::is_web_url(&self.url)
+    }
+}
+
 /// A segment that discussed a talk.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Discussion {

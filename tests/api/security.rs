@@ -91,6 +91,17 @@ async fn internal_errors_show_a_page_that_leaks_nothing() {
     assert_eq!(api["error"]["message"], "Something went wrong on our side.");
 }
 
+/// Why saving `doc` the way `import episode` does was refused.
+async fn save_refusal(
+    app: &crate::helpers::TestApp,
+    doc: shownotes::episodes::model::EpisodeDoc,
+) -> String {
+    shownotes::episodes::save_episode(&app.state.db, doc)
+        .await
+        .unwrap_err()
+        .to_string()
+}
+
 #[tokio::test]
 async fn a_script_url_as_a_segment_link_is_refused_with_the_field_named() {
     let app = spawn_app().await;
@@ -98,12 +109,8 @@ async fn a_script_url_as_a_segment_link_is_refused_with_the_field_named() {
         .topic("Mallory", 1, "Click", " JavaScript:alert(1)", "")
         .build();
 
-    let error = shownotes::episodes::save_episode(&app.state.db, doc)
-        .await
-        .unwrap_err();
-
     assert_eq!(
-        error.to_string(),
+        save_refusal(&app, doc).await,
         "segments[0].url: must start with https:// or http://"
     );
     assert_eq!(
@@ -156,4 +163,176 @@ async fn an_https_site_asks_browsers_to_stay_on_https() {
         over_https.headers()["strict-transport-security"],
         "max-age=31536000"
     );
+}
+
+/// Inputs that took seconds to minutes to sanitize: thousands of nested lists, quotes and divs.
+fn pathological_markdown() -> Vec<String> {
+    vec![
+        format!("{}word", "- ".repeat(12_000)),
+        format!("{}word", ">".repeat(16_000)),
+        format!("{}word", "<div>".repeat(8_000)),
+    ]
+}
+
+#[tokio::test]
+async fn deeply_nested_markdown_is_refused_with_a_message_while_the_site_keeps_answering() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+
+    for input in pathological_markdown() {
+        let fields = [("markdown", input.as_str())];
+        let (preview, health) = tokio::join!(
+            app.admin_post("/admin/preview", &fields),
+            app.get("/healthz"),
+        );
+
+        assert_eq!(health.status(), 200);
+        assert_refused(
+            &preview.text().await.unwrap(),
+            "nested deeper than 32 levels",
+        );
+    }
+}
+
+/// Asserts the preview shows the refusal, not (a screenful of) the text.
+fn assert_refused(html: &str, reason: &str) {
+    assert!(
+        html.contains(reason) && html.len() < 500,
+        "{}…",
+        &html[..html.len().min(200)]
+    );
+}
+
+#[tokio::test]
+async fn markdown_larger_than_the_cap_is_refused_with_its_size() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let input = "word ".repeat(60_000);
+
+    let preview = app
+        .admin_post("/admin/preview", &[("markdown", &input)])
+        .await;
+
+    assert_refused(
+        &preview.text().await.unwrap(),
+        "300000 bytes, more than the 262144 allowed",
+    );
+}
+
+#[tokio::test]
+async fn an_episode_with_notes_nested_too_deep_is_refused_with_the_field_named() {
+    let app = spawn_app().await;
+    let notes = format!("{}word", "> ".repeat(40));
+    let doc = episode(1, "One")
+        .topic("Brian", 1, "Deep", "https://example.com", &notes)
+        .build();
+
+    assert_eq!(
+        save_refusal(&app, doc).await,
+        "segments[0].notes_md: is nested deeper than 32 levels (lists, quotes or HTML); flatten it"
+    );
+}
+
+/// Every `href` on `path` that is not a web or mail URL.
+async fn script_hrefs(app: &crate::helpers::TestApp, path: &str) -> Vec<String> {
+    let page = app.page(path).await;
+    crate::helpers::attrs(&page, "[href]", "href")
+        .into_iter()
+        .filter(|href| {
+            // A scheme is what comes before the first ':' when no '/', '?' or '#' comes earlier.
+            let lower = href.trim().to_ascii_lowercase();
+            let scheme = lower.split_once(':').map(|(s, _)| s).unwrap_or_default();
+            let has_scheme = !scheme.is_empty() && !scheme.contains(['/', '?', '#']);
+            has_scheme && !["http", "https", "mailto"].contains(&scheme)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn script_links_in_imported_notes_stay_text_with_a_warning_and_never_become_hrefs() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("7.md");
+    let notes = "# #7: Sneaky\n\n**Brian #1:** [**Sneaky title**](javascript:alert(1))\n\n\
+                 - read [sneaky note](javascript:alert(2)) and [fine](https://example.com/fine)\n";
+    std::fs::write(&path, notes).unwrap();
+
+    let imported = app.import_notes(&path).await;
+
+    let warnings = imported.warnings.join("\n");
+    assert!(
+        warnings.contains("javascript:alert(1)") && warnings.contains("javascript:alert(2)"),
+        "{warnings}"
+    );
+    for page in ["/episodes/7", "/search?q=sneaky", "/links"] {
+        assert_eq!(
+            script_hrefs(&app, page).await,
+            Vec::<String>::new(),
+            "{page}"
+        );
+    }
+    let episode = app.page("/episodes/7").await.html();
+    assert!(episode.contains("Sneaky title") && episode.contains("sneaky note"));
+    let links = app.page("/links").await.html();
+    assert!(links.contains("example.com/fine") && !links.contains("javascript"));
+}
+
+#[tokio::test]
+async fn a_talk_record_with_a_script_video_url_keeps_it_but_never_links_it() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let videos = dir.path().join("evil-con/videos");
+    std::fs::create_dir_all(&videos).unwrap();
+    std::fs::write(
+        dir.path().join("evil-con/category.json"),
+        r#"{"title": "Evil Con"}"#,
+    )
+    .unwrap();
+    let record = r#"{"title": "Sneaky talk", "speakers": ["Mallory"], "recorded": "2025-01-01",
+        "related_urls": [{"label": "sneaky", "url": "javascript:alert(2)"}],
+        "videos": [{"type": "youtube", "url": "javascript:alert(1)"}]}"#;
+    std::fs::write(videos.join("sneaky-talk.json"), record).unwrap();
+
+    app.import_talks(dir.path()).await;
+
+    assert_eq!(
+        script_hrefs(&app, "/talks/evil-con/sneaky-talk").await,
+        Vec::<String>::new()
+    );
+    let (_, talk) = app.json("/api/v1/talks/evil-con/sneaky-talk").await;
+    assert!(
+        talk.to_string().contains("javascript:alert(1)"),
+        "the record keeps its field: {talk}"
+    );
+}
+
+#[tokio::test]
+async fn a_script_url_as_a_hosts_social_is_refused_beside_the_field() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.login_as_host().await;
+    let brian: i64 = sqlx::query_scalar("select id from people where slug = 'brian'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+
+    let refused = app
+        .admin_post(
+            &format!("/admin/people/{brian}"),
+            &[
+                ("name", "Brian"),
+                ("slug", "brian"),
+                ("mastodon", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+
+    assert_eq!(refused.status(), 422);
+    let page = scraper::Html::parse_document(&refused.text().await.unwrap());
+    let errors = crate::helpers::texts(&page, ".field-error").join(" ");
+    assert!(
+        errors.contains("must start with https:// or http://"),
+        "{errors}"
+    );
+    assert!(script_hrefs(&app, "/hosts/brian").await.is_empty());
 }
