@@ -195,6 +195,8 @@ pub async fn upsert_episode(
 ) -> sqlx::Result<(i64, bool)> {
     let audio = doc.audio.as_ref();
     // A published episode without a date keeps the one listeners already saw, else gets now.
+    // A document without audio (notes have none) keeps the episode's audio: a feed import
+    // put it there, and podcast apps already downloaded it (issue 12).
     sqlx::query_as(
         "insert into episodes (number, slug, title, summary, status, published_at, intro_md, intro_html, audio_url,
              audio_bytes, audio_type, duration_secs, video_url, guid, created_at, updated_at)
@@ -203,8 +205,11 @@ pub async fn upsert_episode(
          on conflict (number) do update set slug = excluded.slug, title = excluded.title,
              summary = excluded.summary, status = excluded.status,
              published_at = coalesce(?6, episodes.published_at, excluded.published_at),
-             intro_md = excluded.intro_md, intro_html = excluded.intro_html, audio_url = excluded.audio_url, audio_bytes = excluded.audio_bytes,
-             audio_type = excluded.audio_type, duration_secs = excluded.duration_secs,
+             intro_md = excluded.intro_md, intro_html = excluded.intro_html,
+             audio_url = iif(?9 is null, episodes.audio_url, excluded.audio_url),
+             audio_bytes = iif(?9 is null, episodes.audio_bytes, excluded.audio_bytes),
+             audio_type = iif(?9 is null, episodes.audio_type, excluded.audio_type),
+             duration_secs = iif(?9 is null, episodes.duration_secs, excluded.duration_secs),
              video_url = excluded.video_url, updated_at = excluded.updated_at, version = episodes.version + 1
          returning id, version = 1",
     )
