@@ -488,6 +488,9 @@ async fn import_parsed(
         title: title.clone(),
         status,
         intro_md: parsed.intro_md.clone(),
+        recorded_at: parsed
+            .recorded_on
+            .map(|day| crate::clock::stamp(day.midnight().assume_utc())),
         segments,
         ..Default::default()
     };

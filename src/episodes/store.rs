@@ -194,13 +194,14 @@ pub async fn upsert_episode(
     now: &str,
 ) -> sqlx::Result<(i64, bool)> {
     let audio = doc.audio.as_ref();
-    // A published episode without a date keeps the one listeners already saw, else gets now.
+    // A published episode without a date keeps the one listeners already saw, else gets the
+    // day it was recorded, else now.
     // A document without audio (notes have none) keeps the episode's audio: a feed import
     // put it there, and podcast apps already downloaded it (issue 12).
     sqlx::query_as(
         "insert into episodes (number, slug, title, summary, status, published_at, intro_md, intro_html, audio_url,
              audio_bytes, audio_type, duration_secs, video_url, guid, created_at, updated_at)
-         values (?1, ?2, ?3, ?4, ?5, coalesce(?6, iif(?5 = 'published', ?15, null)), ?7, ?8, ?9, ?10,
+         values (?1, ?2, ?3, ?4, ?5, coalesce(?6, ?16, iif(?5 = 'published', ?15, null)), ?7, ?8, ?9, ?10,
              ?11, ?12, ?13, ?14, ?15, ?15)
          on conflict (number) do update set slug = excluded.slug, title = excluded.title,
              summary = excluded.summary, status = excluded.status,
@@ -228,6 +229,7 @@ pub async fn upsert_episode(
     .bind(&doc.video_url)
     .bind(guid)
     .bind(now)
+    .bind(&doc.recorded_at)
     .fetch_one(conn)
     .await
 }

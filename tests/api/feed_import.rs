@@ -271,3 +271,19 @@ fn the_cli_reports_each_refused_item_and_a_summary_and_fails() {
     );
     assert!(String::from_utf8_lossy(&url.stderr).contains("download the feed first"));
 }
+
+#[tokio::test]
+async fn notes_that_say_when_they_were_recorded_are_published_on_that_day() {
+    let app = spawn_app().await;
+
+    app.import_notes(&fixture("notes-archive/011.md")).await;
+    app.import_notes(&fixture("notes-archive/013.md")).await;
+
+    let (_, eleven) = app.json("/api/v1/episodes/11").await;
+    assert_eq!(eleven["published_at"], "2017-01-30T00:00:00Z");
+    let (_, thirteen) = app.json("/api/v1/episodes/13").await;
+    assert_eq!(thirteen["published_at"], "2017-02-13T00:00:00Z");
+    let archive = app.page("/episodes").await;
+    let days = crate::helpers::texts(&archive, ".meta time");
+    assert_eq!(days, ["February 13, 2017", "January 30, 2017"]);
+}
