@@ -352,8 +352,11 @@ pub async fn update_if_version(
     let audio = doc.audio.as_ref();
     let done = sqlx::query(
         "update episodes set number = ?, slug = ?, title = ?, summary = ?, intro_md = ?, audio_url = ?, audio_bytes = ?,
-             audio_type = ?, duration_secs = ?, video_url = ?, intro_html = ?, updated_at = ?, version = version + 1
-         where id = ? and version = ?",
+             audio_type = ?, duration_secs = ?, video_url = ?, intro_html = ?, updated_at = ?, version = version + 1,
+             -- The same day keeps the time of day the episode had (from a feed, say).
+             published_at = case when ?15 is null or substr(published_at, 1, 10) = substr(?15, 1, 10)
+                 then published_at else ?15 end
+         where id = ?13 and version = ?14",
     )
     .bind(doc.number)
     .bind(&doc.slug)
@@ -369,6 +372,7 @@ pub async fn update_if_version(
     .bind(now)
     .bind(id)
     .bind(version)
+    .bind(&doc.published_at)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
