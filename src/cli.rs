@@ -10,7 +10,7 @@ use crate::episodes::model::{EpisodeDoc, Status};
 use crate::episodes::notes_import::{
     Change, ImportError, ImportOptions, Imported, import_notes_files,
 };
-use crate::episodes::{self, notes_export};
+use crate::episodes::{self, feed_import, notes_export};
 use crate::talks::transfer;
 
 /// Runs an `import …` subcommand.
@@ -42,6 +42,7 @@ pub async fn import(db_path: &Path, command: ImportCommand) -> anyhow::Result<()
             .await
         }
         ImportCommand::Talks { dir } => import_talks(db_path, &dir).await,
+        ImportCommand::Feed { source } => import_feed(db_path, &source).await,
     }
 }
 
@@ -142,16 +143,20 @@ impl ImportSummary {
     fn add(&mut self, file: &Path, outcome: Result<Imported, ImportError>) {
         match outcome {
             Ok(imported) => {
-                match imported.change {
-                    Change::Created => self.created += 1,
-                    Change::Updated => self.updated += 1,
-                    Change::Unchanged => self.unchanged += 1,
-                }
+                self.count(imported.change);
                 let file = file.display();
                 let warnings = imported.warnings.iter().map(|w| format!("{file}:{w}"));
                 self.warnings.extend(warnings);
             }
             Err(error) => self.refused.push(error.to_string()),
+        }
+    }
+
+    fn count(&mut self, change: Change) {
+        match change {
+            Change::Created => self.created += 1,
+            Change::Updated => self.updated += 1,
+            Change::Unchanged => self.unchanged += 1,
         }
     }
 
@@ -209,4 +214,45 @@ async fn import_talks(db_path: &Path, dir: &Path) -> anyhow::Result<()> {
         report.rejected.len()
     );
     Ok(())
+}
+
+/// `shownotes import feed FILE`: a line per item, then the summary `import notes` prints.
+/// Fails when any item was refused (the others are imported).
+async fn import_feed(db_path: &Path, source: &str) -> anyhow::Result<()> {
+    if source.starts_with("http://") || source.starts_with("https://") {
+        anyhow::bail!(
+            "{source}: import feed reads a file; download the feed first (curl -L -o feed.xml '{source}') and import feed.xml"
+        );
+    }
+    let text = std::fs::read_to_string(source).with_context(|| format!("{source}: cannot read"))?;
+    let pool = db::open(db_path).await?;
+    let outcomes = feed_import::import_feed(&pool, source, &text).await?;
+    let mut summary = ImportSummary::default();
+    for outcome in &outcomes {
+        match outcome {
+            Ok(item) => {
+                let verb = match item.change {
+                    Change::Created => "created",
+                    Change::Updated => "updated",
+                    Change::Unchanged => "unchanged",
+                };
+                println!(
+                    "{source}: {verb} episode {} \"{}\"",
+                    item.number, item.title
+                );
+                summary.count(item.change);
+                let warnings = item.warnings.iter().map(|w| format!("{source}: {w}"));
+                summary.warnings.extend(warnings);
+            }
+            Err(refused) => summary.refused.push(format!("{source}: {refused}")),
+        }
+    }
+    summary.print(false);
+    match summary.refused.len() {
+        0 => Ok(()),
+        refused => anyhow::bail!(
+            "{refused} of {} items not imported; the others were",
+            outcomes.len()
+        ),
+    }
 }

@@ -106,6 +106,11 @@ pub enum ImportCommand {
         #[arg(long)]
         replace: bool,
     },
+    /// Fill guids, dates, audio and durations from the show's existing podcast feed (RSS or Atom), matched by episode number; episodes only the feed has are created.
+    Feed {
+        /// The feed file (download a feed at a URL first, e.g. with `curl -L -o feed.xml URL`).
+        source: String,
+    },
     /// Import a talk catalog in the pyvideo data layout (DIR/<event>/category.json, DIR/<event>/videos/*.json).
     Talks {
         /// The catalog folder.

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod markdown;
 pub mod notes;
 pub mod people;
+pub mod podcast_feed;
 pub mod search;
 pub mod settings;
 pub mod subscribers;

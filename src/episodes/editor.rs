@@ -21,6 +21,9 @@ pub struct EpisodeForm {
     pub audio_type: String,
     pub duration: String,
     pub video_url: String,
+    /// The publication day, `YYYY-MM-DD`; empty keeps the episode's date (a draft gets one
+    /// when published).
+    pub published_on: String,
     pub intro_md: String,
     pub seg_kind: Vec<String>,
     pub seg_person: Vec<String>,
@@ -122,6 +125,12 @@ impl EpisodeForm {
             duration: format_clock(audio.and_then(|a| a.duration_secs)),
             intro_md: doc.intro_md.clone(),
             video_url: doc.video_url.clone().unwrap_or_default(),
+            published_on: doc
+                .published_at
+                .as_deref()
+                .and_then(|at| at.get(..10))
+                .unwrap_or_default()
+                .to_string(),
             ..Self::default()
         };
         for segment in &doc.segments {
@@ -157,6 +166,10 @@ impl EpisodeForm {
         let audio = self.audio(&mut errors);
         check_url(&self.video_url, "video_url", &mut errors);
         check_markdown(&self.intro_md, "intro_md", &mut errors);
+        let published_at = parse_day(&self.published_on)
+            .map_err(|e| errors.add("published_on", e))
+            .ok()
+            .flatten();
         let segments: Vec<SegmentDoc> = self
             .rows()
             .iter()
@@ -178,6 +191,7 @@ impl EpisodeForm {
             summary: self.summary.trim().to_string(),
             intro_md: self.intro_md.clone(),
             audio,
+            published_at,
             video_url: Some(self.video_url.trim())
                 .filter(|u| !u.is_empty())
                 .map(str::to_string),
@@ -297,6 +311,22 @@ fn check_url(text: &str, field: &str, errors: &mut FieldErrors) {
     }
 }
 
+/// A publication day `YYYY-MM-DD` as the stored time (midnight UTC); empty is none. A past
+/// day is fine (an old episode keeps its date); a future one is what scheduling is for.
+pub fn parse_day(text: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(text, format)
+        .map_err(|_| "must be a date like 2017-01-30".to_string())?;
+    if day > time::OffsetDateTime::now_utc().date() {
+        return Err("is in the future: schedule the episode to publish it later".to_string());
+    }
+    Ok(Some(crate::clock::stamp(day.midnight().assume_utc())))
+}
+
 /// `1:02:03`, `62:03` or `3723` as seconds; empty is none.
 pub fn parse_clock(text: &str) -> Result<Option<i64>, String> {
     let text = text.trim();
@@ -371,5 +401,16 @@ mod tests {
         assert!(parse_clock("1:xx").is_err());
         assert_eq!(format_clock(Some(3723)), "1:02:03");
         assert_eq!(format_clock(Some(63)), "1:03");
+    }
+
+    #[test]
+    fn publication_days_read_in_the_past_and_never_in_the_future() {
+        assert_eq!(
+            parse_day(" 2017-01-30 "),
+            Ok(Some("2017-01-30T00:00:00Z".into()))
+        );
+        assert_eq!(parse_day(""), Ok(None));
+        assert!(parse_day("30/01/2017").is_err());
+        assert!(parse_day("2999-01-01").unwrap_err().contains("future"));
     }
 }

@@ -102,6 +102,10 @@ pub struct EpisodeDoc {
     /// When it was (or will be) published, RFC 3339 UTC.
     #[serde(default)]
     pub published_at: Option<String>,
+    /// Input only, never in JSON: when the episode was recorded (RFC 3339), its publication
+    /// date when it has no other (notes that say "recorded on …").
+    #[serde(skip)]
+    pub recorded_at: Option<String>,
     /// One-paragraph summary.
     #[serde(default)]
     pub summary: String,

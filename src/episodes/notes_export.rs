@@ -68,6 +68,7 @@ pub fn parsed_of(episode: &EpisodeDoc) -> ParsedEpisode {
         intro_md: episode.intro_md.clone(),
         host_socials: Vec::new(),
         guests: Vec::new(),
+        recorded_on: None,
         segments,
         warnings: Vec::new(),
     }

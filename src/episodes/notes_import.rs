@@ -258,7 +258,9 @@ async fn check_source(
         return Ok(SourceCheck::Write);
     };
     let same_file = existing.source_file.as_deref() == Some(ready.source.file.as_str());
-    if !same_file && !options.replace {
+    // An episode the feed alone created waits for its notes: they fill it in.
+    let awaits_notes = existing.from_feed && existing.source_file.is_none();
+    if !same_file && !options.replace && !awaits_notes {
         let from = match &existing.source_file {
             Some(file) => format!("was imported from {file}"),
             None => "was written on the site".to_string(),
@@ -486,6 +488,9 @@ async fn import_parsed(
         title: title.clone(),
         status,
         intro_md: parsed.intro_md.clone(),
+        recorded_at: parsed
+            .recorded_on
+            .map(|day| crate::clock::stamp(day.midnight().assume_utc())),
         segments,
         ..Default::default()
     };

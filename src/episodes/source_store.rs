@@ -12,6 +12,8 @@ pub struct NotesSource {
     pub source_file: Option<String>,
     /// The SHA-256 of that file's text when it was imported.
     pub source_sha256: Option<String>,
+    /// Whether `import feed` created it from an item only the feed had.
+    pub from_feed: bool,
 }
 
 /// Episode `number`'s source, `None` when there is no such episode.
@@ -19,10 +21,12 @@ pub async fn notes_source(
     conn: &mut SqliteConnection,
     number: i64,
 ) -> sqlx::Result<Option<NotesSource>> {
-    sqlx::query_as("select status, source_file, source_sha256 from episodes where number = ?")
-        .bind(number)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as(
+        "select status, source_file, source_sha256, from_feed from episodes where number = ?",
+    )
+    .bind(number)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Records that episode `id` now holds what `file` (with text hashing to `sha256`) says.

@@ -197,17 +197,23 @@ pub async fn upsert_episode(
     now: &str,
 ) -> sqlx::Result<(i64, bool)> {
     let audio = doc.audio.as_ref();
-    // A published episode without a date keeps the one listeners already saw, else gets now.
+    // A published episode without a date keeps the one listeners already saw, else gets the
+    // day it was recorded, else now.
+    // A document without audio (notes have none) keeps the episode's audio: a feed import
+    // put it there, and podcast apps already downloaded it (issue 12).
     sqlx::query_as(
         "insert into episodes (number, slug, title, summary, status, published_at, intro_md, intro_html, audio_url,
              audio_bytes, audio_type, duration_secs, video_url, guid, created_at, updated_at)
-         values (?1, ?2, ?3, ?4, ?5, coalesce(?6, iif(?5 = 'published', ?15, null)), ?7, ?8, ?9, ?10,
+         values (?1, ?2, ?3, ?4, ?5, coalesce(?6, ?16, iif(?5 = 'published', ?15, null)), ?7, ?8, ?9, ?10,
              ?11, ?12, ?13, ?14, ?15, ?15)
          on conflict (number) do update set slug = excluded.slug, title = excluded.title,
              summary = excluded.summary, status = excluded.status,
              published_at = coalesce(?6, episodes.published_at, excluded.published_at),
-             intro_md = excluded.intro_md, intro_html = excluded.intro_html, audio_url = excluded.audio_url, audio_bytes = excluded.audio_bytes,
-             audio_type = excluded.audio_type, duration_secs = excluded.duration_secs,
+             intro_md = excluded.intro_md, intro_html = excluded.intro_html,
+             audio_url = iif(?9 is null, episodes.audio_url, excluded.audio_url),
+             audio_bytes = iif(?9 is null, episodes.audio_bytes, excluded.audio_bytes),
+             audio_type = iif(?9 is null, episodes.audio_type, excluded.audio_type),
+             duration_secs = iif(?9 is null, episodes.duration_secs, excluded.duration_secs),
              video_url = excluded.video_url, updated_at = excluded.updated_at, version = episodes.version + 1
          returning id, version = 1",
     )
@@ -226,6 +232,7 @@ pub async fn upsert_episode(
     .bind(&doc.video_url)
     .bind(guid)
     .bind(now)
+    .bind(&doc.recorded_at)
     .fetch_one(conn)
     .await
 }
@@ -348,8 +355,11 @@ pub async fn update_if_version(
     let audio = doc.audio.as_ref();
     let done = sqlx::query(
         "update episodes set number = ?, slug = ?, title = ?, summary = ?, intro_md = ?, audio_url = ?, audio_bytes = ?,
-             audio_type = ?, duration_secs = ?, video_url = ?, intro_html = ?, updated_at = ?, version = version + 1
-         where id = ? and version = ?",
+             audio_type = ?, duration_secs = ?, video_url = ?, intro_html = ?, updated_at = ?, version = version + 1,
+             -- The same day keeps the time of day the episode had (from a feed, say).
+             published_at = case when ?15 is null or substr(published_at, 1, 10) = substr(?15, 1, 10)
+                 then published_at else ?15 end
+         where id = ?13 and version = ?14",
     )
     .bind(doc.number)
     .bind(&doc.slug)
@@ -365,6 +375,7 @@ pub async fn update_if_version(
     .bind(now)
     .bind(id)
     .bind(version)
+    .bind(&doc.published_at)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -76,6 +76,7 @@ pub fn episode_doc(row: EpisodeRow, segments: Vec<SegmentDoc>) -> EpisodeDoc {
         title: row.title,
         status: Status::parse(&row.status),
         published_at: row.published_at,
+        recorded_at: None,
         summary: row.summary,
         intro_md: row.intro_md,
         audio: row.audio_url.map(|url| Audio {

@@ -52,6 +52,8 @@ pub struct FeedEpisode {
     pub published: OffsetDateTime,
     pub updated: OffsetDateTime,
     pub audio: Option<Enclosure>,
+    /// The episode's own artwork (`itunes:image`), as the show's old feed had it.
+    pub image: Option<String>,
     pub persons: Vec<FeedPerson>,
     pub chapters_url: Option<String>,
     pub content_html: Arc<str>,
@@ -311,6 +313,10 @@ fn feed_episode(
         summary: xml_safe(&row.summary),
         guid: xml_safe(&row.guid),
         audio,
+        image: row
+            .image_url
+            .clone()
+            .filter(|u| crate::links::is_web_url(u)),
         persons,
         content_html: html,
     }
@@ -418,6 +424,7 @@ mod tests {
             published: OffsetDateTime::UNIX_EPOCH,
             updated: OffsetDateTime::UNIX_EPOCH,
             audio: None,
+            image: None,
             persons: Vec::new(),
             chapters_url: None,
             content_html: Arc::from(html),

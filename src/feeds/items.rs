@@ -75,6 +75,7 @@ mod tests {
             audio_bytes: None,
             audio_type: None,
             duration_secs: None,
+            image_url: None,
             has_chapters: false,
             stamp: Some(7),
         }

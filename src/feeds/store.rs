@@ -19,6 +19,7 @@ pub struct FeedRow {
     pub audio_bytes: Option<i64>,
     pub audio_type: Option<String>,
     pub duration_secs: Option<i64>,
+    pub image_url: Option<String>,
     pub has_chapters: bool,
     /// The stamp of the stored notes rendering, when one is still valid.
     pub stamp: Option<i64>,
@@ -76,7 +77,7 @@ pub async fn feed_rows(
     let sql = format!(
         "select json_group_array(json_array(e.id, e.number, e.slug, e.title, e.summary, e.guid,
                 e.published_at, e.updated_at, e.audio_url, e.audio_bytes, e.audio_type,
-                e.duration_secs,
+                e.duration_secs, e.image_url,
                 json(iif(exists (select 1 from segments c
                                  where c.episode_id = e.id and c.start_secs is not null),
                          'true', 'false')),

@@ -11,6 +11,7 @@ mod intro;
 mod items;
 mod links;
 pub(crate) mod parse;
+mod recorded;
 mod segments;
 mod talks;
 mod write;
@@ -24,6 +25,7 @@ pub use filename::{file_name_has_number, number_from_file_name, title_from_file_
 pub use guests::guest_named;
 pub use links::links_of_markdown;
 pub use parse::parse;
+pub use recorded::recorded_on;
 pub use write::write;
 
 /// One episode's notes, as read from a notes file.
@@ -39,6 +41,9 @@ pub struct ParsedEpisode {
     pub host_socials: Vec<HostSocials>,
     /// The guests' full names, as the intro announces them ("Special guest: …").
     pub guests: Vec<String>,
+    /// The day the intro says the episode was recorded ("recorded on **January 30th, 2017**").
+    /// The intro keeps the sentence, so the writer writes nothing for it.
+    pub recorded_on: Option<time::Date>,
     /// The segments in source order, a sponsor segment (derived from the intro) first.
     pub segments: Vec<ParsedSegment>,
     /// What was read in a way the writer may not have meant, for the importer to show.

@@ -43,10 +43,12 @@ pub fn parse(source: &str) -> Result<ParsedEpisode, NotesError> {
     segments.extend(build_segments(source, body, &marks));
     check_numbers(&segments)?;
     let title_text = title.map(|heading| collapse(&plain_text(&heading.events)));
+    let intro_md = trim_blank_lines(slice(source, intro_start, intro_end)).to_string();
     Ok(ParsedEpisode {
         number: title_text.as_deref().and_then(heading_number),
         title: title_text,
-        intro_md: trim_blank_lines(slice(source, intro_start, intro_end)).to_string(),
+        recorded_on: super::recorded_on(&intro_md),
+        intro_md,
         host_socials: host_socials(source, intro_blocks),
         guests: guests(intro_blocks),
         segments,

@@ -72,6 +72,7 @@ fn form_fields(page: &Html) -> Vec<(&'static str, String)> {
         "audio_type",
         "duration",
         "video_url",
+        "published_on",
     ] {
         fields.push((
             name,
@@ -561,4 +562,57 @@ async fn a_guests_links_are_nofollow_until_an_admin_makes_them_a_host() {
             .unwrap()
             .contains("rel=\"noopener\"")
     );
+}
+
+#[tokio::test]
+async fn a_host_dates_an_old_episode_and_every_page_and_feed_shows_that_day() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let editor = create_episode(&app).await;
+    let id = editor.rsplit('/').next().unwrap().to_string();
+    let mut fields = form_fields(&app.page(&editor).await);
+    fields.retain(|(name, _)| *name != "published_on");
+    fields.push(("published_on", "2017-01-30".into()));
+
+    let saved = post(&app, &editor, &fields).await;
+    app.admin_post(
+        &format!("/admin/episodes/{id}/status"),
+        &[("action", "publish")],
+    )
+    .await;
+
+    assert_eq!(saved.status(), 303);
+    let (_, doc) = app.json("/api/v1/episodes/12").await;
+    assert_eq!(doc["published_at"], "2017-01-30T00:00:00Z");
+    let page = app.page("/episodes/12").await;
+    assert_eq!(texts(&page, ".meta time"), ["January 30, 2017"]);
+    let archive = app.page("/episodes").await;
+    assert_eq!(texts(&archive, ".meta time"), ["January 30, 2017"]);
+    let rss = app.get("/episodes/rss").await.text().await.unwrap();
+    assert!(
+        rss.contains("<pubDate>Mon, 30 Jan 2017 00:00:00 +0000</pubDate>"),
+        "{rss}"
+    );
+    let again = app.page(&editor).await;
+    assert_eq!(attrs(&again, "#published_on", "value"), ["2017-01-30"]);
+}
+
+#[tokio::test]
+async fn a_publication_date_that_is_no_date_is_shown_next_to_the_field_and_kept() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let mut fields = two_topics("12", "Twelve");
+    fields.push(("published_on", "30/01/2017".into()));
+
+    let response = post(&app, "/admin/episodes/new", &fields).await;
+    let status = response.status();
+    let page = Html::parse_document(&response.text().await.unwrap());
+
+    assert_eq!(status, 422);
+    assert_eq!(
+        texts(&page, "#published_on-error"),
+        ["must be a date like 2017-01-30"]
+    );
+    assert_eq!(attrs(&page, "#published_on", "value"), ["30/01/2017"]);
+    assert_eq!(attrs(&page, "#title", "value"), ["Twelve"]);
 }

@@ -12,6 +12,7 @@ mod digest_crash;
 mod digests;
 mod drafts;
 mod editor;
+mod feed_import;
 mod feeds;
 mod helpers;
 mod notes_import;

@@ -253,3 +253,20 @@ fn the_heading_number_comes_first_or_last_never_from_the_title_words() {
         None
     );
 }
+
+#[test]
+fn intros_that_say_when_they_were_recorded_give_that_date() {
+    use time::macros::date;
+    let recorded: Vec<(String, time::Date)> = archive()
+        .into_iter()
+        .filter_map(|(name, source)| Some((name, parse(&source).ok()?.recorded_on?)))
+        .collect();
+    assert_eq!(
+        recorded,
+        [
+            ("011.md".to_string(), date!(2017 - 01 - 30)),
+            ("013.md".to_string(), date!(2017 - 02 - 13)),
+            ("016.md".to_string(), date!(2017 - 03 - 06)),
+        ]
+    );
+}

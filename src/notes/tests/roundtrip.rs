@@ -188,6 +188,7 @@ prop_compose! {
             intro_md: "Welcome to the show.".into(),
             host_socials: Vec::new(),
             guests: Vec::new(),
+            recorded_on: None,
             segments,
             warnings: Vec::new(),
         }
