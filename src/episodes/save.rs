@@ -57,11 +57,22 @@ fn prepare(mut doc: EpisodeDoc) -> Result<EpisodeDoc, SaveError> {
     }
     check_urls(&doc)?;
     check_markdown(&doc)?;
+    doc.intro_md = unix_lines(&doc.intro_md);
     doc.segments.sort_by_key(|s| s.position);
     for (index, segment) in doc.segments.iter_mut().enumerate() {
         segment.position = index as i64 + 1;
+        segment.notes_md = unix_lines(&segment.notes_md);
     }
     Ok(doc)
+}
+
+/// Markdown is stored with `\n` line endings whatever it was typed with (browsers send
+/// `\r\n`; files from Windows have them): the digest's text part and exports stay uniform.
+fn unix_lines(text: &str) -> String {
+    match text.contains('\r') {
+        true => text.replace("\r\n", "\n").replace('\r', "\n"),
+        false => text.to_string(),
+    }
 }
 
 /// Only web URLs may become links: a `javascript:` title link would run in listeners' browsers.

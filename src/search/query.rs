@@ -12,19 +12,63 @@ const MAX_TERMS: usize = 12;
 /// A single word is cut at this many characters.
 const MAX_TERM_CHARS: usize = 64;
 
-/// The FTS5 MATCH expression for `typed`: every word quoted, so `"`, `*`, `-`, `NEAR`, `AND` and
-/// parentheses are only ever text. `None` when nothing searchable is left.
+/// Endings after an apostrophe that are no word of their own: `marimo's` is about marimo.
+const CLITICS: [&str; 7] = ["s", "t", "ll", "re", "ve", "d", "m"];
+
+/// The FTS5 MATCH expression for `typed`: every word, and every `"quoted phrase"`, quoted, so
+/// `"`, `*`, `-`, `NEAR`, `AND` and parentheses are only ever text. Punctuation inside a word
+/// splits it as the index does (`e-mail` is the phrase "e mail"), and an apostrophe's ending is
+/// dropped (`pytest's` finds pytest). `None` when nothing searchable is left.
 pub fn fts_query(typed: &str) -> Option<String> {
-    let terms: Vec<String> = typed
-        .split_whitespace()
-        .filter(|word| word.chars().any(char::is_alphanumeric))
-        .take(MAX_TERMS)
-        .map(|word| {
-            let word: String = word.chars().take(MAX_TERM_CHARS).collect();
-            format!("\"{}\"", word.replace('"', "\"\""))
+    let terms: Vec<String> = typed_terms(typed)
+        .into_iter()
+        .filter_map(|words| {
+            let tokens: Vec<String> = words.iter().flat_map(|word| tokens_of(word)).collect();
+            (!tokens.is_empty()).then(|| format!("\"{}\"", tokens.join(" ")))
         })
+        .take(MAX_TERMS)
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// The typed text as terms: each `"quoted phrase"` one term of several words, every other
+/// word a term of its own. An unclosed quote quotes the rest.
+fn typed_terms(typed: &str) -> Vec<Vec<&str>> {
+    let mut terms = Vec::new();
+    for (index, part) in typed.split('"').enumerate() {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        match index % 2 {
+            1 if !words.is_empty() => terms.push(words),
+            _ => terms.extend(words.into_iter().map(|word| vec![word])),
+        }
+    }
+    terms
+}
+
+/// The index's tokens of one typed word: its runs of letters and digits, a clitic after an
+/// apostrophe left out, each cut at [`MAX_TERM_CHARS`].
+fn tokens_of(word: &str) -> Vec<String> {
+    let mut tokens: Vec<String> = Vec::new();
+    let mut after_apostrophe = false;
+    let mut current = String::new();
+    for ch in word.chars() {
+        if ch.is_alphanumeric() {
+            current.push(ch);
+            continue;
+        }
+        push_token(&mut tokens, std::mem::take(&mut current), after_apostrophe);
+        after_apostrophe = matches!(ch, '\'' | '’');
+    }
+    push_token(&mut tokens, current, after_apostrophe);
+    tokens
+}
+
+/// Adds `token` unless it is empty or a clitic after an apostrophe.
+fn push_token(tokens: &mut Vec<String>, token: String, after_apostrophe: bool) {
+    let clitic = after_apostrophe && CLITICS.contains(&token.to_lowercase().as_str());
+    if !token.is_empty() && !clitic {
+        tokens.push(token.chars().take(MAX_TERM_CHARS).collect());
+    }
 }
 
 /// A piece of snippet text, matched or not.
@@ -137,15 +181,31 @@ mod tests {
 
     #[test]
     fn fts_syntax_is_quoted_into_plain_words() {
-        assert_eq!(fts_query("foo*").as_deref(), Some("\"foo*\""));
-        assert_eq!(fts_query("NEAR(a b)").as_deref(), Some("\"NEAR(a\" \"b)\""));
-        assert_eq!(
-            fts_query("\"unbalanced").as_deref(),
-            Some("\"\"\"unbalanced\"")
-        );
+        assert_eq!(fts_query("foo*").as_deref(), Some("\"foo\""));
+        assert_eq!(fts_query("NEAR(a b)").as_deref(), Some("\"NEAR a\" \"b\""));
+        assert_eq!(fts_query("\"unbalanced").as_deref(), Some("\"unbalanced\""));
         assert_eq!(fts_query("a AND").as_deref(), Some("\"a\" \"AND\""));
         assert_eq!(fts_query(")( \" -"), None);
         assert_eq!(fts_query("   "), None);
+    }
+
+    #[test]
+    fn apostrophes_phrases_and_inner_punctuation_read_as_the_index_does() {
+        assert_eq!(fts_query("marimo's").as_deref(), Some("\"marimo\""));
+        assert_eq!(
+            fts_query("pytest’s plugins").as_deref(),
+            Some("\"pytest\" \"plugins\"")
+        );
+        assert_eq!(fts_query("don't").as_deref(), Some("\"don\""));
+        assert_eq!(
+            fts_query("\"test suite\" fast").as_deref(),
+            Some("\"test suite\" \"fast\"")
+        );
+        assert_eq!(
+            fts_query("e-mail 3.12").as_deref(),
+            Some("\"e mail\" \"3 12\"")
+        );
+        assert_eq!(fts_query("O'Reilly").as_deref(), Some("\"O Reilly\""));
     }
 
     #[test]

@@ -432,3 +432,17 @@ async fn a_typo_finds_a_host_of_its_own_file_but_never_a_one_off_guest() {
         "a guest is no typo's target"
     );
 }
+
+#[tokio::test]
+async fn notes_typed_with_windows_line_endings_are_stored_with_unix_ones() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("330.md");
+    std::fs::write(&path, "# Python Bytes 330\r\n\r\nIntro line one.\r\nline two.\r\n\r\n**Brian #1:** [A](https://a.example)\r\n\r\n- one\r\n- two\r\n").unwrap();
+
+    app.import_notes(&path).await;
+    let (_, episode) = app.json("/api/v1/episodes/330").await;
+
+    assert_eq!(episode["intro_md"], "Intro line one.\nline two.");
+    assert_eq!(episode["segments"][0]["notes_md"], "- one\n- two");
+}

@@ -401,3 +401,60 @@ async fn merging_the_indexes_leaves_one_segment_each_and_finds_the_same() {
     assert_eq!(group(&after, "episodes")["total"], 6);
     assert_eq!(after, before);
 }
+
+#[tokio::test]
+async fn an_apostrophe_finds_the_word_and_quotes_make_a_phrase() {
+    let app = spawn_app().await;
+    app.import(
+        episode(1, "Notebooks")
+            .topic(
+                "Brian",
+                1,
+                "Marimo notebooks",
+                "https://a.example",
+                "- Reactive, and a test suite to go.",
+            )
+            .build(),
+    )
+    .await;
+    app.import(
+        episode(2, "Suites")
+            .topic(
+                "Michael",
+                1,
+                "Suite of tools",
+                "https://b.example",
+                "- A suite to test in.",
+            )
+            .build(),
+    )
+    .await;
+
+    let titles = |json: &Value| -> Vec<String> {
+        group(json, "episodes")["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                h["title"]
+                    .as_str()
+                    .unwrap()
+                    .replace("<mark>", "")
+                    .replace("</mark>", "")
+            })
+            .collect()
+    };
+    let marimos = api(&app, "q=marimo%27s").await;
+    let curly = api(&app, "q=marimo%E2%80%99s").await;
+    let phrase = api(&app, "q=%22test+suite%22").await;
+    let words = api(&app, "q=test+suite").await;
+
+    assert_eq!(titles(&marimos), ["Marimo notebooks"]);
+    assert_eq!(titles(&curly), ["Marimo notebooks"]);
+    assert_eq!(
+        titles(&phrase),
+        ["Marimo notebooks"],
+        "only the phrase, in order"
+    );
+    assert_eq!(titles(&words).len(), 2, "both words anywhere");
+}
