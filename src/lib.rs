@@ -46,13 +46,20 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
-    if let Some(link) = accounts::setup::first_run_link(&state, &public_base(&state, addr)).await? {
+    let without_base_url = state.listen_at(addr);
+    let base = state.settings().base_url.clone();
+    if let Some(link) = accounts::setup::first_run_link(&state, &base).await? {
         // On stderr, not in the log: the token is a secret for whoever started the server.
         eprintln!("No accounts yet. Create the first admin within an hour at: {link}");
     }
     tokio::spawn(episodes::scheduler::run(state.clone()));
     tokio::spawn(search::maintenance::run(state.db.clone()));
     tracing::info!(%addr, db = %db_path.display(), "shownotes listening on http://{addr}");
+    if without_base_url {
+        tracing::warn!(
+            "no public base URL is set: links in pages, mail and feeds use http://{addr}; set one with --base-url, SHOWNOTES_BASE_URL or the admin's settings"
+        );
+    }
     // The digest worker stops with the server, after finishing the mail it is sending.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = digest::worker::spawn_serving(state.clone(), args.mail.delivery_config(), stop_rx);
@@ -66,17 +73,6 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
         .context("server stopped with an error");
     worker.await??;
     served
-}
-
-/// The address people reach the site at: the configured base URL, or this
-/// listener's address while the base URL is still the install default.
-fn public_base(state: &AppState, addr: std::net::SocketAddr) -> String {
-    let configured = state.settings().base_url.clone();
-    if configured == settings::DEFAULT_BASE_URL {
-        format!("http://{addr}")
-    } else {
-        configured
-    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM so in-flight requests can finish.

@@ -82,12 +82,21 @@ fn options() -> Options {
 
 /// Whether `markdown` is within the caps; the error is a field message.
 pub fn check(markdown: &str) -> Result<(), Refused> {
-    parse_within_caps(markdown).map(drop)
+    // Saving checks every field of an import: the events are counted, not kept.
+    within_caps(markdown, |_| ())
 }
 
 /// The parser's events, or why they are not rendered. The parse is linear in
 /// the input; only the sanitizer is slow on deep nesting, and it never sees it.
 fn parse_within_caps(markdown: &str) -> Result<Vec<Event<'_>>, Refused> {
+    let mut events = Vec::new();
+    within_caps(markdown, |event| events.push(event))?;
+    Ok(events)
+}
+
+/// Hands each of the parser's events to `keep` while the caps hold; stops at the first
+/// event over one.
+fn within_caps<'a>(markdown: &'a str, mut keep: impl FnMut(Event<'a>)) -> Result<(), Refused> {
     let max = MAX_BYTES.load(Ordering::Relaxed);
     if markdown.len() > max {
         return Err(Refused::TooLarge {
@@ -95,7 +104,6 @@ fn parse_within_caps(markdown: &str) -> Result<Vec<Event<'_>>, Refused> {
             max,
         });
     }
-    let mut events = Vec::new();
     let (mut blocks, mut tags) = (0usize, 0usize);
     for event in Parser::new_ext(markdown, options()) {
         match &event {
@@ -111,9 +119,9 @@ fn parse_within_caps(markdown: &str) -> Result<Vec<Event<'_>>, Refused> {
         if blocks + tags > MAX_DEPTH {
             return Err(Refused::TooDeep);
         }
-        events.push(event);
+        keep(event);
     }
-    Ok(events)
+    Ok(())
 }
 
 /// Elements that never hold others, and elements whose end tag is optional

@@ -118,7 +118,7 @@ pub async fn edit(
     layout.user.require_admin()?;
     Ok(SettingsPage {
         layout,
-        form: SettingsForm::of(&state.settings()),
+        form: SettingsForm::of(&state.stored_settings()),
         errors: FieldErrors::default(),
         saved: q.saved.is_some(),
     })

@@ -62,6 +62,8 @@ pub struct AppState {
     pub signup_limiter: Arc<SignupLimiter>,
     /// The feeds' rendered items, by what they show.
     pub feed_items: Arc<crate::feeds::ItemCache>,
+    /// `http://ADDR` of the listener, standing in for a base URL nobody configured.
+    listening_base: Arc<std::sync::OnceLock<String>>,
 }
 
 impl AppState {
@@ -86,7 +88,41 @@ impl AppState {
             key: Arc::new(key),
             mailer: Arc::new(OutboxMailer::new("./outbox".into())),
             signup_limiter: Arc::new(SignupLimiter::default()),
+            listening_base: Arc::default(),
         })
+    }
+
+    /// Links in pages, mail and feeds use `http://{addr}` while the base URL is the install
+    /// default: a link to an address nobody listens on is dead. Returns whether it applies, so
+    /// the caller can warn that a public base URL should be set.
+    pub fn listen_at(&self, addr: std::net::SocketAddr) -> bool {
+        let _ = self.listening_base.set(format!("http://{addr}"));
+        let fallback = self.settings().base_url == settings::DEFAULT_BASE_URL;
+        self.replace_settings((*self.settings()).clone());
+        fallback
+    }
+
+    /// The settings as stored: what the admin's settings form edits (the listening address
+    /// stands in for an unset base URL only while this server runs, and is never saved).
+    pub fn stored_settings(&self) -> Settings {
+        let mut stored = (*self.settings()).clone();
+        if self.listening_base.get() == Some(&stored.base_url) {
+            stored.base_url = settings::DEFAULT_BASE_URL.to_string();
+        }
+        stored
+    }
+
+    /// Puts `loaded` in place, with the listening address for a default base URL.
+    fn replace_settings(&self, mut loaded: Settings) {
+        if let Some(listening) = self.listening_base.get()
+            && loaded.base_url == settings::DEFAULT_BASE_URL
+        {
+            loaded.base_url = listening.clone();
+        }
+        match self.settings.write() {
+            Ok(mut guard) => *guard = Arc::new(loaded),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(loaded),
+        }
     }
 
     /// The same state sending mail through `mailer`.
@@ -113,10 +149,7 @@ impl AppState {
     /// Reads the settings again after an admin saved them; pages change too.
     pub async fn reload_settings(&self) -> anyhow::Result<()> {
         let loaded = settings::load(&mut *self.db.acquire().await?).await?;
-        match self.settings.write() {
-            Ok(mut guard) => *guard = Arc::new(loaded),
-            Err(poisoned) => *poisoned.into_inner() = Arc::new(loaded),
-        }
+        self.replace_settings(loaded);
         self.content_changed();
         Ok(())
     }

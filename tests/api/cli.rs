@@ -448,3 +448,47 @@ async fn the_request_log_shows_no_token_and_the_setup_link_goes_to_stderr() {
         assert!(log.contains(redacted), "{redacted} missing from {log}");
     }
 }
+
+#[tokio::test]
+async fn without_a_base_url_links_use_the_listening_address_and_the_log_says_to_set_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    assert!(
+        run(&["import", "episode", SEED_JSON, "--db", db.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    let mut server = spawn_server(&db);
+    let feed = reqwest::get(format!("{}/episodes/rss", server.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = reqwest::get(format!("{}/episodes/434", server.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // The warning follows the "listening on" line; a bounded wait, not a sleep.
+    let warning = (0..50)
+        .filter_map(|_| server.log.recv_timeout(Duration::from_millis(100)).ok())
+        .find(|line| line.contains("no public base URL is set"));
+    server.child.kill().unwrap();
+
+    assert!(
+        feed.contains(&format!("{}/episodes/434", server.url)),
+        "{feed}"
+    );
+    assert!(!feed.contains("127.0.0.1:8000"), "no dead default address");
+    assert!(
+        !page.contains("127.0.0.1:8000"),
+        "canonical links use the listening address"
+    );
+    assert!(
+        warning.is_some(),
+        "serve warns once that a base URL should be set"
+    );
+}
