@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -32,6 +33,8 @@ pub use web::{AppState, app};
 
 /// Opens the database, binds `args.addr` and serves until Ctrl-C or SIGTERM.
 pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()> {
+    // Held until serve returns: `restore` refuses while any server holds it.
+    let _serving = backup::serving(db_path)?;
     let pool = db::open(db_path).await?;
     let mailer = mail::mailer(&args.mail.mail_config())?;
     let proxies = web::TrustedProxies::parse(&args.trusted_proxies)
