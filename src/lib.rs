@@ -11,6 +11,8 @@ pub mod digest;
 pub mod episodes;
 pub mod error;
 pub mod feeds;
+#[cfg(test)]
+mod fuzzing;
 pub mod keys;
 pub mod links;
 pub mod mail;

@@ -4,6 +4,8 @@ mod admin;
 mod admin_tools;
 mod api;
 pub mod editor;
+#[cfg(test)]
+mod fuzz;
 pub mod manage;
 pub mod model;
 pub mod notes_export;
