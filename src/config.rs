@@ -57,6 +57,16 @@ pub enum Command {
     /// The friends-of-the-show list: import, export, search, erase.
     #[command(subcommand)]
     Subscribers(SubscribersCommand),
+    /// Write a consistent copy of the database to FILE, also while the site runs (never overwrites).
+    Backup {
+        /// Where the copy goes; must not exist yet.
+        file: PathBuf,
+    },
+    /// Put a backup back in place of the database; refused while a server runs on it.
+    Restore {
+        /// A backup written by `shownotes backup`.
+        file: PathBuf,
+    },
 }
 
 /// What `user` can do.

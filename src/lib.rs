@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -10,6 +11,8 @@ pub mod digest;
 pub mod episodes;
 pub mod error;
 pub mod feeds;
+#[cfg(test)]
+mod fuzzing;
 pub mod keys;
 pub mod links;
 pub mod mail;
@@ -33,6 +36,8 @@ pub use web::{AppState, app};
 
 /// Opens the database, binds `args.addr` and serves until Ctrl-C or SIGTERM.
 pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()> {
+    // Held until serve returns: `restore` refuses while any server holds it.
+    let _serving = backup::serving(db_path)?;
     let pool = db::open(db_path).await?;
     let mailer = mail::mailer(&args.mail.mail_config())?;
     let proxies = web::TrustedProxies::parse(&args.trusted_proxies)

@@ -19,6 +19,8 @@ async fn main() -> ExitCode {
         Some(Command::Subscribers(command)) => {
             shownotes::subscribers::cli::run(&cli.db, command).await
         }
+        Some(Command::Backup { file }) => shownotes::backup::backup(&cli.db, &file).await,
+        Some(Command::Restore { file }) => shownotes::backup::restore(&cli.db, &file).await,
         None => unreachable!("parse_cli always yields a subcommand"),
     };
     match result {

@@ -199,4 +199,6 @@ pub fn render_inline(markdown: &str, author: Author) -> String {
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;

@@ -6,6 +6,8 @@ mod api;
 pub mod editor;
 pub mod feed_import;
 mod feed_store;
+#[cfg(test)]
+mod fuzz;
 pub mod manage;
 pub mod model;
 pub mod notes_export;

@@ -208,15 +208,17 @@ pub async fn person(
     conn: &mut SqliteConnection,
     slug: &str,
 ) -> sqlx::Result<Option<(i64, String)>> {
-    sqlx::query_as("select id, name from people where slug = ?")
+    sqlx::query_as("select id, name from public_people where slug = ?")
         .bind(slug)
         .fetch_optional(conn)
         .await
 }
 
-/// The title of the event with this slug.
+/// The title of the event with this slug, while it holds a public talk.
 pub async fn event_title(conn: &mut SqliteConnection, slug: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("select title from events where slug = ?")
+    sqlx::query_scalar(
+        "select title from events e where slug = ? and exists (select 1 from public_talks t where t.event_id = e.id)",
+    )
         .bind(slug)
         .fetch_optional(conn)
         .await
@@ -233,7 +235,7 @@ pub async fn talks(
                 t.tags_json,
                 coalesce((select group_concat(p.name, ', ') from talk_speakers ts
                           join people p on p.id = ts.person_id where ts.talk_id = t.id), '') as speakers
-         from talks t join events e on e.id = t.event_id
+         from public_talks t join events e on e.id = t.event_id
          where ?1 is null or e.slug = ?1
          order by t.recorded desc nulls last, t.id desc limit ?2",
     )
@@ -243,7 +245,7 @@ pub async fn talks(
     .await
 }
 
-/// Every public address: episodes, hosts with published segments, events and talks.
+/// Every public address: episodes, hosts with published segments, events and talks listeners see.
 pub async fn sitemap(conn: &mut SqliteConnection, limit: i64) -> sqlx::Result<Vec<SitemapRow>> {
     sqlx::query_as(
         "select '/episodes/' || number || '/' || slug as path, updated_at as lastmod
@@ -253,9 +255,10 @@ pub async fn sitemap(conn: &mut SqliteConnection, limit: i64) -> sqlx::Result<Ve
              join segments s on s.person_id = p.id join episodes e on e.id = s.episode_id
              where e.status = 'published'
          union all
-         select '/talks/' || slug, null from events
+         select '/talks/' || slug, null from events e
+             where exists (select 1 from public_talks t where t.event_id = e.id)
          union all
-         select '/talks/' || e.slug || '/' || t.slug, null from talks t join events e on e.id = t.event_id
+         select '/talks/' || e.slug || '/' || t.slug, null from public_talks t join events e on e.id = t.event_id
          limit ?",
     )
     .bind(limit)

@@ -54,7 +54,7 @@ const FORBIDDEN_TAGS: &[&str] = &[
 ];
 
 /// Every reason a rendered fragment could run script, found by parsing it as a browser would.
-fn dangers(html: &str) -> Vec<String> {
+pub(super) fn dangers(html: &str) -> Vec<String> {
     let fragment = scraper::Html::parse_fragment(html);
     let mut found = Vec::new();
     for element in fragment

@@ -37,7 +37,7 @@ pub struct PresentedSegment {
     pub url: Option<String>,
 }
 
-/// The person with this slug.
+/// The person with this slug, unless a guest known only from unpublished notes (issue 13).
 pub async fn person_by_slug(
     conn: &mut SqliteConnection,
     slug: &str,
@@ -45,7 +45,7 @@ pub async fn person_by_slug(
     sqlx::query_as(
         "select id, slug, name, bio_md, avatar, mastodon, bluesky, website,
              is_guest and exists (select 1 from segments s where s.person_id = people.id) as is_guest
-         from people where slug = ?",
+         from public_people people where slug = ?",
     )
     .bind(slug)
     .fetch_optional(conn)

@@ -78,7 +78,7 @@ pub async fn episode_hits(
     hits(conn, &sql, query, limit, offset).await
 }
 
-/// Talks, best first (title, then speakers, then description).
+/// Talks listeners see, best first (title, then speakers, then description).
 pub async fn talk_hits(
     conn: &mut SqliteConnection,
     query: &str,
@@ -86,7 +86,8 @@ pub async fn talk_hits(
     offset: i64,
 ) -> sqlx::Result<Vec<HitRow>> {
     let sql = format!(
-        "with cand as (select 'talk' as kind, id, score from ({talks})),
+        "with cand as (select 'talk' as kind, c.id, c.score from ({talks}) c
+             where exists (select 1 from public_talks t where t.id = c.id)),
          {PAGE}
          select h.kind, h.score, h.total, highlight(talks_fts, 0, ?4, ?5) as title,
                 snippet(talks_fts, -1, ?4, ?5, '…', 24) as snippet,

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::store::{self, Event, Talk};
+use super::store::{self, Event, Seen, Talk};
 use crate::admin::AdminLayout;
 use crate::clock;
 use crate::episodes::editor::{format_clock, parse_clock};
@@ -28,7 +28,7 @@ pub struct EventsPage {
 pub async fn list(State(state): State<AppState>, layout: AdminLayout) -> Result<EventsPage> {
     Ok(EventsPage {
         layout,
-        events: store::events(&mut *state.db.acquire().await?).await?,
+        events: store::events(&mut *state.db.acquire().await?, Seen::Admin).await?,
     })
 }
 
@@ -47,10 +47,10 @@ pub async fn show_event(
     Path(slug): Path<String>,
 ) -> Result<EventPage> {
     let mut conn = state.db.acquire().await?;
-    let event = store::event_by_slug(&mut conn, &slug)
+    let event = store::event_by_slug(&mut conn, &slug, Seen::Admin)
         .await?
         .ok_or(AppError::NotFound)?;
-    let talks = store::talks_of_event(&mut conn, event.id).await?;
+    let talks = store::talks_of_event(&mut conn, event.id, Seen::Admin).await?;
     Ok(EventPage {
         layout,
         event,
@@ -85,7 +85,7 @@ pub async fn edit_event(
     Path(slug): Path<String>,
     Query(q): Query<SavedQuery>,
 ) -> Result<EventEditPage> {
-    let event = store::event_by_slug(&mut *state.db.acquire().await?, &slug)
+    let event = store::event_by_slug(&mut *state.db.acquire().await?, &slug, Seen::Admin)
         .await?
         .ok_or(AppError::NotFound)?;
     let form = EventForm {
@@ -195,7 +195,7 @@ pub async fn edit(
     Query(q): Query<SavedQuery>,
 ) -> Result<TalkPage> {
     let mut conn = state.db.acquire().await?;
-    let talk = store::talk_by_slug(&mut conn, &event, &slug)
+    let talk = store::talk_by_slug(&mut conn, &event, &slug, Seen::Admin)
         .await?
         .ok_or(AppError::NotFound)?;
     let speakers = store::speakers_of(&mut conn, talk.id).await?;
@@ -283,7 +283,7 @@ pub async fn update(
         }
     };
     let mut tx = state.db.begin().await?;
-    let talk = store::talk_by_slug(&mut tx, &event, &slug)
+    let talk = store::talk_by_slug(&mut tx, &event, &slug, Seen::Admin)
         .await?
         .ok_or(AppError::NotFound)?;
     sqlx::query("update talks set title = ?, description = ?, recorded = ?, duration_secs = ?, language = ? where id = ?")

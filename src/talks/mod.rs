@@ -2,6 +2,8 @@
 
 mod admin;
 pub mod catalog;
+#[cfg(test)]
+mod fuzz;
 pub mod noted;
 mod public;
 pub mod pyjson;

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 
-use super::store::{self, Discussion, Event, Talk, TalkLink};
+use super::store::{self, Discussion, Event, Seen, Talk, TalkLink};
 use crate::episodes::model::PersonRef;
 use crate::error::{ApiError, AppError, Result};
 use crate::web::{AppState, Layout};
@@ -85,16 +85,16 @@ pub struct TalkPage {
 
 async fn load_event(state: &AppState, slug: &str) -> Result<EventView> {
     let mut conn = state.db.acquire().await?;
-    let event = store::event_by_slug(&mut conn, slug)
+    let event = store::event_by_slug(&mut conn, slug, Seen::Public)
         .await?
         .ok_or(AppError::NotFound)?;
-    let talks = store::talks_of_event(&mut conn, event.id).await?;
+    let talks = store::talks_of_event(&mut conn, event.id, Seen::Public).await?;
     Ok(EventView { event, talks })
 }
 
 async fn load_talk(state: &AppState, event: &str, slug: &str) -> Result<TalkView> {
     let mut conn = state.db.acquire().await?;
-    let talk = store::talk_by_slug(&mut conn, event, slug)
+    let talk = store::talk_by_slug(&mut conn, event, slug, Seen::Public)
         .await?
         .ok_or(AppError::NotFound)?;
     let speakers = store::speakers_of(&mut conn, talk.id).await?;
@@ -115,7 +115,7 @@ async fn load_talk(state: &AppState, event: &str, slug: &str) -> Result<TalkView
 
 /// `GET /talks`.
 pub async fn show_events(State(state): State<AppState>, layout: Layout) -> Result<EventsPage> {
-    let events = store::events(&mut *state.db.acquire().await?).await?;
+    let events = store::events(&mut *state.db.acquire().await?, Seen::Public).await?;
     Ok(EventsPage { layout, events })
 }
 
@@ -145,7 +145,9 @@ pub async fn show_talk(
 
 /// `GET /api/v1/talks`.
 pub async fn api_events(State(state): State<AppState>) -> Result<Json<Vec<Event>>, ApiError> {
-    Ok(Json(store::events(&mut *state.db.acquire().await?).await?))
+    Ok(Json(
+        store::events(&mut *state.db.acquire().await?, Seen::Public).await?,
+    ))
 }
 
 /// `GET /api/v1/talks/{event}`.

@@ -167,8 +167,13 @@ fn video_files(dir: &Path) -> Vec<PathBuf> {
 /// A file read into `T`, and the JSON value it holds (to be written back whole).
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, Value), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    parse_json(&text)
+}
+
+/// A record (or category) file's text read into `T`, with the JSON value it holds.
+fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<(T, Value), String> {
     let source: Value =
-        serde_json::from_str(&text).map_err(|e| format!("line {}: {e}", e.line()))?;
+        serde_json::from_str(text).map_err(|e| format!("line {}: {e}", e.line()))?;
     let parsed = T::deserialize(&source).map_err(|e| e.to_string())?;
     Ok((parsed, source))
 }
@@ -288,4 +293,12 @@ pub fn category_value(current: &Category) -> Value {
         }
         _ => serde_json::to_value(current).unwrap_or(Value::Null),
     }
+}
+
+/// A video file's text as the importer reads it: the record, or why it is rejected.
+#[cfg(test)]
+pub(crate) fn read_record(text: &str) -> Result<Record, String> {
+    let (record, source) = parse_json::<Record>(text)?;
+    record.check()?;
+    Ok(Record { source, ..record })
 }

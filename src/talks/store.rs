@@ -61,40 +61,90 @@ pub struct Discussion {
     pub segment_title: String,
 }
 
-const EVENT_SELECT: &str = "select e.id, e.slug, e.title, e.year, e.url, e.description, \
-     (select count(*) from talks t where t.event_id = e.id) as talk_count from events e";
+/// Who is looking: listeners see only [`Seen::Public`] talks (the `public_talks` view: catalog
+/// records and talks a published episode discusses, issue 13); hosts in the admin see every talk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    Public,
+    Admin,
+}
 
-const TALK_SELECT: &str = "select t.id, e.slug as event, t.slug, t.title, t.description, t.recorded, \
-     t.duration_secs, t.language, t.thumbnail_url, t.video_id, t.videos_json, t.tags_json \
-     from talks t join events e on e.id = t.event_id";
+impl Seen {
+    /// The table or view holding the talks this audience sees (a fixed name, never input).
+    fn talks(self) -> &'static str {
+        match self {
+            Seen::Public => "public_talks",
+            Seen::Admin => "talks",
+        }
+    }
 
-/// Every event, newest first.
-pub async fn events(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Event>> {
+    fn event_select(self) -> String {
+        format!(
+            "select e.id, e.slug, e.title, e.year, e.url, e.description, \
+             (select count(*) from {} t where t.event_id = e.id) as talk_count from events e",
+            self.talks()
+        )
+    }
+
+    fn talk_select(self) -> String {
+        format!(
+            "select t.id, e.slug as event, t.slug, t.title, t.description, t.recorded, \
+             t.duration_secs, t.language, t.thumbnail_url, t.video_id, t.videos_json, t.tags_json \
+             from {} t join events e on e.id = t.event_id",
+            self.talks()
+        )
+    }
+}
+
+/// Every event with talks `seen` sees, newest first.
+pub async fn events(conn: &mut SqliteConnection, seen: Seen) -> sqlx::Result<Vec<Event>> {
     // Events without talks (the notes holding-event before any notes arrive) are not listed.
-    let sql =
-        format!("select * from ({EVENT_SELECT}) where talk_count > 0 order by year desc, title");
+    let sql = format!(
+        "select * from ({}) where talk_count > 0 order by year desc, title",
+        seen.event_select()
+    );
     sqlx::query_as(&sql).fetch_all(conn).await
 }
 
-/// The event with this slug.
-pub async fn event_by_slug(conn: &mut SqliteConnection, slug: &str) -> sqlx::Result<Option<Event>> {
-    let sql = format!("{EVENT_SELECT} where e.slug = ?");
-    sqlx::query_as(&sql).bind(slug).fetch_optional(conn).await
+/// The event with this slug; for listeners, the notes' holding event only while it holds a public talk.
+pub async fn event_by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    seen: Seen,
+) -> sqlx::Result<Option<Event>> {
+    let sql = format!(
+        "select * from ({}) where slug = ?1 and (talk_count > 0 or slug <> ?2 or ?3)",
+        seen.event_select()
+    );
+    sqlx::query_as(&sql)
+        .bind(slug)
+        .bind(super::catalog::FROM_THE_SHOW)
+        .bind(seen == Seen::Admin)
+        .fetch_optional(conn)
+        .await
 }
 
-/// The talks of an event, by title.
-pub async fn talks_of_event(conn: &mut SqliteConnection, event_id: i64) -> sqlx::Result<Vec<Talk>> {
-    let sql = format!("{TALK_SELECT} where t.event_id = ? order by t.title");
+/// The talks of an event that `seen` sees, by title.
+pub async fn talks_of_event(
+    conn: &mut SqliteConnection,
+    event_id: i64,
+    seen: Seen,
+) -> sqlx::Result<Vec<Talk>> {
+    let sql = format!(
+        "{} where t.event_id = ? order by t.title",
+        seen.talk_select()
+    );
     sqlx::query_as(&sql).bind(event_id).fetch_all(conn).await
 }
 
-/// The talk `slug` of event `event`.
+/// The talk `slug` of event `event`, if `seen` sees it.
 pub async fn talk_by_slug(
     conn: &mut SqliteConnection,
     event: &str,
     slug: &str,
+    seen: Seen,
 ) -> sqlx::Result<Option<Talk>> {
-    let sql = format!("{TALK_SELECT} where e.slug = ? and t.slug = ?");
+    let sql = format!("{} where e.slug = ? and t.slug = ?", seen.talk_select());
     sqlx::query_as(&sql)
         .bind(event)
         .bind(slug)
@@ -126,14 +176,14 @@ pub struct SpokenTalk {
     pub recorded: Option<String>,
 }
 
-/// The talks a person spoke at, newest first.
+/// The public talks a person spoke at, newest first.
 pub async fn talks_spoken_by(
     conn: &mut SqliteConnection,
     person_id: i64,
 ) -> sqlx::Result<Vec<SpokenTalk>> {
     sqlx::query_as(
         "select e.slug as event, e.title as event_title, t.slug, t.title, t.recorded
-         from talk_speakers ts join talks t on t.id = ts.talk_id join events e on e.id = t.event_id
+         from talk_speakers ts join public_talks t on t.id = ts.talk_id join events e on e.id = t.event_id
          where ts.person_id = ? order by t.recorded desc, e.slug, t.slug",
     )
     .bind(person_id)

@@ -7,7 +7,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_shownotes");
-const SEED_JSON: &str = concat!(
+pub(crate) const SEED_JSON: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/episodes/python-bytes-434.json"
 );
@@ -70,7 +70,7 @@ fn spawn_server(db: &Path) -> Server {
 }
 
 /// Starts `serve` on port 0 and returns the process and its base URL.
-fn start_server(db: &Path) -> (Child, String) {
+pub(crate) fn start_server(db: &Path) -> (Child, String) {
     let server = spawn_server(db);
     (server.child, server.url)
 }

@@ -301,8 +301,31 @@ impl TestApp {
         &self,
         path: &std::path::Path,
     ) -> shownotes::episodes::notes_import::Imported {
+        self.import_notes_with(path, shownotes::episodes::model::Status::Published)
+            .await
+    }
+
+    /// Imports a notes file as `import notes --status` does; returns the episode's id.
+    pub async fn import_notes_as(
+        &self,
+        path: &std::path::Path,
+        status: shownotes::episodes::model::Status,
+    ) -> i64 {
+        let imported = self.import_notes_with(path, status).await;
+        sqlx::query_scalar("select id from episodes where number = ?")
+            .bind(imported.number)
+            .fetch_one(&self.state.db)
+            .await
+            .expect("the imported episode")
+    }
+
+    async fn import_notes_with(
+        &self,
+        path: &std::path::Path,
+        status: shownotes::episodes::model::Status,
+    ) -> shownotes::episodes::notes_import::Imported {
         let options = shownotes::episodes::notes_import::ImportOptions {
-            status: shownotes::episodes::model::Status::Published,
+            status,
             dry_run: false,
             number: None,
             replace: false,

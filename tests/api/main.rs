@@ -3,6 +3,7 @@
 mod accounts;
 mod api;
 mod archive_import;
+mod backup;
 mod browser;
 mod cache;
 mod check_feed;

@@ -3,7 +3,8 @@
 mod archive;
 mod errors;
 mod examples;
-mod roundtrip;
+mod fuzz;
+pub(super) mod roundtrip;
 mod seed;
 
 pub(super) const SEED: &str =

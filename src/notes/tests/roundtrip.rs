@@ -7,7 +7,7 @@ use super::ALL;
 use crate::notes::{ParsedEpisode, ParsedLink, ParsedSegment, SegmentKind, parse, write};
 
 /// The episode with every `line` zeroed: writing moves lines, nothing else may change.
-fn without_lines(mut episode: ParsedEpisode) -> ParsedEpisode {
+pub(super) fn without_lines(mut episode: ParsedEpisode) -> ParsedEpisode {
     for segment in &mut episode.segments {
         segment.line = 0;
     }
