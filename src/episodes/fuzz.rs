@@ -26,7 +26,7 @@ fn rows(n: usize) -> impl Strategy<Value = Vec<String>> {
 fn episode_form() -> impl Strategy<Value = EpisodeForm> {
     (0usize..5).prop_flat_map(|n| {
         (
-            proptest::collection::vec(field(), 10),
+            proptest::collection::vec(field(), 11),
             (rows(n), rows(n), rows(n), rows(n)),
             (rows(n), rows(n), rows(n), rows(n)),
             proptest::collection::vec(0usize..6, 0..2),
@@ -45,6 +45,7 @@ fn episode_form() -> impl Strategy<Value = EpisodeForm> {
                         duration: f[7].clone(),
                         video_url: f[8].clone(),
                         intro_md: f[9].clone(),
+                        published_on: f[10].clone(),
                         seg_kind: kind,
                         seg_person: person,
                         seg_number: number,
