@@ -13,7 +13,8 @@ bin="${CARGO_TARGET_DIR:-target}/release/shownotes"
 work="$(mktemp -d)"
 trap 'kill "${server:-0}" "${writer:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 db="$work/soak.db"
-"$bin" --db "$db" import notes tests/fixtures/notes/*.md >/dev/null
+# Every fixture episode but the seed, which is episode 434 again.
+"$bin" --db "$db" import notes $(ls tests/fixtures/notes/*.md | grep -v seed) >/dev/null
 "$bin" --db "$db" import talks tests/fixtures/pyvideo >/dev/null
 port=18435
 RUST_LOG=warn "$bin" serve --db "$db" --addr "127.0.0.1:$port" 2>/dev/null &
