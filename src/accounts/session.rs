@@ -20,6 +20,9 @@ use crate::web::AppState;
 pub const SESSION_COOKIE: &str = "shownotes_session";
 /// How long a session lasts.
 pub const SESSION_DAYS: i64 = 14;
+/// Days a session may go unused before it ends (issue 13): a forgotten signed-in browser
+/// does not stay an open door for two weeks.
+pub const SESSION_IDLE_DAYS: i64 = 2;
 /// The largest form the guard reads to find its CSRF field.
 const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
 
@@ -80,7 +83,13 @@ pub async fn current_user(
         return Ok(None);
     };
     let mut conn = state.db.acquire().await?;
-    let row = store::session(&mut conn, &hash_token(&token), &clock::now()).await?;
+    let hash = hash_token(&token);
+    let idle_since = clock::after(-Duration::days(SESSION_IDLE_DAYS));
+    let row = store::session(&mut conn, &hash, &clock::now(), &idle_since).await?;
+    if row.is_some() {
+        let fresh_since = clock::after(-Duration::minutes(5));
+        store::touch_session(&mut conn, &hash, &clock::now(), &fresh_since).await?;
+    }
     Ok(row.map(|row| CurrentUser {
         id: row.user_id,
         email: row.email,

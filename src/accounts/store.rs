@@ -95,30 +95,52 @@ pub async fn insert_session(
     csrf: &str,
     expires_at: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("insert into sessions (token_hash, user_id, csrf, expires_at) values (?, ?, ?, ?)")
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(csrf)
-        .bind(expires_at)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "insert into sessions (token_hash, user_id, csrf, expires_at, last_seen_at) values (?, ?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(csrf)
+    .bind(expires_at)
+    .bind(crate::clock::now())
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
-/// The live session with this token hash.
+/// The live session with this token hash: before its end, and used since `idle_since`.
 pub async fn session(
     conn: &mut SqliteConnection,
     token_hash: &str,
     now: &str,
+    idle_since: &str,
 ) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as(
         "select s.user_id, u.email, u.role, u.person_id, s.csrf from sessions s join users u on u.id = s.user_id
-         where s.token_hash = ? and s.expires_at > ?",
+         where s.token_hash = ? and s.expires_at > ? and s.last_seen_at > ?",
     )
     .bind(token_hash)
     .bind(now)
+    .bind(idle_since)
     .fetch_optional(conn)
     .await
+}
+
+/// Records that the session was used now, unless it was since `fresh_since` (one write every
+/// few minutes, not one a request).
+pub async fn touch_session(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: &str,
+    fresh_since: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update sessions set last_seen_at = ? where token_hash = ? and last_seen_at < ?")
+        .bind(now)
+        .bind(token_hash)
+        .bind(fresh_since)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Ends a session.

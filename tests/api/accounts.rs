@@ -467,3 +467,35 @@ async fn an_ipv6_client_is_limited_by_its_64() {
     assert_eq!(same_64, 429);
     assert_eq!(other_64, 303);
 }
+
+#[tokio::test]
+async fn a_session_unused_for_two_days_ends_and_one_in_use_stays() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let set_last_seen = |days_ago: i64| {
+        let db = app.state.db.clone();
+        async move {
+            sqlx::query("update sessions set last_seen_at = ?")
+                .bind(shownotes::clock::after(time::Duration::days(-days_ago)))
+                .execute(&db)
+                .await
+                .unwrap();
+        }
+    };
+
+    set_last_seen(1).await;
+    let in_use = app.get("/admin/episodes").await;
+    let touched: String = sqlx::query_scalar("select last_seen_at from sessions")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    set_last_seen(3).await;
+    let idle = app.get("/admin/episodes").await;
+
+    assert_eq!(in_use.status(), 200, "used yesterday: still signed in");
+    assert!(
+        touched > shownotes::clock::after(time::Duration::minutes(-1)),
+        "using it moves the idle clock: {touched}"
+    );
+    assert_is_redirect_to(&idle, "/admin/login?next=%2Fadmin%2Fepisodes");
+}
