@@ -329,23 +329,26 @@ fn number_and_title(
 }
 
 /// `Episode 12: Title` (what export writes), `#458: Title` and `465: Title` are number and
-/// title; any other heading is the title as it stands.
+/// title ([`notes::number_in_title`]); any other heading is the title as it stands.
 pub fn split_numbered_title(heading: &str) -> (Option<i64>, String) {
-    let text = heading.strip_prefix("Episode ").unwrap_or(heading);
-    let text = text.strip_prefix('#').unwrap_or(text);
-    let numbered = text
-        .split_once(": ")
-        // A sign is kept so that a negative number is refused by name, not taken for a title.
-        .filter(|(n, _)| {
-            let digits = n.strip_prefix('-').unwrap_or(n);
-            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-        });
-    match numbered.and_then(|(n, title)| n.parse().ok().map(|n| (n, title))) {
-        Some((number, title)) if !title.trim().is_empty() => {
-            (Some(number), title.trim().to_string())
-        }
+    if let Some(negative) = negative_number(heading) {
+        return negative;
+    }
+    let title = notes::title_without_number(heading);
+    match notes::number_in_title(heading) {
+        Some(number) if title != heading.trim() => (Some(number), title.to_string()),
         _ => (None, heading.to_string()),
     }
+}
+
+/// `Episode -5: Title`: kept as a number so that saving refuses it by name, rather than the
+/// heading passing for a title.
+fn negative_number(heading: &str) -> Option<(Option<i64>, String)> {
+    let text = heading.strip_prefix("Episode ").unwrap_or(heading);
+    let (number, title) = text.split_once(": ")?;
+    let digits = number.strip_prefix('-')?;
+    let valid = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    valid.then(|| (number.parse().ok(), title.trim().to_string()))
 }
 
 /// Notes pasted into the editor: a draft (an existing episode keeps its status).

@@ -14,6 +14,7 @@ pub(crate) mod parse;
 mod recorded;
 mod segments;
 mod talks;
+mod title_number;
 mod write;
 
 #[cfg(test)]
@@ -26,6 +27,7 @@ pub use guests::guest_named;
 pub use links::links_of_markdown;
 pub use parse::parse;
 pub use recorded::recorded_on;
+pub use title_number::{number_in_title, title_without_number};
 pub use write::write;
 
 /// One episode's notes, as read from a notes file.

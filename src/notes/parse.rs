@@ -165,18 +165,14 @@ fn line_starts_topic(line: &str) -> bool {
     })
 }
 
-/// The episode number of a top heading: `#477: Title` and `477: Title` (the number first wins
-/// over digits in the title), `Episode 12: Title`, or a number ending it (`Python Bytes 434`).
+/// The episode number of a top heading: the number it starts with (`#477: Title` is 477,
+/// whatever digits its title holds; `Episode 12: Title`), else a number ending it
+/// (`Python Bytes 434`, `PB 480`).
 pub(crate) fn heading_number(heading: &str) -> Option<i64> {
-    let text = heading.trim();
-    let text = text.strip_prefix("Episode ").unwrap_or(text);
-    let first = text.strip_prefix('#').unwrap_or(text);
-    let digits = first.bytes().take_while(u8::is_ascii_digit).count();
-    let after = &first[digits..];
-    if digits > 0 && (after.is_empty() || after.starts_with([':', ' ', '.', '-'])) {
-        return first[..digits].parse().ok();
+    if let Some(number) = super::number_in_title(heading) {
+        return Some(number);
     }
-    let last = text.rsplit(char::is_whitespace).next()?;
+    let last = heading.split_whitespace().next_back()?;
     let last = last.strip_prefix('#').unwrap_or(last);
     match !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) {
         true => last.parse().ok(),

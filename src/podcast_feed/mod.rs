@@ -6,7 +6,8 @@
 mod values;
 mod xml;
 
-pub use values::{duration_secs, number_in_title, publication_date, title_without_number};
+pub use crate::notes::{number_in_title, title_without_number};
+pub use values::{duration_secs, publication_date};
 
 /// An item's children as written (trimmed of nothing), before they are read as values.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

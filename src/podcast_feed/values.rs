@@ -1,4 +1,5 @@
-//! Values as feeds write them: dates, durations, and the episode number in a title.
+//! Values as feeds write them: dates and durations (the number in a title is
+//! [`crate::notes::number_in_title`]).
 
 use time::OffsetDateTime;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
@@ -48,45 +49,6 @@ pub fn duration_secs(text: &str) -> Option<i64> {
     }
 }
 
-/// The episode number a title starts with, as shows write it: `#477: …`, `Episode 12 - …`,
-/// `Ep. 3: …`, `477: …`. Digits elsewhere in a title (`31% Lighter`) are not a number.
-pub fn number_in_title(title: &str) -> Option<i64> {
-    numbered(title).map(|(number, _)| number)
-}
-
-/// The title without the number it starts with (`Episode 12 - Nulls` is `Nulls`): the site
-/// shows the number on its own.
-pub fn title_without_number(title: &str) -> &str {
-    match numbered(title) {
-        Some((_, rest)) if !rest.is_empty() => rest,
-        _ => title.trim(),
-    }
-}
-
-/// The number a title starts with and the title after it and its separator.
-fn numbered(title: &str) -> Option<(i64, &str)> {
-    let text = title.trim_start();
-    let lower = text.to_ascii_lowercase();
-    let after = ["episode", "ep.", "ep", "#", "no."]
-        .iter()
-        .find_map(|prefix| lower.strip_prefix(prefix).map(|_| &text[prefix.len()..]))
-        .map(|rest| rest.trim_start().trim_start_matches('#'));
-    let rest = after.unwrap_or(text);
-    let digits = &rest[..rest.bytes().take_while(u8::is_ascii_digit).count()];
-    if digits.is_empty() {
-        return None;
-    }
-    let tail = rest[digits.len()..].trim_start();
-    let separators: &[char] = &[':', '-', '–', '—', '|', '.'];
-    // A bare leading number must be set apart from the title ("2024 in review" is a title).
-    let set_apart = tail.is_empty() || tail.starts_with(separators);
-    if after.is_none() && !set_apart {
-        return None;
-    }
-    let number = digits.parse().ok()?;
-    Some((number, tail.trim_start_matches(separators).trim()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,22 +81,5 @@ mod tests {
         );
         assert_eq!(publication_date("2017-01-30T08:00:00Z"), Some(expected));
         assert_eq!(publication_date("30/01/2017"), None);
-    }
-
-    #[test]
-    fn a_title_gives_the_number_it_starts_with() {
-        assert_eq!(
-            number_in_title("#477: Lazy, Frozen, and 31% Lighter"),
-            Some(477)
-        );
-        assert_eq!(number_in_title("Episode 12 - Nulls"), Some(12));
-        assert_eq!(number_in_title("Ep. 3: Start"), Some(3));
-        assert_eq!(number_in_title("465: Stolen Guests"), Some(465));
-        assert_eq!(number_in_title("2024 in review"), None);
-        assert_eq!(number_in_title("Lazy, Frozen, and 31% Lighter"), None);
-        assert_eq!(number_in_title("Epic news"), None);
-        assert_eq!(title_without_number("Episode 12 - Nulls"), "Nulls");
-        assert_eq!(title_without_number("#477: Lazy, Frozen"), "Lazy, Frozen");
-        assert_eq!(title_without_number("Bonus: live"), "Bonus: live");
     }
 }
