@@ -189,10 +189,7 @@ async fn save(
     form: &PersonForm,
 ) -> sqlx::Result<()> {
     let mut tx = state.db.begin().await?;
-    let old_name: String = sqlx::query_scalar("select name from people where id = ?")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let old_name = super::store::name_of(&mut tx, id).await?;
     sqlx::query(
         "update people set name = ?, slug = ?, bio_md = ?, avatar = ?, mastodon = ?, bluesky = ?, website = ?, is_guest = ? where id = ?",
     )
@@ -230,11 +227,7 @@ async fn save(
     }
     // Notes name people as they were called: "Brian" renamed "Brian Okken" is still Brian.
     if old_name != form.name.trim() {
-        sqlx::query("insert or ignore into person_aliases (alias, person_id) values (?, ?)")
-            .bind(&old_name)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        super::store::keep_alias(&mut tx, &old_name, id).await?;
     }
     crate::accounts::store::audit(
         &mut tx,

@@ -138,11 +138,7 @@ async fn resolve_name_among(
         return Ok(found);
     }
     if let Some(found) = one_typo_from_a_host(conn, name, regulars).await? {
-        sqlx::query("insert or ignore into person_aliases (alias, person_id) values (?, ?)")
-            .bind(name)
-            .bind(found.id)
-            .execute(&mut *conn)
-            .await?;
+        super::store::keep_alias(conn, name, found.id).await?;
         return Ok(found);
     }
     let slug = super::store::unique_slug(conn, &slugify(name)).await?;

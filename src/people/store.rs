@@ -68,6 +68,24 @@ pub async fn segments_presented(
     .await
 }
 
+/// The name of person `id`.
+pub async fn name_of(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<String> {
+    sqlx::query_scalar("select name from people where id = ?")
+        .bind(id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Makes `alias` a name of person `id`, unless it already names someone.
+pub async fn keep_alias(conn: &mut SqliteConnection, alias: &str, id: i64) -> sqlx::Result<()> {
+    sqlx::query("insert or ignore into person_aliases (alias, person_id) values (?, ?)")
+        .bind(alias)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Whether a person is a guest (their links are not vouched for).
 pub async fn is_guest(conn: &mut SqliteConnection, person_id: i64) -> sqlx::Result<bool> {
     sqlx::query_scalar("select is_guest from people where id = ?")
