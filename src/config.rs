@@ -159,7 +159,7 @@ pub struct ServeArgs {
     pub base_url: Option<String>,
 
     /// Bytes of rendered public pages kept in memory (the oldest go first).
-    #[arg(long, env = "SHOWNOTES_CACHE_BYTES", default_value_t = crate::web::DEFAULT_CACHE_BYTES)]
+    #[arg(long, env = "SHOWNOTES_CACHE_BYTES", default_value_t = crate::state::DEFAULT_CACHE_BYTES)]
     pub cache_bytes: usize,
 
     /// Proxies (IPs or CIDR blocks, comma-separated) whose X-Forwarded-For names the client;
@@ -176,7 +176,7 @@ impl Default for ServeArgs {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
             base_url: None,
-            cache_bytes: crate::web::DEFAULT_CACHE_BYTES,
+            cache_bytes: crate::state::DEFAULT_CACHE_BYTES,
             trusted_proxies: String::new(),
             mail: MailArgs::default(),
         }

@@ -20,8 +20,10 @@ pub mod markdown;
 pub mod notes;
 pub mod people;
 pub mod podcast_feed;
+mod router;
 pub mod search;
 pub mod settings;
+pub mod state;
 pub mod subscribers;
 pub mod talks;
 pub mod telemetry;
@@ -32,7 +34,8 @@ use std::path::Path;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-pub use web::{AppState, app};
+pub use router::app;
+pub use state::AppState;
 
 /// Opens the database, binds `args.addr` and serves until Ctrl-C or SIGTERM.
 pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()> {
@@ -40,7 +43,7 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
     let _serving = backup::serving(db_path)?;
     let pool = db::open(db_path).await?;
     let mailer = mail::mailer(&args.mail.mail_config())?;
-    let proxies = web::TrustedProxies::parse(&args.trusted_proxies)
+    let proxies = state::TrustedProxies::parse(&args.trusted_proxies)
         .map_err(|e| anyhow::anyhow!("SHOWNOTES_TRUSTED_PROXIES: {e}"))?;
     let state = AppState::load(pool, args.base_url.clone())
         .await?

@@ -13,7 +13,7 @@ pub use session::{CurrentUser, Role, require_user};
 use axum::Router;
 use axum::routing::get;
 
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// Pages reachable without a session: sign in, and the one-time setup link.
 pub fn public_router() -> Router<AppState> {

@@ -12,9 +12,10 @@ use super::{password, session, setup, store};
 use crate::clock;
 use crate::error::{AppError, Result};
 use crate::keys::hash_token;
+use crate::state::{AppState, LOGIN_PAUSE_MINUTES};
 use crate::web::csrf::{CsrfForm, CsrfToken};
 use crate::web::form::FieldErrors;
-use crate::web::{AppState, ClientIp, LOGIN_PAUSE_MINUTES, Layout};
+use crate::web::{ClientIp, Layout};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "accounts/login.html")]

@@ -14,7 +14,7 @@ use super::store;
 use crate::clock;
 use crate::error::AppError;
 use crate::keys::{hash_token, random_token, same as constant_time_eq};
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "shownotes_session";

@@ -8,7 +8,7 @@ use super::store::{self, SetupToken};
 use crate::clock;
 use crate::error::AppError;
 use crate::keys::{hash_token, random_token};
-use crate::web::AppState;
+use crate::state::AppState;
 use crate::web::form::FieldErrors;
 
 /// How long the first-run link lives.

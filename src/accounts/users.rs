@@ -12,7 +12,7 @@ use super::setup::{self, parse_email};
 use super::store::{self, User};
 use crate::admin::AdminLayout;
 use crate::error::Result;
-use crate::web::AppState;
+use crate::state::AppState;
 use crate::web::form::FieldErrors;
 
 #[derive(Template, WebTemplate)]

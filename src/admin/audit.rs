@@ -6,7 +6,7 @@ use axum::extract::State;
 
 use super::AdminLayout;
 use crate::error::Result;
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// One audit entry with who made it.
 #[derive(sqlx::FromRow)]

@@ -8,7 +8,8 @@ use axum::http::request::Parts;
 use crate::accounts::{CurrentUser, Role};
 use crate::error::AppError;
 use crate::settings::Settings;
-use crate::web::{AppState, Layout};
+use crate::state::AppState;
+use crate::web::Layout;
 
 /// What every admin template needs.
 #[derive(Clone)]

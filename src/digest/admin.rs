@@ -15,8 +15,8 @@ use crate::accounts::store::audit;
 use crate::admin::AdminLayout;
 use crate::clock;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::subscribers::SubscriberEmail;
-use crate::web::AppState;
 use crate::web::form::SavedQuery;
 
 /// The preview is the mail's own HTML, inline styles and all: allowed for this response

@@ -9,8 +9,8 @@ use tokio::sync::watch;
 
 use super::manage::{self, Progress};
 use super::worker::{DeliveryConfig, Until, Worker};
+use crate::state::AppState;
 use crate::subscribers::SubscriberEmail;
-use crate::web::AppState;
 
 /// What `digest` can do; N is the episode number.
 #[derive(Debug, Subcommand)]

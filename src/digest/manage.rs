@@ -5,8 +5,8 @@ use lettre::message::Mailbox;
 use super::compose;
 use super::store::{self, DigestRow};
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::subscribers::SubscriberEmail;
-use crate::web::AppState;
 
 /// Where a digest's deliveries stand.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]

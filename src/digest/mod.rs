@@ -15,7 +15,7 @@ pub use worker::{DeliveryConfig, Until, Worker};
 use axum::Router;
 use axum::routing::get;
 
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// The archive of sent digests.
 pub fn router() -> Router<AppState> {

@@ -10,7 +10,8 @@ use time::format_description::well_known::Rfc2822;
 use super::store::{self, DigestRow};
 use crate::episodes::format_date;
 use crate::error::{AppError, Result};
-use crate::web::{AppState, Layout};
+use crate::state::AppState;
+use crate::web::Layout;
 
 /// A sent digest in a list.
 pub struct ArchiveEntry {

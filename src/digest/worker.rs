@@ -27,8 +27,8 @@ use tokio::sync::watch;
 use super::compose::Prepared;
 use super::store::{self, Claim};
 use crate::mail::SendError;
+use crate::state::AppState;
 use crate::subscribers::subscribe::unsubscribe_url;
-use crate::web::AppState;
 
 /// How deliveries are paced and retried.
 #[derive(Debug, Clone)]

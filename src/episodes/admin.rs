@@ -13,7 +13,7 @@ use super::manage::{self, EditError};
 use super::{load_episode, store};
 use crate::admin::AdminLayout;
 use crate::error::{AppError, Result};
-use crate::web::AppState;
+use crate::state::AppState;
 use crate::web::form::{FieldErrors, SavedQuery};
 
 /// A segment row with its field errors, for the template.

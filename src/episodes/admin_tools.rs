@@ -19,7 +19,7 @@ use crate::clock;
 use crate::error::{AppError, Result};
 use crate::links::UrlKey;
 use crate::markdown::{self, Author};
-use crate::web::AppState;
+use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/episodes/index.html")]

@@ -9,7 +9,7 @@ use super::model::EpisodeDoc;
 use super::public::PageQuery;
 use super::summary::{EpisodeSummary, Paging, summaries_page};
 use crate::error::{ApiError, AppError};
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// A page of episode summaries.
 #[derive(Serialize)]

@@ -27,7 +27,7 @@ pub use view::{format_date, format_duration, load_episode};
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// The hosts' episode pages (mounted under `/admin`).
 pub fn admin_router() -> Router<AppState> {

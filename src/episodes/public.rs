@@ -10,7 +10,8 @@ use super::model::{EpisodeDoc, SegmentDoc, SegmentKind};
 use super::summary::{EpisodeSummary, Paging, summaries_page};
 use super::{format_date, format_duration, load_episode, store};
 use crate::error::{AppError, Result};
-use crate::web::{AppState, Layout};
+use crate::state::AppState;
+use crate::web::Layout;
 
 /// `?page=N`, 1-based.
 #[derive(Debug, Deserialize)]

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::manage::publish_due;
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// How often the scheduler looks; an episode goes out at most this late.
 const TICK: Duration = Duration::from_secs(30);

@@ -6,7 +6,7 @@ use super::model::{PersonRef, SegmentKind};
 use super::store;
 use super::view::format_date;
 use crate::error::Result;
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// Episodes per list page.
 pub const PER_PAGE: i64 = 20;

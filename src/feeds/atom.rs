@@ -10,7 +10,7 @@ use super::content::{FeedEpisode, rendered_items};
 use super::http::{ATOM, respond_document};
 use super::items::Format;
 use crate::error::Result;
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// The Atom feed up to its first entry.
 #[derive(Template)]

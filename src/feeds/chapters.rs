@@ -8,7 +8,7 @@ use super::http::{JSON, respond};
 use super::store::{self, ChapterRow};
 use crate::episodes::model::SegmentKind;
 use crate::error::{AppError, Result};
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// The chapters document, version 1.2.0 of the format.
 #[derive(Debug, Serialize)]

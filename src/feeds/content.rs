@@ -17,7 +17,7 @@ use crate::episodes::model::SegmentKind;
 use crate::episodes::store::SegmentRow;
 use crate::error::Result;
 use crate::markdown::{self, Author};
-use crate::web::AppState;
+use crate::state::AppState;
 use crate::web::chunks::hash_chunks;
 
 /// Names the code that renders cached notes: a new release re-renders them.

@@ -9,7 +9,7 @@ use super::content::{FeedEpisode, rendered_items};
 use super::http::{JSON_FEED, respond_document};
 use super::items::Format;
 use crate::error::Result;
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// A JSON Feed 1.1 document but for its items, which come last.
 #[derive(Serialize)]

@@ -19,7 +19,7 @@ pub use items::ItemCache;
 use axum::Router;
 use axum::routing::get;
 
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// Every feed route.
 pub fn router() -> Router<AppState> {

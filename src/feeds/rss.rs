@@ -10,7 +10,7 @@ use super::http::{RSS, respond_document};
 use super::items::Format;
 use super::store;
 use crate::error::{AppError, Result};
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// RSS 2.0 with the Apple Podcasts and Podcasting 2.0 namespaces, up to its first item.
 #[derive(Template)]

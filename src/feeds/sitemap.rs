@@ -7,7 +7,7 @@ use axum::response::Response;
 use super::http::{TEXT, XML, respond};
 use super::store::{self, SitemapRow};
 use crate::error::Result;
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// The sitemap protocol's limit on addresses in one file (less the fixed pages).
 const MAX_URLS: i64 = 50_000 - 4;

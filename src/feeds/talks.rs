@@ -11,7 +11,7 @@ use super::content::xml_safe;
 use super::http::{RSS, respond};
 use super::store::{self, TalkRow};
 use crate::error::{AppError, Result};
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// The catalog feed lists this many of the most recently recorded talks.
 const RECENT_TALKS: i64 = 100;

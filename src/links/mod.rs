@@ -28,7 +28,7 @@ pub fn is_web_url(url: &str) -> bool {
 use axum::Router;
 use axum::routing::get;
 
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// `/links` and its JSON twin.
 pub fn router() -> Router<AppState> {

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::UrlKey;
 use super::store::{self, Coverage, CoveredLink};
 use crate::error::{ApiError, AppError, Result};
-use crate::web::{AppState, Layout};
+use crate::state::AppState;
+use crate::web::Layout;
 
 const MOST_COVERED: i64 = 100;
 

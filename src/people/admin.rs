@@ -13,7 +13,7 @@ use crate::clock;
 use crate::episodes::model::slugify;
 use crate::error::{AppError, Result};
 use crate::links::is_web_url;
-use crate::web::AppState;
+use crate::state::AppState;
 use crate::web::form::{FieldErrors, SavedQuery};
 
 /// A person in the admin list.

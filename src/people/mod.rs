@@ -8,7 +8,7 @@ pub mod store;
 use axum::Router;
 use axum::routing::get;
 
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// The people admin (mounted under `/admin`).
 pub fn admin_router() -> Router<AppState> {

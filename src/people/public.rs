@@ -9,8 +9,9 @@ use serde::Serialize;
 use super::store::{self, Person, PresentedSegment};
 use crate::error::{ApiError, AppError, Result};
 use crate::markdown::{self, Author};
+use crate::state::AppState;
 use crate::talks::{self, store::SpokenTalk};
-use crate::web::{AppState, Layout};
+use crate::web::Layout;
 
 /// A person with everything they presented.
 #[derive(Serialize)]

@@ -10,7 +10,7 @@ pub use query::{Snippet, fts_query};
 use axum::Router;
 use axum::routing::get;
 
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// `/search` and its JSON twin.
 pub fn router() -> Router<AppState> {

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::query::{Snippet, fts_query};
 use super::store::{self, HitRow};
 use crate::error::{ApiError, AppError, Result};
-use crate::web::{AppState, Layout};
+use crate::state::AppState;
+use crate::web::Layout;
 
 /// Hits per group on the overview of all groups.
 const OVERVIEW_HITS: i64 = 5;

@@ -3,9 +3,11 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use serde::Deserialize;
 
 use super::Settings;
@@ -13,8 +15,13 @@ use crate::admin::AdminLayout;
 use crate::clock;
 use crate::error::Result;
 use crate::links::is_web_url;
-use crate::web::AppState;
+use crate::state::AppState;
 use crate::web::form::{FieldErrors, SavedQuery};
+
+/// The settings page (mounted under `/admin`, admins only).
+pub fn router() -> Router<AppState> {
+    Router::new().route("/settings", get(edit).post(update))
+}
 
 /// The settings form, as typed.
 #[derive(Debug, Default, Clone, Deserialize)]

@@ -46,15 +46,7 @@ pub async fn set_base_url(conn: &mut SqliteConnection, base_url: &str) -> sqlx::
     Ok(())
 }
 
-mod admin;
-
-/// The settings page (mounted under `/admin`, admins only).
-pub fn admin_router() -> axum::Router<crate::web::AppState> {
-    axum::Router::new().route(
-        "/settings",
-        axum::routing::get(admin::edit).post(admin::update),
-    )
-}
+pub mod admin;
 
 /// Saves every setting in one statement.
 pub async fn save(conn: &mut SqliteConnection, s: &Settings) -> sqlx::Result<()> {

@@ -18,7 +18,7 @@ use crate::accounts::store::audit;
 use crate::admin::AdminLayout;
 use crate::clock;
 use crate::error::Result;
-use crate::web::AppState;
+use crate::state::AppState;
 use crate::web::form::{FieldErrors, SavedQuery};
 
 #[derive(Template, WebTemplate)]

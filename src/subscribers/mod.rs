@@ -15,7 +15,7 @@ pub use limit::SignupLimiter;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// The sign-up form and the links from its mails.
 pub fn router() -> Router<AppState> {

@@ -11,8 +11,9 @@ use serde::Deserialize;
 use super::email::{SubscriberEmail, SubscriberName};
 use super::subscribe;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::web::csrf::{CsrfForm, CsrfToken};
-use crate::web::{AppState, ClientIp, Layout};
+use crate::web::{ClientIp, Layout};
 
 /// What the form sends; `website` is the honeypot.
 #[derive(Debug, Default, Deserialize)]

@@ -10,7 +10,7 @@ use super::email::{SubscriberEmail, SubscriberName};
 use super::store;
 use crate::error::{AppError, Result};
 use crate::keys::{self, SiteKey};
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// How long a confirmation link works.
 const CONFIRM_VALID_DAYS: i64 = 7;

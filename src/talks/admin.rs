@@ -14,7 +14,7 @@ use crate::clock;
 use crate::episodes::editor::{format_clock, parse_clock};
 use crate::episodes::model::PersonRef;
 use crate::error::{AppError, Result};
-use crate::web::AppState;
+use crate::state::AppState;
 use crate::web::form::{FieldErrors, SavedQuery};
 
 #[derive(Template, WebTemplate)]

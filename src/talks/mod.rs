@@ -14,7 +14,7 @@ pub mod transfer;
 use axum::Router;
 use axum::routing::get;
 
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// The catalog admin (mounted under `/admin`).
 pub fn admin_router() -> Router<AppState> {

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::store::{self, Discussion, Event, Seen, Talk, TalkLink};
 use crate::episodes::model::PersonRef;
 use crate::error::{ApiError, AppError, Result};
-use crate::web::{AppState, Layout};
+use crate::state::AppState;
+use crate::web::Layout;
 
 /// One video of a talk, pyvideo-shaped.
 #[derive(Debug, Clone, Serialize, Deserialize)]

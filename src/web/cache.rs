@@ -1,10 +1,7 @@
 //! Public pages are rendered once and served from memory until content changes,
 //! with an ETag and a Last-Modified so a conditional GET answers 304 without a body.
 
-use std::collections::HashMap;
-use std::sync::RwLock;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime};
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
@@ -12,19 +9,15 @@ use axum::http::header::{
     CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
     SET_COOKIE,
 };
-
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
 
-use super::AppState;
 use super::chunks::{BodyTag, Chunks, hash_chunks};
+use crate::state::AppState;
+use crate::state::page_cache::CachedPage;
 
-/// Another process (a CLI import) may change the file; entries older than this are re-rendered.
-const MAX_AGE: Duration = Duration::from_secs(5);
-/// How many bytes of pages the cache holds unless configured (`SHOWNOTES_CACHE_BYTES`).
-pub const DEFAULT_BUDGET: usize = 64 * 1024 * 1024;
 /// The query parameters each cached route reads. Any other parameter (`/links?cb=123`)
 /// changes nothing on the page, so it must not make a new entry (issue 13). Keep in step
 /// with the handlers' `Query` types.
@@ -36,152 +29,6 @@ const ROUTE_PARAMS: [(&str, &[&str]); 3] = [
 /// Browsers may reuse a page for a minute, then revalidate with the ETag.
 const PUBLIC_CACHE_CONTROL: &str = "public, max-age=60";
 
-/// One rendered page.
-struct CachedPage {
-    /// The body as the handler gave it, in chunks (a feed's items are shared, not copied).
-    body: Vec<Bytes>,
-    content_type: HeaderValue,
-    etag: HeaderValue,
-    /// When this exact body was first served (whole seconds, as HTTP dates have).
-    last_modified: SystemTime,
-    stored: Instant,
-}
-
-impl CachedPage {
-    /// What the page counts against the budget: its body and its key.
-    fn cost(&self, key: &str) -> usize {
-        key.len() + self.body.iter().map(Bytes::len).sum::<usize>()
-    }
-}
-
-/// The pages and the bytes they hold.
-#[derive(Default)]
-struct Pages {
-    by_key: HashMap<String, std::sync::Arc<CachedPage>>,
-    bytes: usize,
-}
-
-impl Pages {
-    fn remove(&mut self, key: &str) {
-        if let Some(page) = self.by_key.remove(key) {
-            self.bytes -= page.cost(key);
-        }
-    }
-
-    /// Drops the oldest pages until `needed` more bytes fit in `budget`.
-    fn make_room(&mut self, needed: usize, budget: usize) {
-        if self.bytes + needed <= budget {
-            return;
-        }
-        let mut oldest: Vec<(Instant, String)> = self
-            .by_key
-            .iter()
-            .map(|(key, page)| (page.stored, key.clone()))
-            .collect();
-        oldest.sort_unstable();
-        for (_, key) in oldest {
-            if self.bytes + needed <= budget {
-                break;
-            }
-            self.remove(&key);
-        }
-    }
-}
-
-/// Rendered pages by path and known query parameters, valid for one content generation,
-/// holding at most a budget of bytes.
-pub struct PageCache {
-    budget: AtomicUsize,
-    generation: AtomicU64,
-    /// No page rendered from now on may claim an older Last-Modified (seconds since the epoch).
-    earliest_last_modified: AtomicU64,
-    /// The latest Last-Modified handed out (seconds since the epoch).
-    latest_last_modified: AtomicU64,
-    pages: RwLock<Pages>,
-}
-
-impl Default for PageCache {
-    fn default() -> Self {
-        Self {
-            budget: AtomicUsize::new(DEFAULT_BUDGET),
-            generation: AtomicU64::default(),
-            earliest_last_modified: AtomicU64::default(),
-            latest_last_modified: AtomicU64::default(),
-            pages: RwLock::default(),
-        }
-    }
-}
-
-impl PageCache {
-    /// Sets how many bytes of pages (bodies and keys) the cache may hold; the oldest go first.
-    pub fn set_budget(&self, bytes: usize) {
-        self.budget.store(bytes, Ordering::SeqCst);
-    }
-
-    /// Forgets every page: content changed.
-    pub fn clear(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
-        // Pages rendered after this change must look newer than any page served before it,
-        // even within the same second.
-        let next_second = epoch_seconds(SystemTime::now()) + 1;
-        let after_latest = self.latest_last_modified.load(Ordering::SeqCst) + 1;
-        self.earliest_last_modified
-            .fetch_max(next_second.max(after_latest), Ordering::SeqCst);
-        if let Ok(mut pages) = self.pages.write() {
-            *pages = Pages::default();
-        }
-    }
-
-    fn get(&self, key: &str) -> Option<std::sync::Arc<CachedPage>> {
-        let pages = self.pages.read().ok()?;
-        pages
-            .by_key
-            .get(key)
-            .filter(|page| page.stored.elapsed() < MAX_AGE)
-            .cloned()
-    }
-
-    /// The Last-Modified of a fresh render: kept while the body is unchanged, and always later
-    /// than the one of the body it replaces, so `If-Modified-Since` never hides a change.
-    fn last_modified(&self, key: &str, etag: &HeaderValue) -> SystemTime {
-        let earliest = self.earliest_last_modified.load(Ordering::SeqCst);
-        let now = epoch_seconds(SystemTime::now()).max(earliest);
-        let previous = self.pages.read().ok().and_then(|pages| {
-            pages
-                .by_key
-                .get(key)
-                .map(|page| (page.etag.clone(), epoch_seconds(page.last_modified)))
-        });
-        let seconds = match previous {
-            Some((previous_etag, at)) if previous_etag == etag => at,
-            Some((_, at)) if at >= now => at + 1,
-            _ => now,
-        };
-        self.latest_last_modified
-            .fetch_max(seconds, Ordering::SeqCst);
-        UNIX_EPOCH + Duration::from_secs(seconds)
-    }
-
-    fn put(&self, key: String, page: CachedPage, rendered_at: u64) {
-        let Ok(mut pages) = self.pages.write() else {
-            return;
-        };
-        // A page rendered before a write finished must not outlive that write.
-        if self.generation.load(Ordering::SeqCst) != rendered_at {
-            return;
-        }
-        let budget = self.budget.load(Ordering::SeqCst);
-        let cost = page.cost(&key);
-        pages.remove(&key);
-        if cost > budget {
-            return;
-        }
-        pages.make_room(cost, budget);
-        pages.bytes += cost;
-        pages.by_key.insert(key, std::sync::Arc::new(page));
-    }
-}
-
 /// Serves cacheable public GETs from memory and stores fresh renders.
 pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if !is_cacheable(&request) {
@@ -192,7 +39,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     if let Some(page) = state.cache.get(&key) {
         return page_response(&page, &conditions);
     }
-    let generation = state.cache.generation.load(Ordering::SeqCst);
+    let generation = state.cache.generation();
     let response = next.run(request).await;
     if response.status() != StatusCode::OK
         || !has_text_body(response.headers())
@@ -295,12 +142,6 @@ impl Conditions {
         self.if_modified_since
             .is_some_and(|since| page.last_modified <= since)
     }
-}
-
-fn epoch_seconds(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs()
 }
 
 /// A response that sets a cookie or says `no-store` is for one visitor only (CSRF tokens,

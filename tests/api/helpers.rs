@@ -42,7 +42,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_behind_proxy() -> TestApp {
     spawn(
         "",
-        shownotes::web::TrustedProxies::parse("127.0.0.0/8").expect("proxies"),
+        shownotes::state::TrustedProxies::parse("127.0.0.0/8").expect("proxies"),
     )
     .await
 }
@@ -52,7 +52,7 @@ pub async fn spawn_app_with(setup_sql: &str) -> TestApp {
     spawn(setup_sql, Default::default()).await
 }
 
-async fn spawn(setup_sql: &str, proxies: shownotes::web::TrustedProxies) -> TestApp {
+async fn spawn(setup_sql: &str, proxies: shownotes::state::TrustedProxies) -> TestApp {
     LazyLock::force(&TRACING);
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("shownotes.db");

@@ -1,0 +1,66 @@
+//! The whole site assembled: the one place that knows every domain's routes.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::Redirect;
+use axum::routing::get;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web;
+
+/// The whole site: every domain's routes, the fallbacks and the middleware.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(crate::episodes::router())
+        .merge(crate::people::router())
+        .merge(crate::links::router())
+        .merge(crate::talks::router())
+        .merge(admin_routes(state.clone()))
+        .merge(crate::feeds::router())
+        .merge(crate::search::router())
+        .merge(crate::subscribers::router())
+        .merge(crate::digest::router())
+        .route("/healthz", get(healthz))
+        .route("/static/{*path}", get(web::statics::serve))
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), web::cache::serve_cached))
+        .layer(from_fn_with_state(
+            state.clone(),
+            web::headers::security_headers,
+        ))
+        .layer(from_fn(web::request_log::log_request))
+        .with_state(state)
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> StatusCode {
+    match sqlx::query("select 1").execute(&state.db).await {
+        Ok(_) => StatusCode::OK,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// `/admin/…`: one router per domain, all behind [`crate::accounts::require_user`].
+fn admin_routes(state: AppState) -> Router<AppState> {
+    let guarded = Router::new()
+        .route("/", get(|| async { Redirect::to("/admin/episodes") }))
+        .merge(crate::admin::router())
+        .merge(crate::accounts::admin_router())
+        .merge(crate::episodes::admin_router())
+        .merge(crate::people::admin_router())
+        .merge(crate::talks::admin_router())
+        .merge(crate::settings::admin::router())
+        .merge(crate::subscribers::admin_router())
+        .merge(crate::digest::admin_router())
+        .route_layer(from_fn_with_state(state, crate::accounts::require_user));
+    Router::new()
+        .merge(crate::accounts::public_router())
+        .nest("/admin", guarded)
+}

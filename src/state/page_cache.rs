@@ -1,0 +1,171 @@
+//! The memory behind the page cache: rendered public pages, valid for one content generation,
+//! within a byte budget. The middleware that fills and serves it is `web::cache`.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::http::HeaderValue;
+
+/// Another process (a CLI import) may change the file; entries older than this are re-rendered.
+const MAX_AGE: Duration = Duration::from_secs(5);
+/// How many bytes of pages the cache holds unless configured (`SHOWNOTES_CACHE_BYTES`).
+pub const DEFAULT_BUDGET: usize = 64 * 1024 * 1024;
+/// One rendered page.
+pub struct CachedPage {
+    /// The body as the handler gave it, in chunks (a feed's items are shared, not copied).
+    pub body: Vec<Bytes>,
+    pub content_type: HeaderValue,
+    pub etag: HeaderValue,
+    /// When this exact body was first served (whole seconds, as HTTP dates have).
+    pub last_modified: SystemTime,
+    pub stored: Instant,
+}
+
+impl CachedPage {
+    /// What the page counts against the budget: its body and its key.
+    fn cost(&self, key: &str) -> usize {
+        key.len() + self.body.iter().map(Bytes::len).sum::<usize>()
+    }
+}
+
+/// The pages and the bytes they hold.
+#[derive(Default)]
+struct Pages {
+    by_key: HashMap<String, std::sync::Arc<CachedPage>>,
+    bytes: usize,
+}
+
+impl Pages {
+    fn remove(&mut self, key: &str) {
+        if let Some(page) = self.by_key.remove(key) {
+            self.bytes -= page.cost(key);
+        }
+    }
+
+    /// Drops the oldest pages until `needed` more bytes fit in `budget`.
+    fn make_room(&mut self, needed: usize, budget: usize) {
+        if self.bytes + needed <= budget {
+            return;
+        }
+        let mut oldest: Vec<(Instant, String)> = self
+            .by_key
+            .iter()
+            .map(|(key, page)| (page.stored, key.clone()))
+            .collect();
+        oldest.sort_unstable();
+        for (_, key) in oldest {
+            if self.bytes + needed <= budget {
+                break;
+            }
+            self.remove(&key);
+        }
+    }
+}
+
+/// Rendered pages by path and known query parameters, valid for one content generation,
+/// holding at most a budget of bytes.
+pub struct PageCache {
+    budget: AtomicUsize,
+    generation: AtomicU64,
+    /// No page rendered from now on may claim an older Last-Modified (seconds since the epoch).
+    earliest_last_modified: AtomicU64,
+    /// The latest Last-Modified handed out (seconds since the epoch).
+    latest_last_modified: AtomicU64,
+    pages: RwLock<Pages>,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        Self {
+            budget: AtomicUsize::new(DEFAULT_BUDGET),
+            generation: AtomicU64::default(),
+            earliest_last_modified: AtomicU64::default(),
+            latest_last_modified: AtomicU64::default(),
+            pages: RwLock::default(),
+        }
+    }
+}
+
+impl PageCache {
+    /// Sets how many bytes of pages (bodies and keys) the cache may hold; the oldest go first.
+    pub fn set_budget(&self, bytes: usize) {
+        self.budget.store(bytes, Ordering::SeqCst);
+    }
+
+    /// The content generation a render starts in; [`Self::put`] drops it if a change came since.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Forgets every page: content changed.
+    pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        // Pages rendered after this change must look newer than any page served before it,
+        // even within the same second.
+        let next_second = epoch_seconds(SystemTime::now()) + 1;
+        let after_latest = self.latest_last_modified.load(Ordering::SeqCst) + 1;
+        self.earliest_last_modified
+            .fetch_max(next_second.max(after_latest), Ordering::SeqCst);
+        if let Ok(mut pages) = self.pages.write() {
+            *pages = Pages::default();
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<std::sync::Arc<CachedPage>> {
+        let pages = self.pages.read().ok()?;
+        pages
+            .by_key
+            .get(key)
+            .filter(|page| page.stored.elapsed() < MAX_AGE)
+            .cloned()
+    }
+
+    /// The Last-Modified of a fresh render: kept while the body is unchanged, and always later
+    /// than the one of the body it replaces, so `If-Modified-Since` never hides a change.
+    pub fn last_modified(&self, key: &str, etag: &HeaderValue) -> SystemTime {
+        let earliest = self.earliest_last_modified.load(Ordering::SeqCst);
+        let now = epoch_seconds(SystemTime::now()).max(earliest);
+        let previous = self.pages.read().ok().and_then(|pages| {
+            pages
+                .by_key
+                .get(key)
+                .map(|page| (page.etag.clone(), epoch_seconds(page.last_modified)))
+        });
+        let seconds = match previous {
+            Some((previous_etag, at)) if previous_etag == etag => at,
+            Some((_, at)) if at >= now => at + 1,
+            _ => now,
+        };
+        self.latest_last_modified
+            .fetch_max(seconds, Ordering::SeqCst);
+        UNIX_EPOCH + Duration::from_secs(seconds)
+    }
+
+    pub fn put(&self, key: String, page: CachedPage, rendered_at: u64) {
+        let Ok(mut pages) = self.pages.write() else {
+            return;
+        };
+        // A page rendered before a write finished must not outlive that write.
+        if self.generation.load(Ordering::SeqCst) != rendered_at {
+            return;
+        }
+        let budget = self.budget.load(Ordering::SeqCst);
+        let cost = page.cost(&key);
+        pages.remove(&key);
+        if cost > budget {
+            return;
+        }
+        pages.make_room(cost, budget);
+        pages.bytes += cost;
+        pages.by_key.insert(key, std::sync::Arc::new(page));
+    }
+}
+
+pub fn epoch_seconds(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
+}
