@@ -10,6 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
+use crate::validation::FieldErrors;
+
 /// The result of every handler and domain function.
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -25,6 +27,12 @@ pub enum AppError {
     /// Signed in, but not allowed to do this (a host managing users, a forged form).
     #[error("{0}")]
     Forbidden(String),
+    /// Someone else changed the thing since it was read; the message says what to do.
+    #[error("{0}")]
+    Conflict(String),
+    /// What was sent is wrong, field by field.
+    #[error("{0}")]
+    Invalid(FieldErrors),
     /// Too many attempts; the message says when to try again.
     #[error("{0}")]
     TooManyRequests(String),
@@ -46,11 +54,18 @@ impl From<askama::Error> for AppError {
 }
 
 impl AppError {
+    /// One field is wrong.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(FieldErrors::one(field, message))
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -61,6 +76,8 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::BadRequest(_) => "bad_request",
             Self::Forbidden(_) => "forbidden",
+            Self::Conflict(_) => "conflict",
+            Self::Invalid(_) => "invalid",
             Self::TooManyRequests(_) => "too_many_requests",
             Self::Internal(_) => "internal",
         }
@@ -72,7 +89,9 @@ impl AppError {
             Self::NotFound => "That page does not exist.".to_string(),
             Self::BadRequest(message)
             | Self::Forbidden(message)
+            | Self::Conflict(message)
             | Self::TooManyRequests(message) => message.clone(),
+            Self::Invalid(fields) => fields.to_string(),
             Self::Internal(_) => "Something went wrong on our side.".to_string(),
         }
     }
@@ -131,7 +150,15 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let error = self.0;
-        let body = json!({"error": {"code": error.code(), "message": error.public_message()}});
+        let mut body = json!({"error": {"code": error.code(), "message": error.public_message()}});
+        if let AppError::Invalid(fields) = &error {
+            let by_field: serde_json::Map<String, serde_json::Value> = fields
+                .all()
+                .iter()
+                .map(|(field, message)| (field.clone(), json!(message)))
+                .collect();
+            body["error"]["fields"] = by_field.into();
+        }
         let mut response = (error.status(), Json(body)).into_response();
         error.stash(&mut response);
         response

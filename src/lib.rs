@@ -27,6 +27,7 @@ pub mod state;
 pub mod subscribers;
 pub mod talks;
 pub mod telemetry;
+pub mod validation;
 pub mod web;
 
 use std::path::Path;

@@ -13,8 +13,8 @@ use crate::clock;
 use crate::error::{AppError, Result};
 use crate::keys::hash_token;
 use crate::state::{AppState, LOGIN_PAUSE_MINUTES};
+use crate::validation::FieldErrors;
 use crate::web::csrf::{CsrfForm, CsrfToken};
-use crate::web::form::FieldErrors;
 use crate::web::{ClientIp, Layout};
 
 #[derive(Template, WebTemplate)]

@@ -9,7 +9,7 @@ use crate::clock;
 use crate::error::AppError;
 use crate::keys::{hash_token, random_token};
 use crate::state::AppState;
-use crate::web::form::FieldErrors;
+use crate::validation::FieldErrors;
 
 /// How long the first-run link lives.
 pub const FIRST_RUN_HOURS: i64 = 1;

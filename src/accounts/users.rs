@@ -13,7 +13,7 @@ use super::store::{self, User};
 use crate::admin::AdminLayout;
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::form::FieldErrors;
+use crate::validation::FieldErrors;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/users.html")]

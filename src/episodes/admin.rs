@@ -14,7 +14,8 @@ use super::{load_episode, store};
 use crate::admin::AdminLayout;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
-use crate::web::form::{FieldErrors, SavedQuery};
+use crate::validation::FieldErrors;
+use crate::web::form::SavedQuery;
 
 /// A segment row with its field errors, for the template.
 pub struct RowView {
@@ -179,7 +180,7 @@ async fn edit_error(
     match error {
         EditError::Invalid(errors) => rerender(state, layout, id, form, errors).await,
         EditError::NotFound => Err(AppError::NotFound),
-        EditError::Conflict => Err(AppError::Forbidden(
+        EditError::Conflict => Err(AppError::Conflict(
             "The episode changed meanwhile.".to_string(),
         )),
         EditError::Database(e) => Err(e.into()),

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::model::{Audio, EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, slugify};
 use crate::links::is_web_url;
-use crate::web::form::FieldErrors;
+use crate::validation::FieldErrors;
 
 /// The editor form exactly as submitted; segments are parallel lists, one entry per row.
 #[derive(Debug, Default, Clone, Deserialize)]

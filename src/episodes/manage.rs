@@ -8,7 +8,7 @@ use super::save::{SaveError, insert_segment};
 use super::store;
 use crate::accounts::store::audit;
 use crate::clock;
-use crate::web::form::FieldErrors;
+use crate::validation::{FieldErrors, OnUnique};
 
 /// Why an edit was not saved.
 #[derive(Debug, thiserror::Error)]
@@ -49,17 +49,6 @@ fn number_taken(number: i64) -> EditError {
     EditError::Invalid(errors)
 }
 
-fn on_unique_number(error: sqlx::Error, number: i64) -> EditError {
-    match &error {
-        sqlx::Error::Database(e)
-            if e.is_unique_violation() && e.message().contains("episodes.number") =>
-        {
-            number_taken(number)
-        }
-        _ => EditError::Database(error),
-    }
-}
-
 /// Creates a draft episode with its segments; returns its id.
 pub async fn create(db: &SqlitePool, user_id: i64, mut doc: EpisodeDoc) -> Result<i64, EditError> {
     super::save::render_intro(&mut doc).await;
@@ -68,7 +57,7 @@ pub async fn create(db: &SqlitePool, user_id: i64, mut doc: EpisodeDoc) -> Resul
     let guid = uuid::Uuid::new_v4().to_string();
     let id = store::insert_draft(&mut tx, doc.number, &doc.title, &guid, &now)
         .await
-        .map_err(|e| on_unique_number(e, doc.number))?;
+        .on_unique("episodes.number", || number_taken(doc.number))?;
     write_fields_and_segments(&mut tx, id, 1, &doc, &now).await?;
     audit(
         &mut tx,
@@ -126,7 +115,7 @@ async fn write_fields_and_segments(
     // The version check is in the update itself, so a save racing this one cannot slip in between.
     let updated = store::update_if_version(conn, id, version, doc, now)
         .await
-        .map_err(|e| on_unique_number(e, doc.number))?;
+        .on_unique("episodes.number", || number_taken(doc.number))?;
     if !updated {
         return Err(EditError::Conflict);
     }

@@ -14,7 +14,8 @@ use crate::episodes::model::slugify;
 use crate::error::{AppError, Result};
 use crate::links::is_web_url;
 use crate::state::AppState;
-use crate::web::form::{FieldErrors, SavedQuery};
+use crate::validation::FieldErrors;
+use crate::web::form::SavedQuery;
 
 /// A person in the admin list.
 #[derive(sqlx::FromRow)]

@@ -16,7 +16,8 @@ use crate::clock;
 use crate::error::Result;
 use crate::links::is_web_url;
 use crate::state::AppState;
-use crate::web::form::{FieldErrors, SavedQuery};
+use crate::validation::FieldErrors;
+use crate::web::form::SavedQuery;
 
 /// The settings page (mounted under `/admin`, admins only).
 pub fn router() -> Router<AppState> {

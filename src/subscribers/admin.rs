@@ -19,7 +19,8 @@ use crate::admin::AdminLayout;
 use crate::clock;
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::form::{FieldErrors, SavedQuery};
+use crate::validation::FieldErrors;
+use crate::web::form::SavedQuery;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/subscribers/index.html")]

@@ -15,7 +15,8 @@ use crate::episodes::editor::{format_clock, parse_clock};
 use crate::episodes::model::PersonRef;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
-use crate::web::form::{FieldErrors, SavedQuery};
+use crate::validation::FieldErrors;
+use crate::web::form::SavedQuery;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/talks/index.html")]
