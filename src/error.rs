@@ -110,28 +110,44 @@ impl AppError {
 #[derive(Clone, Debug)]
 pub struct LoggedError(pub Arc<String>);
 
+/// What a listener may read about an error, carried to the middleware that puts it inside
+/// the site's layout (header, navigation, search), which this type cannot build: it has no
+/// settings.
+#[derive(Clone, Debug)]
+pub struct ErrorShown {
+    /// `404`, `429`…
+    pub status: u16,
+    /// "Not Found", "Too Many Requests"…
+    pub heading: &'static str,
+    /// The sentence to show.
+    pub message: String,
+}
+
+/// The page on its own, for a response no middleware dresses (and as the body's fallback).
 #[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
+#[template(path = "error_plain.html")]
+struct PlainErrorPage<'a> {
     css_url: &'static str,
-    status: u16,
-    heading: &'static str,
-    message: String,
+    shown: &'a ErrorShown,
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let page = ErrorPage {
-            css_url: crate::web::css_url(),
+        let shown = ErrorShown {
             status: status.as_u16(),
             heading: status.canonical_reason().unwrap_or("Error"),
             message: self.public_message(),
+        };
+        let page = PlainErrorPage {
+            css_url: crate::web::css_url(),
+            shown: &shown,
         };
         let body = page
             .render()
             .unwrap_or_else(|_| "Something went wrong on our side.".to_string());
         let mut response = (status, Html(body)).into_response();
+        response.extensions_mut().insert(shown);
         self.stash(&mut response);
         response
     }

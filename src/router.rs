@@ -25,7 +25,12 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::digest::router())
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(web::statics::serve))
+        .route("/favicon.ico", get(web::statics::favicon))
         .fallback(not_found)
+        .layer(from_fn_with_state(
+            state.clone(),
+            web::error_page::in_site_layout,
+        ))
         .layer(from_fn_with_state(state.clone(), web::cache::serve_cached))
         .layer(from_fn_with_state(
             state.clone(),

@@ -22,6 +22,17 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The page icon: the show's artwork, else the default icon.
+    pub fn icon_url(&self) -> &str {
+        if crate::links::is_web_url(&self.show.artwork_url) {
+            &self.show.artwork_url
+        } else {
+            statics::favicon_url()
+        }
+    }
+}
+
+impl Layout {
     /// The layout for a state, outside a request (error pages, benchmarks).
     pub fn of(state: &AppState) -> Self {
         Self {

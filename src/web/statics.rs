@@ -4,20 +4,25 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
 
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::error::AppError;
+use crate::links::is_web_url;
+use crate::state::AppState;
 
 const SITE_CSS: &str = include_str!("../../static/css/site.css");
 const SITE_JS: &str = include_str!("../../static/js/site.js");
+const FAVICON_SVG: &str = include_str!("../../static/favicon.svg");
 
 static CSS_URL: LazyLock<String> =
     LazyLock::new(|| format!("/static/{}/css/site.css", hash_of(SITE_CSS)));
 static JS_URL: LazyLock<String> =
     LazyLock::new(|| format!("/static/{}/js/site.js", hash_of(SITE_JS)));
+static FAVICON_URL: LazyLock<String> =
+    LazyLock::new(|| format!("/static/{}/favicon.svg", hash_of(FAVICON_SVG)));
 
 fn hash_of(text: &str) -> String {
     let mut hasher = DefaultHasher::new();
@@ -35,6 +40,21 @@ pub fn js_url() -> &'static str {
     &JS_URL
 }
 
+/// The default icon's URL (a microphone), for a show without artwork.
+pub fn favicon_url() -> &'static str {
+    &FAVICON_URL
+}
+
+/// `GET /favicon.ico`, which browsers ask for whatever the page says: the show's artwork
+/// when there is one, else the default icon.
+pub async fn favicon(State(state): State<AppState>) -> Response {
+    let artwork = state.settings().artwork_url.clone();
+    if is_web_url(&artwork) {
+        return Redirect::temporary(&artwork).into_response();
+    }
+    Redirect::temporary(favicon_url()).into_response()
+}
+
 /// `GET /static/{hash}/{file}`: any hash serves the current file.
 pub async fn serve(Path(path): Path<String>) -> Result<Response, AppError> {
     let file = path
@@ -44,6 +64,7 @@ pub async fn serve(Path(path): Path<String>) -> Result<Response, AppError> {
     let (body, content_type) = match file {
         "css/site.css" => (SITE_CSS, "text/css; charset=utf-8"),
         "js/site.js" => (SITE_JS, "text/javascript; charset=utf-8"),
+        "favicon.svg" => (FAVICON_SVG, "image/svg+xml"),
         _ => return Err(AppError::NotFound),
     };
     let mut response = body.into_response();

@@ -1,5 +1,7 @@
 //! Listener pages: what a person browsing the site sees.
 
+use scraper::Html;
+
 use crate::helpers::{attrs, episode, spawn_app, texts};
 
 #[tokio::test]
@@ -216,7 +218,80 @@ async fn unknown_pages_get_a_real_404_page() {
         assert_eq!(response.status(), 404, "{path}");
         let body = response.text().await.unwrap();
         assert!(body.contains("That page does not exist."), "{path}: {body}");
+        let page = Html::parse_document(&body);
+        let nav = attrs(&page, "header.site nav a", "href");
+        assert!(
+            nav.contains(&"/episodes".to_string()) && nav.contains(&"/hosts".to_string()),
+            "{path}: the 404 page keeps the site's navigation: {nav:?}"
+        );
+        assert_eq!(
+            attrs(&page, "main form[role=search]", "action"),
+            ["/search"],
+            "{path}: a search box to go on from"
+        );
     }
+}
+
+#[tokio::test]
+async fn every_page_leads_to_the_hosts_the_feed_and_the_friends_of_the_show() {
+    let app = spawn_app().await;
+    app.import(episode(7, "Seven").build()).await;
+
+    for path in ["/", "/episodes", "/episodes/7", "/talks", "/search?q=seven"] {
+        let page = app.page(path).await;
+        let hrefs = attrs(&page, "a", "href");
+        for target in [
+            "/episodes",
+            "/hosts",
+            "/talks",
+            "/links",
+            "/friends-of-the-show",
+            "/episodes/rss",
+        ] {
+            assert!(
+                hrefs.iter().any(|h| h == target),
+                "{path} links to {target}: {hrefs:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_browser_icon_is_the_shows_artwork_or_a_default_one() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+
+    let icon = client
+        .get(format!("{}/favicon.ico", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(icon.status(), 307);
+    let default = icon.headers()["location"].to_str().unwrap().to_string();
+    let svg = app.get(&default).await;
+    assert_eq!(svg.status(), 200);
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert!(svg.text().await.unwrap().starts_with("<svg"));
+
+    sqlx::query("update settings set artwork_url = 'https://example.com/art.png'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    app.state.reload_settings().await.unwrap();
+    let icon = client
+        .get(format!("{}/favicon.ico", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(icon.headers()["location"], "https://example.com/art.png");
+    let home = app.page("/").await;
+    assert_eq!(
+        attrs(&home, "link[rel=icon]", "href"),
+        ["https://example.com/art.png"]
+    );
 }
 
 #[tokio::test]
