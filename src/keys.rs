@@ -1,4 +1,4 @@
-//! The installation's secret key (made by the migration with `randomblob`), for tokens
+//! The installation's secret key (made by the baseline migration with `randomblob`), for tokens
 //! that must come back unchanged: CSRF cookies and unsubscribe links.
 
 use base64::Engine;

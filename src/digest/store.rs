@@ -196,8 +196,8 @@ pub async fn claim_pending(
     .await
 }
 
-/// Records that the claimed message is being handed over (see the migration adding
-/// `handed_at`); false when the row is no longer this claim's (another worker took it over).
+/// Records that the claimed message is being handed over (see `deliveries.handed_at` in
+/// `migrations/0001_baseline.sql`); false when the row is no longer this claim's (another worker took it over).
 pub async fn record_handover(
     conn: &mut SqliteConnection,
     claim: &Claim,

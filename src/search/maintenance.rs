@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sqlx::SqlitePool;
 
-/// The full-text indexes (see the search migration).
+/// The full-text indexes (see `migrations/0001_baseline.sql`).
 const INDEXES: [&str; 4] = ["episodes_fts", "segments_fts", "links_fts", "talks_fts"];
 
 /// How often the indexes are merged; a search is at worst this long on split indexes.

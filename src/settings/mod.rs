@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
-/// The base URL a new install starts with (the migration's default).
+/// The base URL a new install starts with (the baseline migration's default).
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
 
 /// The show as the site presents it.
@@ -26,7 +26,7 @@ pub struct Settings {
     pub podcast_guid: String,
 }
 
-/// Reads the settings row (the first migration creates it).
+/// Reads the settings row (the baseline migration creates it).
 pub async fn load(conn: &mut SqliteConnection) -> sqlx::Result<Settings> {
     sqlx::query_as(
         "select title, description, base_url, language, owner_name, owner_email, artwork_url,
