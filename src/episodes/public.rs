@@ -84,12 +84,46 @@ pub struct EpisodePage {
     next: Option<Neighbour>,
 }
 
+/// A place in the audio a listener can jump to: a segment with a start time.
+pub struct Chapter {
+    /// "Brian #1: Making PyPI's test suite faster".
+    pub label: String,
+    /// Seconds from the start.
+    pub secs: i64,
+    /// `7:00` or `1:02:03`.
+    pub at: String,
+}
+
 impl EpisodePage {
+    /// Sponsor segments, shown on their own only when the intro (which says it with its
+    /// links, as typed) does not.
     fn sponsors(&self) -> impl Iterator<Item = &SegmentDoc> {
+        let intro_says_it = self.episode.intro_html.contains("Sponsored by");
         self.episode
             .segments
             .iter()
-            .filter(|s| s.kind == SegmentKind::Sponsor)
+            .filter(move |s| s.kind == SegmentKind::Sponsor && !intro_says_it)
+    }
+
+    fn spoken_name<'a>(&self, segment: &'a SegmentDoc) -> &'a str {
+        spoken_name(segment)
+    }
+
+    /// The segments with a start time, in the order they play.
+    fn chapters(&self) -> Vec<Chapter> {
+        let mut chapters: Vec<Chapter> = self
+            .body_segments()
+            .filter_map(|segment| {
+                let secs = segment.start_secs?;
+                Some(Chapter {
+                    label: chapter_label(segment),
+                    secs,
+                    at: clock_time(secs),
+                })
+            })
+            .collect();
+        chapters.sort_by_key(|c| c.secs);
+        chapters
     }
 
     fn body_segments(&self) -> impl Iterator<Item = &SegmentDoc> {
@@ -97,6 +131,40 @@ impl EpisodePage {
             .segments
             .iter()
             .filter(|s| s.kind != SegmentKind::Sponsor)
+    }
+}
+
+/// The name a topic heading gives its presenter: the first name, as the show says it
+/// ("Michael #1: …").
+fn spoken_name(segment: &SegmentDoc) -> &str {
+    segment
+        .person
+        .as_ref()
+        .and_then(|p| p.name.split_whitespace().next())
+        .unwrap_or_default()
+}
+
+fn chapter_label(segment: &SegmentDoc) -> String {
+    match (segment.kind, segment.number) {
+        (SegmentKind::Topic, Some(number)) if segment.person.is_some() => {
+            format!("{} #{number}: {}", spoken_name(segment), segment.title)
+        }
+        (SegmentKind::Extra, _) => match &segment.person {
+            Some(person) => format!("Extras from {}", person.name),
+            None => "Extras".to_string(),
+        },
+        (SegmentKind::Joke, _) => format!("Joke: {}", segment.title),
+        _ => segment.title.clone(),
+    }
+}
+
+/// `420` → `7:00`, `3723` → `1:02:03`.
+fn clock_time(secs: i64) -> String {
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
     }
 }
 

@@ -9,6 +9,19 @@
     }
   });
 
+  // Chapters play from their start in the page's own player (without this script the link
+  // opens the audio file at that time).
+  var player = document.getElementById("player");
+  if (player) {
+    document.querySelectorAll("a[data-seek]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        player.currentTime = Number(link.getAttribute("data-seek"));
+        player.play();
+      });
+    });
+  }
+
   var csrf = document.body.getAttribute("data-csrf-token");
   if (!csrf) {
     return; // The rest is for the admin editor.

@@ -2,7 +2,7 @@
 
 use scraper::Html;
 
-use crate::helpers::{attrs, episode, spawn_app, texts};
+use crate::helpers::{attrs, episode, seed_doc, spawn_app, texts};
 
 #[tokio::test]
 async fn home_lists_latest_episodes_with_hosts_and_topic_titles() {
@@ -73,11 +73,8 @@ async fn episode_page_shows_segments_in_order_with_host_number_title_and_notes()
         ["Most of OpenAI’s tech stack runs on Python"]
     );
     let headings = texts(&page, ".segment-topic h2");
-    assert_eq!(
-        headings[0],
-        "Brian Okken #1 Making PyPI’s test suite 81% faster"
-    );
-    assert_eq!(headings[2], "Michael Kennedy #3 PyCon Talks on YouTube");
+    assert_eq!(headings[0], "Brian #1: Making PyPI’s test suite 81% faster");
+    assert_eq!(headings[2], "Michael #3: PyCon Talks on YouTube");
     assert_eq!(headings.len(), 4);
     let title_links = attrs(&page, ".segment-topic h2 a.title", "href");
     assert_eq!(
@@ -90,9 +87,72 @@ async fn episode_page_shows_segments_in_order_with_host_number_title_and_notes()
         texts(&page, ".segment-extra h2"),
         ["Extras from Brian Okken", "Extras from Michael Kennedy"]
     );
-    assert_eq!(texts(&page, ".segment-joke h2"), ["Joke There is hope"]);
-    assert_eq!(texts(&page, ".sponsor"), ["Sponsored by Digital Ocean"]);
+    assert_eq!(texts(&page, ".segment-joke h2"), ["Joke: There is hope"]);
     assert_eq!(attrs(&page, "audio.player", "src").len(), 1);
+}
+
+#[tokio::test]
+async fn the_sponsor_line_and_the_hosts_socials_show_with_their_links_before_the_topics() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+
+    let page = app.page("/episodes/434").await;
+
+    let intro = texts(&page, "section.intro").join(" ");
+    assert!(intro.starts_with("Sponsored by Digital Ocean"), "{intro}");
+    let intro_links = attrs(&page, "section.intro a", "href");
+    assert!(
+        intro_links.contains(&"https://pythonbytes.fm/digitalocean-gen-ai".to_string()),
+        "{intro_links:?}"
+    );
+    assert!(
+        intro_links.contains(&"https://fosstodon.org/@mkennedy".to_string()),
+        "{intro_links:?}"
+    );
+    assert!(
+        page.select(&scraper::Selector::parse("details.intro").unwrap())
+            .next()
+            .is_none(),
+        "not folded away"
+    );
+    assert!(
+        texts(&page, ".sponsor").is_empty(),
+        "said once, by the intro with its links"
+    );
+    let first_section = page
+        .select(&scraper::Selector::parse("article section").unwrap())
+        .next()
+        .unwrap();
+    assert_eq!(first_section.value().attr("class"), Some("intro"));
+}
+
+#[tokio::test]
+async fn segments_with_start_times_become_chapters_of_the_player() {
+    let app = spawn_app().await;
+    let mut doc = seed_doc();
+    doc.segments[1].start_secs = Some(95);
+    doc.segments[2].start_secs = Some(3723);
+    app.import(doc).await;
+
+    let page = app.page("/episodes/434").await;
+
+    assert_eq!(
+        texts(&page, ".chapters a.chapter"),
+        [
+            "1:35 Brian #1: Making PyPI’s test suite 81% faster",
+            "1:02:03 Michael #2: People aren’t talking enough about how most of OpenAI’s tech stack runs on Python"
+        ]
+    );
+    assert_eq!(
+        attrs(&page, ".chapters a.chapter", "data-seek"),
+        ["95", "3723"]
+    );
+    let audio = attrs(&page, "audio.player", "src").remove(0);
+    assert_eq!(
+        attrs(&page, ".chapters a.chapter", "href")[0],
+        format!("{audio}#t=95")
+    );
+    assert_eq!(attrs(&page, "audio.player", "preload"), ["none"]);
 }
 
 #[tokio::test]
