@@ -15,7 +15,7 @@
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use pulldown_cmark::{Event, Options, Parser, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 use tokio::sync::Semaphore;
 
 /// How deep lists, quotes and HTML elements may nest, all counted together.
@@ -163,12 +163,41 @@ pub fn render(markdown: &str, author: Author) -> String {
         Err(refused) => return refusal(&refused),
     };
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, events.into_iter());
+    html::push_html(&mut unsafe_html, join_adjacent_links(events).into_iter());
     let sanitizer = match author {
         Author::Host => &*HOST_SANITIZER,
         Author::Guest => &*GUEST_SANITIZER,
     };
     sanitizer.clean(&unsafe_html).to_string()
+}
+
+/// One link typed as several adjacent links to the same URL (`[Marimo: A Notebook
+/// that](u)[ ](u)["Compiles"](u)`) is one link: a reader (and a screen reader) meets one
+/// link, never an empty one made of the space between.
+fn join_adjacent_links(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut joined: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut open_url: Vec<CowStr<'_>> = Vec::new();
+    let mut events = events.into_iter().peekable();
+    while let Some(event) = events.next() {
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => open_url.push(dest_url.clone()),
+            Event::End(TagEnd::Link) => {
+                let url = open_url.pop();
+                if let (Some(url), Some(Event::Start(Tag::Link { dest_url, .. }))) =
+                    (&url, events.peek())
+                    && dest_url == url
+                {
+                    // Skip this end and the next start: the text runs on inside one link.
+                    open_url.push(url.clone());
+                    events.next();
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        joined.push(event);
+    }
+    joined
 }
 
 /// What a refused field shows where its text would be.

@@ -167,3 +167,17 @@ fn closed_and_void_html_tags_do_not_count_as_nesting() {
     let flat = "<b>x</b><br><img src=https://example.com/a.png>\n".repeat(100);
     assert_eq!(super::check(&flat), Ok(()));
 }
+
+#[test]
+fn adjacent_links_to_one_url_render_as_one_link() {
+    let html = render(
+        "[Marimo: A Notebook that](https://m.example/)[ ](https://m.example/)[\"Compiles\"](https://m.example/) and [other](https://o.example/)",
+        Author::Host,
+    );
+    assert_eq!(html.matches("<a ").count(), 2, "{html}");
+    assert!(
+        html.contains(">Marimo: A Notebook that \"Compiles\"</a>")
+            || html.contains(">Marimo: A Notebook that &quot;Compiles&quot;</a>"),
+        "{html}"
+    );
+}

@@ -222,7 +222,7 @@ async fn a_host_writes_reorders_previews_and_publishes_an_episode() {
 
     assert_eq!(
         texts(&client, ".segment-topic h2").await,
-        ["Michael #2 Second written", "Brian #1 First written"]
+        ["Michael #2: Second written", "Brian #1: First written"]
     );
     assert_eq!(
         texts(&client, ".segment-topic .notes strong").await,
@@ -299,4 +299,133 @@ async fn two_hosts_saving_one_episode_see_a_conflict_not_a_lost_edit() {
     assert_eq!(saved, "Title by one");
     one.close().await.unwrap();
     two.close().await.unwrap();
+}
+
+/// The two screens every listener page is looked at on.
+const SCREENS: [(&str, u32, u32); 2] = [("desktop", 1280, 900), ("phone", 390, 844)];
+
+/// Where screenshots go (git-ignored): `target/screenshots/`.
+fn screenshot_dir() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+/// axe-core's script, installed by `.ci/run` with npm into `target/axe` (see the README).
+fn axe_source() -> Option<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/axe/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{} is missing in CI: .ci/run must install axe-core",
+                path.display()
+            );
+            eprintln!(
+                "SKIPPED accessibility checks: run `npm install --prefix target/axe axe-core@4`"
+            );
+            None
+        }
+    }
+}
+
+/// How much wider than the screen the page is (0 when nothing scrolls sideways).
+async fn sideways_overflow(client: &Client) -> i64 {
+    client
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap()
+}
+
+/// axe-core's serious and critical violations on the open page, as `rule: element, …`.
+async fn serious_violations(client: &Client, axe: &str) -> Vec<String> {
+    client.execute(axe, vec![]).await.expect("load axe-core");
+    let found = client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               axe.run(document).then(r => done(r.violations
+                 .filter(v => v.impact === "serious" || v.impact === "critical")
+                 .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", "))));"#,
+            vec![],
+        )
+        .await
+        .expect("axe-core ran");
+    serde_json::from_value(found).unwrap()
+}
+
+#[tokio::test]
+async fn listener_pages_fit_phones_and_desktops_and_pass_axe_core() {
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let axe = axe_source();
+    let app = spawn_app().await;
+    app.import_seed_notes_and_catalog().await;
+    sqlx::query("update episodes set status = 'published', published_at = '2025-05-27T08:00:00Z', audio_url = 'https://example.com/434.mp3'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    app.state.content_changed();
+    let (_, talks) = app.json("/api/v1/talks/pycon-us-2025").await;
+    let talk = talks["talks"][0]["slug"]
+        .as_str()
+        .expect("a talk in the catalog")
+        .to_string();
+    let pages = [
+        ("home", "/".to_string()),
+        ("episode", "/episodes/434".to_string()),
+        ("search", "/search?q=pytest".to_string()),
+        ("talk", format!("/talks/pycon-us-2025/{talk}")),
+        ("signup", "/friends-of-the-show".to_string()),
+        ("not-found", "/no-such-page".to_string()),
+    ];
+    let client = browser(&mut driver).await;
+    let mut problems = Vec::new();
+    for (width_name, width, height) in SCREENS {
+        client.set_window_size(width, height).await.unwrap();
+        for (name, path) in &pages {
+            client
+                .goto(&format!("{}{path}", app.address))
+                .await
+                .unwrap();
+            let png = client.screenshot().await.unwrap();
+            std::fs::write(
+                screenshot_dir().join(format!("{name}-{width_name}.png")),
+                png,
+            )
+            .unwrap();
+            let overflow = sideways_overflow(&client).await;
+            if overflow > 0 {
+                problems.push(format!(
+                    "{path} at {width}px scrolls sideways by {overflow}px"
+                ));
+            }
+            let header = client
+                .execute(
+                    "return document.querySelector('header.site').getBoundingClientRect().height;",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_f64()
+                .unwrap();
+            if header > 96.0 {
+                problems.push(format!("{path} at {width}px: the header takes {header}px"));
+            }
+            if let (Some(axe), "desktop") = (&axe, width_name) {
+                for violation in serious_violations(&client, axe).await {
+                    problems.push(format!("{path}: {violation}"));
+                }
+            }
+        }
+    }
+    client.close().await.unwrap();
+    assert!(problems.is_empty(), "{problems:#?}");
 }
