@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::model::{EpisodeDoc, SegmentDoc, SegmentKind};
+use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind};
 use super::summary::{EpisodeSummary, Paging, summaries_page};
 use super::{format_date, format_duration, load_episode, store};
 use crate::error::{AppError, Result};
@@ -43,13 +43,62 @@ pub struct IndexPage {
     paging: Paging,
 }
 
-/// `GET /`: the latest published episodes.
-pub async fn show_latest(State(state): State<AppState>, layout: Layout) -> Result<IndexPage> {
-    let (episodes, paging) = summaries_page(&state, 1).await?;
-    Ok(IndexPage {
+/// How many episodes the home page lists after the newest.
+const RECENT_ON_HOME: usize = 8;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "episodes/home.html")]
+pub struct HomePage {
+    layout: Layout,
+    latest: Option<EpisodeDoc>,
+    latest_date: String,
+    hosts: Vec<PersonRef>,
+    recent: Vec<EpisodeSummary>,
+}
+
+/// A topic of the newest episode, as the home page lists it.
+pub struct TopicLine {
+    pub position: i64,
+    pub label: String,
+}
+
+impl HomePage {
+    fn artwork(&self) -> Option<&str> {
+        let url = &self.layout.show.artwork_url;
+        crate::links::is_web_url(url).then_some(url.as_str())
+    }
+
+    fn latest_topics(&self) -> Vec<TopicLine> {
+        let Some(latest) = &self.latest else {
+            return Vec::new();
+        };
+        latest
+            .segments
+            .iter()
+            .filter(|s| s.kind == SegmentKind::Topic)
+            .map(|s| TopicLine {
+                position: s.position,
+                label: chapter_label(s),
+            })
+            .collect()
+    }
+}
+
+/// `GET /`: the show (artwork, description, hosts, where to subscribe), its newest episode
+/// with the player and topics, and the episodes before it.
+pub async fn show_latest(State(state): State<AppState>, layout: Layout) -> Result<HomePage> {
+    let (mut episodes, _) = summaries_page(&state, 1).await?;
+    let latest = match episodes.first() {
+        Some(newest) => load_episode(&mut *state.db.acquire().await?, newest.number, false).await?,
+        None => None,
+    };
+    let recent = episodes.drain(..).skip(1).take(RECENT_ON_HOME).collect();
+    Ok(HomePage {
+        latest_date: format_date(latest.as_ref().and_then(|l| l.published_at.as_deref())),
+        hosts: latest.as_ref().map(|l| l.hosts.clone()).unwrap_or_default(),
         layout,
-        episodes,
-        paging,
+        latest,
+        recent,
     })
 }
 

@@ -26,7 +26,8 @@ async fn drafts_are_hidden_from_every_public_page_and_the_api() {
     let host = app.page("/hosts/brian").await;
     let links = app.page("/links").await;
 
-    assert_eq!(texts(&home, ".episode-card h2"), ["#1 Public"]);
+    assert_eq!(texts(&home, ".latest h2"), ["#1 Public"]);
+    assert!(texts(&home, ".episode-card").is_empty());
     assert_eq!(list["total"], 1);
     assert_eq!(app.get("/episodes/2").await.status(), 404);
     assert_eq!(app.json("/api/v1/episodes/2").await.0, 404);

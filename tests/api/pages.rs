@@ -5,8 +5,16 @@ use scraper::Html;
 use crate::helpers::{attrs, episode, seed_doc, spawn_app, texts};
 
 #[tokio::test]
-async fn home_lists_latest_episodes_with_hosts_and_topic_titles() {
+async fn home_presents_the_show_its_newest_episode_with_player_and_topics_and_the_ones_before() {
     let app = spawn_app().await;
+    sqlx::query(
+        "update settings set title = 'Python Bytes', description = 'Python headlines delivered directly to your earbuds',
+         artwork_url = 'https://example.com/art.png'",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    app.state.reload_settings().await.unwrap();
     app.import_seed().await;
     app.import(
         episode(433, "An older one")
@@ -17,22 +25,53 @@ async fn home_lists_latest_episodes_with_hosts_and_topic_titles() {
 
     let home = app.page("/").await;
 
-    let titles = texts(&home, ".episode-card h2");
+    assert_eq!(texts(&home, "h1"), ["Python Bytes"]);
     assert_eq!(
-        titles,
-        [
-            "#434 Most of OpenAI’s tech stack runs on Python",
-            "#433 An older one"
-        ]
+        texts(&home, ".show-intro .description"),
+        ["Python headlines delivered directly to your earbuds"]
     );
-    let first_card = texts(&home, ".episode-card:first-child .meta").join(" ");
+    assert_eq!(
+        attrs(&home, ".show-intro img.artwork", "src"),
+        ["https://example.com/art.png"]
+    );
+    assert_eq!(
+        attrs(&home, ".subscribe a", "href"),
+        ["/episodes/rss", "/friends-of-the-show"]
+    );
+    assert_eq!(
+        texts(&home, ".show-intro .meta"),
+        ["Hosted by Brian Okken and Michael Kennedy"]
+    );
+    assert_eq!(
+        texts(&home, ".latest h2"),
+        ["#434 Most of OpenAI’s tech stack runs on Python"]
+    );
     assert!(
-        first_card.contains("May 27, 2025") && first_card.contains("Brian Okken, Michael Kennedy"),
-        "{first_card}"
+        texts(&home, ".latest .meta")
+            .join(" ")
+            .contains("May 27, 2025")
     );
-    let topics = texts(&home, ".episode-card:first-child .topics li");
-    assert_eq!(topics[0], "Making PyPI’s test suite 81% faster");
+    assert_eq!(attrs(&home, ".latest audio.player", "preload"), ["none"]);
+    let topics = texts(&home, ".latest .topics li");
+    assert_eq!(topics[0], "Brian #1: Making PyPI’s test suite 81% faster");
     assert_eq!(topics.len(), 4);
+    assert_eq!(
+        attrs(&home, ".latest .topics a", "href")[0],
+        "/episodes/434/most-of-openai-s-tech-stack-runs-on-python#segment-2"
+    );
+    assert_eq!(texts(&home, ".episode-card h3"), ["#433 An older one"]);
+}
+
+#[tokio::test]
+async fn an_empty_site_says_so_without_a_pager() {
+    let app = spawn_app().await;
+
+    let home = app.page("/").await;
+    let list = app.page("/episodes").await;
+
+    assert_eq!(texts(&home, ".empty"), ["No episodes published yet."]);
+    assert_eq!(texts(&list, ".empty"), ["No episodes published yet."]);
+    assert!(texts(&list, ".pager").is_empty(), "no 'Page 1 of 1'");
 }
 
 #[tokio::test]
