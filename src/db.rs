@@ -87,3 +87,10 @@ fn one_line(error: &dyn std::fmt::Display) -> String {
 pub fn json_param<T: serde::Serialize + ?Sized>(rows: &T) -> sqlx::Result<String> {
     serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
+
+/// The content version (`migrations/0100_content_version.sql`): moved by every public change.
+pub async fn content_version(db: &SqlitePool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select version from content_version where id = 1")
+        .fetch_one(db)
+        .await
+}

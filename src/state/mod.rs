@@ -1,6 +1,7 @@
 //! What every request may need, cloned cheaply into each: the pools, the settings, the mailer,
 //! the caches and the limits. A leaf: the domains read it, it reads none of their logic.
 
+pub mod content_version;
 pub mod page_cache;
 pub mod proxies;
 
@@ -35,6 +36,8 @@ pub struct AppState {
     settings: Arc<RwLock<Arc<Settings>>>,
     /// Rendered public pages, dropped whenever content changes.
     pub cache: Arc<PageCache>,
+    /// What the page cache checks its pages against: moved by any public change, from any process.
+    pub content_version: Arc<content_version::ContentVersion>,
     /// Failed sign-ins per account, per client, and per account from one client.
     pub login_limiter: Arc<RateLimiter>,
     /// Mails the subscribe form sent to each address.
@@ -63,11 +66,13 @@ impl AppState {
         let loaded = settings::load(&mut conn).await?;
         let key = SiteKey::load(&mut conn).await?;
         drop(conn);
+        let content_version = Arc::new(content_version::ContentVersion::of(&db));
         Ok(Self {
             search_db: crate::db::search_pool(&db),
             db,
             settings: Arc::new(RwLock::new(Arc::new(loaded))),
             cache: Arc::new(PageCache::default()),
+            content_version,
             feed_items: Arc::default(),
             login_limiter: Arc::new(RateLimiter::new(LOGIN_WINDOW)),
             mail_limiter: Arc::new(RateLimiter::new(MAIL_WINDOW)),

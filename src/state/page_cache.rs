@@ -9,8 +9,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use axum::body::Bytes;
 use axum::http::HeaderValue;
 
-/// Another process (a CLI import) may change the file; entries older than this are re-rendered.
-const MAX_AGE: Duration = Duration::from_secs(5);
 /// How many bytes of pages the cache holds unless configured (`SHOWNOTES_CACHE_BYTES`).
 pub const DEFAULT_BUDGET: usize = 64 * 1024 * 1024;
 /// One rendered page.
@@ -22,6 +20,9 @@ pub struct CachedPage {
     /// When this exact body was first served (whole seconds, as HTTP dates have).
     pub last_modified: SystemTime,
     pub stored: Instant,
+    /// The content version it was rendered under ([`super::content_version`]): served only
+    /// while that is still the version, whichever process changed the content since.
+    pub version: i64,
 }
 
 impl CachedPage {
@@ -114,12 +115,12 @@ impl PageCache {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<std::sync::Arc<CachedPage>> {
+    pub fn get(&self, key: &str, version: i64) -> Option<std::sync::Arc<CachedPage>> {
         let pages = self.pages.read().ok()?;
         pages
             .by_key
             .get(key)
-            .filter(|page| page.stored.elapsed() < MAX_AGE)
+            .filter(|page| page.version == version)
             .cloned()
     }
 

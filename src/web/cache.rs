@@ -36,7 +36,11 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     }
     let key = cache_key(request.uri());
     let conditions = Conditions::of(request.headers());
-    if let Some(page) = state.cache.get(&key) {
+    // Without the version nothing can be checked: render afresh (the render reports the error).
+    let Ok(version) = state.content_version.current(&state.db).await else {
+        return next.run(request).await;
+    };
+    if let Some(page) = state.cache.get(&key, version) {
         return page_response(&page, &conditions);
     }
     let generation = state.cache.generation();
@@ -62,6 +66,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
             .unwrap_or(HeaderValue::from_static("text/html")),
         body,
         stored: Instant::now(),
+        version,
     };
     let response = page_response(&page, &conditions);
     state.cache.put(key, page, generation);

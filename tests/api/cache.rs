@@ -79,13 +79,60 @@ async fn a_form_cookie_still_gets_cached_pages_but_a_signed_in_visitor_does_not(
     assert_eq!(signed_in.status(), 200);
 }
 
-/// Changes every link's title in the database without telling the page cache, so a page
-/// served from the cache still shows the old titles.
+/// Changes every link's title without moving the content version (its trigger dropped), so a
+/// page served from the cache still shows the old titles: what tells a cached page from a
+/// fresh render.
 async fn retitle_links_behind_the_cache(app: &crate::helpers::TestApp) {
+    sqlx::query("drop trigger content_version_links_update")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
     sqlx::query("update links set title = 'Retitled behind the cache'")
         .execute(&app.state.db)
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_change_written_by_another_process_shows_on_the_next_request() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    let before = app.page("/episodes/434").await;
+    let file = app.state.db.connect_options().get_filename().to_path_buf();
+    // Another process, as `shownotes import` is: its own connection, no word to this server.
+    let other = shownotes::db::open(&file).await.unwrap();
+
+    sqlx::query("update episodes set title = 'Retitled from the command line' where number = 434")
+        .execute(&other)
+        .await
+        .unwrap();
+    let after = app.page("/episodes/434").await;
+
+    assert_eq!(
+        texts(&before, "h1"),
+        ["Most of OpenAI’s tech stack runs on Python"]
+    );
+    assert_eq!(texts(&after, "h1"), ["Retitled from the command line"]);
+}
+
+#[tokio::test]
+async fn rendering_what_an_import_left_unrendered_keeps_the_cached_pages() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.page("/episodes").await;
+    let version = shownotes::db::content_version(&app.state.db).await.unwrap();
+
+    sqlx::query("update segments set notes_html = null")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    app.page("/episodes/434").await;
+
+    assert_eq!(
+        shownotes::db::content_version(&app.state.db).await.unwrap(),
+        version,
+        "derived HTML is not a change listeners see"
+    );
 }
 
 #[tokio::test]

@@ -124,14 +124,14 @@ async fn a_host_creates_a_draft_that_listeners_cannot_see_until_published() {
     assert_eq!(hidden, 404);
     assert_eq!(
         texts(&preview, ".segment-topic h2"),
-        ["Brian #1 First topic", "Michael #2 Second topic"]
+        ["Brian #1: First topic", "Michael #2: Second topic"]
     );
     assert_eq!(published.status(), 303);
     assert_eq!(public.status(), 200);
     let page = Html::parse_document(&public.text().await.unwrap());
     assert_eq!(
         texts(&page, ".segment-topic h2"),
-        ["Brian #1 First topic", "Michael #2 Second topic"]
+        ["Brian #1: First topic", "Michael #2: Second topic"]
     );
 }
 
@@ -206,7 +206,7 @@ async fn reordering_by_position_and_deleting_a_segment_are_saved() {
     let preview = app.page(&format!("/admin/episodes/{id}/preview")).await;
     assert_eq!(
         texts(&preview, ".segment-topic h2"),
-        ["Michael #2 Second topic", "Brian #1 First topic"]
+        ["Michael #2: Second topic", "Brian #1: First topic"]
     );
 
     let page = app.page(&editor).await;
@@ -216,7 +216,7 @@ async fn reordering_by_position_and_deleting_a_segment_are_saved() {
     let preview = app.page(&format!("/admin/episodes/{id}/preview")).await;
     assert_eq!(
         texts(&preview, ".segment-topic h2"),
-        ["Brian #1 First topic"]
+        ["Brian #1: First topic"]
     );
 }
 

@@ -1,0 +1,95 @@
+//! The content version: a number in the database that every public change moves, in the
+//! writer's own transaction (triggers, `migrations/0100_content_version.sql`), whichever
+//! process wrote. The page cache serves a page only under the version it was rendered with.
+//!
+//! Reading the number costs a query, so it is read again only after the database's write-ahead
+//! log changed (one `stat` a request): in WAL mode every commit, from any process, appends to
+//! the log before the writer hears it committed, and a checkpoint that restarts the log changes
+//! its modification time.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+use sqlx::SqlitePool;
+
+/// How long after the log last changed a version read is re-checked (far longer than the
+/// instant between a commit's frames reaching the log and readers seeing it).
+const SETTLING: Duration = Duration::from_secs(1);
+
+/// What the log looked like when the version was last read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct LogMark {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+/// The current content version, read from the database only when something was committed.
+pub struct ContentVersion {
+    log: Option<PathBuf>,
+    seen: Mutex<Option<Seen>>,
+}
+
+/// A version as read, with the log's look just before and when it was read.
+#[derive(Clone, Copy)]
+struct Seen {
+    mark: LogMark,
+    version: i64,
+    read_at: SystemTime,
+}
+
+impl Seen {
+    /// Whether `mark` says nothing was committed since, and the read came after the log settled.
+    fn still_current(&self, mark: LogMark) -> bool {
+        let settled = match mark.modified {
+            Some(modified) => self.read_at > modified + SETTLING,
+            None => false,
+        };
+        self.mark == mark && settled
+    }
+}
+
+impl ContentVersion {
+    /// Watches the write-ahead log beside the pool's database file (an in-memory database has
+    /// none: its version is read every time).
+    pub fn of(db: &SqlitePool) -> Self {
+        let file = db.connect_options().get_filename().to_path_buf();
+        let log = (!file.as_os_str().is_empty() && file != std::path::Path::new(":memory:"))
+            .then(|| PathBuf::from(format!("{}-wal", file.display())));
+        Self {
+            log,
+            seen: Mutex::new(None),
+        }
+    }
+
+    /// The version now.
+    pub async fn current(&self, db: &SqlitePool) -> sqlx::Result<i64> {
+        let mark = self.log_mark();
+        if let (Some(mark), Ok(seen)) = (mark, self.seen.lock())
+            && let Some(seen) = *seen
+            && seen.still_current(mark)
+        {
+            return Ok(seen.version);
+        }
+        // The mark is taken before the version is read: a commit landing in between changes
+        // the log, so the next request reads again.
+        let read_at = SystemTime::now();
+        let version = crate::db::content_version(db).await?;
+        if let (Some(mark), Ok(mut seen)) = (mark, self.seen.lock()) {
+            *seen = Some(Seen {
+                mark,
+                version,
+                read_at,
+            });
+        }
+        Ok(version)
+    }
+
+    fn log_mark(&self) -> Option<LogMark> {
+        let meta = std::fs::metadata(self.log.as_ref()?).ok()?;
+        Some(LogMark {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
