@@ -429,3 +429,54 @@ async fn listener_pages_fit_phones_and_desktops_and_pass_axe_core() {
     client.close().await.unwrap();
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[tokio::test]
+async fn admin_pages_fit_phones_and_desktops() {
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.add_user("admin@example.com", "admin").await;
+    app.import_seed_notes_and_catalog().await;
+    let id: i64 = sqlx::query_scalar("select id from episodes where number = 434")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let pages = [
+        ("admin-episodes", "/admin/episodes".to_string()),
+        ("admin-editor", format!("/admin/episodes/{id}")),
+        ("admin-people", "/admin/people".to_string()),
+        ("admin-talks", "/admin/talks".to_string()),
+        ("admin-subscribers", "/admin/subscribers".to_string()),
+        ("admin-digests", "/admin/digests".to_string()),
+        ("admin-audit", "/admin/audit".to_string()),
+        ("admin-users", "/admin/users".to_string()),
+        ("admin-settings", "/admin/settings".to_string()),
+    ];
+    let client = browser(&mut driver).await;
+    sign_in(&client, &app, "admin@example.com").await;
+    let mut problems = Vec::new();
+    for (width_name, width, height) in SCREENS {
+        client.set_window_size(width, height).await.unwrap();
+        for (name, path) in &pages {
+            client
+                .goto(&format!("{}{path}", app.address))
+                .await
+                .unwrap();
+            let png = client.screenshot().await.unwrap();
+            std::fs::write(
+                screenshot_dir().join(format!("{name}-{width_name}.png")),
+                png,
+            )
+            .unwrap();
+            let overflow = sideways_overflow(&client).await;
+            if overflow > 0 {
+                problems.push(format!(
+                    "{path} at {width}px scrolls sideways by {overflow}px"
+                ));
+            }
+        }
+    }
+    client.close().await.unwrap();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
