@@ -360,6 +360,57 @@ async fn serious_violations(client: &Client, axe: &str) -> Vec<String> {
     serde_json::from_value(found).unwrap()
 }
 
+/// Opens each page at both screen sizes, saves a screenshot of each, and returns what is wrong:
+/// sideways scrolling, a header over 96 px, and (given axe-core, on the desktop size) serious
+/// or critical accessibility violations.
+async fn look_at(
+    client: &Client,
+    app: &TestApp,
+    pages: &[(&str, String)],
+    axe: Option<&str>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (width_name, width, height) in SCREENS {
+        client.set_window_size(width, height).await.unwrap();
+        for (name, path) in pages {
+            client
+                .goto(&format!("{}{path}", app.address))
+                .await
+                .unwrap();
+            let png = client.screenshot().await.unwrap();
+            std::fs::write(
+                screenshot_dir().join(format!("{name}-{width_name}.png")),
+                png,
+            )
+            .unwrap();
+            let overflow = sideways_overflow(client).await;
+            if overflow > 0 {
+                problems.push(format!(
+                    "{path} at {width}px scrolls sideways by {overflow}px"
+                ));
+            }
+            let header = client
+                .execute(
+                    "return document.querySelector('header.site').getBoundingClientRect().height;",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_f64()
+                .unwrap();
+            if header > 96.0 {
+                problems.push(format!("{path} at {width}px: the header takes {header}px"));
+            }
+            if let (Some(axe), "desktop") = (axe, width_name) {
+                for violation in serious_violations(client, axe).await {
+                    problems.push(format!("{path}: {violation}"));
+                }
+            }
+        }
+    }
+    problems
+}
+
 #[tokio::test]
 async fn listener_pages_fit_phones_and_desktops_and_pass_axe_core() {
     let Some(mut driver) = start_driver() else {
@@ -387,45 +438,7 @@ async fn listener_pages_fit_phones_and_desktops_and_pass_axe_core() {
         ("not-found", "/no-such-page".to_string()),
     ];
     let client = browser(&mut driver).await;
-    let mut problems = Vec::new();
-    for (width_name, width, height) in SCREENS {
-        client.set_window_size(width, height).await.unwrap();
-        for (name, path) in &pages {
-            client
-                .goto(&format!("{}{path}", app.address))
-                .await
-                .unwrap();
-            let png = client.screenshot().await.unwrap();
-            std::fs::write(
-                screenshot_dir().join(format!("{name}-{width_name}.png")),
-                png,
-            )
-            .unwrap();
-            let overflow = sideways_overflow(&client).await;
-            if overflow > 0 {
-                problems.push(format!(
-                    "{path} at {width}px scrolls sideways by {overflow}px"
-                ));
-            }
-            let header = client
-                .execute(
-                    "return document.querySelector('header.site').getBoundingClientRect().height;",
-                    vec![],
-                )
-                .await
-                .unwrap()
-                .as_f64()
-                .unwrap();
-            if header > 96.0 {
-                problems.push(format!("{path} at {width}px: the header takes {header}px"));
-            }
-            if let (Some(axe), "desktop") = (&axe, width_name) {
-                for violation in serious_violations(&client, axe).await {
-                    problems.push(format!("{path}: {violation}"));
-                }
-            }
-        }
-    }
+    let problems = look_at(&client, &app, &pages, axe.as_deref()).await;
     client.close().await.unwrap();
     assert!(problems.is_empty(), "{problems:#?}");
 }
@@ -455,28 +468,7 @@ async fn admin_pages_fit_phones_and_desktops() {
     ];
     let client = browser(&mut driver).await;
     sign_in(&client, &app, "admin@example.com").await;
-    let mut problems = Vec::new();
-    for (width_name, width, height) in SCREENS {
-        client.set_window_size(width, height).await.unwrap();
-        for (name, path) in &pages {
-            client
-                .goto(&format!("{}{path}", app.address))
-                .await
-                .unwrap();
-            let png = client.screenshot().await.unwrap();
-            std::fs::write(
-                screenshot_dir().join(format!("{name}-{width_name}.png")),
-                png,
-            )
-            .unwrap();
-            let overflow = sideways_overflow(&client).await;
-            if overflow > 0 {
-                problems.push(format!(
-                    "{path} at {width}px scrolls sideways by {overflow}px"
-                ));
-            }
-        }
-    }
+    let problems = look_at(&client, &app, &pages, None).await;
     client.close().await.unwrap();
     assert!(problems.is_empty(), "{problems:#?}");
 }
