@@ -41,7 +41,10 @@
   document.querySelectorAll("textarea[data-preview]").forEach(function (area) {
     var preview = document.createElement("div");
     preview.className = "preview notes";
-    preview.setAttribute("aria-label", "Preview");
+    // A labelled region screen readers can find, announcing politely when it follows the text.
+    preview.setAttribute("role", "region");
+    preview.setAttribute("aria-label", "Preview of " + (area.labels && area.labels[0] ? area.labels[0].textContent.trim() : "the text"));
+    preview.setAttribute("aria-live", "polite");
     preview.setAttribute("data-preview-of", area.id);
     area.insertAdjacentElement("afterend", preview);
     var timer = null;

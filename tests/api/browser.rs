@@ -444,7 +444,7 @@ async fn listener_pages_fit_phones_and_desktops_and_pass_axe_core() {
 }
 
 #[tokio::test]
-async fn admin_pages_fit_phones_and_desktops() {
+async fn admin_pages_fit_phones_and_desktops_and_pass_axe_core() {
     let Some(mut driver) = start_driver() else {
         return;
     };
@@ -468,7 +468,8 @@ async fn admin_pages_fit_phones_and_desktops() {
     ];
     let client = browser(&mut driver).await;
     sign_in(&client, &app, "admin@example.com").await;
-    let problems = look_at(&client, &app, &pages, None).await;
+    let axe = axe_source();
+    let problems = look_at(&client, &app, &pages, axe.as_deref()).await;
     client.close().await.unwrap();
     assert!(problems.is_empty(), "{problems:#?}");
 }
