@@ -344,6 +344,23 @@ async fn sideways_overflow(client: &Client) -> i64 {
         .unwrap()
 }
 
+/// The page's cumulative layout shift so far (what moved after it was first drawn, e.g. a
+/// player or an image without reserved space).
+async fn layout_shift(client: &Client) -> f64 {
+    client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const observer = new PerformanceObserver(() => {});
+               observer.observe({type: "layout-shift", buffered: true});
+               done(observer.takeRecords().filter(e => !e.hadRecentInput).reduce((sum, e) => sum + e.value, 0));"#,
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap()
+}
+
 /// axe-core's serious and critical violations on the open page, as `rule: element, …`.
 async fn serious_violations(client: &Client, axe: &str) -> Vec<String> {
     client.execute(axe, vec![]).await.expect("load axe-core");
@@ -400,6 +417,10 @@ async fn look_at(
                 .unwrap();
             if header > 96.0 {
                 problems.push(format!("{path} at {width}px: the header takes {header}px"));
+            }
+            let shift = layout_shift(client).await;
+            if shift > 0.01 {
+                problems.push(format!("{path} at {width}px: layout shift {shift:.3}"));
             }
             if let (Some(axe), "desktop") = (axe, width_name) {
                 for violation in serious_violations(client, axe).await {
