@@ -78,15 +78,35 @@ impl<'s> Written<'s> {
     }
 
     /// `**Brian #1:** [Title](url)`; `**#1:** …` for a topic with no host (001's news items).
+    /// Links typed inside the label (`**[x](u) Brian #1:**`) go back into the label.
     fn topic_line(&self) -> String {
-        let host = self.segment.host.as_deref().map(escape_text);
+        let links = self.title_links();
+        let in_label = self.links_in_label(links);
+        let host =
+            self.segment.host.as_deref().map(|host| {
+                weave_links(host, &links[..in_label]).unwrap_or_else(|| escape_text(host))
+            });
         let who = match (host, self.segment.number) {
             (Some(host), Some(number)) => format!("{host} #{number}"),
             (None, Some(number)) => format!("#{number}"),
             (Some(host), None) => host,
             (None, None) => "Topic".to_string(),
         };
-        with_title(format!("**{who}:**"), &self.title_markdown())
+        with_title(format!("**{who}:**"), &self.title_with(&links[in_label..]))
+    }
+
+    /// How many of the title line's first links were typed in the label, before the number:
+    /// none, unless the title cannot hold them all and the host's name can hold those.
+    fn links_in_label(&self, links: &[ParsedLink]) -> usize {
+        let Some(host) = self.segment.host.as_deref() else {
+            return 0;
+        };
+        (0..=links.len())
+            .find(|&k| {
+                (k == 0 || weave_links(host, &links[..k]).is_some())
+                    && weave_links(&self.segment.title, &links[k..]).is_some()
+            })
+            .unwrap_or(0)
     }
 
     /// `**Joke:** [title](url)`, or a bare `**Joke:**` when the title comes from the notes.
@@ -116,9 +136,22 @@ impl<'s> Written<'s> {
     /// "Hindsight Agent Memory That Learns" with link "Hindsight" gives
     /// `[Hindsight](url) Agent Memory That Learns`, which reads back as the same title and link.
     fn title_markdown(&self) -> String {
-        let woven = weave_links(&self.segment.title, self.title_links());
+        self.title_with(self.title_links())
+    }
+
+    fn title_with(&self, links: &[ParsedLink]) -> String {
+        if let Some(woven) = weave_links(&self.segment.title, links) {
+            return woven;
+        }
+        // One link whose text is more than the title (`[**A **](u)`: stray emphasis the title
+        // drops) is written as typed, so it reads back with the same text.
+        if let [only] = links
+            && self.segment.url.as_deref() == Some(only.url.as_str())
+        {
+            return link_markdown(only);
+        }
         // Hand-made segments may not match their links; keep at least the title and URL.
-        woven.unwrap_or_else(|| whole_title(self.segment))
+        whole_title(self.segment)
     }
 }
 

@@ -47,3 +47,25 @@ proptest! {
         }
     }
 }
+
+/// What the fuzz targets found writing lost, each now read back the same.
+#[test]
+fn labels_and_links_the_fuzzer_found_round_trip() {
+    for source in [
+        // A title link of stray emphasis only, and one whose emphasis the title drops.
+        "**Brian #1:** [** **](https://a.example/)\n\n- n\n",
+        "**Brian #1:** [**A **](https://a.example/)\n\n- n\n",
+        // A link typed before the host's name, outside and inside the label.
+        "[x](https://x.example/a) **Brian #1:** [T](https://t.example/)\n\n- n\n",
+        "**[x](https://x.example/a) Brian #1:** [T](https://t.example/)\n\n- n\n",
+    ] {
+        let first = parse(source).unwrap();
+        let written = write(&first);
+        let second = parse(&written).unwrap();
+        assert_eq!(
+            without_lines(second),
+            without_lines(first),
+            "{source:?} written as {written:?}"
+        );
+    }
+}
