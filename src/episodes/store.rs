@@ -269,13 +269,14 @@ pub async fn insert_segment(
     person_id: Option<i64>,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "insert into segments (episode_id, position, kind, person_id, number, title, url, notes_md, notes_html, start_secs)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+        "insert into segments (episode_id, position, kind, person_id, credited_as, number, title, url, notes_md, notes_html, start_secs)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
     )
     .bind(episode_id)
     .bind(position)
     .bind(segment.kind.as_str())
     .bind(person_id)
+    .bind(&segment.credited_as)
     .bind(segment.number)
     .bind(&segment.title)
     .bind(&segment.url)
