@@ -3,6 +3,10 @@
 //! included): 1,000 seed-shaped episodes (notes files), the same files again (all unchanged),
 //! and 20,000 pyvideo-shaped talks.
 //! Run: `cargo bench --bench import`.
+//!
+//! To compare with another build (the machine is noisy, so only runs side by side compare),
+//! name its binary in `SHOWNOTES_BENCH_BASELINE`: each run then times both, alternating which
+//! goes first, and the result is also given as this build's time over the baseline's.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,54 +21,88 @@ const SEED: &str = include_str!("../tests/fixtures/notes/python-bytes-434-seed.m
 /// Fresh databases the archive is imported into; the median run is the result.
 const RUNS: usize = 3;
 
+/// The three timings of one run: notes, the same notes again, talks.
+type Times = [Duration; 3];
+
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let notes = write_notes_archive(&dir.path().join("notes"));
     let catalog = dir.path().join("catalog");
     write_catalog(&catalog);
 
-    let mut runs: Vec<[Duration; 3]> = Vec::new();
-    for run in 0..RUNS {
-        let db = dir.path().join(format!("bench-{run}.db"));
-        let times = [
-            timed(&db, &["import", "notes"], &notes),
-            timed(&db, &["import", "notes"], &notes),
-            timed(&db, &["import", "talks"], std::slice::from_ref(&catalog)),
-        ];
-        println!(
-            "run {}: {EPISODES} episodes {:.2} s, again (unchanged) {:.2} s, {} talks {:.2} s",
-            run + 1,
-            times[0].as_secs_f64(),
-            times[1].as_secs_f64(),
-            EVENTS * TALKS_PER_EVENT,
-            times[2].as_secs_f64()
-        );
-        runs.push(times);
+    let mut builds = vec![("this build".to_string(), PathBuf::from(BIN))];
+    if let Some(baseline) = std::env::var_os("SHOWNOTES_BENCH_BASELINE") {
+        builds.push(("baseline".to_string(), PathBuf::from(baseline)));
     }
-    let median = |which: usize| {
-        let mut times: Vec<Duration> = runs.iter().map(|t| t[which]).collect();
-        times.sort();
-        times[RUNS / 2].as_secs_f64()
-    };
-    println!(
-        "shownotes import notes, {EPISODES} seed-shaped episodes: {:.2} s (median of {RUNS})",
-        median(0)
-    );
-    println!(
-        "the same files again, all unchanged: {:.2} s (median of {RUNS})",
-        median(1)
-    );
-    println!(
-        "shownotes import talks, {} pyvideo talks in {EVENTS} events: {:.2} s (median of {RUNS})",
-        EVENTS * TALKS_PER_EVENT,
-        median(2)
-    );
+    let mut runs: Vec<Vec<Times>> = vec![Vec::new(); builds.len()];
+    for run in 0..RUNS {
+        let mut order: Vec<usize> = (0..builds.len()).collect();
+        order.rotate_left(run % builds.len());
+        for which in order {
+            let (name, bin) = &builds[which];
+            let db = dir.path().join(format!("bench-{which}-{run}.db"));
+            let times = [
+                timed(bin, &db, &["import", "notes"], &notes),
+                timed(bin, &db, &["import", "notes"], &notes),
+                timed(
+                    bin,
+                    &db,
+                    &["import", "talks"],
+                    std::slice::from_ref(&catalog),
+                ),
+            ];
+            println!(
+                "run {} ({name}): {EPISODES} episodes {:.2} s, again (unchanged) {:.2} s, {} talks {:.2} s",
+                run + 1,
+                times[0].as_secs_f64(),
+                times[1].as_secs_f64(),
+                EVENTS * TALKS_PER_EVENT,
+                times[2].as_secs_f64()
+            );
+            runs[which].push(times);
+        }
+    }
+    let medians: Vec<[f64; 3]> = runs
+        .iter()
+        .map(|times| [0, 1, 2].map(|i| median(times, i)))
+        .collect();
+    for ((name, _), median) in builds.iter().zip(&medians) {
+        println!("{name}:");
+        println!(
+            "  shownotes import notes, {EPISODES} seed-shaped episodes: {:.2} s (median of {RUNS})",
+            median[0]
+        );
+        println!(
+            "  the same files again, all unchanged: {:.2} s (median of {RUNS})",
+            median[1]
+        );
+        println!(
+            "  shownotes import talks, {} pyvideo talks in {EVENTS} events: {:.2} s (median of {RUNS})",
+            EVENTS * TALKS_PER_EVENT,
+            median[2]
+        );
+    }
+    if let [this, baseline] = medians.as_slice() {
+        println!(
+            "this build / baseline: notes {:.2}, unchanged notes {:.2}, talks {:.2}",
+            this[0] / baseline[0],
+            this[1] / baseline[1],
+            this[2] / baseline[2]
+        );
+    }
 }
 
-/// Runs `shownotes ARGS… --db DB PATHS…` and returns its wall-clock time; panics on failure.
-fn timed(db: &Path, args: &[&str], paths: &[PathBuf]) -> Duration {
+/// The median over runs of timing `which`, in seconds.
+fn median(runs: &[Times], which: usize) -> f64 {
+    let mut times: Vec<Duration> = runs.iter().map(|t| t[which]).collect();
+    times.sort();
+    times[times.len() / 2].as_secs_f64()
+}
+
+/// Runs `BIN ARGS… --db DB PATHS…` and returns its wall-clock time; panics on failure.
+fn timed(bin: &Path, db: &Path, args: &[&str], paths: &[PathBuf]) -> Duration {
     let started = Instant::now();
-    let output = Command::new(BIN)
+    let output = Command::new(bin)
         .args(args)
         .arg("--db")
         .arg(db)

@@ -33,6 +33,11 @@ pub struct EpisodeForm {
     pub seg_notes: Vec<String>,
     pub seg_start: Vec<String>,
     pub seg_position: Vec<String>,
+    /// Hidden: the presenter's name as imported notes wrote it ("Brain"), kept while the
+    /// row's person stays the one it was loaded with (`seg_person_was`).
+    pub seg_credited_as: Vec<String>,
+    /// Hidden: the row's person as loaded.
+    pub seg_person_was: Vec<String>,
     /// Row indexes whose "delete" box is ticked.
     pub seg_delete: Vec<usize>,
 }
@@ -49,6 +54,8 @@ pub struct SegmentRow {
     pub notes: String,
     pub start: String,
     pub position: String,
+    pub credited_as: String,
+    pub person_was: String,
 }
 
 impl SegmentRow {
@@ -87,6 +94,8 @@ impl EpisodeForm {
                 notes: at(&self.seg_notes, i),
                 start: at(&self.seg_start, i),
                 position: at(&self.seg_position, i),
+                credited_as: at(&self.seg_credited_as, i),
+                person_was: at(&self.seg_person_was, i),
             })
             .filter(|row| !row.is_blank())
             .collect();
@@ -140,13 +149,16 @@ impl EpisodeForm {
     }
 
     fn push_segment(&mut self, s: &SegmentDoc) {
+        let person = s
+            .person
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
         self.seg_kind.push(s.kind.as_str().to_string());
-        self.seg_person.push(
-            s.person
-                .as_ref()
-                .map(|p| p.name.clone())
-                .unwrap_or_default(),
-        );
+        self.seg_person.push(person.clone());
+        self.seg_person_was.push(person);
+        self.seg_credited_as
+            .push(s.credited_as.clone().unwrap_or_default());
         self.seg_number
             .push(s.number.map(|n| n.to_string()).unwrap_or_default());
         self.seg_title.push(s.title.clone());
@@ -251,6 +263,7 @@ fn segment_of(row: &SegmentRow, errors: &mut FieldErrors) -> SegmentDoc {
         position: row.index as i64 + 1,
         kind,
         number,
+        credited_as: credited_as(row, person.as_ref()),
         person,
         title: row.title.trim().to_string(),
         url,
@@ -258,6 +271,14 @@ fn segment_of(row: &SegmentRow, errors: &mut FieldErrors) -> SegmentDoc {
         start_secs,
         ..SegmentDoc::default()
     }
+}
+
+/// The name the notes credited the row's presenter with, while the host keeps the person the
+/// row was loaded with: export gives back what was imported (issue 12). Another person clears it.
+fn credited_as(row: &SegmentRow, person: Option<&PersonRef>) -> Option<String> {
+    let credited = row.credited_as.trim();
+    let unchanged = person.is_some_and(|p| p.name == row.person_was.trim());
+    (unchanged && !credited.is_empty()).then(|| credited.to_string())
 }
 
 fn check_duplicate_numbers(segments: &[SegmentDoc], errors: &mut FieldErrors) {
@@ -391,6 +412,21 @@ mod tests {
         assert!(errors.get("segments[0].url").is_some());
         assert!(errors.get("segments[0].start").is_some());
         assert!(errors.get("segments[1].title").is_some());
+    }
+
+    #[test]
+    fn a_credited_name_stays_while_the_person_does_and_goes_with_another_person() {
+        let mut form = form_with_rows(&["a", "b"], &["1", "2"]);
+        form.seg_person = vec!["Brian".into(), "Michael".into()];
+        form.seg_person_was = vec!["Brian".into(), "Brian".into()];
+        form.seg_credited_as = vec!["Brain".into(), "Brain".into()];
+        let doc = form.to_doc().unwrap();
+        let credited: Vec<Option<&str>> = doc
+            .segments
+            .iter()
+            .map(|s| s.credited_as.as_deref())
+            .collect();
+        assert_eq!(credited, [Some("Brain"), None]);
     }
 
     #[test]

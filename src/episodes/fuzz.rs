@@ -54,6 +54,8 @@ fn episode_form() -> impl Strategy<Value = EpisodeForm> {
                         seg_notes: notes,
                         seg_start: start,
                         seg_position: position,
+                        seg_credited_as: Vec::new(),
+                        seg_person_was: Vec::new(),
                         seg_delete: delete,
                     }
                 },

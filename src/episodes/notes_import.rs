@@ -178,8 +178,12 @@ async fn write_batch(
 ) -> sqlx::Result<Option<Vec<Result<Imported, ImportError>>>> {
     let mut tx = conn.begin().await?;
     let mut outcomes = Vec::with_capacity(batch.len());
-    // Without savepoints, what every file shares is written once for the batch, at the end.
+    // Without savepoints, what every file shares is written once for the batch, at the end,
+    // and the batch is indexed for search then.
     let mut memo = Memo::new(!savepoints);
+    if !savepoints {
+        crate::search::deferred::defer(&mut tx).await?;
+    }
     for (path, ready) in batch {
         let ready = match ready {
             Ok(ready) => ready,
@@ -414,6 +418,8 @@ struct Memo {
     marked: HashSet<(i64, Vec<String>)>,
     /// Talk attachments, written with the links: at once, or by [`Memo::flush`].
     talks: noted::TalkAttachments,
+    /// What was written, indexed for search by [`Memo::flush`] when deferring.
+    search: crate::search::deferred::Deferred,
 }
 
 impl Memo {
@@ -432,8 +438,13 @@ impl Memo {
 
     /// Writes what was deferred; before the transaction commits.
     async fn flush(&mut self, conn: &mut SqliteConnection) -> sqlx::Result<()> {
+        let deferring = self.known.defers();
         self.known.flush(conn).await?;
-        self.talks.write(conn).await
+        self.talks.write(conn).await?;
+        if deferring {
+            crate::search::deferred::index(conn, &self.search).await?;
+        }
+        Ok(())
     }
 }
 
@@ -503,6 +514,7 @@ async fn import_parsed(
         source_store::set_notes_source(conn, saved.episode_id, &source.file, &source.sha256)
             .await?;
     }
+    memo.search.episode(saved.episode_id, &saved.segment_ids);
     let talks = attach_talks(conn, memo, &parsed.segments, &saved.segment_ids).await?;
     let change = match saved.created {
         true => Change::Created,
@@ -631,6 +643,7 @@ async fn attach_talks(
         })
         .collect();
     let ids = noted::talks_from_notes(conn, &noted).await?;
+    memo.search.talks(&ids);
     let mut talk_ids = ids.iter().copied();
     let discussed: Vec<(i64, Vec<i64>)> = segments
         .iter()

@@ -172,8 +172,9 @@ pub async fn save_episode_with(
     doc: EpisodeDoc,
     known: &mut Known,
 ) -> Result<Saved, SaveError> {
-    let mut doc = prepare(doc)?;
-    render_intro(&mut doc).await;
+    // The intro's HTML is derived: its first read renders and keeps it (see `load_episode`), so
+    // an import of a whole archive renders nothing.
+    let doc = prepare(doc)?;
     let (episode_id, created) = store::upsert_episode(
         conn,
         &doc,

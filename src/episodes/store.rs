@@ -224,7 +224,8 @@ pub async fn upsert_episode(
     .bind(doc.status.as_str())
     .bind(&doc.published_at)
     .bind(&doc.intro_md)
-    .bind(&doc.intro_html)
+    // None until rendered: the first read renders it.
+    .bind(Some(&doc.intro_html).filter(|html| !html.is_empty()))
     .bind(audio.map(|a| &a.url))
     .bind(audio.and_then(|a| a.bytes))
     .bind(audio.and_then(|a| a.mime_type.as_ref()))
@@ -235,6 +236,20 @@ pub async fn upsert_episode(
     .bind(&doc.recorded_at)
     .fetch_one(conn)
     .await
+}
+
+/// Keeps an episode's rendered intro (derived from `intro_md`, never edited).
+pub async fn set_intro_html(
+    conn: &mut SqliteConnection,
+    episode_id: i64,
+    html: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update episodes set intro_html = ? where id = ?")
+        .bind(html)
+        .bind(episode_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Keeps a segment's rendered notes (derived from `notes_md`, never edited).
@@ -269,13 +284,14 @@ pub async fn insert_segment(
     person_id: Option<i64>,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "insert into segments (episode_id, position, kind, person_id, number, title, url, notes_md, notes_html, start_secs)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+        "insert into segments (episode_id, position, kind, person_id, credited_as, number, title, url, notes_md, notes_html, start_secs)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
     )
     .bind(episode_id)
     .bind(position)
     .bind(segment.kind.as_str())
     .bind(person_id)
+    .bind(&segment.credited_as)
     .bind(segment.number)
     .bind(&segment.title)
     .bind(&segment.url)

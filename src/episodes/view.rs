@@ -19,12 +19,17 @@ pub async fn load_episode(
     number: i64,
     include_drafts: bool,
 ) -> sqlx::Result<Option<EpisodeDoc>> {
-    let Some(row) = store::episode_by_number(conn, number, include_drafts).await? else {
+    let Some(mut row) = store::episode_by_number(conn, number, include_drafts).await? else {
         return Ok(None);
     };
     let mut segments = store::segments_of(conn, row.id).await?;
-    // A bulk import leaves notes unrendered (rendering 1,000 episodes would dominate it):
-    // the first read renders them once and keeps the HTML.
+    // A bulk import leaves intro and notes unrendered (rendering 1,000 episodes would dominate
+    // it): the first read renders them once and keeps the HTML.
+    if row.intro_html.is_none() {
+        let html = markdown::render_pooled(row.intro_md.clone(), Author::Host).await;
+        store::set_intro_html(conn, row.id, &html).await?;
+        row.intro_html = Some(html);
+    }
     render_missing(conn, &mut segments).await?;
     let mut links = group_by_segment(store::links_of(conn, row.id).await?, |l| l.segment_id);
     let mut talks = group_by_segment(store::talks_of(conn, row.id).await?, |t| t.segment_id);

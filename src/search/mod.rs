@@ -1,5 +1,6 @@
 //! Full-text search over episodes, segments, talks and links (SQLite FTS5).
 
+pub mod deferred;
 pub mod maintenance;
 mod public;
 mod query;

@@ -89,6 +89,14 @@ fn form_fields(page: &Html) -> Vec<(&'static str, String)> {
         ("seg_title", attrs(page, "input[name=seg_title]", "value")),
         ("seg_url", attrs(page, "input[name=seg_url]", "value")),
         ("seg_start", attrs(page, "input[name=seg_start]", "value")),
+        (
+            "seg_credited_as",
+            attrs(page, "input[name=seg_credited_as]", "value"),
+        ),
+        (
+            "seg_person_was",
+            attrs(page, "input[name=seg_person_was]", "value"),
+        ),
         ("seg_notes", texts(page, "textarea[name=seg_notes]")),
         (
             "seg_kind",
@@ -615,4 +623,64 @@ async fn a_publication_date_that_is_no_date_is_shown_next_to_the_field_and_kept(
     );
     assert_eq!(attrs(&page, "#published_on", "value"), ["30/01/2017"]);
     assert_eq!(attrs(&page, "#title", "value"), ["Twelve"]);
+}
+
+/// Imports notes crediting host Brian as "Brain" and returns the episode editor's path.
+async fn import_typo_episode(app: &TestApp, dir: &std::path::Path) -> String {
+    let path = dir.join("320.md");
+    std::fs::write(
+        &path,
+        "# Python Bytes 320\n\n**Brain #1:** [Typo](https://a.example)\n\n- a\n\n**Brian #2:** [Right](https://b.example)\n\n- b\n",
+    )
+    .unwrap();
+    let id = app
+        .import_notes_as(&path, shownotes::episodes::model::Status::Published)
+        .await;
+    format!("/admin/episodes/{id}")
+}
+
+/// Episode 320 as `export notes` writes it.
+async fn exported_320(app: &TestApp, dir: &std::path::Path) -> String {
+    let out = dir.join("export");
+    shownotes::episodes::notes_export::export_notes(&app.state.db, &out, &[320])
+        .await
+        .unwrap();
+    std::fs::read_to_string(out.join("320.md")).unwrap()
+}
+
+#[tokio::test]
+async fn saving_imported_notes_unchanged_keeps_the_presenter_name_the_notes_typed() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let dir = tempfile::tempdir().unwrap();
+    let editor = import_typo_episode(&app, dir.path()).await;
+    let fields = form_fields(&app.page(&editor).await);
+
+    let saved = post(&app, &editor, &fields).await;
+    let notes = exported_320(&app, dir.path()).await;
+
+    assert_eq!(saved.status(), 303);
+    assert!(notes.contains("**Brain #1:** [Typo]"), "{notes}");
+    assert!(notes.contains("**Brian #2:** [Right]"), "{notes}");
+}
+
+#[tokio::test]
+async fn giving_a_segment_another_presenter_drops_the_name_the_notes_typed() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let dir = tempfile::tempdir().unwrap();
+    let editor = import_typo_episode(&app, dir.path()).await;
+    let mut fields = form_fields(&app.page(&editor).await);
+    let person = fields
+        .iter_mut()
+        .find(|(name, _)| *name == "seg_person")
+        .unwrap();
+    person.1 = "Michael".into();
+
+    let saved = post(&app, &editor, &fields).await;
+    let notes = exported_320(&app, dir.path()).await;
+
+    assert_eq!(saved.status(), 303);
+    assert!(notes.contains("**Michael #1:** [Typo]"), "{notes}");
+    assert!(!notes.contains("Brain"), "{notes}");
 }

@@ -458,3 +458,72 @@ async fn an_apostrophe_finds_the_word_and_quotes_make_a_phrase() {
     );
     assert_eq!(titles(&words).len(), 2, "both words anywhere");
 }
+
+/// Imports `files` together, as `import notes` does, published.
+async fn import_published(app: &TestApp, files: &[std::path::PathBuf]) {
+    let options = shownotes::episodes::notes_import::ImportOptions {
+        status: shownotes::episodes::model::Status::Published,
+        dry_run: false,
+        number: None,
+        replace: false,
+    };
+    shownotes::episodes::notes_import::import_notes_files(
+        &app.state.db,
+        files,
+        options,
+        |path, outcome| {
+            assert!(outcome.is_ok(), "{}: {outcome:?}", path.display());
+        },
+    )
+    .await
+    .unwrap();
+    app.state.content_changed();
+}
+
+#[tokio::test]
+async fn notes_imported_together_are_found_and_a_changed_file_is_found_by_its_new_words() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<std::path::PathBuf> = [
+        (501, "Zeppelin", "marmalade"),
+        (502, "Quokka", "tangerine"),
+    ]
+    .into_iter()
+    .map(|(number, title, word)| {
+        let path = dir.path().join(format!("{number}.md"));
+        let notes = format!(
+            "# Python Bytes {number}: {title} week\n\n**Brian #1:** [{title} topic](https://{word}.example)\n\n- notes about {word}\n\n**Michael #2:** [**Conference talks**](https://www.youtube.com/playlist?list=PL{number})\n\n- Some talks:\n  - [Talk on {word} jam](https://www.youtube.com/watch?v={word}01)\n  - [Talk on {word} tarts](https://www.youtube.com/watch?v={word}02)\n  - [Talk on {word} pies](https://www.youtube.com/watch?v={word}03)\n"
+        );
+        std::fs::write(&path, notes).unwrap();
+        path
+    })
+    .collect();
+    import_published(&app, &files).await;
+    std::fs::write(
+        &files[1],
+        "# Python Bytes 502: Quokka week\n\n**Brian #1:** [Quokka topic](https://tangerine.example)\n\n- notes about clementine\n",
+    )
+    .unwrap();
+
+    import_published(&app, &files).await;
+
+    for (query, kind) in [
+        ("zeppelin", "episodes"),
+        ("marmalade", "episodes"),
+        ("marmalade", "talks"),
+        ("quokka", "episodes"),
+        ("clementine", "episodes"),
+    ] {
+        let found = api(&app, &format!("q={query}&kind={kind}")).await;
+        assert!(
+            group(&found, kind)["total"].as_i64().unwrap() > 0,
+            "{query} in {kind}: {found}"
+        );
+    }
+    let gone = api(&app, "q=tangerine&kind=episodes").await;
+    assert_eq!(
+        group(&gone, "episodes")["total"],
+        0,
+        "the old notes: {gone}"
+    );
+}
