@@ -5,6 +5,7 @@ use time::Duration;
 
 use super::password;
 use super::store::{self, SetupToken};
+use crate::admin::audit;
 use crate::clock;
 use crate::error::AppError;
 use crate::keys::{hash_token, random_token};
@@ -78,7 +79,7 @@ pub async fn invite(
         &clock::after(Duration::days(INVITE_DAYS)),
     )
     .await?;
-    store::audit(
+    audit(
         &mut tx,
         Some(by),
         "invite",
@@ -140,7 +141,7 @@ pub async fn create_account(
         }
         other => other?,
     };
-    store::audit(
+    audit(
         &mut tx,
         Some(user_id),
         "create",
@@ -172,7 +173,7 @@ pub async fn add_user(
         }
         other => other?,
     };
-    store::audit(
+    audit(
         &mut tx,
         None,
         "create",

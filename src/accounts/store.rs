@@ -3,6 +3,9 @@
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
+/// The audit log moved to the admin (issue 14); other domains still call it here.
+pub use crate::admin::store::audit;
+
 /// A user as the admin sees them.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct User {
@@ -198,26 +201,4 @@ pub async fn use_setup_token(
             .execute(conn)
             .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// Records who did what to which row.
-pub async fn audit(
-    conn: &mut SqliteConnection,
-    user_id: Option<i64>,
-    action: &str,
-    entity: &str,
-    entity_id: Option<i64>,
-    detail: &str,
-    now: &str,
-) -> sqlx::Result<()> {
-    sqlx::query("insert into audit_log (user_id, action, entity, entity_id, detail, created_at) values (?, ?, ?, ?, ?, ?)")
-        .bind(user_id)
-        .bind(action)
-        .bind(entity)
-        .bind(entity_id)
-        .bind(detail)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(())
 }

@@ -1,5 +1,7 @@
 //! Signing in: sessions, the first admin's link, roles, CSRF and rate limits.
 
+mod audit_log;
+
 use reqwest::StatusCode;
 
 use crate::helpers::{
