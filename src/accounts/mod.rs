@@ -1,8 +1,10 @@
 //! Accounts: users, passwords, sessions, one-time setup links, and the guard on `/admin`.
 
+mod forgot;
 pub mod pages;
 pub mod password;
 pub mod rate_limit;
+pub mod reset;
 pub mod session;
 pub mod setup;
 pub mod store;
@@ -15,10 +17,18 @@ use axum::routing::get;
 
 use crate::state::AppState;
 
-/// Pages reachable without a session: sign in, and the one-time setup link.
+/// Pages reachable without a session: sign in, the one-time setup link, password reset.
 pub fn public_router() -> Router<AppState> {
     Router::new()
         .route("/admin/login", get(pages::show_login).post(pages::login))
+        .route(
+            "/admin/forgot",
+            get(forgot::show_forgot).post(forgot::forgot),
+        )
+        .route(
+            "/admin/reset/{token}",
+            get(forgot::show_reset).post(forgot::reset),
+        )
         .route(
             "/admin/setup/{token}",
             get(pages::show_setup).post(pages::setup),

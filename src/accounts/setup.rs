@@ -104,12 +104,7 @@ pub async fn create_account(
 ) -> Result<Result<i64, FieldErrors>, AppError> {
     let mut errors = FieldErrors::default();
     let email = parse_email(email).map_err(|e| errors.add("email", e)).ok();
-    if let Err(e) = password::check_new(password_text) {
-        errors.add("password", e);
-    }
-    if password_text != confirm {
-        errors.add("confirm", "does not match the password");
-    }
+    password::check_new_pair(password_text, confirm, &mut errors);
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return Ok(Err(errors));
     };

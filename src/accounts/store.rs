@@ -202,3 +202,93 @@ pub async fn use_setup_token(
             .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The id of the account with this email.
+pub async fn user_id_by_email(
+    conn: &mut SqliteConnection,
+    email: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("select id from users where email = ?")
+        .bind(email)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Stores a password reset link for a user.
+pub async fn insert_password_reset(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    user_id: i64,
+    expires_at: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("insert into password_resets (token_hash, user_id, expires_at) values (?, ?, ?)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(expires_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether an unused, unexpired reset link has this hash.
+pub async fn password_reset_is_live(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "select exists (select 1 from password_resets where token_hash = ? and used_at is null and expires_at > ?)",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// Uses a live reset link, and with it every other link of its user; returns the user, or
+/// `None` when the link was unknown, used or expired.
+pub async fn use_password_reset(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: &str,
+) -> sqlx::Result<Option<i64>> {
+    let user_id: Option<i64> = sqlx::query_scalar(
+        "update password_resets set used_at = ?2
+         where token_hash = ?1 and used_at is null and expires_at > ?2 returning user_id",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(user_id) = user_id {
+        sqlx::query("update password_resets set used_at = ? where user_id = ? and used_at is null")
+            .bind(now)
+            .bind(user_id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(user_id)
+}
+
+/// Replaces a user's password hash.
+pub async fn set_password_hash(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    password_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update users set password_hash = ? where id = ?")
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user: their browsers are signed out at the next request.
+pub async fn delete_sessions_of(conn: &mut SqliteConnection, user_id: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query("delete from sessions where user_id = ?")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -1,6 +1,7 @@
 //! Signing in: sessions, the first admin's link, roles, CSRF and rate limits.
 
 mod audit_log;
+mod password_reset;
 
 use reqwest::StatusCode;
 
