@@ -1,6 +1,7 @@
 //! Accounts: users, passwords, sessions, one-time setup links, and the guard on `/admin`.
 
 mod forgot;
+pub mod manage;
 pub mod pages;
 pub mod password;
 pub mod rate_limit;
@@ -40,4 +41,5 @@ pub fn admin_router() -> Router<AppState> {
     Router::new()
         .route("/logout", axum::routing::post(pages::logout))
         .route("/users", get(users::show_users).post(users::invite))
+        .route("/users/{id}/{action}", get(users::confirm).post(users::act))
 }

@@ -292,3 +292,53 @@ pub async fn delete_sessions_of(conn: &mut SqliteConnection, user_id: i64) -> sq
         .await?;
     Ok(done.rows_affected())
 }
+
+/// The user with this id.
+pub async fn user_by_id(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<User>> {
+    sqlx::query_as(&format!("{USER_SELECT} where u.id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Deletes a user unless they are the last admin; false when nothing was deleted. Their
+/// sessions and reset links go with them; their audit entries keep their person.
+pub async fn delete_user_keeping_an_admin(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> sqlx::Result<bool> {
+    // One statement, so two admins removing each other cannot both pass the count.
+    let done = sqlx::query(
+        "delete from users where id = ?
+         and (role <> 'admin' or (select count(*) from users where role = 'admin') > 1)",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives a user a role unless that leaves no admin; false when nothing changed.
+pub async fn set_role_keeping_an_admin(
+    conn: &mut SqliteConnection,
+    id: i64,
+    role: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update users set role = ?2 where id = ?1
+         and (?2 = 'admin' or role <> 'admin' or (select count(*) from users where role = 'admin') > 1)",
+    )
+    .bind(id)
+    .bind(role)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The people an account may be linked to: hosts, not guests (the people table, read here
+/// until the people store offers this list).
+pub async fn linkable_people(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as("select id, name from people where is_guest = 0 order by name")
+        .fetch_all(conn)
+        .await
+}

@@ -1,5 +1,6 @@
 //! Signing in: sessions, the first admin's link, roles, CSRF and rate limits.
 
+mod admin_users;
 mod audit_log;
 mod password_reset;
 
