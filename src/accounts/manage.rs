@@ -4,7 +4,7 @@
 use sqlx::SqlitePool;
 
 use super::store::{self, User};
-use crate::admin::{Actor, store::record};
+use crate::admin::store::{Actor, record};
 use crate::clock;
 
 /// An admin's action on an account.

@@ -11,7 +11,7 @@ use time::Duration;
 use super::password;
 use super::rate_limit::RateLimiter;
 use super::store;
-use crate::admin::{Actor, store::record};
+use crate::admin::store::{Actor, record};
 use crate::clock;
 use crate::keys::{hash_token, random_token};
 use crate::mail::Mailer;

@@ -5,7 +5,7 @@ use time::Duration;
 
 use super::password;
 use super::store::{self, SetupToken};
-use crate::admin::audit;
+use crate::admin::store::audit;
 use crate::clock;
 use crate::error::AppError;
 use crate::keys::{hash_token, random_token};
