@@ -107,7 +107,15 @@ pub async fn invite(
         let page = page(&state, layout, form, errors, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let link = setup::invite(&state, layout.user.id, &email, &form.role, person_id).await?;
+    let link = setup::invite(
+        &state.db,
+        &state.settings().base_url,
+        layout.user.id,
+        &email,
+        &form.role,
+        person_id,
+    )
+    .await?;
     let fresh = InviteForm {
         role: "host".to_string(),
         ..InviteForm::default()
