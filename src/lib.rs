@@ -57,7 +57,7 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
     let addr = listener.local_addr()?;
     let without_base_url = state.listen_at(addr);
     let base = state.settings().base_url.clone();
-    if let Some(link) = accounts::setup::first_run_link(&state, &base).await? {
+    if let Some(link) = accounts::setup::first_run_link(&state.db, &base).await? {
         // On stderr, not in the log: the token is a secret for whoever started the server.
         eprintln!("No accounts yet. Create the first admin within an hour at: {link}");
     }

@@ -198,13 +198,30 @@ pub async fn show_setup(
     Ok((csrf, page).into_response())
 }
 
+/// The answer to a link that no longer works.
+fn spent_link() -> AppError {
+    AppError::Forbidden(
+        "This link has expired or was already used. Ask an admin for a new one.".to_string(),
+    )
+}
+
+impl From<setup::SetupError> for AppError {
+    fn from(error: setup::SetupError) -> Self {
+        match error {
+            setup::SetupError::Spent => spent_link(),
+            setup::SetupError::Db(e) => e.into(),
+            setup::SetupError::Other(e) => AppError::Internal(e),
+        }
+    }
+}
+
 async fn valid_invite(state: &AppState, token: &str) -> Result<store::SetupToken> {
     let mut conn = state.db.acquire().await?;
     let invite = store::setup_token(&mut conn, &hash_token(token), &clock::now())
         .await?
-        .ok_or_else(setup::spent_link)?;
+        .ok_or_else(spent_link)?;
     if setup::is_spent(&mut conn, &invite).await? {
-        return Err(setup::spent_link());
+        return Err(spent_link());
     }
     Ok(invite)
 }
@@ -234,7 +251,7 @@ pub async fn setup(
         .clone()
         .unwrap_or_else(|| form.email.trim().to_lowercase());
     match setup::create_account(
-        &state,
+        &state.db,
         &token,
         &invite,
         &email,

@@ -56,6 +56,17 @@ pub fn check_new(password: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks a new password and its confirmation, adding what is wrong to `errors` under
+/// `password` and `confirm`.
+pub fn check_new_pair(password: &str, confirm: &str, errors: &mut crate::validation::FieldErrors) {
+    if let Err(e) = check_new(password) {
+        errors.add("password", e);
+    }
+    if password != confirm {
+        errors.add("confirm", "does not match the password");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

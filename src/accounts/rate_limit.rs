@@ -1,4 +1,9 @@
 //! Counting attempts in a sliding window, per key (an account, a client, an address).
+//!
+//! Not `governor` (issue 14 asked for one limiter): its GCRA cannot take a slot under several
+//! keys all or nothing, give one back (a correct password), or forget a key, and it refills
+//! one slot at a time instead of counting a window, which "N tries left, then a 15-minute
+//! pause" states.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;

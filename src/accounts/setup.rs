@@ -1,14 +1,13 @@
 //! Creating accounts: the first admin's link, invitations, and `user add`.
 
-use sqlx::SqliteConnection;
+use sqlx::{SqliteConnection, SqlitePool};
 use time::Duration;
 
 use super::password;
 use super::store::{self, SetupToken};
+use crate::admin::store::audit;
 use crate::clock;
-use crate::error::AppError;
 use crate::keys::{hash_token, random_token};
-use crate::state::AppState;
 use crate::validation::FieldErrors;
 
 /// How long the first-run link lives.
@@ -16,14 +15,26 @@ pub const FIRST_RUN_HOURS: i64 = 1;
 /// How long an invitation lives.
 pub const INVITE_DAYS: i64 = 7;
 
+/// Why a setup link did not make an account.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// Expired, used, or a first-run link after an admin was made.
+    #[error("the link has expired or was already used")]
+    Spent,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
 /// A case-folded, checked address (the same rules as the friends-of-the-show list).
 pub fn parse_email(text: &str) -> Result<String, String> {
-    crate::subscribers::SubscriberEmail::parse(text).map(|email| email.as_ref().to_string())
+    crate::subscribers::email::SubscriberEmail::parse(text).map(|email| email.as_ref().to_string())
 }
 
 /// With no admin yet, a one-time link (valid one hour) where the first admin sets email and password.
-pub async fn first_run_link(state: &AppState, base_url: &str) -> anyhow::Result<Option<String>> {
-    let mut conn = state.db.acquire().await?;
+pub async fn first_run_link(db: &SqlitePool, base_url: &str) -> anyhow::Result<Option<String>> {
+    let mut conn = db.acquire().await?;
     if store::admin_exists(&mut conn).await? {
         return Ok(None);
     }
@@ -49,28 +60,22 @@ pub async fn is_spent(conn: &mut SqliteConnection, link: &SetupToken) -> sqlx::R
     Ok(link.is_first_run() && store::admin_exists(conn).await?)
 }
 
-/// The answer to a link that no longer works.
-pub fn spent_link() -> AppError {
-    AppError::Forbidden(
-        "This link has expired or was already used. Ask an admin for a new one.".to_string(),
-    )
-}
-
 /// An invitation for `email` as `role`, linked to a person; returns the link to send.
 pub async fn invite(
-    state: &AppState,
+    db: &SqlitePool,
+    base_url: &str,
     by: i64,
     email: &str,
     role: &str,
     person_id: Option<i64>,
-) -> Result<String, AppError> {
+) -> Result<String, SetupError> {
     let token = random_token();
     let link = SetupToken {
         email: Some(email.to_string()),
         role: role.to_string(),
         person_id,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = db.begin().await?;
     store::insert_setup_token(
         &mut tx,
         &hash_token(&token),
@@ -78,7 +83,7 @@ pub async fn invite(
         &clock::after(Duration::days(INVITE_DAYS)),
     )
     .await?;
-    store::audit(
+    audit(
         &mut tx,
         Some(by),
         "invite",
@@ -89,40 +94,32 @@ pub async fn invite(
     )
     .await?;
     tx.commit().await?;
-    Ok(format!("{}/admin/setup/{token}", state.settings().base_url))
+    Ok(format!("{base_url}/admin/setup/{token}"))
 }
 
 /// Creates the account a setup link was made for. `Ok(Err(errors))` when the form is wrong.
 pub async fn create_account(
-    state: &AppState,
+    db: &SqlitePool,
     token: &str,
     invite: &SetupToken,
     email: &str,
     password_text: &str,
     confirm: &str,
-) -> Result<Result<i64, FieldErrors>, AppError> {
+) -> Result<Result<i64, FieldErrors>, SetupError> {
     let mut errors = FieldErrors::default();
     let email = parse_email(email).map_err(|e| errors.add("email", e)).ok();
-    if let Err(e) = password::check_new(password_text) {
-        errors.add("password", e);
-    }
-    if password_text != confirm {
-        errors.add("confirm", "does not match the password");
-    }
+    password::check_new_pair(password_text, confirm, &mut errors);
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return Ok(Err(errors));
     };
     let hash = password::hash(password_text.to_string()).await?;
     let now = clock::now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = db.begin().await?;
     // Checked again inside the transaction: an admin may have been made since the form was shown.
-    if is_spent(&mut tx, invite).await? {
-        return Err(spent_link());
-    }
-    if !store::use_setup_token(&mut tx, &hash_token(token), &now).await? {
-        return Err(AppError::Forbidden(
-            "This link was already used.".to_string(),
-        ));
+    if is_spent(&mut tx, invite).await?
+        || !store::use_setup_token(&mut tx, &hash_token(token), &now).await?
+    {
+        return Err(SetupError::Spent);
     }
     let user_id = match store::insert_user(
         &mut tx,
@@ -140,7 +137,7 @@ pub async fn create_account(
         }
         other => other?,
     };
-    store::audit(
+    audit(
         &mut tx,
         Some(user_id),
         "create",
@@ -172,7 +169,7 @@ pub async fn add_user(
         }
         other => other?,
     };
-    store::audit(
+    audit(
         &mut tx,
         None,
         "create",

@@ -3,6 +3,9 @@
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
+/// The audit log moved to the admin (issue 14); other domains still call it here.
+pub use crate::admin::store::audit;
+
 /// A user as the admin sees them.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct User {
@@ -200,24 +203,142 @@ pub async fn use_setup_token(
     Ok(done.rows_affected() == 1)
 }
 
-/// Records who did what to which row.
-pub async fn audit(
+/// The id of the account with this email.
+pub async fn user_id_by_email(
     conn: &mut SqliteConnection,
-    user_id: Option<i64>,
-    action: &str,
-    entity: &str,
-    entity_id: Option<i64>,
-    detail: &str,
-    now: &str,
+    email: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("select id from users where email = ?")
+        .bind(email)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Stores a password reset link for a user.
+pub async fn insert_password_reset(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    user_id: i64,
+    expires_at: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("insert into audit_log (user_id, action, entity, entity_id, detail, created_at) values (?, ?, ?, ?, ?, ?)")
+    sqlx::query("insert into password_resets (token_hash, user_id, expires_at) values (?, ?, ?)")
+        .bind(token_hash)
         .bind(user_id)
-        .bind(action)
-        .bind(entity)
-        .bind(entity_id)
-        .bind(detail)
-        .bind(now)
+        .bind(expires_at)
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Whether an unused, unexpired reset link has this hash.
+pub async fn password_reset_is_live(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "select exists (select 1 from password_resets where token_hash = ? and used_at is null and expires_at > ?)",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// Uses a live reset link, and with it every other link of its user; returns the user, or
+/// `None` when the link was unknown, used or expired.
+pub async fn use_password_reset(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: &str,
+) -> sqlx::Result<Option<i64>> {
+    let user_id: Option<i64> = sqlx::query_scalar(
+        "update password_resets set used_at = ?2
+         where token_hash = ?1 and used_at is null and expires_at > ?2 returning user_id",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(user_id) = user_id {
+        sqlx::query("update password_resets set used_at = ? where user_id = ? and used_at is null")
+            .bind(now)
+            .bind(user_id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(user_id)
+}
+
+/// Replaces a user's password hash.
+pub async fn set_password_hash(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    password_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update users set password_hash = ? where id = ?")
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user: their browsers are signed out at the next request.
+pub async fn delete_sessions_of(conn: &mut SqliteConnection, user_id: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query("delete from sessions where user_id = ?")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// The user with this id.
+pub async fn user_by_id(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<User>> {
+    sqlx::query_as(&format!("{USER_SELECT} where u.id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Deletes a user unless they are the last admin; false when nothing was deleted. Their
+/// sessions and reset links go with them; their audit entries keep their person.
+pub async fn delete_user_keeping_an_admin(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> sqlx::Result<bool> {
+    // One statement, so two admins removing each other cannot both pass the count.
+    let done = sqlx::query(
+        "delete from users where id = ?
+         and (role <> 'admin' or (select count(*) from users where role = 'admin') > 1)",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives a user a role unless that leaves no admin; false when nothing changed.
+pub async fn set_role_keeping_an_admin(
+    conn: &mut SqliteConnection,
+    id: i64,
+    role: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update users set role = ?2 where id = ?1
+         and (?2 = 'admin' or role <> 'admin' or (select count(*) from users where role = 'admin') > 1)",
+    )
+    .bind(id)
+    .bind(role)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The people an account may be linked to: hosts, not guests (the people table, read here
+/// until the people store offers this list).
+pub async fn linkable_people(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as("select id, name from people where is_guest = 0 order by name")
+        .fetch_all(conn)
+        .await
 }

@@ -1,9 +1,11 @@
-//! What hosts share across the admin: the layout and the audit log page.
+//! What hosts share across the admin: the layout, and the audit log every domain writes to.
 
 mod audit;
 mod layout;
+pub mod store;
 
 pub use layout::AdminLayout;
+pub use store::{Actor, audit};
 
 use axum::Router;
 use axum::routing::get;

@@ -1,5 +1,9 @@
 //! Signing in: sessions, the first admin's link, roles, CSRF and rate limits.
 
+mod admin_users;
+mod audit_log;
+mod password_reset;
+
 use reqwest::StatusCode;
 
 use crate::helpers::{
@@ -156,7 +160,7 @@ async fn hosts_cannot_manage_users_or_settings() {
 #[tokio::test]
 async fn the_first_run_link_creates_the_first_admin_once() {
     let app = spawn_app().await;
-    let link = shownotes::accounts::setup::first_run_link(&app.state, "http://127.0.0.1:8000")
+    let link = shownotes::accounts::setup::first_run_link(&app.state.db, "http://127.0.0.1:8000")
         .await
         .unwrap()
         .expect("no users yet");
@@ -211,7 +215,7 @@ async fn the_first_run_link_creates_the_first_admin_once() {
     );
     assert_eq!(reused.status(), 403);
     assert!(
-        shownotes::accounts::setup::first_run_link(&app.state, "http://127.0.0.1:8000")
+        shownotes::accounts::setup::first_run_link(&app.state.db, "http://127.0.0.1:8000")
             .await
             .unwrap()
             .is_none()
@@ -221,7 +225,7 @@ async fn the_first_run_link_creates_the_first_admin_once() {
 #[tokio::test]
 async fn the_first_run_link_creates_no_admin_once_an_admin_exists() {
     let app = spawn_app().await;
-    let link = shownotes::accounts::setup::first_run_link(&app.state, &app.address)
+    let link = shownotes::accounts::setup::first_run_link(&app.state.db, &app.address)
         .await
         .unwrap()
         .expect("no users yet");

@@ -253,7 +253,7 @@ async fn the_audit_log_lists_the_digest_send() {
     let rows = texts(&audit, "tbody tr");
     assert!(
         rows.iter()
-            .any(|r| r.contains("send digest") && r.contains("episode 434: 2 queued")),
+            .any(|r| r.contains("sent digest") && r.contains("episode 434: 2 queued")),
         "{rows:?}"
     );
 }

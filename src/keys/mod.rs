@@ -8,6 +8,8 @@ use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 use subtle::ConstantTimeEq;
 
+mod store;
+
 type HmacSha256 = Hmac<Sha256>;
 
 /// An HMAC-SHA256 key; `Debug` never shows it.
@@ -23,9 +25,7 @@ impl std::fmt::Debug for SiteKey {
 impl SiteKey {
     /// Reads the key the migration created.
     pub async fn load(conn: &mut SqliteConnection) -> anyhow::Result<Self> {
-        let bytes: Vec<u8> = sqlx::query_scalar("select key from server_keys where name = 'site'")
-            .fetch_one(conn)
-            .await?;
+        let bytes = store::site_key(conn).await?;
         let key: [u8; 32] = bytes
             .try_into()
             .map_err(|_| anyhow::anyhow!("server_keys.site is not 32 bytes"))?;

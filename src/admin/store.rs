@@ -1,0 +1,119 @@
+//! SQL for the audit log: every domain records its changes here, the admin's page reads them.
+
+use sqlx::SqliteConnection;
+
+/// Who made a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in user (by id).
+    User(i64),
+    /// The scheduler publishing an episode when its time came.
+    Scheduler,
+    /// An import run.
+    Import,
+    /// `shownotes` run from a shell.
+    CommandLine,
+}
+
+impl Actor {
+    /// The actor of an entry written without a user: the scheduler and imports say so by their
+    /// action, anything else came from the command line.
+    fn without_user(action: &str, detail: &str) -> Self {
+        if action == "status" && detail.ends_with("published on schedule") {
+            Self::Scheduler
+        } else if action == "import" {
+            Self::Import
+        } else {
+            Self::CommandLine
+        }
+    }
+
+    /// The `actor` column's value.
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::User(_) => "user",
+            Self::Scheduler => "scheduler",
+            Self::Import => "import",
+            Self::CommandLine => "command line",
+        }
+    }
+}
+
+/// Records who did what to which row. `user_id` is `None` for the scheduler, imports and the
+/// command line (told apart by the action).
+pub async fn audit(
+    conn: &mut SqliteConnection,
+    user_id: Option<i64>,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: &str,
+    now: &str,
+) -> sqlx::Result<()> {
+    let actor = user_id.map_or_else(|| Actor::without_user(action, detail), Actor::User);
+    record(conn, actor, action, entity, entity_id, detail, now).await
+}
+
+/// Records what `actor` did to which row; a user's entry also keeps their person, so it stays
+/// attributed after the account is removed.
+pub async fn record(
+    conn: &mut SqliteConnection,
+    actor: Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: &str,
+    now: &str,
+) -> sqlx::Result<()> {
+    let user_id = match actor {
+        Actor::User(id) => Some(id),
+        _ => None,
+    };
+    sqlx::query(
+        "insert into audit_log (user_id, person_id, actor, action, entity, entity_id, detail, created_at)
+         values (?1, (select person_id from users where id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(user_id)
+    .bind(actor.as_str())
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(detail)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One audit entry with what is known of who made it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub created_at: String,
+    /// `user`, `scheduler`, `import` or `command line`.
+    pub actor: String,
+    /// The account's email while it exists.
+    pub email: Option<String>,
+    /// The account's role while it exists.
+    pub role: Option<String>,
+    /// The person the account belongs (or belonged) to.
+    pub person_name: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub detail: String,
+}
+
+/// The latest `limit` entries, newest first.
+pub async fn latest(conn: &mut SqliteConnection, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
+    sqlx::query_as(
+        "select a.created_at, a.actor, u.email, u.role, p.name as person_name,
+                a.action, a.entity, a.entity_id, a.detail
+         from audit_log a
+         left join users u on u.id = a.user_id
+         left join people p on p.id = coalesce(u.person_id, a.person_id)
+         order by a.id desc limit ?",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
