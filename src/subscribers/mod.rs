@@ -3,7 +3,7 @@
 mod admin;
 pub mod cli;
 pub mod email;
-mod limit;
+pub mod limit;
 pub mod manage;
 mod public;
 pub mod store;
