@@ -56,6 +56,24 @@ pub async fn list(pool: &SqlitePool, query: &SubscriberQuery) -> Result<Subscrib
     Ok(SubscriberPage { rows, total, page })
 }
 
+/// Calls `each` with every subscriber matching `query`, page after page (the CLI's list).
+pub async fn each_match(
+    pool: &SqlitePool,
+    mut query: SubscriberQuery,
+    mut each: impl FnMut(&SubscriberRow),
+) -> Result<()> {
+    let mut page = 1;
+    loop {
+        query.page = Some(page);
+        let found = list(pool, &query).await?;
+        found.rows.iter().for_each(&mut each);
+        if page * PER_PAGE >= found.total {
+            return Ok(());
+        }
+        page += 1;
+    }
+}
+
 /// Writes every subscriber (not the erased) as CSV; returns how many rows.
 pub async fn export_csv(pool: &SqlitePool, out: impl Write) -> anyhow::Result<usize> {
     let mut writer = csv::Writer::from_writer(out);

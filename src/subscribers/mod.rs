@@ -1,7 +1,6 @@
 //! Friends of the show: the subscriber list, double opt-in and one-click unsubscribe.
 
 mod admin;
-pub mod cli;
 pub mod email;
 pub mod limit;
 pub mod manage;
