@@ -5,11 +5,13 @@ pub mod email;
 pub mod limit;
 pub mod manage;
 mod public;
+pub mod status;
 pub mod store;
 pub mod subscribe;
 
 pub use email::{SubscriberEmail, SubscriberName};
 pub use limit::SignupLimiter;
+pub use status::SubscriberStatus;
 
 use axum::Router;
 use axum::routing::{get, post};
