@@ -18,7 +18,7 @@ pub const INVITE_DAYS: i64 = 7;
 
 /// A case-folded, checked address (the same rules as the friends-of-the-show list).
 pub fn parse_email(text: &str) -> Result<String, String> {
-    crate::subscribers::SubscriberEmail::parse(text).map(|email| email.as_ref().to_string())
+    crate::subscribers::email::SubscriberEmail::parse(text).map(|email| email.as_ref().to_string())
 }
 
 /// With no admin yet, a one-time link (valid one hour) where the first admin sets email and password.
