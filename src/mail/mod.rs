@@ -92,17 +92,25 @@ pub fn mailer(config: &MailConfig) -> anyhow::Result<Arc<dyn Mailer>> {
     }
 }
 
-/// The From of every mail: the digest sender setting, else the owner, else a no-reply
-/// address at the site's host, named after the show.
+/// The address the show configured for its mail: the digest sender setting, else the owner's
+/// address; named after the show when it has no name. `None` when neither is set.
+pub fn configured_sender(settings: &crate::settings::Settings) -> Option<lettre::message::Mailbox> {
+    use lettre::message::Mailbox;
+    [&settings.digest_sender, &settings.owner_email]
+        .into_iter()
+        .find_map(|configured| configured.trim().parse::<Mailbox>().ok())
+        .map(|mailbox| match mailbox.name {
+            Some(_) => mailbox,
+            None => Mailbox::new(Some(settings.title.clone()), mailbox.email),
+        })
+}
+
+/// The From of every mail: the configured sender, else a no-reply address at the site's host,
+/// named after the show.
 pub fn sender(settings: &crate::settings::Settings) -> lettre::message::Mailbox {
     use lettre::message::Mailbox;
-    for configured in [&settings.digest_sender, &settings.owner_email] {
-        if let Ok(mailbox) = configured.trim().parse::<Mailbox>() {
-            return match mailbox.name {
-                Some(_) => mailbox,
-                None => Mailbox::new(Some(settings.title.clone()), mailbox.email),
-            };
-        }
+    if let Some(configured) = configured_sender(settings) {
+        return configured;
     }
     let address = format!("noreply@{}", mail_domain(&settings.base_url))
         .parse()

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use shownotes::digest::manage;
 use shownotes::mail::Mailer;
 
-use crate::helpers::{TestApp, fast_delivery, spawn_app, texts};
+use crate::helpers::{TestApp, episode, fast_delivery, spawn_app, spawn_app_with, texts};
 use crate::smtp_sink::Received;
 use crate::subscriptions::link_in;
 
@@ -86,7 +86,10 @@ async fn a_confirmed_friend_gets_the_digest_and_leaves_with_one_click() {
         .find(|p| p.starts_with("http"))
         .unwrap()
         .to_string();
-    assert!(list_unsubscribe.contains("<mailto:"), "{list_unsubscribe}");
+    assert!(
+        !list_unsubscribe.contains("mailto:"),
+        "no reply address is configured, so no mailto: {list_unsubscribe}"
+    );
     assert!(
         html.contains(&one_click),
         "the visible link is the header's link"
@@ -466,4 +469,61 @@ async fn a_message_whose_handover_is_not_recorded_never_reaches_the_server() {
         "{}",
         String::from_utf8_lossy(&received[0].data)
     );
+}
+
+#[tokio::test]
+async fn the_unsubscribe_mailto_goes_to_the_configured_sender_never_to_noreply() {
+    let app = spawn_app_with("update settings set digest_sender = 'Show <show@example.com>'").await;
+    app.import_seed().await;
+    app.confirmed_subscribers(&["ada@example.com"]).await;
+
+    manage::send_to_all(&app.state.db, &app.state.settings(), 434)
+        .await
+        .unwrap();
+    app.dispatch_all_pending_emails().await;
+    let mails = app.smtp.wait_for(1).await;
+
+    let list_unsubscribe = header_text(&mails[0], "List-Unsubscribe");
+    assert!(
+        list_unsubscribe.contains("<mailto:show@example.com?subject=unsubscribe>"),
+        "{list_unsubscribe}"
+    );
+    assert!(list_unsubscribe.starts_with("<http"), "{list_unsubscribe}");
+    assert!(!list_unsubscribe.contains("noreply"), "{list_unsubscribe}");
+}
+
+#[tokio::test]
+async fn the_text_part_has_unix_line_endings_even_for_notes_typed_with_crlf() {
+    let app = spawn_app().await;
+    let notes = "* First point\r\n* Second point\r\n\r\nA closing line\r\n";
+    let doc = episode(12, "Line endings")
+        .topic(
+            "Brian",
+            1,
+            "Windows notes",
+            "https://example.com/crlf",
+            notes,
+        )
+        .build();
+    app.import(doc).await;
+    app.confirmed_subscribers(&["ada@example.com"]).await;
+
+    manage::send_to_all(&app.state.db, &app.state.settings(), 12)
+        .await
+        .unwrap();
+    app.dispatch_all_pending_emails().await;
+    let mails = app.smtp.wait_for(1).await;
+
+    let message = MessageParser::default().parse(&mails[0].data).unwrap();
+    let text = message.body_text(0).unwrap();
+    assert!(text.contains("Second point"), "{text}");
+    // On the wire MIME writes every line ending as CRLF: one kind, never doubled.
+    assert_eq!(
+        text.matches("\r\n").count(),
+        text.matches('\n').count(),
+        "{text:?}"
+    );
+    assert!(!text.contains("\r\r"), "{text:?}");
+    let digest = manage::digest_of(&app.state.db, 12).await.unwrap();
+    assert!(!digest.text.contains('\r'), "{:?}", digest.text);
 }
