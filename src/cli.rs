@@ -4,13 +4,20 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::config::{ExportCommand, ImportCommand, UserCommand};
+use crate::config::{
+    DigestCommand, ExportCommand, ImportCommand, MailArgs, SubscribersCommand, UserCommand,
+};
 use crate::db;
+use crate::digest::manage::{self, Progress};
+use crate::digest::{Until, Worker};
 use crate::episodes::model::{EpisodeDoc, Status};
 use crate::episodes::notes_import::{
     Change, ImportError, ImportOptions, Imported, import_notes_files,
 };
 use crate::episodes::{self, feed_import, notes_export};
+use crate::state::AppState;
+use crate::subscribers::manage::SubscriberQuery;
+use crate::subscribers::{self, SubscriberEmail};
 use crate::talks::transfer;
 
 /// Runs an `import …` subcommand.
@@ -255,4 +262,145 @@ async fn import_feed(db_path: &Path, source: &str) -> anyhow::Result<()> {
             outcomes.len()
         ),
     }
+}
+
+/// The app's state for a command, sending with `mail`.
+async fn state_for(db_path: &Path, mail: &MailArgs) -> anyhow::Result<AppState> {
+    let pool = db::open(db_path).await?;
+    let mailer = crate::mail::mailer(&mail.mail_config())?;
+    Ok(AppState::load(pool, None).await?.with_mailer(mailer))
+}
+
+/// Runs one `digest` subcommand: what the admin buttons do, from a terminal.
+pub async fn digest(db_path: &Path, command: DigestCommand) -> anyhow::Result<()> {
+    let mail = match &command {
+        DigestCommand::Test { mail, .. } | DigestCommand::Send { mail, .. } => mail.clone(),
+        _ => MailArgs::default(),
+    };
+    let state = state_for(db_path, &mail).await?;
+    let (db, settings) = (&state.db, state.settings());
+    match command {
+        DigestCommand::Create { number } => {
+            let digest = manage::create_digest(db, &settings, number).await?;
+            let (subject, status) = (digest.subject, digest.status);
+            println!("digest of episode {number}: {subject} ({status})");
+        }
+        DigestCommand::Preview { number } => {
+            print!("{}", manage::preview(db, &settings, number).await?);
+        }
+        DigestCommand::Test {
+            number, address, ..
+        } => {
+            let to = SubscriberEmail::parse(&address).map_err(anyhow::Error::msg)?;
+            manage::send_test(db, &settings, state.mailer.as_ref(), number, &to).await?;
+            println!("test of episode {number}'s digest sent");
+        }
+        DigestCommand::Send { number, .. } => send_digest(&state, number, &mail).await?,
+        DigestCommand::Pause { number } => manage::pause(db, number).await?,
+        DigestCommand::Resume { number } => manage::resume(db, number).await?,
+        DigestCommand::Cancel { number } => manage::cancel(db, number).await?,
+        DigestCommand::Progress { number } => {
+            println!("{}", totals(&manage::progress(db, number).await?));
+        }
+    }
+    Ok(())
+}
+
+/// `digest send N`: queue, deliver with a progress bar until done (or Ctrl-C), print totals.
+async fn send_digest(state: &AppState, number: i64, mail: &MailArgs) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let db = &state.db;
+    let queued = manage::send_to_all(db, &state.settings(), number).await?;
+    let digest = manage::digest_of(db, number).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = Worker::new(state.clone(), mail.delivery_config());
+    let mut running = tokio::spawn(worker.run(Until::DigestDone(digest.id), stop_rx));
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    tracing::info!(number, queued, "digest queued");
+    let mut ticker = tokio::time::interval(std::time::Duration::from_millis(250));
+    let mut stopping = false;
+    loop {
+        tokio::select! {
+            finished = &mut running => { finished??; break; }
+            () = crate::shutdown_signal(), if !stopping => { stopping = true; let _ = stop_tx.send(true); }
+            _ = ticker.tick() => {
+                let progress = manage::progress(db, number).await?;
+                bar.set_length(progress.total.try_into().unwrap_or(0));
+                bar.set_position(progress.done().try_into().unwrap_or(0));
+                bar.set_message(format!("failed {}", progress.failed));
+            }
+        }
+    }
+    bar.finish_and_clear();
+    println!("{}", totals(&manage::progress(db, number).await?));
+    Ok(())
+}
+
+fn totals(p: &Progress) -> String {
+    format!(
+        "digest {}: sent {}, failed {}, skipped {}, queued {} (of {})",
+        p.status,
+        p.sent,
+        p.failed,
+        p.skipped,
+        p.queued + p.sending,
+        p.total
+    )
+}
+
+/// Runs one `subscribers` subcommand: the list from a terminal.
+pub async fn subscribers(db_path: &Path, command: SubscribersCommand) -> anyhow::Result<()> {
+    let pool = db::open(db_path).await?;
+    match command {
+        SubscribersCommand::Import { file } => import_subscribers(&pool, &file).await?,
+        SubscribersCommand::Export => {
+            subscribers::manage::export_csv(&pool, std::io::stdout().lock()).await?;
+        }
+        SubscribersCommand::List { search, status } => {
+            let query = SubscriberQuery {
+                search,
+                status,
+                page: None,
+            };
+            subscribers::manage::each_match(&pool, query, |row| {
+                let email = row.email.as_deref().unwrap_or_default();
+                println!("{email}\t{}\t{}\t{}", row.status, row.name, row.source);
+            })
+            .await?;
+        }
+        SubscribersCommand::Erase { email } => {
+            let email = SubscriberEmail::parse(&email).map_err(anyhow::Error::msg)?;
+            subscribers::manage::erase_by_email(&pool, &email)
+                .await
+                .context("no subscriber with that address")?;
+            println!("erased");
+        }
+    }
+    Ok(())
+}
+
+/// `subscribers import FILE`: confirmed subscribers from a CSV file, skipped rows reported.
+async fn import_subscribers(pool: &sqlx::SqlitePool, file: &Path) -> anyhow::Result<()> {
+    let shown = file.display();
+    let input = std::fs::File::open(file).with_context(|| format!("{shown}: cannot read"))?;
+    let source = format!(
+        "import:{}",
+        file.file_name().unwrap_or_default().to_string_lossy()
+    );
+    let report = subscribers::manage::import_csv(pool, input, &source)
+        .await
+        .with_context(|| format!("{shown}"))?;
+    for row in &report.invalid {
+        eprintln!("{shown}:{}: skipped: {}", row.line, row.reason);
+    }
+    println!(
+        "imported {} new subscribers, {} already on the list, {} rows skipped",
+        report.imported,
+        report.already_known,
+        report.invalid.len()
+    );
+    Ok(())
 }

@@ -2,11 +2,9 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-
-pub use crate::digest::cli::{DigestCommand, MailArgs};
-pub use crate::subscribers::cli::SubscribersCommand;
 
 /// `shownotes`: one binary that runs a podcast's website from one SQLite file.
 #[derive(Debug, Parser)]
@@ -181,4 +179,127 @@ impl Default for ServeArgs {
             mail: MailArgs::default(),
         }
     }
+}
+
+/// What `digest` can do; N is the episode number.
+#[derive(Debug, Subcommand)]
+pub enum DigestCommand {
+    /// Create (or refresh, while still a draft) the digest of a published episode.
+    Create { number: i64 },
+    /// Print the digest's HTML mail.
+    Preview { number: i64 },
+    /// Send the digest to one address now.
+    Test {
+        number: i64,
+        /// Where to send the test.
+        address: String,
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+    /// Send the digest to every confirmed subscriber, with a progress bar; resumes after a crash.
+    Send {
+        number: i64,
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+    /// Stop handing out the digest's mails.
+    Pause { number: i64 },
+    /// Continue a paused digest (a running `serve` or `digest send` delivers it).
+    Resume { number: i64 },
+    /// Stop the digest for good; unsent mails are skipped.
+    Cancel { number: i64 },
+    /// Show sent / failed / queued counts.
+    Progress { number: i64 },
+}
+
+/// Where mail goes and how the digest is paced.
+#[derive(Debug, Clone, Args)]
+pub struct MailArgs {
+    /// SMTP server, e.g. smtp://host:25, smtp://host:587?tls=required, smtps://user:pass@host.
+    /// Without it, mails are written to the outbox folder.
+    #[arg(long, env = "SHOWNOTES_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Folder for .eml files when no SMTP server is set.
+    #[arg(long, env = "SHOWNOTES_OUTBOX", default_value = "./outbox")]
+    pub outbox: PathBuf,
+
+    /// Digest mails in flight at once (at most 8: each holds a database connection).
+    #[arg(long, env = "SHOWNOTES_DIGEST_CONCURRENCY", default_value_t = 4)]
+    pub concurrency: usize,
+
+    /// Digest mails per second at most (0: no limit).
+    #[arg(long, env = "SHOWNOTES_DIGEST_RATE", default_value_t = 50)]
+    pub rate: u32,
+
+    /// Attempts before a temporary SMTP failure (4xx) is final.
+    #[arg(long, env = "SHOWNOTES_DIGEST_MAX_ATTEMPTS", default_value_t = 5)]
+    pub max_attempts: i64,
+
+    /// Seconds before the first retry; doubled for each further one.
+    #[arg(long, env = "SHOWNOTES_DIGEST_RETRY_SECS", default_value_t = 60.0)]
+    pub retry_secs: f64,
+
+    /// Seconds after which a mail claimed by a stopped worker is sent again (same Message-ID).
+    #[arg(long, env = "SHOWNOTES_DIGEST_LEASE_SECS", default_value_t = 120.0)]
+    pub lease_secs: f64,
+}
+
+impl Default for MailArgs {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            outbox: PathBuf::from("./outbox"),
+            concurrency: 4,
+            rate: 50,
+            max_attempts: 5,
+            retry_secs: 60.0,
+            lease_secs: 120.0,
+        }
+    }
+}
+
+impl MailArgs {
+    /// The mailer's part.
+    pub fn mail_config(&self) -> crate::mail::MailConfig {
+        crate::mail::MailConfig {
+            smtp_url: self.smtp_url.clone(),
+            outbox: self.outbox.clone(),
+            connections: u32::try_from(self.concurrency).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The worker's part.
+    pub fn delivery_config(&self) -> crate::digest::DeliveryConfig {
+        let seconds =
+            |s: f64| Duration::from_secs_f64(if s.is_finite() { s.max(0.0) } else { 0.0 });
+        crate::digest::DeliveryConfig {
+            concurrency: self.concurrency.max(1),
+            rate: std::num::NonZeroU32::new(self.rate),
+            max_attempts: self.max_attempts.max(1),
+            retry_base: seconds(self.retry_secs),
+            lease: seconds(self.lease_secs),
+            ..crate::digest::DeliveryConfig::default()
+        }
+    }
+}
+
+/// What `subscribers` can do.
+#[derive(Debug, Subcommand)]
+pub enum SubscribersCommand {
+    /// Add confirmed subscribers from a CSV file with `email` and optional `name` columns.
+    Import { file: PathBuf },
+    /// Write every subscriber as CSV to standard output.
+    Export,
+    /// List subscribers, optionally matching text and a status.
+    List {
+        /// Text in the address or name.
+        #[arg(long, default_value = "")]
+        search: String,
+        /// pending, confirmed or unsubscribed.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Erase a subscriber's address and name for good (counts are kept).
+    Erase { email: String },
 }

@@ -15,10 +15,8 @@ async fn main() -> ExitCode {
         Some(Command::User(command)) => shownotes::cli::user(&cli.db, command).await,
         Some(Command::Check(CheckCommand::Feed)) => shownotes::feeds::check::run(&cli.db).await,
 
-        Some(Command::Digest(command)) => shownotes::digest::cli::run(&cli.db, command).await,
-        Some(Command::Subscribers(command)) => {
-            shownotes::subscribers::cli::run(&cli.db, command).await
-        }
+        Some(Command::Digest(command)) => shownotes::cli::digest(&cli.db, command).await,
+        Some(Command::Subscribers(command)) => shownotes::cli::subscribers(&cli.db, command).await,
         Some(Command::Backup { file }) => shownotes::backup::backup(&cli.db, &file).await,
         Some(Command::Restore { file }) => shownotes::backup::restore(&cli.db, &file).await,
         None => unreachable!("parse_cli always yields a subcommand"),

@@ -10,7 +10,9 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::manage::{self, Progress};
+use super::manage::{self, DigestError, DigestLine, Progress};
+use super::status::DigestStatus;
+use super::store::Failure;
 use crate::accounts::store::audit;
 use crate::admin::AdminLayout;
 use crate::clock;
@@ -19,31 +21,20 @@ use crate::state::AppState;
 use crate::subscribers::SubscriberEmail;
 use crate::web::form::SavedQuery;
 
+impl From<DigestError> for AppError {
+    fn from(error: DigestError) -> Self {
+        if error.is_refusal() {
+            Self::BadRequest(error.to_string())
+        } else {
+            Self::Internal(error.into())
+        }
+    }
+}
+
 /// The preview is the mail's own HTML, inline styles and all: allowed for this response
 /// only, sandboxed so it runs nothing and cannot act as the signed-in user.
 const PREVIEW_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; \
 sandbox; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-/// A published episode and its digest, if any, for the list.
-#[derive(sqlx::FromRow)]
-pub struct DigestLine {
-    pub number: i64,
-    pub title: String,
-    pub status: Option<String>,
-    pub sent: i64,
-    pub failed: i64,
-    pub total: i64,
-}
-
-impl DigestLine {
-    /// The status for the list ("none yet" before a digest exists).
-    fn label(&self) -> String {
-        self.status.as_deref().map_or_else(
-            || "none yet".to_string(),
-            |status| manage::status_label(status, self.failed),
-        )
-    }
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/digest/index.html")]
@@ -54,25 +45,8 @@ pub struct ListPage {
 
 /// `GET /admin/digests`: the latest 200 published episodes with their digest's progress.
 pub async fn list(State(state): State<AppState>, layout: AdminLayout) -> Result<ListPage> {
-    let lines = sqlx::query_as(
-        "select e.number, e.title, d.status,
-                count(case when l.status = 'sent' then 1 end) as sent,
-                count(case when l.status = 'failed' then 1 end) as failed,
-                count(l.digest_id) as total
-         from episodes e left join digests d on d.episode_number = e.number
-         left join deliveries l on l.digest_id = d.id
-         where e.status = 'published' group by e.number order by e.number desc limit 200",
-    )
-    .fetch_all(&state.db)
-    .await?;
+    let lines = manage::lines(&state.db, 200).await?;
     Ok(ListPage { layout, lines })
-}
-
-/// A delivery that failed for good.
-pub struct Failure {
-    pub subscriber_id: i64,
-    pub attempts: i64,
-    pub error: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -88,34 +62,24 @@ pub struct DetailPage {
 }
 
 impl DetailPage {
-    /// Whether the digest's status is one of these, space-separated (for which buttons to show).
-    fn is(&self, statuses: &str) -> bool {
-        self.progress
-            .as_ref()
-            .is_some_and(|p| statuses.split_whitespace().any(|s| s == p.status))
+    /// Whether the digest exists and `allowed` says its status permits an action.
+    fn can(&self, allowed: fn(DigestStatus) -> bool) -> bool {
+        self.progress.as_ref().is_some_and(|p| allowed(p.status))
     }
 
     async fn load(state: &AppState, layout: AdminLayout, number: i64) -> Result<Self> {
-        let digest = match manage::digest_of(state, number).await {
+        let digest = match manage::digest_of(&state.db, number).await {
             Ok(digest) => Some(digest),
-            Err(AppError::BadRequest(_)) => None,
-            Err(other) => return Err(other),
+            Err(DigestError::NoDigest(_)) => None,
+            Err(other) => return Err(other.into()),
         };
         let (progress, failures) = match &digest {
             Some(_) => (
-                Some(manage::progress(state, number).await?),
-                manage::failures(state, number).await?,
+                Some(manage::progress(&state.db, number).await?),
+                manage::failures(&state.db, number).await?,
             ),
             None => (None, Vec::new()),
         };
-        let failures = failures
-            .into_iter()
-            .map(|(subscriber_id, attempts, error)| Failure {
-                subscriber_id,
-                attempts,
-                error,
-            })
-            .collect();
         let subject = digest.map(|d| d.subject);
         Ok(Self {
             layout,
@@ -148,8 +112,8 @@ pub async fn preview(
     Path(number): Path<i64>,
 ) -> Result<Response> {
     // A GET must not create the digest (manage::preview would): creating is an audited POST.
-    manage::digest_of(&state, number).await?;
-    let html = manage::preview(&state, number).await?;
+    manage::digest_of(&state.db, number).await?;
+    let html = manage::preview(&state.db, &state.settings(), number).await?;
     let csp = [(
         CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(PREVIEW_CSP),
@@ -171,7 +135,7 @@ pub async fn act(
 ) -> Result<Response> {
     match run(&state, &layout, number, &form.action).await {
         Ok(detail) => {
-            let digest = manage::digest_of(&state, number).await?;
+            let digest = manage::digest_of(&state.db, number).await?;
             let mut conn = state.db.acquire().await?;
             let (user, now) = (Some(layout.user.id), clock::now());
             audit(
@@ -186,42 +150,45 @@ pub async fn act(
             .await?;
             Ok(Redirect::to(&format!("/admin/digests/{number}?saved=1")).into_response())
         }
-        Err(AppError::BadRequest(message)) => {
+        Err(refused) if refused.is_refusal() => {
             let mut page = DetailPage::load(&state, layout, number).await?;
-            page.error = Some(message);
+            page.error = Some(refused.to_string());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(other) => Err(other),
+        Err(other) => Err(other.into()),
     }
 }
 
 /// Runs one action through `manage` (each commits its own transaction); returns the audit detail.
-async fn run(state: &AppState, layout: &AdminLayout, number: i64, action: &str) -> Result<String> {
-    match action {
-        "create" => manage::create_digest(state, number)
+async fn run(
+    state: &AppState,
+    layout: &AdminLayout,
+    number: i64,
+    action: &str,
+) -> std::result::Result<String, DigestError> {
+    let (db, settings) = (&state.db, state.settings());
+    let detail = match action {
+        "create" => manage::create_digest(db, &settings, number)
             .await
-            .map(|_| String::new()),
+            .map(|_| String::new())?,
         "test" => {
-            let to = SubscriberEmail::parse(&layout.user.email).map_err(AppError::BadRequest)?;
-            manage::send_test(state, number, &to).await?;
-            Ok(format!("episode {number}: test to the signed-in user"))
+            let to = SubscriberEmail::parse(&layout.user.email).map_err(DigestError::BadAddress)?;
+            let mailer = state.mailer.as_ref();
+            manage::send_test(db, &settings, mailer, number, &to).await?;
+            format!("episode {number}: test to the signed-in user")
         }
         "send" => {
-            let queued = manage::send_to_all(state, number).await?;
-            Ok(format!("episode {number}: {queued} queued"))
+            let queued = manage::send_to_all(db, &settings, number).await?;
+            format!("episode {number}: {queued} queued")
         }
-        "pause" => manage::pause(state, number).await.map(|_| String::new()),
-        "resume" => manage::resume(state, number).await.map(|_| String::new()),
-        "cancel" => manage::cancel(state, number).await.map(|_| String::new()),
-        other => Err(AppError::BadRequest(format!(
-            "unknown digest action {other:?}"
-        ))),
-    }
-    .map(|detail| {
-        if detail.is_empty() {
-            format!("episode {number}")
-        } else {
-            detail
-        }
+        "pause" => manage::pause(db, number).await.map(|_| String::new())?,
+        "resume" => manage::resume(db, number).await.map(|_| String::new())?,
+        "cancel" => manage::cancel(db, number).await.map(|_| String::new())?,
+        other => return Err(DigestError::UnknownAction(other.to_string())),
+    };
+    Ok(if detail.is_empty() {
+        format!("episode {number}")
+    } else {
+        detail
     })
 }

@@ -142,8 +142,14 @@ pub fn render(settings: &Settings, episode: &EpisodeDoc) -> askama::Result<Diges
     Ok(DigestContent {
         subject,
         html,
-        text,
+        text: unix_line_endings(&text),
     })
+}
+
+/// `text` with every line ending `\n`: notes keep the bytes they were typed with, CRLF
+/// included, and a text part mixing endings reads badly (issue #15).
+fn unix_line_endings(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// The whole HTML mail around a digest, with its unsubscribe link.
@@ -175,6 +181,8 @@ pub struct Prepared {
     /// The digest's subject.
     pub subject: String,
     from: Mailbox,
+    /// Where `List-Unsubscribe`'s mailto goes: only an address someone reads (none by default).
+    reply: Option<lettre::Address>,
     html: Vec<String>,
     text: Vec<String>,
 }
@@ -194,6 +202,7 @@ impl Prepared {
         Ok(Self {
             subject: digest.subject.clone(),
             from: crate::mail::sender(settings),
+            reply: crate::mail::configured_sender(settings).map(|mailbox| mailbox.email),
             html: pieces(html),
             text: pieces(text),
         })
@@ -214,10 +223,10 @@ impl Prepared {
             .render()?,
         );
         let text = self.text.join(unsubscribe_url);
-        let list_unsubscribe = format!(
-            "<{unsubscribe_url}>, <mailto:{}?subject=unsubscribe>",
-            self.from.email
-        );
+        let list_unsubscribe = match &self.reply {
+            Some(reply) => format!("<{unsubscribe_url}>, <mailto:{reply}?subject=unsubscribe>"),
+            None => format!("<{unsubscribe_url}>"),
+        };
         Ok(Message::builder()
             .from(self.from.clone())
             .to(to)

@@ -7,6 +7,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use time::format_description::well_known::Rfc2822;
 
+use super::status::DigestStatus;
 use super::store::{self, DigestRow};
 use crate::episodes::format_date;
 use crate::error::{AppError, Result};
@@ -89,7 +90,7 @@ pub async fn show_digest(
     let mut conn = state.db.acquire().await?;
     let row = store::by_number(&mut conn, number)
         .await?
-        .filter(|d| d.status == "sent")
+        .filter(|d| d.status == DigestStatus::Sent)
         .ok_or(AppError::NotFound)?;
     Ok(DigestPage {
         layout,

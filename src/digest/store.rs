@@ -1,7 +1,11 @@
 //! Digest and delivery SQL. The claim is one `update … returning`, so two workers (even in
 //! two processes) never take the same row.
 
+use std::collections::HashMap;
+
 use sqlx::SqliteConnection;
+
+use super::status::{DeliveryStatus, DigestStatus};
 
 /// A digest as stored.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -11,7 +15,7 @@ pub struct DigestRow {
     pub subject: String,
     pub html: String,
     pub text: String,
-    pub status: String,
+    pub status: DigestStatus,
     pub created_at: String,
     pub started_at: Option<String>,
     pub sent_at: Option<String>,
@@ -44,10 +48,52 @@ pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<
 /// Sent digests, newest episode first.
 pub async fn sent(conn: &mut SqliteConnection) -> sqlx::Result<Vec<DigestRow>> {
     sqlx::query_as(&format!(
-        "select {COLUMNS} from digests where status = 'sent' order by episode_number desc"
+        "select {COLUMNS} from digests where status = ? order by episode_number desc"
     ))
+    .bind(DigestStatus::Sent)
     .fetch_all(conn)
     .await
+}
+
+/// A digest's status and delivery counts, as the admin's list shows them.
+#[derive(Debug, Default, sqlx::FromRow)]
+pub struct Totals {
+    pub status: Option<DigestStatus>,
+    pub sent: i64,
+    pub failed: i64,
+    pub total: i64,
+}
+
+/// The status and delivery counts of the digests of these episodes, by episode number.
+pub async fn totals_by_episode(
+    conn: &mut SqliteConnection,
+    numbers: &[i64],
+) -> sqlx::Result<HashMap<i64, Totals>> {
+    let numbers = serde_json::to_string(numbers).unwrap_or_default();
+    let rows: Vec<(i64, Option<DigestStatus>, i64, i64, i64)> = sqlx::query_as(
+        "select d.episode_number, d.status,
+                count(case when l.status = 'sent' then 1 end),
+                count(case when l.status = 'failed' then 1 end),
+                count(l.digest_id)
+         from digests d left join deliveries l on l.digest_id = d.id
+         where d.episode_number in (select value from json_each(?))
+         group by d.episode_number",
+    )
+    .bind(numbers)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(number, status, sent, failed, total)| {
+            let totals = Totals {
+                status,
+                sent,
+                failed,
+                total,
+            };
+            (number, totals)
+        })
+        .collect())
 }
 
 /// Creates the draft, or re-renders it while it is still a draft (a sent digest never changes).
@@ -78,8 +124,8 @@ pub async fn upsert_draft(
 pub async fn set_status(
     conn: &mut SqliteConnection,
     id: i64,
-    from: &[&str],
-    to: &str,
+    from: &[DigestStatus],
+    to: DigestStatus,
 ) -> sqlx::Result<bool> {
     let from = serde_json::to_string(from).unwrap_or_default();
     let done = sqlx::query(
@@ -124,17 +170,25 @@ pub async fn skip_pending(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<
 pub async fn delivery_counts(
     conn: &mut SqliteConnection,
     id: i64,
-) -> sqlx::Result<Vec<(String, i64)>> {
+) -> sqlx::Result<Vec<(DeliveryStatus, i64)>> {
     sqlx::query_as("select status, count(*) from deliveries where digest_id = ? group by status")
         .bind(id)
         .fetch_all(conn)
         .await
 }
 
+/// A delivery that failed for good.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Failure {
+    pub subscriber_id: i64,
+    pub attempts: i64,
+    pub error: String,
+}
+
 /// Failed deliveries: subscriber, attempts, the error kept.
-pub async fn failed(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Vec<(i64, i64, String)>> {
+pub async fn failed(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Vec<Failure>> {
     sqlx::query_as(
-        "select subscriber_id, attempts, coalesce(last_error, '') from deliveries
+        "select subscriber_id, attempts, coalesce(last_error, '') as error from deliveries
          where digest_id = ? and status = 'failed' order by subscriber_id",
     )
     .bind(id)
@@ -251,7 +305,7 @@ pub async fn recipient(
 pub async fn finish_claim(
     conn: &mut SqliteConnection,
     claim: &Claim,
-    status: &str,
+    status: DeliveryStatus,
     error: Option<&str>,
     next_attempt_at: &str,
 ) -> sqlx::Result<()> {

@@ -1,17 +1,17 @@
 //! The delivery worker: claims one row at a time, sends it, records the outcome.
 //!
 //! Exactly once, even when the process is killed: a row is claimed (`sending`, its Message-ID
-//! fixed), and the whole message goes to the SMTP server except its end-of-data mark. Then,
-//! in one blocking update, the row records `handed_at`, and only then is the mark written: the
-//! server can accept the message no earlier than that record exists. After a crash, a row left
-//! in `sending`
+//! fixed), and the SMTP transaction runs up to the server's go-ahead for the message. Then the
+//! row records `handed_at` (an awaited update, see [`crate::mail::Handover`]), and only then are
+//! the message and its end-of-data mark written: the server can accept the message no earlier
+//! than that record exists. After a crash, a row left in `sending`
 //! - without `handed_at` never reached the server whole (servers drop a message whose mark
 //!   never came), so once its lease has run out it is sent again, with the same Message-ID;
 //! - with `handed_at` was handed over, so it is settled as sent and never transmitted again.
 //!
-//! What remains is the moment between the record and the write of the mark (this thread waking
-//! after the database's commit): a process killed exactly there leaves a row settled as sent
-//! that the server never got, and the row says so.
+//! What remains is the moment between the record and the write of the mark (the message goes
+//! into the socket's buffer at once, see `mail::smtp_server::SEND_BUFFER`): a process killed
+//! exactly there leaves a row settled as sent that the server never got, and the row says so.
 //! Every confirmed subscriber's row ends `sent`, `failed` or `skipped`.
 
 use std::collections::HashMap;
@@ -21,14 +21,30 @@ use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use lettre::message::Mailbox;
-use sqlx::{Connection, SqliteConnection};
+use sqlx::{Connection, SqliteConnection, SqlitePool};
 use tokio::sync::watch;
 
 use super::compose::Prepared;
+use super::status::DeliveryStatus;
 use super::store::{self, Claim};
-use crate::mail::SendError;
-use crate::state::AppState;
+use crate::keys::SiteKey;
+use crate::mail::{Handover, Mailer, SendError};
+use crate::settings::Settings;
 use crate::subscribers::subscribe::unsubscribe_url;
+
+/// What the worker needs from the running site (the app's state provides it).
+pub trait Site: Send + Sync + 'static {
+    /// The database.
+    fn db(&self) -> &SqlitePool;
+    /// Where mail goes.
+    fn mailer(&self) -> &dyn Mailer;
+    /// The key unsubscribe links are signed with.
+    fn key(&self) -> &SiteKey;
+    /// The settings as they are now: an admin may change them while the worker runs.
+    fn settings(&self) -> Arc<Settings>;
+    /// Called when a digest is sent: the public archive changes.
+    fn content_changed(&self);
+}
 
 /// How deliveries are paced and retried.
 #[derive(Debug, Clone)]
@@ -73,16 +89,16 @@ pub enum Until {
 
 /// Starts the worker `serve` runs: it delivers every sending digest until `stop`.
 pub fn spawn_serving(
-    state: AppState,
+    site: impl Site,
     config: DeliveryConfig,
     stop: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<anyhow::Result<()>> {
-    tokio::spawn(Worker::new(state, config).run(Until::Stopped, stop))
+    tokio::spawn(Worker::new(site, config).run(Until::Stopped, stop))
 }
 
 /// A pool of delivery tasks sharing one rate limit.
 pub struct Worker {
-    state: AppState,
+    site: Box<dyn Site>,
     config: DeliveryConfig,
     limiter: Option<DefaultDirectRateLimiter>,
     /// Each digest's mail, rendered once per worker.
@@ -93,13 +109,13 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// A worker sending with the state's mailer.
-    pub fn new(state: AppState, config: DeliveryConfig) -> Arc<Self> {
+    /// A worker sending with the site's mailer.
+    pub fn new(site: impl Site, config: DeliveryConfig) -> Arc<Self> {
         let limiter = config
             .rate
             .map(|rate| RateLimiter::direct(Quota::per_second(rate)));
         Arc::new(Self {
-            state,
+            site: Box::new(site),
             config,
             limiter,
             digests: Mutex::new(HashMap::new()),
@@ -120,7 +136,7 @@ impl Worker {
             .concurrency
             .clamp(1, crate::db::MAX_CONNECTIONS as usize / 2);
         // Digests left "sending" with every row settled end now, whoever queued them.
-        self.finish_all(&mut *self.state.db.acquire().await?)
+        self.finish_all(&mut *self.site.db().acquire().await?)
             .await?;
         let tasks: Vec<_> = (0..tasks)
             .map(|_| tokio::spawn(self.clone().task(until, stop.clone())))
@@ -161,7 +177,7 @@ impl Worker {
         digest: Option<i64>,
         stop: &watch::Receiver<bool>,
     ) -> anyhow::Result<()> {
-        let mut conn = self.state.db.acquire().await?;
+        let mut conn = self.site.db().acquire().await?;
         while !*stop.borrow() {
             let Some(claim) = self.claim(&mut conn, digest).await? else {
                 return Ok(());
@@ -176,7 +192,7 @@ impl Worker {
             let ended = store::finish_digest(&mut tx, claim.digest_id).await?;
             tx.commit().await?;
             if ended {
-                self.state.content_changed();
+                self.site.content_changed();
             }
         }
         Ok(())
@@ -186,14 +202,14 @@ impl Worker {
     /// or by a version that never marked them).
     async fn finish_all(&self, conn: &mut SqliteConnection) -> anyhow::Result<()> {
         if store::finish_digests(conn).await? > 0 {
-            self.state.content_changed();
+            self.site.content_changed();
         }
         Ok(())
     }
 
     /// Whether there is nothing left to wait for; marks finished digests as sent.
     async fn finished(&self, digest: Option<i64>) -> anyhow::Result<bool> {
-        let mut conn = self.state.db.acquire().await?;
+        let mut conn = self.site.db().acquire().await?;
         self.finish_all(&mut conn).await?;
         Ok(!store::has_unfinished(&mut conn, digest).await?)
     }
@@ -203,7 +219,7 @@ impl Worker {
         conn: &mut SqliteConnection,
         digest: Option<i64>,
     ) -> anyhow::Result<Option<Claim>> {
-        let settings = self.state.settings();
+        let settings = self.site.settings();
         let now = crate::clock::now();
         let message_id = crate::mail::new_message_id(&settings.base_url);
         let _turn = self.writing.lock().await;
@@ -233,21 +249,21 @@ impl Worker {
         let Some((email, name)) = recipient else {
             return Ok(false);
         };
-        let settings = self.state.settings();
+        let settings = self.site.settings();
         let address = email
             .parse()
             .map_err(|_| SendError::Permanent("invalid stored address".into()))?;
         let to = Mailbox::new(Some(name).filter(|n| !n.is_empty()), address);
-        let unsubscribe = unsubscribe_url(&settings.base_url, &self.state.key, claim.subscriber_id);
+        let unsubscribe = unsubscribe_url(&settings.base_url, self.site.key(), claim.subscriber_id);
         let message = digest
             .message(to, &unsubscribe, &claim.message_id, &digest.subject)
             .map_err(|e| SendError::Permanent(format!("{e:#}")))?;
         if let Some(limiter) = &self.limiter {
             limiter.until_ready().await;
         }
-        let mut handover = || record_handover_now(conn, claim);
-        self.state
-            .mailer
+        let mut handover = RecordHandover { conn, claim };
+        self.site
+            .mailer()
             .send_with_handover(message, &mut handover)
             .await
             .map(|()| true)
@@ -258,11 +274,11 @@ impl Worker {
         &self,
         claim: &Claim,
         outcome: Result<bool, SendError>,
-    ) -> (&'static str, Option<String>, String) {
+    ) -> (DeliveryStatus, Option<String>, String) {
         let ids = (claim.digest_id, claim.subscriber_id, claim.attempts);
         match outcome {
-            Ok(true) => ("sent", None, String::new()),
-            Ok(false) => ("skipped", None, String::new()),
+            Ok(true) => (DeliveryStatus::Sent, None, String::new()),
+            Ok(false) => (DeliveryStatus::Skipped, None, String::new()),
             Err(SendError::Temporary(error)) if claim.attempts < self.config.max_attempts => {
                 tracing::info!(
                     digest = ids.0,
@@ -278,7 +294,8 @@ impl Worker {
                     .saturating_mul(factor)
                     .min(Duration::from_secs(6 * 3600));
                 let wait = time::Duration::try_from(wait).unwrap_or(time::Duration::HOUR);
-                ("pending", Some(error), crate::clock::after(wait))
+                let next = crate::clock::after(wait);
+                (DeliveryStatus::Pending, Some(error), next)
             }
             Err(error) => {
                 tracing::warn!(
@@ -287,7 +304,8 @@ impl Worker {
                     attempts = ids.2,
                     "delivery failed for good"
                 );
-                ("failed", Some(error.detail().to_string()), String::new())
+                let error = Some(error.detail().to_string());
+                (DeliveryStatus::Failed, error, String::new())
             }
         }
     }
@@ -299,7 +317,7 @@ impl Worker {
         let row = store::by_id(conn, id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("digest {id} vanished"))?;
-        let digest = Arc::new(Prepared::new(&self.state.settings(), &row)?);
+        let digest = Arc::new(Prepared::new(&self.site.settings(), &row)?);
         if let Ok(mut digests) = self.digests.lock() {
             digests.insert(id, digest.clone());
         }
@@ -307,25 +325,32 @@ impl Worker {
     }
 }
 
-/// Records the handover before the mailer's next write, blocking this thread for that one
-/// update: the mail must not become final before the record is (see the module comment).
-fn record_handover_now(conn: &mut SqliteConnection, claim: &Claim) -> bool {
-    let now = crate::clock::now();
-    let record = store::record_handover(conn, claim, &now);
-    let outcome = futures_executor::block_on(record);
-    match outcome {
-        Ok(true) => true,
-        Ok(false) => {
-            tracing::warn!(
-                digest = claim.digest_id,
-                subscriber = claim.subscriber_id,
-                "delivery taken over by another worker; not sent"
-            );
-            false
-        }
-        Err(error) => {
-            tracing::warn!(%error, "handover not recorded; not sent");
-            false
+/// Records the handover of a claimed row before the mailer writes the message (see the
+/// module comment), on the connection the row was claimed with.
+struct RecordHandover<'a> {
+    conn: &'a mut SqliteConnection,
+    claim: &'a Claim,
+}
+
+#[async_trait::async_trait]
+impl Handover for RecordHandover<'_> {
+    async fn record(&mut self) -> bool {
+        let now = crate::clock::now();
+        let claim = self.claim;
+        match store::record_handover(self.conn, claim, &now).await {
+            Ok(true) => true,
+            Ok(false) => {
+                tracing::warn!(
+                    digest = claim.digest_id,
+                    subscriber = claim.subscriber_id,
+                    "delivery taken over by another worker; not sent"
+                );
+                false
+            }
+            Err(error) => {
+                tracing::warn!(%error, "handover not recorded; not sent");
+                false
+            }
         }
     }
 }

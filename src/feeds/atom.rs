@@ -7,7 +7,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::channel::Channel;
 use super::content::{FeedEpisode, rendered_items};
-use super::http::{ATOM, respond_document};
+use super::http::{ATOM, respond_document, source};
 use super::items::Format;
 use crate::error::Result;
 use crate::state::AppState;
@@ -43,13 +43,14 @@ pub fn atom_id(guid: &str, site: &str) -> String {
 
 /// `GET /episodes/atom`.
 pub async fn show(State(state): State<AppState>) -> Result<Response> {
-    let site = format!("{}/", state.settings().base_url);
-    let items = rendered_items(&state, None, Format::Atom, |item| {
+    let settings = state.settings();
+    let site = format!("{}/", settings.base_url);
+    let items = rendered_items(source(&state, &settings), None, Format::Atom, |item| {
         let id = atom_id(&item.guid, &site);
         Ok(AtomEntry { id, item }.render()?)
     })
     .await?;
-    let channel = Channel::show(&state.settings(), "/episodes/atom", items.newest_change);
+    let channel = Channel::show(&settings, "/episodes/atom", items.newest_change);
     let head = AtomHead {
         feed_id: atom_id(
             channel.podcast_guid.as_deref().unwrap_or_default(),

@@ -6,19 +6,38 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::body::Bytes;
-use sqlx::SqliteConnection;
+use bytes::Bytes;
+use sqlx::{SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
 
-use super::items::{Format, fingerprint};
+pub use super::items::{FeedPerson, RenderedItem};
+use super::items::{Format, ItemCache, fingerprint, hash_parts};
 use super::store::{self, FeedRow, PersonRow};
 use crate::episodes::model::SegmentKind;
 use crate::episodes::store::SegmentRow;
-use crate::error::Result;
 use crate::markdown::{self, Author};
-use crate::state::AppState;
-use crate::web::chunks::hash_chunks;
+
+/// Why a feed could not be built: the database or a template failed (never the reader's fault).
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Template(#[from] askama::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
+/// What a feed's items are read from: the database, the items kept in memory, the site's address.
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    pub db: &'a SqlitePool,
+    pub cache: &'a ItemCache,
+    pub base_url: &'a str,
+}
+
+type Result<T, E = FeedError> = std::result::Result<T, E>;
 
 /// Names the code that renders cached notes: a new release re-renders them.
 const RENDERER: &str = concat!(env!("CARGO_PKG_VERSION"), "+notes-1");
@@ -30,15 +49,6 @@ pub struct Enclosure {
     pub length: Option<i64>,
     pub mime_type: String,
     pub duration_secs: Option<i64>,
-}
-
-/// A presenter of an episode, as `podcast:person` and feed authors describe them.
-#[derive(Debug, Clone, Hash)]
-pub struct FeedPerson {
-    pub name: String,
-    pub role: &'static str,
-    pub href: String,
-    pub img: Option<String>,
 }
 
 /// One published episode as the feeds show it; every URL is absolute.
@@ -86,22 +96,6 @@ impl FeedEpisode {
     }
 }
 
-/// One item in its feed's markup, with a hash of that text.
-#[derive(Debug, Clone)]
-pub struct RenderedItem {
-    pub text: Bytes,
-    pub hash: u64,
-}
-
-impl RenderedItem {
-    fn new(text: String) -> Self {
-        Self {
-            hash: hash_chunks([text.as_bytes()]),
-            text: Bytes::from(text),
-        }
-    }
-}
-
 /// A feed's items in its format, newest first.
 pub struct RenderedItems {
     pub items: Vec<RenderedItem>,
@@ -121,7 +115,7 @@ impl RenderedItems {
     pub fn document(&self, head: String, separator: &'static str, tail: &'static str) -> Document {
         let mut chunks = Vec::with_capacity(2 * self.items.len() + 2);
         let mut hashes = Vec::with_capacity(self.items.len() + 2);
-        hashes.push(hash_chunks([
+        hashes.push(hash_parts(&[
             head.as_bytes(),
             separator.as_bytes(),
             tail.as_bytes(),
@@ -138,7 +132,7 @@ impl RenderedItems {
         let hashes: Vec<u8> = hashes.iter().flat_map(|hash| hash.to_le_bytes()).collect();
         Document {
             chunks,
-            tag: hash_chunks([&hashes[..]]),
+            tag: hash_parts(&[&hashes[..]]),
         }
     }
 }
@@ -147,19 +141,19 @@ impl RenderedItems {
 /// presented in, when given. An item is taken from memory while nothing it shows has changed,
 /// else rendered by `render`.
 pub async fn rendered_items(
-    state: &AppState,
+    source: Source<'_>,
     person_id: Option<i64>,
     format: Format,
     render: impl Fn(&FeedEpisode) -> Result<String>,
 ) -> Result<RenderedItems> {
-    let base_url = state.settings().base_url.clone();
+    let base_url = source.base_url;
     let renderer = format!("{RENDERER} {base_url}");
     // One read snapshot: notes rendered here are stored only if nothing changed meanwhile
     // (SQLite refuses the write of a stale snapshot), so no stale rendering is ever kept.
-    let mut tx = state.db.begin().await?;
+    let mut tx = source.db.begin().await?;
     let rows = store::feed_rows(&mut tx, &renderer, person_id).await?;
-    let persons = group_persons(store::feed_persons(&mut tx, person_id).await?, &base_url);
-    let cache = &state.feed_items;
+    let persons = group_persons(store::feed_persons(&mut tx, person_id).await?, base_url);
+    let cache = source.cache;
     if person_id.is_none() {
         cache.keep_only(format, &rows);
     }
@@ -180,13 +174,13 @@ pub async fn rendered_items(
         .map(|(row, _)| row)
         .collect();
     if !stale.is_empty() {
-        let mut notes = notes_of(tx, &stale, &renderer, &base_url).await?;
+        let mut notes = notes_of(tx, &stale, &renderer, base_url).await?;
         for ((row, print), slot) in rows.iter().zip(&fingerprints).zip(&mut items) {
             if slot.is_some() {
                 continue;
             }
             let html = notes.remove(&row.id).unwrap_or_else(|| Arc::from(""));
-            let episode = feed_episode(row, presenters(row).to_vec(), html, &base_url);
+            let episode = feed_episode(row, presenters(row).to_vec(), html, base_url);
             let item = RenderedItem::new(render(&episode)?);
             // Notes rendered just now have no stamp in `row`: the next request keeps the item.
             if row.stamp.is_some() {
@@ -224,7 +218,7 @@ async fn notes_of(
     let mut notes = HashMap::with_capacity(rows.len());
     if !stored.is_empty() {
         let ids: Vec<i64> = stored.iter().map(|row| row.id).collect();
-        let ids = serde_json::to_string(&ids).map_err(anyhow::Error::from)?;
+        let ids = serde_json::to_string(&ids)?;
         for (id, html) in store::stored_html(&mut tx, renderer, &ids).await? {
             notes.insert(id, Arc::from(html));
         }
@@ -240,7 +234,7 @@ async fn notes_of(
                 html: Arc::from(html),
             })
             .collect();
-        let json = serde_json::to_string(&stored).map_err(anyhow::Error::from)?;
+        let json = serde_json::to_string(&stored)?;
         match store::save_html(&mut tx, renderer, &json).await {
             Ok(()) => {
                 if let Err(error) = tx.commit().await {
@@ -359,7 +353,7 @@ async fn render_notes(
     ids: &[i64],
     base_url: &str,
 ) -> Result<HashMap<i64, String>> {
-    let ids_json = serde_json::to_string(ids).map_err(anyhow::Error::from)?;
+    let ids_json = serde_json::to_string(ids)?;
     let mut segments: HashMap<i64, Vec<NoteSegment>> = HashMap::new();
     for row in store::segments_of(conn, &ids_json).await? {
         segments

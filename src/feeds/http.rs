@@ -4,8 +4,26 @@ use axum::http::HeaderValue;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 
-use super::content::Document;
+use super::content::{Document, FeedError, Source};
+use crate::error::AppError;
+use crate::settings::Settings;
+use crate::state::AppState;
 use crate::web::chunks::{BodyTag, Chunks};
+
+impl From<FeedError> for AppError {
+    fn from(error: FeedError) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+/// Where the episode feeds read their items from, in this request's state.
+pub fn source<'a>(state: &'a AppState, settings: &'a Settings) -> Source<'a> {
+    Source {
+        db: &state.db,
+        cache: &state.feed_items,
+        base_url: &settings.base_url,
+    }
+}
 
 /// RSS 2.0.
 pub const RSS: &str = "application/rss+xml; charset=utf-8";

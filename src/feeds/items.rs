@@ -5,8 +5,34 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::content::{FeedPerson, RenderedItem};
+use bytes::Bytes;
+
 use super::store::FeedRow;
+
+/// A presenter of an episode, as `podcast:person` and feed authors describe them.
+#[derive(Debug, Clone, Hash)]
+pub struct FeedPerson {
+    pub name: String,
+    pub role: &'static str,
+    pub href: String,
+    pub img: Option<String>,
+}
+
+/// One item in its feed's markup, with a hash of that text.
+#[derive(Debug, Clone)]
+pub struct RenderedItem {
+    pub text: Bytes,
+    pub hash: u64,
+}
+
+impl RenderedItem {
+    pub(super) fn new(text: String) -> Self {
+        Self {
+            hash: hash_parts(&[text.as_bytes()]),
+            text: Bytes::from(text),
+        }
+    }
+}
 
 /// The kinds of episode feed, each with its own item markup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,6 +75,12 @@ impl ItemCache {
         self.lock()
             .retain(|(kept_format, id), _| *kept_format != format || ids.contains(id));
     }
+}
+
+/// A hash of `parts` in order: the same parts give the same value in any process (a feed's
+/// ETag is built from its items' hashes).
+pub fn hash_parts(parts: &[&[u8]]) -> u64 {
+    foldhash::fast::FixedState::with_seed(0).hash_one(parts)
 }
 
 /// Everything an item is rendered from: the episode's row (its notes by the stamp of their

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::channel::Channel;
 use super::content::{FeedEpisode, rendered_items};
-use super::http::{JSON_FEED, respond_document};
+use super::http::{JSON_FEED, respond_document, source};
 use super::items::Format;
 use crate::error::Result;
 use crate::state::AppState;
@@ -90,15 +90,12 @@ fn item(episode: &FeedEpisode) -> Item<'_> {
 
 /// `GET /episodes/feed.json`.
 pub async fn show(State(state): State<AppState>) -> Result<Response> {
-    let items = rendered_items(&state, None, Format::Json, |episode| {
-        Ok(serde_json::to_string(&item(episode)).map_err(anyhow::Error::from)?)
+    let settings = state.settings();
+    let items = rendered_items(source(&state, &settings), None, Format::Json, |episode| {
+        Ok(serde_json::to_string(&item(episode))?)
     })
     .await?;
-    let channel = Channel::show(
-        &state.settings(),
-        "/episodes/feed.json",
-        items.newest_change,
-    );
+    let channel = Channel::show(&settings, "/episodes/feed.json", items.newest_change);
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: channel.title,

@@ -7,7 +7,7 @@ mod chapters;
 pub mod check;
 mod content;
 mod http;
-mod items;
+pub mod items;
 mod json;
 mod rss;
 mod sitemap;

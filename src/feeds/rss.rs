@@ -6,10 +6,11 @@ use axum::response::Response;
 
 use super::channel::Channel;
 use super::content::{FeedEpisode, RenderedItems, rendered_items};
-use super::http::{RSS, respond_document};
+use super::http::{RSS, respond_document, source};
 use super::items::Format;
 use super::store;
 use crate::error::{AppError, Result};
+use crate::settings::Settings;
 use crate::state::AppState;
 
 /// RSS 2.0 with the Apple Podcasts and Podcasting 2.0 namespaces, up to its first item.
@@ -29,11 +30,16 @@ struct PodcastItem<'a> {
 const TAIL: &str = "</channel>\n</rss>\n";
 
 /// The items of the published episodes (only `person_id`'s, when given).
-async fn items(state: &AppState, person_id: Option<i64>) -> Result<RenderedItems> {
-    rendered_items(state, person_id, Format::Rss, |item| {
+async fn items(
+    state: &AppState,
+    settings: &Settings,
+    person_id: Option<i64>,
+) -> Result<RenderedItems> {
+    let items = rendered_items(source(state, settings), person_id, Format::Rss, |item| {
         Ok(PodcastItem { item }.render()?)
     })
-    .await
+    .await?;
+    Ok(items)
 }
 
 fn document(channel: Channel, items: &RenderedItems) -> Result<Response> {
@@ -43,8 +49,9 @@ fn document(channel: Channel, items: &RenderedItems) -> Result<Response> {
 
 /// `GET /episodes/rss`: every published episode, newest first.
 pub async fn show_podcast(State(state): State<AppState>) -> Result<Response> {
-    let items = items(&state, None).await?;
-    let channel = Channel::show(&state.settings(), "/episodes/rss", items.newest_change);
+    let settings = state.settings();
+    let items = items(&state, &settings, None).await?;
+    let channel = Channel::show(&settings, "/episodes/rss", items.newest_change);
     document(channel, &items)
 }
 
@@ -56,7 +63,8 @@ pub async fn show_person(
     let (id, name) = store::person(&mut *state.db.acquire().await?, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let items = items(&state, Some(id)).await?;
-    let channel = Channel::person(&state.settings(), &slug, &name, items.newest_change);
+    let settings = state.settings();
+    let items = items(&state, &settings, Some(id)).await?;
+    let channel = Channel::person(&settings, &slug, &name, items.newest_change);
     document(channel, &items)
 }

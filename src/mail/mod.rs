@@ -39,11 +39,23 @@ impl SendError {
     }
 }
 
-/// Called once, in the last instant before a message is final (for SMTP: before the
-/// end-of-data mark that makes the server take it). Returning false abandons the message
-/// unsent. This is where a sender records "handed over": from the next write on, the message
-/// may be delivered even if the process dies before it hears the server's answer.
-pub type Handover<'a> = &'a mut (dyn FnMut() -> bool + Send);
+/// Awaited once, right before a message is written out to become final (for SMTP: after the
+/// server said "354 go ahead", before the body and its end-of-data mark). Returning false
+/// abandons the message unsent. This is where a sender records "handed over": from then on
+/// the message may be delivered even if the process dies before it hears the server's answer.
+#[async_trait::async_trait]
+pub trait Handover: Send {
+    /// Records the handover; false when it could not be recorded.
+    async fn record(&mut self) -> bool;
+}
+
+/// A plain function as a handover, for a record kept in memory (or none: `|| true`).
+#[async_trait::async_trait]
+impl<F: FnMut() -> bool + Send> Handover for F {
+    async fn record(&mut self) -> bool {
+        self()
+    }
+}
 
 /// Hands a finished message to whatever delivers mail.
 #[async_trait::async_trait]
@@ -52,7 +64,7 @@ pub trait Mailer: Send + Sync {
     async fn send_with_handover(
         &self,
         message: Message,
-        handover: Handover<'_>,
+        handover: &mut dyn Handover,
     ) -> Result<(), SendError>;
 
     /// Sends one message to the recipients of its envelope.
@@ -80,17 +92,25 @@ pub fn mailer(config: &MailConfig) -> anyhow::Result<Arc<dyn Mailer>> {
     }
 }
 
-/// The From of every mail: the digest sender setting, else the owner, else a no-reply
-/// address at the site's host, named after the show.
+/// The address the show configured for its mail: the digest sender setting, else the owner's
+/// address; named after the show when it has no name. `None` when neither is set.
+pub fn configured_sender(settings: &crate::settings::Settings) -> Option<lettre::message::Mailbox> {
+    use lettre::message::Mailbox;
+    [&settings.digest_sender, &settings.owner_email]
+        .into_iter()
+        .find_map(|configured| configured.trim().parse::<Mailbox>().ok())
+        .map(|mailbox| match mailbox.name {
+            Some(_) => mailbox,
+            None => Mailbox::new(Some(settings.title.clone()), mailbox.email),
+        })
+}
+
+/// The From of every mail: the configured sender, else a no-reply address at the site's host,
+/// named after the show.
 pub fn sender(settings: &crate::settings::Settings) -> lettre::message::Mailbox {
     use lettre::message::Mailbox;
-    for configured in [&settings.digest_sender, &settings.owner_email] {
-        if let Ok(mailbox) = configured.trim().parse::<Mailbox>() {
-            return match mailbox.name {
-                Some(_) => mailbox,
-                None => Mailbox::new(Some(settings.title.clone()), mailbox.email),
-            };
-        }
+    if let Some(configured) = configured_sender(settings) {
+        return configured;
     }
     let address = format!("noreply@{}", mail_domain(&settings.base_url))
         .parse()

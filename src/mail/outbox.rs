@@ -25,7 +25,7 @@ impl Mailer for OutboxMailer {
     async fn send_with_handover(
         &self,
         message: Message,
-        handover: Handover<'_>,
+        handover: &mut dyn Handover,
     ) -> Result<(), SendError> {
         let id = message
             .headers()
@@ -39,7 +39,7 @@ impl Mailer for OutboxMailer {
         tokio::fs::write(&partial, message.formatted())
             .await
             .map_err(io)?;
-        if !handover() {
+        if !handover.record().await {
             let _ = tokio::fs::remove_file(&partial).await;
             return Err(SendError::Temporary("the handover was not recorded".into()));
         }

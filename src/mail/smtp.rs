@@ -1,11 +1,9 @@
 //! SMTP over a small pool of kept-open connections (rustls for `smtps://` and STARTTLS).
 
-use std::panic::AssertUnwindSafe;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use futures_util::FutureExt;
 use lettre::Message;
 use lettre::address::Envelope;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
@@ -56,27 +54,23 @@ impl SmtpMailer {
         &self,
         envelope: &Envelope,
         email: &[u8],
-        handover: Handover<'_>,
+        handover: &mut dyn Handover,
     ) -> Result<(), SendError> {
         let mut conn = self.checkout().await?;
-        let outcome = AssertUnwindSafe(transact(&mut conn, envelope, email, handover))
-            .catch_unwind()
-            .await;
-        match outcome {
-            Ok(Ok(_)) => {
+        match transact(&mut conn, envelope, email, handover).await {
+            Ok(_) => {
                 self.park(conn);
                 Ok(())
             }
-            Ok(Err(error)) => {
+            Err(Failed::Smtp(error)) => {
                 conn.abort().await;
                 Err(classify(error))
             }
             // Dropping the connection mid-DATA closes it; a server discards a message whose
             // end-of-data mark never came.
-            Err(payload) if payload.is::<HandoverRefused>() => Err(SendError::Temporary(
+            Err(Failed::NotHandedOver) => Err(SendError::Temporary(
                 "the handover was not recorded; the message was abandoned".into(),
             )),
-            Err(payload) => std::panic::resume_unwind(payload),
         }
     }
 
@@ -116,7 +110,7 @@ impl Mailer for SmtpMailer {
     async fn send_with_handover(
         &self,
         message: Message,
-        handover: Handover<'_>,
+        handover: &mut dyn Handover,
     ) -> Result<(), SendError> {
         let email = message.formatted();
         let _slot = self
@@ -131,18 +125,29 @@ impl Mailer for SmtpMailer {
     }
 }
 
-/// Unwinds out of lettre's DATA writer when the handover could not be recorded: the only way
-/// to stop it before it writes the end-of-data mark. (`resume_unwind` skips the panic hook.)
-struct HandoverRefused;
+/// Why a mail transaction stopped.
+enum Failed {
+    /// The server or the connection failed.
+    Smtp(lettre::transport::smtp::Error),
+    /// The handover could not be recorded, so the message was not written.
+    NotHandedOver,
+}
 
-/// One mail transaction, as lettre's `send` runs it, except that `handover` is called between
-/// the message body and the end-of-data mark.
+impl From<lettre::transport::smtp::Error> for Failed {
+    fn from(error: lettre::transport::smtp::Error) -> Self {
+        Self::Smtp(error)
+    }
+}
+
+/// One mail transaction, as lettre's `send` runs it, except that the handover is recorded
+/// between the server's go-ahead for DATA and the message (body and end-of-data mark, which
+/// go out in the same moment: see `smtp_server::SEND_BUFFER`).
 async fn transact(
     conn: &mut AsyncSmtpConnection,
     envelope: &Envelope,
     email: &[u8],
-    handover: Handover<'_>,
-) -> Result<Response, lettre::transport::smtp::Error> {
+    handover: &mut dyn Handover,
+) -> Result<Response, Failed> {
     let mut options = Vec::new();
     let non_ascii_addresses = envelope
         .from()
@@ -161,30 +166,8 @@ async fn transact(
         conn.command(Rcpt::new(to.clone(), Vec::new())).await?;
     }
     conn.command(Data).await?;
-    conn.message_iter(BodyThenHandover {
-        body: Some(email),
-        handover,
-    })
-    .await
-}
-
-/// Yields the message body; when asked for more, calls the handover and ends, so that lettre
-/// writes the end-of-data mark right after it.
-struct BodyThenHandover<'a, 'h> {
-    body: Option<&'a [u8]>,
-    handover: Handover<'h>,
-}
-
-impl<'a> Iterator for BodyThenHandover<'a, '_> {
-    type Item = &'a [u8];
-
-    fn next(&mut self) -> Option<&'a [u8]> {
-        if let Some(body) = self.body.take() {
-            return Some(body);
-        }
-        if !(self.handover)() {
-            std::panic::resume_unwind(Box::new(HandoverRefused));
-        }
-        None
+    if !handover.record().await {
+        return Err(Failed::NotHandedOver);
     }
+    Ok(conn.message(email).await?)
 }

@@ -123,8 +123,8 @@ impl Server {
 }
 
 /// Room in the kernel for a whole digest, so writing its body never waits for the server to
-/// read: the end-of-data mark then follows the handover at once (see `digest::worker`). Linux
-/// caps the request at `net.core.wmem_max`.
+/// read: body and end-of-data mark follow the handover record at once (see `digest::worker`).
+/// Linux caps the request at `net.core.wmem_max`.
 const SEND_BUFFER: u32 = 1 << 20;
 
 async fn open_socket(address: SocketAddr) -> std::io::Result<TcpStream> {

@@ -14,11 +14,11 @@ pub use page_cache::{DEFAULT_BUDGET as DEFAULT_CACHE_BYTES, PageCache};
 pub use proxies::TrustedProxies;
 
 use crate::accounts::rate_limit::RateLimiter;
-use crate::feeds::ItemCache;
+use crate::feeds::items::ItemCache;
 use crate::keys::SiteKey;
 use crate::mail::{Mailer, OutboxMailer};
 use crate::settings::{self, Settings};
-use crate::subscribers::SignupLimiter;
+use crate::subscribers::limit::SignupLimiter;
 
 /// Sign-in attempts are counted over this window.
 pub const LOGIN_PAUSE_MINUTES: u64 = 15;

@@ -13,7 +13,8 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::manage::{self, ImportReport, STATUSES, SubscriberPage, SubscriberQuery};
+use super::manage::{self, ImportReport, SubscriberPage, SubscriberQuery};
+use super::status::SubscriberStatus;
 use crate::accounts::store::audit;
 use crate::admin::AdminLayout;
 use crate::clock;
@@ -26,12 +27,12 @@ use crate::web::form::SavedQuery;
 #[template(path = "admin/subscribers/index.html")]
 pub struct ListPage {
     layout: AdminLayout,
-    counts: Vec<(String, i64)>,
+    counts: Vec<(SubscriberStatus, i64)>,
     /// Only for admins (see the module comment).
     list: Option<SubscriberPage>,
     search: String,
     status: String,
-    statuses: [&'static str; 3],
+    statuses: [SubscriberStatus; 3],
     erased: bool,
 }
 
@@ -62,7 +63,7 @@ pub async fn list(
         list,
         search: query.search,
         status: query.status.unwrap_or_default(),
-        statuses: STATUSES,
+        statuses: SubscriberStatus::LISTED,
         erased: saved.saved.is_some(),
     })
 }

@@ -27,7 +27,7 @@ impl Default for SignupLimiter {
 }
 
 impl SignupLimiter {
-    /// Whether the client under `key` ([`crate::web::ClientIp::limit_key`]) may send the form
+    /// Whether the client under `key` (the client key the web layer derives) may send the form
     /// now (and counts this use).
     pub fn allow(&self, key: String) -> bool {
         if self.limiter.len() > RETAIN_ABOVE {

@@ -8,14 +8,24 @@ use anyhow::Context;
 use sqlx::SqlitePool;
 
 use super::email::{SubscriberEmail, SubscriberName};
+use super::status::SubscriberStatus;
 use super::store::{self, SubscriberRow};
-use crate::error::{AppError, Result};
+
+/// Why a list action did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ListError {
+    #[error("no such subscriber")]
+    NotFound,
+    #[error("status {0:?} is not one of pending, confirmed, unsubscribed")]
+    UnknownStatus(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+type Result<T, E = ListError> = std::result::Result<T, E>;
 
 /// Rows per page of the admin list.
 pub const PER_PAGE: i64 = 50;
-
-/// The statuses a host can filter by.
-pub const STATUSES: [&str; 3] = ["pending", "confirmed", "unsubscribed"];
 
 /// A search of the list: text in the address or name, a status, a 1-based page.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -36,13 +46,13 @@ pub struct SubscriberPage {
 
 /// Lists subscribers (erased ones never show).
 pub async fn list(pool: &SqlitePool, query: &SubscriberQuery) -> Result<SubscriberPage> {
-    let status = query.status.as_deref().filter(|s| !s.is_empty());
-    if let Some(status) = status.filter(|s| !STATUSES.contains(s)) {
-        return Err(AppError::BadRequest(format!(
-            "status {status:?} is not one of {}",
-            STATUSES.join(", ")
-        )));
-    }
+    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(word) => Some(
+            SubscriberStatus::listed(word)
+                .ok_or_else(|| ListError::UnknownStatus(word.to_string()))?,
+        ),
+        None => None,
+    };
     let page = query.page.unwrap_or(1).max(1);
     let mut conn = pool.acquire().await?;
     let (rows, total) = store::search(
@@ -54,6 +64,24 @@ pub async fn list(pool: &SqlitePool, query: &SubscriberQuery) -> Result<Subscrib
     )
     .await?;
     Ok(SubscriberPage { rows, total, page })
+}
+
+/// Calls `each` with every subscriber matching `query`, page after page (the CLI's list).
+pub async fn each_match(
+    pool: &SqlitePool,
+    mut query: SubscriberQuery,
+    mut each: impl FnMut(&SubscriberRow),
+) -> Result<()> {
+    let mut page = 1;
+    loop {
+        query.page = Some(page);
+        let found = list(pool, &query).await?;
+        found.rows.iter().for_each(&mut each);
+        if page * PER_PAGE >= found.total {
+            return Ok(());
+        }
+        page += 1;
+    }
 }
 
 /// Writes every subscriber (not the erased) as CSV; returns how many rows.
@@ -80,7 +108,7 @@ pub async fn export_csv(pool: &SqlitePool, out: impl Write) -> anyhow::Result<us
             let record = [
                 r.email.unwrap_or_default(),
                 r.name,
-                r.status,
+                r.status.to_string(),
                 r.source,
                 r.created_at,
                 r.confirmed_at.unwrap_or_default(),
@@ -202,7 +230,7 @@ pub async fn erase(pool: &SqlitePool, id: i64) -> Result<()> {
     if erased {
         Ok(())
     } else {
-        Err(AppError::NotFound)
+        Err(ListError::NotFound)
     }
 }
 
@@ -211,13 +239,13 @@ pub async fn erase_by_email(pool: &SqlitePool, email: &SubscriberEmail) -> Resul
     let mut conn = pool.acquire().await?;
     let row = store::by_email(&mut conn, email.as_ref())
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(ListError::NotFound)?;
     drop(conn);
     erase(pool, row.id).await
 }
 
 /// How many subscribers are in each status (erased included: counts survive erasure).
-pub async fn counts(pool: &SqlitePool) -> Result<Vec<(String, i64)>> {
+pub async fn counts(pool: &SqlitePool) -> Result<Vec<(SubscriberStatus, i64)>> {
     let mut conn = pool.acquire().await?;
     Ok(store::counts(&mut conn).await?)
 }

@@ -1,16 +1,17 @@
 //! Friends of the show: the subscriber list, double opt-in and one-click unsubscribe.
 
 mod admin;
-pub mod cli;
 pub mod email;
-mod limit;
+pub mod limit;
 pub mod manage;
 mod public;
+pub mod status;
 pub mod store;
 pub mod subscribe;
 
 pub use email::{SubscriberEmail, SubscriberName};
 pub use limit::SignupLimiter;
+pub use status::SubscriberStatus;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -9,11 +9,32 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::email::{SubscriberEmail, SubscriberName};
-use super::subscribe;
+use super::manage::ListError;
+use super::subscribe::{self, Outgoing, SubscribeError};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
+use crate::validation::FieldErrors;
 use crate::web::csrf::{CsrfForm, CsrfToken};
 use crate::web::{ClientIp, Layout};
+
+impl From<SubscribeError> for AppError {
+    fn from(error: SubscribeError) -> Self {
+        match error {
+            SubscribeError::NotFound => Self::NotFound,
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<ListError> for AppError {
+    fn from(error: ListError) -> Self {
+        match error {
+            ListError::NotFound => Self::NotFound,
+            ListError::UnknownStatus(_) => Self::BadRequest(error.to_string()),
+            ListError::Database(e) => e.into(),
+        }
+    }
+}
 
 /// What the form sends; `website` is the honeypot.
 #[derive(Debug, Default, Deserialize)]
@@ -24,13 +45,6 @@ pub struct SubscribeForm {
     email: String,
     #[serde(default)]
     website: String,
-}
-
-/// Per-field messages.
-#[derive(Debug, Default)]
-pub struct FieldErrors {
-    name: Option<String>,
-    email: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -121,14 +135,24 @@ pub async fn create(
         SubscriberEmail::parse(&form.email),
     ) {
         (Ok(name), Ok(email)) => {
-            subscribe::subscribe(&state, &email, &name).await?;
+            let settings = state.settings();
+            let out = Outgoing {
+                settings: &settings,
+                mailer: state.mailer.as_ref(),
+                key: &state.key,
+                limiter: &state.mail_limiter,
+            };
+            subscribe::subscribe(&state.db, &out, &email, &name).await?;
             Ok(done)
         }
         (name, email) => {
-            let errors = FieldErrors {
-                name: name.err(),
-                email: email.err(),
-            };
+            let mut errors = FieldErrors::default();
+            let failed = [("name", name.err()), ("email", email.err())];
+            for (field, message) in failed {
+                if let Some(message) = message {
+                    errors.add(field, message);
+                }
+            }
             rerender(StatusCode::UNPROCESSABLE_ENTITY, form, errors, None)
         }
     }
@@ -152,7 +176,7 @@ pub async fn confirm(
     layout: Layout,
     Path(token): Path<String>,
 ) -> Result<Response> {
-    if subscribe::confirm(&state, &token).await? {
+    if subscribe::confirm(&state.db, &token).await? {
         let page = MessagePage::new(
             layout,
             "You're in!",
@@ -194,7 +218,7 @@ pub async fn unsubscribe(
     layout: Layout,
     Path(token): Path<String>,
 ) -> Result<Response> {
-    subscribe::unsubscribe(&state, &token).await?;
+    subscribe::unsubscribe(&state.db, &state.key, &token).await?;
     let page = MessagePage::new(
         layout,
         "You're unsubscribed",

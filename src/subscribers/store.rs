@@ -2,13 +2,15 @@
 
 use sqlx::SqliteConnection;
 
+use super::status::SubscriberStatus;
+
 /// One subscriber as the admin list and CSV export show it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
 pub struct SubscriberRow {
     pub id: i64,
     pub email: Option<String>,
     pub name: String,
-    pub status: String,
+    pub status: SubscriberStatus,
     pub source: String,
     pub created_at: String,
     pub confirmed_at: Option<String>,
@@ -124,7 +126,7 @@ pub async fn insert_imported(
 pub async fn search(
     conn: &mut SqliteConnection,
     text: &str,
-    status: Option<&str>,
+    status: Option<SubscriberStatus>,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<(Vec<SubscriberRow>, i64)> {
@@ -175,7 +177,7 @@ pub async fn erase(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
 }
 
 /// How many subscribers are in each status.
-pub async fn counts(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(String, i64)>> {
+pub async fn counts(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(SubscriberStatus, i64)>> {
     sqlx::query_as("select status, count(*) from subscribers group by status order by status")
         .fetch_all(conn)
         .await

@@ -4,13 +4,44 @@
 use anyhow::anyhow;
 use askama::Template;
 use lettre::message::Mailbox;
+use sqlx::SqlitePool;
 use time::Duration;
 
 use super::email::{SubscriberEmail, SubscriberName};
 use super::store;
-use crate::error::{AppError, Result};
+use crate::accounts::rate_limit::RateLimiter;
 use crate::keys::{self, SiteKey};
-use crate::state::AppState;
+use crate::mail::Mailer;
+use crate::settings::Settings;
+
+/// Why joining or leaving did not go through.
+#[derive(Debug, thiserror::Error)]
+pub enum SubscribeError {
+    /// A forged unsubscribe link, or a row that vanished meanwhile.
+    #[error("no such subscriber")]
+    NotFound,
+    /// The error's class only: its text may quote the address.
+    #[error("subscription mail not sent ({0})")]
+    NotSent(&'static str),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Template(#[from] askama::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+type Result<T, E = SubscribeError> = std::result::Result<T, E>;
+
+/// What the sign-up mails are written and sent with.
+pub struct Outgoing<'a> {
+    pub settings: &'a Settings,
+    pub mailer: &'a dyn Mailer,
+    /// Signs the unsubscribe link in "you're already in".
+    pub key: &'a SiteKey,
+    /// Mails sent to each address (see [`MAILS_PER_ADDRESS_PER_DAY`]).
+    pub limiter: &'a RateLimiter,
+}
 
 /// How long a confirmation link works.
 const CONFIRM_VALID_DAYS: i64 = 7;
@@ -38,23 +69,24 @@ pub const MAILS_PER_ADDRESS_PER_DAY: usize = 3;
 /// mailbox owner gets a mail (at most three a day): a confirmation link, or a note that they are
 /// already in.
 pub async fn subscribe(
-    state: &AppState,
+    db: &SqlitePool,
+    out: &Outgoing<'_>,
     email: &SubscriberEmail,
     name: &SubscriberName,
 ) -> Result<()> {
     // Checked before a new token replaces the one already mailed (issue 13); the visitor
     // gets the same answer either way.
-    if state
-        .mail_limiter
+    if out
+        .limiter
         .take(&[(email.as_ref(), MAILS_PER_ADDRESS_PER_DAY)])
         .is_err()
     {
         return Ok(());
     }
-    let settings = state.settings();
+    let settings = out.settings;
     let token = keys::random_token();
     let expires = crate::clock::after(Duration::days(CONFIRM_VALID_DAYS));
-    let mut conn = state.db.acquire().await?;
+    let mut conn = db.acquire().await?;
     let signed_up = store::upsert_pending(
         &mut conn,
         email.as_ref(),
@@ -80,8 +112,8 @@ pub async fn subscribe(
         None => {
             let row = store::by_email(&mut conn, email.as_ref())
                 .await?
-                .ok_or(AppError::NotFound)?;
-            let link = unsubscribe_url(&settings.base_url, &state.key, row.id);
+                .ok_or(SubscribeError::NotFound)?;
+            let link = unsubscribe_url(&settings.base_url, out.key, row.id);
             let body = AlreadyInMail {
                 name: &row.name,
                 show: &settings.title,
@@ -96,12 +128,11 @@ pub async fn subscribe(
     };
     drop(conn);
     let to = Mailbox::new(None, email.as_ref().parse().map_err(|e| anyhow!("{e}"))?);
-    let message = crate::mail::plain_message(&settings, to, &subject, text)?;
-    state
-        .mailer
+    let message = crate::mail::plain_message(settings, to, &subject, text)?;
+    out.mailer
         .send(message)
         .await
-        .map_err(|e| AppError::Internal(anyhow!("subscription mail not sent ({})", kind_of(&e))))
+        .map_err(|e| SubscribeError::NotSent(kind_of(&e)))
 }
 
 /// The error's class without its text, which may quote the address.
@@ -113,8 +144,8 @@ fn kind_of(error: &crate::mail::SendError) -> &'static str {
 }
 
 /// Confirms the holder of a link; false for an unknown, used or expired link.
-pub async fn confirm(state: &AppState, token: &str) -> Result<bool> {
-    let mut conn = state.db.acquire().await?;
+pub async fn confirm(db: &SqlitePool, token: &str) -> Result<bool> {
+    let mut conn = db.acquire().await?;
     Ok(store::confirm(&mut conn, &keys::hash_token(token))
         .await?
         .is_some())
@@ -143,9 +174,9 @@ pub fn unsubscribe_url(base_url: &str, key: &SiteKey, subscriber_id: i64) -> Str
 }
 
 /// Unsubscribes the holder of a signed token at once; `NotFound` for a forged token.
-pub async fn unsubscribe(state: &AppState, token: &str) -> Result<()> {
-    let id = subscriber_of(&state.key, token).ok_or(AppError::NotFound)?;
-    let mut tx = state.db.begin().await?;
+pub async fn unsubscribe(db: &SqlitePool, key: &SiteKey, token: &str) -> Result<()> {
+    let id = subscriber_of(key, token).ok_or(SubscribeError::NotFound)?;
+    let mut tx = db.begin().await?;
     store::unsubscribe(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())

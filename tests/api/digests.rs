@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use shownotes::digest::manage;
 use shownotes::mail::Mailer;
 
-use crate::helpers::{TestApp, fast_delivery, spawn_app, texts};
+use crate::helpers::{TestApp, episode, fast_delivery, spawn_app, spawn_app_with, texts};
 use crate::smtp_sink::Received;
 use crate::subscriptions::link_in;
 
@@ -45,7 +45,9 @@ async fn a_confirmed_friend_gets_the_digest_and_leaves_with_one_click() {
     app.get(confirm.trim_start_matches(&app.address)).await;
     app.subscribe("Bob", "bob@example.com").await; // never confirms
 
-    let queued = manage::send_to_all(&app.state, 434).await.unwrap();
+    let queued = manage::send_to_all(&app.state.db, &app.state.settings(), 434)
+        .await
+        .unwrap();
     app.dispatch_all_pending_emails().await;
     let mails = app.smtp.wait_for(3).await;
 
@@ -84,7 +86,10 @@ async fn a_confirmed_friend_gets_the_digest_and_leaves_with_one_click() {
         .find(|p| p.starts_with("http"))
         .unwrap()
         .to_string();
-    assert!(list_unsubscribe.contains("<mailto:"), "{list_unsubscribe}");
+    assert!(
+        !list_unsubscribe.contains("mailto:"),
+        "no reply address is configured, so no mailto: {list_unsubscribe}"
+    );
     assert!(
         html.contains(&one_click),
         "the visible link is the header's link"
@@ -131,12 +136,14 @@ async fn temporary_failures_are_retried_and_permanent_ones_kept_with_their_error
     app.smtp
         .answer("down@example.com", "452 4.2.2 mailbox full", None);
 
-    manage::send_to_all(&app.state, 434).await.unwrap();
+    manage::send_to_all(&app.state.db, &app.state.settings(), 434)
+        .await
+        .unwrap();
     app.dispatch_all_pending_emails().await;
 
-    let progress = manage::progress(&app.state, 434).await.unwrap();
+    let progress = manage::progress(&app.state.db, 434).await.unwrap();
     assert_eq!((progress.sent, progress.failed, progress.queued), (3, 2, 0));
-    assert_eq!(progress.status, "sent");
+    assert_eq!(progress.status.as_str(), "sent");
     let mut to: Vec<String> = app.smtp.received().into_iter().flat_map(|m| m.to).collect();
     to.sort();
     assert_eq!(
@@ -144,10 +151,15 @@ async fn temporary_failures_are_retried_and_permanent_ones_kept_with_their_error
         ["busy@example.com", "ok1@example.com", "ok2@example.com"],
         "each delivered once"
     );
-    let failures = manage::failures(&app.state, 434).await.unwrap();
+    let failures = manage::failures(&app.state.db, 434).await.unwrap();
     let attempts: Vec<(i64, bool)> = failures
         .iter()
-        .map(|(_, a, e)| (*a, e.contains("550") || e.contains("452")))
+        .map(|f| {
+            (
+                f.attempts,
+                f.error.contains("550") || f.error.contains("452"),
+            )
+        })
         .collect();
     assert_eq!(attempts.len(), 2);
     assert!(
@@ -167,13 +179,15 @@ async fn a_paused_digest_waits_and_a_cancelled_one_skips_the_rest() {
     app.confirmed_subscribers(&["a@example.com", "b@example.com"])
         .await;
 
-    manage::send_to_all(&app.state, 434).await.unwrap();
-    manage::pause(&app.state, 434).await.unwrap();
+    manage::send_to_all(&app.state.db, &app.state.settings(), 434)
+        .await
+        .unwrap();
+    manage::pause(&app.state.db, 434).await.unwrap();
     app.dispatch_all_pending_emails().await;
-    let paused = manage::progress(&app.state, 434).await.unwrap();
-    manage::resume(&app.state, 434).await.unwrap();
+    let paused = manage::progress(&app.state.db, 434).await.unwrap();
+    manage::resume(&app.state.db, 434).await.unwrap();
     app.dispatch_all_pending_emails().await;
-    let resumed = manage::progress(&app.state, 434).await.unwrap();
+    let resumed = manage::progress(&app.state.db, 434).await.unwrap();
 
     assert_eq!(
         (paused.status.as_str(), paused.queued, paused.sent),
@@ -181,9 +195,9 @@ async fn a_paused_digest_waits_and_a_cancelled_one_skips_the_rest() {
     );
     assert_eq!((resumed.status.as_str(), resumed.sent), ("sent", 2));
     assert_eq!(app.smtp.count(), 2);
-    let again = manage::send_to_all(&app.state, 434).await;
+    let again = manage::send_to_all(&app.state.db, &app.state.settings(), 434).await;
     assert!(again.is_err(), "a sent digest is not sent twice");
-    assert!(manage::cancel(&app.state, 434).await.is_err());
+    assert!(manage::cancel(&app.state.db, 434).await.is_err());
 }
 
 #[tokio::test]
@@ -193,12 +207,16 @@ async fn cancelling_skips_unsent_mail_and_a_double_send_queues_once() {
     app.confirmed_subscribers(&["a@example.com", "b@example.com"])
         .await;
 
-    let first = manage::send_to_all(&app.state, 434).await.unwrap();
-    let second = manage::send_to_all(&app.state, 434).await.unwrap();
-    manage::cancel(&app.state, 434).await.unwrap();
+    let first = manage::send_to_all(&app.state.db, &app.state.settings(), 434)
+        .await
+        .unwrap();
+    let second = manage::send_to_all(&app.state.db, &app.state.settings(), 434)
+        .await
+        .unwrap();
+    manage::cancel(&app.state.db, 434).await.unwrap();
     app.dispatch_all_pending_emails().await;
 
-    let progress = manage::progress(&app.state, 434).await.unwrap();
+    let progress = manage::progress(&app.state.db, 434).await.unwrap();
     assert_eq!((first, second), (2, 0));
     assert_eq!(
         (progress.status.as_str(), progress.skipped, progress.sent),
@@ -213,9 +231,19 @@ async fn a_test_send_reaches_one_address_and_queues_nothing() {
     app.import_seed().await;
     app.confirmed_subscribers(&["a@example.com"]).await;
 
-    let preview = manage::preview(&app.state, 434).await.unwrap();
+    let preview = manage::preview(&app.state.db, &app.state.settings(), 434)
+        .await
+        .unwrap();
     let to = shownotes::subscribers::SubscriberEmail::parse("host@example.com").unwrap();
-    manage::send_test(&app.state, 434, &to).await.unwrap();
+    manage::send_test(
+        &app.state.db,
+        &app.state.settings(),
+        app.state.mailer.as_ref(),
+        434,
+        &to,
+    )
+    .await
+    .unwrap();
     let mails = app.smtp.wait_for(1).await;
 
     assert!(preview.starts_with("<!doctype html>") && preview.contains("Making PyPI"));
@@ -224,7 +252,7 @@ async fn a_test_send_reaches_one_address_and_queues_nothing() {
         header_text(&mails[0], "Subject"),
         format!("[Test] {SUBJECT}")
     );
-    assert_eq!(manage::progress(&app.state, 434).await.unwrap().total, 0);
+    assert_eq!(manage::progress(&app.state.db, 434).await.unwrap().total, 0);
 }
 
 #[tokio::test]
@@ -233,7 +261,9 @@ async fn drafts_have_no_digest() {
     app.import(crate::helpers::episode(7, "Secret").draft().build())
         .await;
 
-    let error = manage::create_digest(&app.state, 7).await.unwrap_err();
+    let error = manage::create_digest(&app.state.db, &app.state.settings(), 7)
+        .await
+        .unwrap_err();
 
     assert!(error.to_string().contains("not published"), "{error}");
 }
@@ -248,7 +278,9 @@ async fn sent_digests_are_in_the_archive_and_its_feed() {
         StatusCode::NOT_FOUND
     );
 
-    manage::send_to_all(&app.state, 434).await.unwrap();
+    manage::send_to_all(&app.state.db, &app.state.settings(), 434)
+        .await
+        .unwrap();
     app.dispatch_all_pending_emails().await;
     app.state.content_changed();
 
@@ -286,7 +318,9 @@ async fn erasing_a_subscriber_removes_the_address_but_keeps_the_counts() {
     app.import_seed().await;
     app.confirmed_subscribers(&["a@example.com", "b@example.com"])
         .await;
-    manage::send_to_all(&app.state, 434).await.unwrap();
+    manage::send_to_all(&app.state.db, &app.state.settings(), 434)
+        .await
+        .unwrap();
     app.dispatch_all_pending_emails().await;
 
     let email = shownotes::subscribers::SubscriberEmail::parse("a@example.com").unwrap();
@@ -310,7 +344,7 @@ async fn erasing_a_subscriber_removes_the_address_but_keeps_the_counts() {
     .await
     .unwrap();
     assert_eq!(left, 0);
-    assert_eq!(manage::progress(&app.state, 434).await.unwrap().sent, 2);
+    assert_eq!(manage::progress(&app.state.db, 434).await.unwrap().sent, 2);
 }
 
 #[tokio::test]
@@ -381,7 +415,9 @@ async fn after_a_crash_only_mail_that_never_reached_the_server_is_sent_again() {
     app.import_seed().await;
     app.confirmed_subscribers(&["handed@example.com", "cut-off@example.com"])
         .await;
-    manage::send_to_all(&app.state, 434).await.unwrap();
+    manage::send_to_all(&app.state.db, &app.state.settings(), 434)
+        .await
+        .unwrap();
     rows_left_by_a_killed_worker(&app, "handed@example.com").await;
 
     app.dispatch_all_pending_emails().await;
@@ -394,7 +430,7 @@ async fn after_a_crash_only_mail_that_never_reached_the_server_is_sent_again() {
         "with the Message-ID it was first sent with: {}",
         received[0].message_id
     );
-    let progress = manage::progress(&app.state, 434).await.unwrap();
+    let progress = manage::progress(&app.state.db, 434).await.unwrap();
     assert_eq!((progress.status.as_str(), progress.sent), ("sent", 2));
 }
 
@@ -433,4 +469,61 @@ async fn a_message_whose_handover_is_not_recorded_never_reaches_the_server() {
         "{}",
         String::from_utf8_lossy(&received[0].data)
     );
+}
+
+#[tokio::test]
+async fn the_unsubscribe_mailto_goes_to_the_configured_sender_never_to_noreply() {
+    let app = spawn_app_with("update settings set digest_sender = 'Show <show@example.com>'").await;
+    app.import_seed().await;
+    app.confirmed_subscribers(&["ada@example.com"]).await;
+
+    manage::send_to_all(&app.state.db, &app.state.settings(), 434)
+        .await
+        .unwrap();
+    app.dispatch_all_pending_emails().await;
+    let mails = app.smtp.wait_for(1).await;
+
+    let list_unsubscribe = header_text(&mails[0], "List-Unsubscribe");
+    assert!(
+        list_unsubscribe.contains("<mailto:show@example.com?subject=unsubscribe>"),
+        "{list_unsubscribe}"
+    );
+    assert!(list_unsubscribe.starts_with("<http"), "{list_unsubscribe}");
+    assert!(!list_unsubscribe.contains("noreply"), "{list_unsubscribe}");
+}
+
+#[tokio::test]
+async fn the_text_part_has_unix_line_endings_even_for_notes_typed_with_crlf() {
+    let app = spawn_app().await;
+    let notes = "* First point\r\n* Second point\r\n\r\nA closing line\r\n";
+    let doc = episode(12, "Line endings")
+        .topic(
+            "Brian",
+            1,
+            "Windows notes",
+            "https://example.com/crlf",
+            notes,
+        )
+        .build();
+    app.import(doc).await;
+    app.confirmed_subscribers(&["ada@example.com"]).await;
+
+    manage::send_to_all(&app.state.db, &app.state.settings(), 12)
+        .await
+        .unwrap();
+    app.dispatch_all_pending_emails().await;
+    let mails = app.smtp.wait_for(1).await;
+
+    let message = MessageParser::default().parse(&mails[0].data).unwrap();
+    let text = message.body_text(0).unwrap();
+    assert!(text.contains("Second point"), "{text}");
+    // On the wire MIME writes every line ending as CRLF: one kind, never doubled.
+    assert_eq!(
+        text.matches("\r\n").count(),
+        text.matches('\n').count(),
+        "{text:?}"
+    );
+    assert!(!text.contains("\r\r"), "{text:?}");
+    let digest = manage::digest_of(&app.state.db, 12).await.unwrap();
+    assert!(!digest.text.contains('\r'), "{:?}", digest.text);
 }
