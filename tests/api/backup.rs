@@ -14,6 +14,7 @@ fn write_episodes(
     db: &Path,
     committed: Arc<AtomicI64>,
     stop: Arc<AtomicBool>,
+    progress: tokio::sync::watch::Sender<i64>,
 ) -> tokio::task::JoinHandle<()> {
     let db = db.to_path_buf();
     tokio::spawn(async move {
@@ -33,6 +34,7 @@ fn write_episodes(
                 .await
                 .expect("save");
             committed.store(number, Ordering::SeqCst);
+            let _ = progress.send(number);
             number += 1;
         }
     })
@@ -69,9 +71,11 @@ async fn a_backup_taken_while_the_site_runs_and_writes_is_whole_and_never_overwr
     let (mut server, url) = start_server(&db);
     let committed = Arc::new(AtomicI64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
-    let writer = write_episodes(&db, committed.clone(), stop.clone());
-    while committed.load(Ordering::SeqCst) < 20 {
-        tokio::task::yield_now().await;
+    let (progress, mut progressed) = tokio::sync::watch::channel(0);
+    let mut writer = write_episodes(&db, committed.clone(), stop.clone(), progress);
+    // Woken by each commit; a writer that fails drops its sender and its panic is shown.
+    if progressed.wait_for(|&n| n >= 20).await.is_err() {
+        (&mut writer).await.expect("the writer failed");
     }
 
     let before = committed.load(Ordering::SeqCst);
