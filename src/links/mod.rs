@@ -1,6 +1,7 @@
 //! The link registry: every link of every segment, keyed by its normalized URL.
 
 mod public;
+pub mod service;
 pub mod store;
 mod url_key;
 
@@ -28,7 +29,18 @@ pub fn is_web_url(url: &str) -> bool {
 use axum::Router;
 use axum::routing::get;
 
+use crate::error::AppError;
 use crate::state::AppState;
+use service::LinksError;
+
+impl From<LinksError> for AppError {
+    fn from(error: LinksError) -> Self {
+        match error {
+            LinksError::NotFound => AppError::NotFound,
+            LinksError::Database(e) => e.into(),
+        }
+    }
+}
 
 /// `/links` and its JSON twin.
 pub fn router() -> Router<AppState> {

@@ -3,12 +3,25 @@
 mod admin;
 pub mod aliases;
 mod public;
+pub mod service;
 pub mod store;
 
 use axum::Router;
 use axum::routing::get;
 
+use crate::error::AppError;
 use crate::state::AppState;
+use service::PeopleError;
+
+impl From<PeopleError> for AppError {
+    fn from(error: PeopleError) -> Self {
+        match error {
+            PeopleError::NotFound => AppError::NotFound,
+            PeopleError::Invalid(errors) => AppError::Invalid(errors),
+            PeopleError::Database(e) => e.into(),
+        }
+    }
+}
 
 /// The people admin (mounted under `/admin`).
 pub fn admin_router() -> Router<AppState> {

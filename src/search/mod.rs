@@ -3,6 +3,7 @@
 pub mod maintenance;
 mod public;
 mod query;
+pub mod service;
 mod store;
 
 pub use query::{Snippet, fts_query};
@@ -10,7 +11,18 @@ pub use query::{Snippet, fts_query};
 use axum::Router;
 use axum::routing::get;
 
+use crate::error::AppError;
 use crate::state::AppState;
+use service::SearchError;
+
+impl From<SearchError> for AppError {
+    fn from(error: SearchError) -> Self {
+        match error {
+            SearchError::BadRequest(message) => AppError::BadRequest(message),
+            SearchError::Database(e) => e.into(),
+        }
+    }
+}
 
 /// `/search` and its JSON twin.
 pub fn router() -> Router<AppState> {

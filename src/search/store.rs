@@ -6,7 +6,7 @@
 //! A segment's episode comes from the `segments_episode` index (`indexed by`, in a fixed join
 //! order): its rows start pages of notes, and a thousand of those are most of a query's time.
 
-use sqlx::SqliteConnection;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::query::{MARK_END, MARK_START};
 
@@ -147,4 +147,14 @@ async fn hits(
         .bind(MARK_END)
         .fetch_all(conn)
         .await
+}
+
+/// Merges the full-text index `index` (a fixed name, never input) into one segment.
+pub async fn optimize(db: &SqlitePool, index: &str) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "insert into {index} ({index}) values ('optimize')"
+    ))
+    .execute(db)
+    .await?;
+    Ok(())
 }

@@ -8,13 +8,27 @@ pub mod noted;
 mod public;
 pub mod pyjson;
 pub mod pyvideo;
+pub mod service;
 pub mod store;
+mod store_catalog;
 pub mod transfer;
 
 use axum::Router;
 use axum::routing::get;
 
+use crate::error::AppError;
 use crate::state::AppState;
+use service::TalksError;
+
+impl From<TalksError> for AppError {
+    fn from(error: TalksError) -> Self {
+        match error {
+            TalksError::NotFound => AppError::NotFound,
+            TalksError::Invalid(errors) => AppError::Invalid(errors),
+            TalksError::Database(e) => e.into(),
+        }
+    }
+}
 
 /// The catalog admin (mounted under `/admin`).
 pub fn admin_router() -> Router<AppState> {

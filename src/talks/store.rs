@@ -256,3 +256,78 @@ pub async fn move_talk(
     .await?;
     Ok(())
 }
+
+/// Sets the curated fields of event `slug`; returns its id, none when there is no such event.
+pub async fn update_event(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    title: &str,
+    year: Option<i64>,
+    url: &str,
+    description: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "update events set title = ?, year = ?, url = ?, description = ? where slug = ? returning id",
+    )
+    .bind(title)
+    .bind(year)
+    .bind(url)
+    .bind(description)
+    .bind(slug)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The curated fields of a talk, as saved.
+pub struct TalkFields<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub recorded: Option<&'a str>,
+    pub duration_secs: Option<i64>,
+    pub language: &'a str,
+}
+
+/// Sets the curated fields of talk `id`.
+pub async fn update_talk(
+    conn: &mut SqliteConnection,
+    id: i64,
+    fields: &TalkFields<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update talks set title = ?, description = ?, recorded = ?, duration_secs = ?, language = ? where id = ?",
+    )
+    .bind(fields.title)
+    .bind(fields.description)
+    .bind(fields.recorded)
+    .bind(fields.duration_secs)
+    .bind(fields.language)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Makes `people` (person id, name as credited), in order, the speakers of talk `talk_id`;
+/// someone named twice keeps their first place.
+pub async fn set_speakers(
+    conn: &mut SqliteConnection,
+    talk_id: i64,
+    people: &[(i64, &str)],
+) -> sqlx::Result<()> {
+    sqlx::query("delete from talk_speakers where talk_id = ?")
+        .bind(talk_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, (person_id, name)) in people.iter().enumerate() {
+        sqlx::query(
+            "insert or ignore into talk_speakers (talk_id, person_id, position, credited_as) values (?, ?, ?, ?)",
+        )
+        .bind(talk_id)
+        .bind(person_id)
+        .bind(position as i64)
+        .bind(name)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
