@@ -29,18 +29,7 @@ pub fn is_web_url(url: &str) -> bool {
 use axum::Router;
 use axum::routing::get;
 
-use crate::error::AppError;
 use crate::state::AppState;
-use service::LinksError;
-
-impl From<LinksError> for AppError {
-    fn from(error: LinksError) -> Self {
-        match error {
-            LinksError::NotFound => AppError::NotFound,
-            LinksError::Database(e) => e.into(),
-        }
-    }
-}
 
 /// `/links` and its JSON twin.
 pub fn router() -> Router<AppState> {

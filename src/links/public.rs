@@ -6,10 +6,19 @@ use axum::Json;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 
-use super::service::{self, LinkView};
+use super::service::{self, LinkView, LinksError};
 use crate::error::{ApiError, AppError, Result};
 use crate::state::AppState;
 use crate::web::Layout;
+
+impl From<LinksError> for AppError {
+    fn from(error: LinksError) -> Self {
+        match error {
+            LinksError::NotFound => AppError::NotFound,
+            LinksError::Database(e) => e.into(),
+        }
+    }
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "links/index.html")]

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::UrlKey;
 use super::store::{self, Coverage, CoveredLink};
+use super::url_key::UrlKey;
 
 /// Why a link request failed.
 #[derive(Debug, thiserror::Error)]
