@@ -49,9 +49,11 @@ pub fn admin_router() -> Router<AppState> {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/talks", get(public::show_events))
+        .route("/talks/tags/{tag}", get(public::show_tag))
         .route("/talks/{event}", get(public::show_event))
         .route("/talks/{event}/{talk}", get(public::show_talk))
         .route("/api/v1/talks", get(public::api_events))
+        .route("/api/v1/talks/tags/{tag}", get(public::api_tag))
         .route("/api/v1/talks/{event}", get(public::api_event))
         .route("/api/v1/talks/{event}/{talk}", get(public::api_talk))
 }

@@ -5,7 +5,7 @@ use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Path, State};
 
-use super::service::{self, EventView, TalkView};
+use super::service::{self, EventView, TagView, TalkView};
 use super::store::{Event, Seen};
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
@@ -56,6 +56,31 @@ pub async fn show_talk(
 ) -> Result<TalkPage> {
     let view = service::talk_view(&state.db, &event, &talk).await?;
     Ok(TalkPage { layout, view })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "talks/tag.html")]
+pub struct TagPage {
+    layout: Layout,
+    view: TagView,
+}
+
+/// `GET /talks/tags/{tag}`: the talks with one pyvideo tag.
+pub async fn show_tag(
+    State(state): State<AppState>,
+    layout: Layout,
+    Path(tag): Path<String>,
+) -> Result<TagPage> {
+    let view = service::tag_view(&state.db, &tag).await?;
+    Ok(TagPage { layout, view })
+}
+
+/// `GET /api/v1/talks/tags/{tag}`.
+pub async fn api_tag(
+    State(state): State<AppState>,
+    Path(tag): Path<String>,
+) -> Result<Json<TagView>, ApiError> {
+    Ok(Json(service::tag_view(&state.db, &tag).await?))
 }
 
 /// `GET /api/v1/talks`.

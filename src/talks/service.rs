@@ -38,6 +38,43 @@ impl Video {
     pub fn is_link(&self) -> bool {
         crate::links::is_web_url(&self.url)
     }
+
+    /// The site that hosts the video, by its proper name ("YouTube"), from the URL's host;
+    /// the host itself for a site without a known name.
+    pub fn provider(&self) -> String {
+        let host = url::Url::parse(self.url.trim())
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
+            .unwrap_or_default();
+        let site = host
+            .strip_prefix("www.")
+            .or_else(|| host.strip_prefix("m."))
+            .unwrap_or(&host);
+        let known = PROVIDERS
+            .iter()
+            .find(|(domain, _)| site == *domain || site.ends_with(&format!(".{domain}")));
+        match known {
+            Some((_, name)) => name.to_string(),
+            None if site.is_empty() => self.kind.clone(),
+            None => site.to_string(),
+        }
+    }
+}
+
+/// Video sites by domain, with the names they call themselves.
+const PROVIDERS: [(&str, &str); 6] = [
+    ("youtube.com", "YouTube"),
+    ("youtu.be", "YouTube"),
+    ("youtube-nocookie.com", "YouTube"),
+    ("vimeo.com", "Vimeo"),
+    ("archive.org", "the Internet Archive"),
+    ("peertube.tv", "PeerTube"),
+];
+
+/// The page of a pyvideo tag: `/talks/tags/{tag}`, the tag percent-encoded.
+pub fn tag_url(tag: &str) -> String {
+    let tag = percent_encoding::utf8_percent_encode(tag, percent_encoding::NON_ALPHANUMERIC);
+    format!("/talks/tags/{tag}")
 }
 
 /// A talk with everything its page shows.
@@ -66,6 +103,30 @@ impl TalkView {
     pub fn duration(&self) -> String {
         crate::episodes::format_duration(self.talk.duration_secs)
     }
+
+    /// The page of one of the talk's tags.
+    pub fn tag_url(&self, tag: &str) -> String {
+        tag_url(tag)
+    }
+}
+
+/// The public talks with one tag.
+#[derive(Serialize)]
+pub struct TagView {
+    pub tag: String,
+    pub talks: Vec<Talk>,
+}
+
+/// The public talks tagged `tag`; not found when there are none.
+pub async fn tag_view(db: &SqlitePool, tag: &str) -> Result<TagView, TalksError> {
+    let talks = store::talks_tagged(&mut *db.acquire().await?, tag).await?;
+    if talks.is_empty() {
+        return Err(TalksError::NotFound);
+    }
+    Ok(TagView {
+        tag: tag.to_string(),
+        talks,
+    })
 }
 
 /// An event with its talks.

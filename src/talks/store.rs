@@ -24,6 +24,8 @@ pub struct Talk {
     #[serde(skip)]
     pub id: i64,
     pub event: String,
+    /// The event's name ("PyCon US 2025"), for pages that would otherwise show its slug.
+    pub event_title: String,
     pub slug: String,
     pub title: String,
     pub description: String,
@@ -88,7 +90,7 @@ impl Seen {
 
     fn talk_select(self) -> String {
         format!(
-            "select t.id, e.slug as event, t.slug, t.title, t.description, t.recorded, \
+            "select t.id, e.slug as event, e.title as event_title, t.slug, t.title, t.description, t.recorded, \
              t.duration_secs, t.language, t.thumbnail_url, t.video_id, t.videos_json, t.tags_json \
              from {} t join events e on e.id = t.event_id",
             self.talks()
@@ -135,6 +137,16 @@ pub async fn talks_of_event(
         seen.talk_select()
     );
     sqlx::query_as(&sql).bind(event_id).fetch_all(conn).await
+}
+
+/// The public talks tagged `tag` (pyvideo's tags, as written), newest first.
+pub async fn talks_tagged(conn: &mut SqliteConnection, tag: &str) -> sqlx::Result<Vec<Talk>> {
+    let sql = format!(
+        "{} where exists (select 1 from json_each(t.tags_json) j where j.value = ?)
+         order by t.recorded desc, e.title, t.title",
+        Seen::Public.talk_select()
+    );
+    sqlx::query_as(&sql).bind(tag).fetch_all(conn).await
 }
 
 /// The talk `slug` of event `event`, if `seen` sees it.
