@@ -30,9 +30,11 @@ pub fn admin_router() -> Router<AppState> {
         .route("/people/{id}", get(admin::edit).post(admin::update))
 }
 
-/// `/hosts/{slug}` and its JSON twin.
+/// `/hosts`, `/hosts/{slug}` and their JSON twins.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/hosts", get(public::show_presenters))
+        .route("/api/v1/people", get(public::api_presenters))
         .route("/hosts/{slug}", get(public::show_person))
         .route("/api/v1/people/{slug}", get(public::api_person))
 }

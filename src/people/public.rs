@@ -5,7 +5,7 @@ use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Path, State};
 
-use super::service::{self, PersonView};
+use super::service::{self, PersonView, PresentersView};
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
 use crate::web::Layout;
@@ -15,6 +15,29 @@ use crate::web::Layout;
 pub struct PersonPage {
     layout: Layout,
     view: PersonView,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/index.html")]
+pub struct PresentersPage {
+    layout: Layout,
+    view: PresentersView,
+}
+
+/// `GET /hosts`: the show's hosts and guests.
+pub async fn show_presenters(
+    State(state): State<AppState>,
+    layout: Layout,
+) -> Result<PresentersPage> {
+    let view = service::presenters(&state.db).await?;
+    Ok(PresentersPage { layout, view })
+}
+
+/// `GET /api/v1/people`.
+pub async fn api_presenters(
+    State(state): State<AppState>,
+) -> Result<Json<PresentersView>, ApiError> {
+    Ok(Json(service::presenters(&state.db).await?))
 }
 
 /// `GET /hosts/{slug}`.

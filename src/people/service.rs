@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
-use super::store::{self, EditablePerson, ListedPerson, Person, PresentedSegment};
+use super::store::{self, EditablePerson, ListedPerson, Person, PresentedSegment, Presenter};
 use crate::accounts::store::audit;
 use crate::clock;
 use crate::episodes::model::slugify;
@@ -58,6 +58,20 @@ pub async fn person_view(db: &SqlitePool, slug: &str) -> Result<PersonView, Peop
         segments,
         talks,
     })
+}
+
+/// Who presents the show: its hosts and its guests, each most episodes first.
+#[derive(Serialize)]
+pub struct PresentersView {
+    pub hosts: Vec<Presenter>,
+    pub guests: Vec<Presenter>,
+}
+
+/// The hosts and guests credited on topics of published episodes.
+pub async fn presenters(db: &SqlitePool) -> Result<PresentersView, PeopleError> {
+    let everyone = store::presenters(&mut *db.acquire().await?).await?;
+    let (guests, hosts) = everyone.into_iter().partition(|p| p.is_guest);
+    Ok(PresentersView { hosts, guests })
 }
 
 /// Hosts, then anyone who presented a segment.

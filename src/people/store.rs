@@ -68,6 +68,28 @@ pub async fn segments_presented(
     .await
 }
 
+/// Someone credited on topics of published episodes.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Presenter {
+    pub slug: String,
+    pub name: String,
+    pub is_guest: bool,
+    /// Published episodes with a topic of theirs.
+    pub episodes: i64,
+}
+
+/// Everyone credited on topics of published episodes, most episodes first.
+pub async fn presenters(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Presenter>> {
+    sqlx::query_as(
+        "select p.slug, p.name, p.is_guest, count(distinct s.episode_id) as episodes
+         from public_people p join segments s on s.person_id = p.id and s.kind = 'topic'
+         join episodes e on e.id = s.episode_id and e.status = 'published'
+         group by p.id order by episodes desc, p.name",
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// The name of person `id`.
 pub async fn name_of(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<String> {
     sqlx::query_scalar("select name from people where id = ?")

@@ -16,6 +16,7 @@ mod editor;
 mod feed_import;
 mod feeds;
 mod helpers;
+mod hosts;
 mod notes_import;
 mod notes_roundtrip;
 mod pages;
