@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 
-use super::service::{self, LinkView, LinksError};
+use super::service::{self, LinkView, LinksError, Paging};
 use crate::error::{ApiError, AppError, Result};
 use crate::state::AppState;
 use crate::web::Layout;
@@ -15,6 +15,7 @@ impl From<LinksError> for AppError {
     fn from(error: LinksError) -> Self {
         match error {
             LinksError::NotFound => AppError::NotFound,
+            LinksError::BadPage(_) => AppError::BadRequest(error.to_string()),
             LinksError::Database(e) => e.into(),
         }
     }
@@ -25,12 +26,28 @@ impl From<LinksError> for AppError {
 pub struct LinksPage {
     layout: Layout,
     links: Vec<LinkView>,
+    paging: Paging,
 }
 
-/// `GET /links`: the most-covered links and, per link, the episodes.
-pub async fn show_links(State(state): State<AppState>, layout: Layout) -> Result<LinksPage> {
-    let links = service::most_covered(&state.db).await?;
-    Ok(LinksPage { layout, links })
+/// `?page=N`, 1-based.
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+/// `GET /links?page=N`: the covered links, most-covered first, and per link the episodes.
+pub async fn show_links(
+    State(state): State<AppState>,
+    layout: Layout,
+    Query(query): Query<PageQuery>,
+) -> Result<LinksPage> {
+    let page = service::page_number(query.page.as_deref())?;
+    let (links, paging) = service::covered_page(&state.db, page).await?;
+    Ok(LinksPage {
+        layout,
+        links,
+        paging,
+    })
 }
 
 #[derive(Deserialize)]

@@ -15,6 +15,9 @@ pub enum LinksError {
     /// No published episode covered that link.
     #[error("not found")]
     NotFound,
+    /// The page number is not a positive whole number.
+    #[error("page {0:?} is not a page number (1, 2, 3…)")]
+    BadPage(String),
     /// The database failed.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
@@ -28,13 +31,55 @@ pub struct LinkView {
     pub episodes: Vec<Coverage>,
 }
 
-const MOST_COVERED: i64 = 100;
+/// Links on a page.
+pub const PER_PAGE: i64 = 50;
 
-/// The most-covered links, each with the episodes that covered it.
-pub async fn most_covered(db: &SqlitePool) -> Result<Vec<LinkView>, LinksError> {
+/// Where a page is among all of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paging {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+}
+
+impl Paging {
+    /// The previous page's number, if any.
+    pub fn previous(&self) -> Option<i64> {
+        (self.page > 1).then(|| self.page - 1)
+    }
+
+    /// The next page's number, if any.
+    pub fn next(&self) -> Option<i64> {
+        (self.page < self.pages).then(|| self.page + 1)
+    }
+}
+
+/// The page a `?page=` parameter names: 1 when absent.
+pub fn page_number(typed: Option<&str>) -> Result<i64, LinksError> {
+    match typed {
+        None | Some("") => Ok(1),
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .ok_or_else(|| LinksError::BadPage(text.to_string())),
+    }
+}
+
+/// Page `page` of the covered links, each with the episodes that covered it.
+pub async fn covered_page(
+    db: &SqlitePool,
+    page: i64,
+) -> Result<(Vec<LinkView>, Paging), LinksError> {
     let mut conn = db.acquire().await?;
-    let links = store::most_covered(&mut conn, MOST_COVERED).await?;
-    with_coverage(&mut conn, links).await
+    let links = store::covered_page(&mut conn, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let total = store::covered_count(&mut conn).await?;
+    let paging = Paging {
+        page,
+        pages: ((total + PER_PAGE - 1) / PER_PAGE).max(1),
+        total,
+    };
+    Ok((with_coverage(&mut conn, links).await?, paging))
 }
 
 /// The link `url` is (matched by its key), with the episodes that covered it.

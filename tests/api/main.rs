@@ -17,6 +17,7 @@ mod feed_import;
 mod feeds;
 mod helpers;
 mod hosts;
+mod links_pages;
 mod notes_import;
 mod notes_roundtrip;
 mod pages;
