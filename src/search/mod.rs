@@ -6,7 +6,7 @@ mod query;
 pub mod service;
 mod store;
 
-pub use query::{Snippet, fts_query};
+pub use query::{Snippet, fts_prefix_query, fts_query};
 
 use axum::Router;
 use axum::routing::get;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
-use super::query::{Snippet, fts_query};
+use super::query::{Snippet, fts_prefix_query};
 use super::store::{self, HitRow};
 
 /// Why a search failed.
@@ -160,7 +160,7 @@ pub async fn search(db: &SqlitePool, params: &SearchParams) -> Result<SearchResu
         kind,
         groups: Vec::new(),
     };
-    let Some(query) = fts_query(&results.query) else {
+    let Some(query) = fts_prefix_query(&results.query) else {
         return Ok(results);
     };
     let (groups, per_page) = match kind {
