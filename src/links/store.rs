@@ -155,19 +155,32 @@ pub struct Coverage {
     pub segment_title: String,
 }
 
-/// The links covered by the most published episodes.
-pub async fn most_covered(
+/// A page of the links published episodes covered: the most-covered first, then those of the
+/// newest episode, then in the order they were first registered.
+pub async fn covered_page(
     conn: &mut SqliteConnection,
     limit: i64,
+    offset: i64,
 ) -> sqlx::Result<Vec<CoveredLink>> {
     sqlx::query_as(
         "select l.id, l.url, l.url_key, l.title, count(distinct s.episode_id) as episode_count
          from links l join segment_links sl on sl.link_id = l.id join segments s on s.id = sl.segment_id
          join episodes e on e.id = s.episode_id and e.status = 'published'
-         group by l.id order by episode_count desc, l.id limit ?",
+         group by l.id order by episode_count desc, max(e.number) desc, l.id limit ? offset ?",
     )
     .bind(limit)
+    .bind(offset)
     .fetch_all(conn)
+    .await
+}
+
+/// How many links published episodes covered.
+pub async fn covered_count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "select count(distinct sl.link_id) from segment_links sl join segments s on s.id = sl.segment_id
+         join episodes e on e.id = s.episode_id and e.status = 'published'",
+    )
+    .fetch_one(conn)
     .await
 }
 

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use sqlx::SqliteConnection;
 
+use super::store;
 use crate::episodes::model::{PersonRef, slugify};
 
 /// A person found or created for a name.
@@ -76,13 +77,7 @@ impl KnownNames {
         if unknown.is_empty() {
             return Ok(());
         }
-        let rows: Vec<(String, i64, String, String)> = sqlx::query_as(
-            "select j.value, p.id, p.slug, p.name from json_each(?) j
-             join people p on p.name = j.value collate nocase order by p.id",
-        )
-        .bind(crate::db::json_param(&unknown)?)
-        .fetch_all(conn)
-        .await?;
+        let rows = store::people_named(conn, &unknown).await?;
         for (name, id, slug, person) in rows {
             let person = PersonRef { slug, name: person };
             self.by_name.entry(name).or_insert(Resolved { id, person });
@@ -138,18 +133,11 @@ async fn resolve_name_among(
         return Ok(found);
     }
     if let Some(found) = one_typo_from_a_host(conn, name, regulars).await? {
-        super::store::keep_alias(conn, name, found.id).await?;
+        store::keep_alias(conn, name, found.id).await?;
         return Ok(found);
     }
-    let slug = super::store::unique_slug(conn, &slugify(name)).await?;
-    let id = sqlx::query_scalar(
-        "insert into people (slug, name, is_guest) values (?, ?, ?) returning id",
-    )
-    .bind(&slug)
-    .bind(name)
-    .bind(!is_host)
-    .fetch_one(conn)
-    .await?;
+    let slug = store::unique_slug(conn, &slugify(name)).await?;
+    let id = store::insert_person(conn, &slug, name, !is_host).await?;
     Ok(Resolved {
         id,
         person: PersonRef {
@@ -162,17 +150,7 @@ async fn resolve_name_among(
 /// The person named `name` (ASCII case aside), else the person `name` is an alias of. Never by
 /// slug: two names that transliterate alike are two people.
 async fn exact(conn: &mut SqliteConnection, name: &str) -> sqlx::Result<Option<Resolved>> {
-    let row: Option<(i64, String, String)> = sqlx::query_as(
-        "select id, slug, name from (
-             select 0 as rank, id, slug, name from people where name = ?1 collate nocase
-             union all
-             select 1, p.id, p.slug, p.name from person_aliases a join people p on p.id = a.person_id
-             where a.alias = ?1)
-         order by rank, id limit 1",
-    )
-    .bind(name)
-    .fetch_optional(conn)
-    .await?;
+    let row = store::by_name_or_alias(conn, name).await?;
     Ok(row.map(|(id, slug, name)| Resolved {
         id,
         person: PersonRef { slug, name },
@@ -191,14 +169,7 @@ async fn one_typo_from_a_host(
     // Only the show's hosts: those "Connect with the hosts" names, regulars who presented in two
     // episodes or more, and this file's `regulars` (archives older than that list name nobody).
     // A one-off guest is never a typo's target: "Cris" is not "Chris" (issue 12).
-    let hosts: Vec<(i64, String, String)> = sqlx::query_as(
-        "select id, slug, name from people p where is_guest = 0
-            or (select count(distinct s.episode_id) from segments s where s.person_id = p.id) >= 2
-            or name in (select value from json_each(?))",
-    )
-    .bind(crate::db::json_param(&regulars)?)
-    .fetch_all(conn)
-    .await?;
+    let hosts = store::hosts_and_regulars(conn, regulars).await?;
     let wanted = name.to_lowercase();
     let mut matches = hosts.into_iter().filter(|(_, _, host)| {
         let first = host
@@ -258,17 +229,5 @@ pub async fn mark_hosts_with_socials(
     if rows.is_empty() {
         return Ok(());
     }
-    sqlx::query(
-        "update people set is_guest = 0,
-             mastodon = case when mastodon = '' then coalesce(j.value ->> 'mastodon', '') else mastodon end,
-             bluesky = case when bluesky = '' then coalesce(j.value ->> 'bluesky', '') else bluesky end
-         from json_each(?) j where people.id = j.value ->> 'id'
-             and (is_guest <> 0
-                  or (mastodon = '' and j.value ->> 'mastodon' is not null)
-                  or (bluesky = '' and j.value ->> 'bluesky' is not null))",
-    )
-    .bind(crate::db::json_param(&rows)?)
-    .execute(conn)
-    .await?;
-    Ok(())
+    store::mark_hosts(conn, &rows).await
 }

@@ -4,25 +4,11 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Path, State};
-use serde::Serialize;
 
-use super::store::{self, Person, PresentedSegment};
-use crate::error::{ApiError, AppError, Result};
-use crate::markdown::{self, Author};
+use super::service::{self, PersonView, PresentersView};
+use crate::error::{ApiError, Result};
 use crate::state::AppState;
-use crate::talks::{self, store::SpokenTalk};
 use crate::web::Layout;
-
-/// A person with everything they presented.
-#[derive(Serialize)]
-pub struct PersonView {
-    #[serde(flatten)]
-    pub person: Person,
-    pub bio_html: String,
-    pub segments: Vec<PresentedSegment>,
-    /// Conference talks they spoke at, from the catalog.
-    pub talks: Vec<SpokenTalk>,
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "people/show.html")]
@@ -31,25 +17,27 @@ pub struct PersonPage {
     view: PersonView,
 }
 
-async fn load(state: &AppState, slug: &str) -> Result<PersonView> {
-    let mut conn = state.db.acquire().await?;
-    let person = store::person_by_slug(&mut conn, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let segments = store::segments_presented(&mut conn, person.id).await?;
-    let talks = talks::store::talks_spoken_by(&mut conn, person.id).await?;
-    let author = if person.is_guest {
-        Author::Guest
-    } else {
-        Author::Host
-    };
-    let bio_html = markdown::render_pooled(person.bio_md.clone(), author).await;
-    Ok(PersonView {
-        person,
-        bio_html,
-        segments,
-        talks,
-    })
+#[derive(Template, WebTemplate)]
+#[template(path = "people/index.html")]
+pub struct PresentersPage {
+    layout: Layout,
+    view: PresentersView,
+}
+
+/// `GET /hosts`: the show's hosts and guests.
+pub async fn show_presenters(
+    State(state): State<AppState>,
+    layout: Layout,
+) -> Result<PresentersPage> {
+    let view = service::presenters(&state.db).await?;
+    Ok(PresentersPage { layout, view })
+}
+
+/// `GET /api/v1/people`.
+pub async fn api_presenters(
+    State(state): State<AppState>,
+) -> Result<Json<PresentersView>, ApiError> {
+    Ok(Json(service::presenters(&state.db).await?))
 }
 
 /// `GET /hosts/{slug}`.
@@ -58,10 +46,8 @@ pub async fn show_person(
     layout: Layout,
     Path(slug): Path<String>,
 ) -> Result<PersonPage> {
-    Ok(PersonPage {
-        layout,
-        view: load(&state, &slug).await?,
-    })
+    let view = service::person_view(&state.db, &slug).await?;
+    Ok(PersonPage { layout, view })
 }
 
 /// `GET /api/v1/people/{slug}`.
@@ -69,5 +55,5 @@ pub async fn api_person(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<PersonView>, ApiError> {
-    Ok(Json(load(&state, &slug).await?))
+    Ok(Json(service::person_view(&state.db, &slug).await?))
 }

@@ -68,6 +68,28 @@ pub async fn segments_presented(
     .await
 }
 
+/// Someone credited on topics of published episodes.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Presenter {
+    pub slug: String,
+    pub name: String,
+    pub is_guest: bool,
+    /// Published episodes with a topic of theirs.
+    pub episodes: i64,
+}
+
+/// Everyone credited on topics of published episodes, most episodes first.
+pub async fn presenters(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Presenter>> {
+    sqlx::query_as(
+        "select p.slug, p.name, p.is_guest, count(distinct s.episode_id) as episodes
+         from public_people p join segments s on s.person_id = p.id and s.kind = 'topic'
+         join episodes e on e.id = s.episode_id and e.status = 'published'
+         group by p.id order by episodes desc, p.name",
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// The name of person `id`.
 pub async fn name_of(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<String> {
     sqlx::query_scalar("select name from people where id = ?")
@@ -142,14 +164,7 @@ async fn resolve_or_create_keyed(
     } else {
         person.slug.clone()
     };
-    let id = sqlx::query_scalar(
-        "insert into people (slug, name, is_guest) values (?, ?, ?) returning id",
-    )
-    .bind(&slug)
-    .bind(name)
-    .bind(guest)
-    .fetch_one(conn)
-    .await?;
+    let id = insert_person(conn, &slug, name, guest).await?;
     Ok((id, true))
 }
 
@@ -256,4 +271,181 @@ impl KnownPeople {
         }
         Ok(id)
     }
+}
+
+/// Inserts a person; returns their id.
+pub async fn insert_person(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    name: &str,
+    is_guest: bool,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar("insert into people (slug, name, is_guest) values (?, ?, ?) returning id")
+        .bind(slug)
+        .bind(name)
+        .bind(is_guest)
+        .fetch_one(conn)
+        .await
+}
+
+/// For each of `names` that is someone's name (ASCII case aside): (name, id, slug, person's
+/// name), the lowest id first.
+pub async fn people_named(
+    conn: &mut SqliteConnection,
+    names: &[&str],
+) -> sqlx::Result<Vec<(String, i64, String, String)>> {
+    sqlx::query_as(
+        "select j.value, p.id, p.slug, p.name from json_each(?) j
+         join people p on p.name = j.value collate nocase order by p.id",
+    )
+    .bind(crate::db::json_param(names)?)
+    .fetch_all(conn)
+    .await
+}
+
+/// The person named `name` (ASCII case aside), else the person `name` is an alias of, as
+/// (id, slug, name).
+pub async fn by_name_or_alias(
+    conn: &mut SqliteConnection,
+    name: &str,
+) -> sqlx::Result<Option<(i64, String, String)>> {
+    sqlx::query_as(
+        "select id, slug, name from (
+             select 0 as rank, id, slug, name from people where name = ?1 collate nocase
+             union all
+             select 1, p.id, p.slug, p.name from person_aliases a join people p on p.id = a.person_id
+             where a.alias = ?1)
+         order by rank, id limit 1",
+    )
+    .bind(name)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The show's hosts as (id, slug, name): people who are no guest, who presented in two episodes
+/// or more, or whose name is one of `regulars`.
+pub async fn hosts_and_regulars(
+    conn: &mut SqliteConnection,
+    regulars: &[&str],
+) -> sqlx::Result<Vec<(i64, String, String)>> {
+    sqlx::query_as(
+        "select id, slug, name from people p where is_guest = 0
+            or (select count(distinct s.episode_id) from segments s where s.person_id = p.id) >= 2
+            or name in (select value from json_each(?))",
+    )
+    .bind(crate::db::json_param(regulars)?)
+    .fetch_all(conn)
+    .await
+}
+
+/// Makes the people of `rows` (objects with `id`, `mastodon`, `bluesky`) hosts and fills their
+/// empty Mastodon/Bluesky fields; a row that would change nothing is not written.
+pub async fn mark_hosts<T: Serialize>(conn: &mut SqliteConnection, rows: &[T]) -> sqlx::Result<()> {
+    sqlx::query(
+        "update people set is_guest = 0,
+             mastodon = case when mastodon = '' then coalesce(j.value ->> 'mastodon', '') else mastodon end,
+             bluesky = case when bluesky = '' then coalesce(j.value ->> 'bluesky', '') else bluesky end
+         from json_each(?) j where people.id = j.value ->> 'id'
+             and (is_guest <> 0
+                  or (mastodon = '' and j.value ->> 'mastodon' is not null)
+                  or (bluesky = '' and j.value ->> 'bluesky' is not null))",
+    )
+    .bind(crate::db::json_param(rows)?)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A person in the admin list.
+#[derive(sqlx::FromRow)]
+pub struct ListedPerson {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub is_guest: bool,
+    pub segments: i64,
+}
+
+/// Hosts, then anyone who presented a segment, by name, with how many segments they presented.
+pub async fn admin_list(conn: &mut SqliteConnection) -> sqlx::Result<Vec<ListedPerson>> {
+    sqlx::query_as(
+        "select p.id, p.slug, p.name, p.is_guest, (select count(*) from segments s where s.person_id = p.id) as segments
+         from people p where p.is_guest = 0 or exists (select 1 from segments s where s.person_id = p.id)
+         order by p.is_guest, p.name",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// A person's editable fields, aliases comma-separated.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EditablePerson {
+    pub name: String,
+    pub slug: String,
+    pub bio_md: String,
+    pub avatar: String,
+    pub mastodon: String,
+    pub bluesky: String,
+    pub website: String,
+    pub is_guest: bool,
+    pub aliases: String,
+}
+
+/// Person `id` as the admin edits them.
+pub async fn editable_person(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> sqlx::Result<Option<EditablePerson>> {
+    sqlx::query_as(
+        "select name, slug, bio_md, avatar, mastodon, bluesky, website, is_guest,
+                coalesce((select group_concat(alias, ', ') from
+                    (select alias from person_aliases where person_id = p.id order by alias)), '') as aliases
+         from people p where id = ?",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Saves person `id`'s editable fields (aliases aside).
+pub async fn update_person(
+    conn: &mut SqliteConnection,
+    id: i64,
+    person: &EditablePerson,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update people set name = ?, slug = ?, bio_md = ?, avatar = ?, mastodon = ?, bluesky = ?, website = ?, is_guest = ? where id = ?",
+    )
+    .bind(&person.name)
+    .bind(&person.slug)
+    .bind(&person.bio_md)
+    .bind(&person.avatar)
+    .bind(&person.mastodon)
+    .bind(&person.bluesky)
+    .bind(&person.website)
+    .bind(person.is_guest)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Makes `aliases` the only aliases of person `id` (an alias of someone else is a unique violation).
+pub async fn set_aliases(
+    conn: &mut SqliteConnection,
+    id: i64,
+    aliases: &[&str],
+) -> sqlx::Result<()> {
+    sqlx::query("delete from person_aliases where person_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for alias in aliases {
+        sqlx::query("insert into person_aliases (alias, person_id) values (?, ?)")
+            .bind(alias)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

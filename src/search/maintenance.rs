@@ -28,11 +28,7 @@ pub async fn run(db: SqlitePool) {
 /// tenth of a second for a thousand episodes of notes), nothing when it is whole already.
 pub async fn merge_indexes(db: &SqlitePool) -> sqlx::Result<()> {
     for index in INDEXES {
-        sqlx::query(&format!(
-            "insert into {index} ({index}) values ('optimize')"
-        ))
-        .execute(db)
-        .await?;
+        super::store::optimize(db, index).await?;
     }
     Ok(())
 }

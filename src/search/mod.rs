@@ -4,14 +4,26 @@ pub mod deferred;
 pub mod maintenance;
 mod public;
 mod query;
+pub mod service;
 mod store;
 
-pub use query::{Snippet, fts_query};
+pub use query::{Snippet, fts_prefix_query, fts_query};
 
 use axum::Router;
 use axum::routing::get;
 
+use crate::error::AppError;
 use crate::state::AppState;
+use service::SearchError;
+
+impl From<SearchError> for AppError {
+    fn from(error: SearchError) -> Self {
+        match error {
+            SearchError::BadRequest(message) => AppError::BadRequest(message),
+            SearchError::Database(e) => e.into(),
+        }
+    }
+}
 
 /// `/search` and its JSON twin.
 pub fn router() -> Router<AppState> {

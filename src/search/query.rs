@@ -20,26 +20,55 @@ const CLITICS: [&str; 7] = ["s", "t", "ll", "re", "ve", "d", "m"];
 /// splits it as the index does (`e-mail` is the phrase "e mail"), and an apostrophe's ending is
 /// dropped (`pytest's` finds pytest). `None` when nothing searchable is left.
 pub fn fts_query(typed: &str) -> Option<String> {
-    let terms: Vec<String> = typed_terms(typed)
+    match_expression(typed, false)
+}
+
+/// [`fts_query`], with the last word matching as a prefix while it is being typed (`pyte` finds
+/// pytest): unless it is quoted, a number, ends in punctuation or lost an apostrophe's ending.
+pub fn fts_prefix_query(typed: &str) -> Option<String> {
+    match_expression(typed, true)
+}
+
+fn match_expression(typed: &str, prefix_last: bool) -> Option<String> {
+    let terms = typed_terms(typed);
+    let last = terms.len().saturating_sub(1);
+    let terms: Vec<String> = terms
         .into_iter()
-        .filter_map(|words| {
+        .enumerate()
+        .filter_map(|(index, (words, quoted))| {
             let tokens: Vec<String> = words.iter().flat_map(|word| tokens_of(word)).collect();
-            (!tokens.is_empty()).then(|| format!("\"{}\"", tokens.join(" ")))
+            let prefix =
+                prefix_last && index == last && !quoted && is_typed_prefix(&words, &tokens);
+            let star = if prefix { "*" } else { "" };
+            (!tokens.is_empty()).then(|| format!("\"{}\"{star}", tokens.join(" ")))
         })
         .take(MAX_TERMS)
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// The typed text as terms: each `"quoted phrase"` one term of several words, every other
-/// word a term of its own. An unclosed quote quotes the rest.
-fn typed_terms(typed: &str) -> Vec<Vec<&str>> {
+/// Whether the word's last token is what was typed last: its final characters, two or more,
+/// not all digits (a number is matched whole: 17 is not 170).
+fn is_typed_prefix(words: &[&str], tokens: &[String]) -> bool {
+    match (words.last(), tokens.last()) {
+        (Some(word), Some(token)) => {
+            token.chars().count() >= 2
+                && !token.chars().all(|c| c.is_ascii_digit())
+                && word.ends_with(token.as_str())
+        }
+        _ => false,
+    }
+}
+
+/// The typed text as terms, each with whether it was quoted: each `"quoted phrase"` one term of
+/// several words, every other word a term of its own. An unclosed quote quotes the rest.
+fn typed_terms(typed: &str) -> Vec<(Vec<&str>, bool)> {
     let mut terms = Vec::new();
     for (index, part) in typed.split('"').enumerate() {
         let words: Vec<&str> = part.split_whitespace().collect();
         match index % 2 {
-            1 if !words.is_empty() => terms.push(words),
-            _ => terms.extend(words.into_iter().map(|word| vec![word])),
+            1 if !words.is_empty() => terms.push((words, true)),
+            _ => terms.extend(words.into_iter().map(|word| (vec![word], false))),
         }
     }
     terms
@@ -145,7 +174,8 @@ impl Serialize for Snippet {
     }
 }
 
-/// Notes are indexed as markdown; a snippet reads better without its link targets and emphasis.
+/// Notes are indexed as markdown; a snippet reads as the rendered notes do: no link targets,
+/// bare URLs or emphasis marks, even where the snippet's window cuts a link in two.
 fn tidy_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -155,6 +185,13 @@ fn tidy_markdown(text: &str) -> String {
         // Skip the `](target)` part when the target is one word; keep anything else as written.
         match after[2..].find(|c: char| c == ')' || c.is_whitespace()) {
             Some(end) if after[2..][end..].starts_with(')') => rest = &after[2 + end + 1..],
+            // The window ends inside the target: drop it, keep the ellipsis.
+            None => {
+                if after.ends_with('…') {
+                    out.push('…');
+                }
+                rest = "";
+            }
             _ => {
                 out.push_str("](");
                 rest = &after[2..];
@@ -167,12 +204,46 @@ fn tidy_markdown(text: &str) -> String {
         .filter(|c| !matches!(c, '*' | '`' | '[' | ']'))
         .collect();
     // List bullets and heading marks at the start of a line are layout, not words.
-    cleaned
+    let text = cleaned
         .lines()
-        .map(|line| line.trim_start().trim_start_matches(['-', '+', '#']).trim())
+        .map(|line| {
+            line.trim_start()
+                .trim_start_matches(['-', '+', '#', '>'])
+                .trim()
+        })
         .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words
+        .iter()
+        .enumerate()
+        .filter(|(index, word)| !(is_url_word(word) || (*index == 0 && is_cut_target(word))))
+        .map(|(_, word)| word.replace("__", ""))
+        .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A bare URL or autolink (`https://…`, `<https://…>`), match markers aside.
+fn is_url_word(word: &str) -> bool {
+    let plain: String = word
+        .chars()
+        .filter(|c| !matches!(c, '\u{E000}' | '\u{E001}' | '<' | '(' | '…'))
+        .collect();
+    let lower = plain.to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("www.")
+}
+
+/// The tail of a link target the snippet's window starts in (`…org/en/stable)`).
+fn is_cut_target(word: &str) -> bool {
+    let word = word.trim_start_matches('…');
+    match word.find(')') {
+        Some(end) => {
+            let target = &word[..end];
+            !target.contains('(') && (target.contains('/') || target.contains('.'))
+        }
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -209,12 +280,39 @@ mod tests {
     }
 
     #[test]
+    fn the_last_unquoted_word_is_a_prefix() {
+        assert_eq!(
+            fts_prefix_query("tips pyte").as_deref(),
+            Some("\"tips\" \"pyte\"*")
+        );
+        assert_eq!(fts_prefix_query("\"pyte\"").as_deref(), Some("\"pyte\""));
+        assert_eq!(fts_prefix_query("marimo's").as_deref(), Some("\"marimo\""));
+        assert_eq!(fts_prefix_query("pytest.").as_deref(), Some("\"pytest\""));
+        assert_eq!(fts_prefix_query("a").as_deref(), Some("\"a\""));
+        assert_eq!(
+            fts_prefix_query("packaging 17").as_deref(),
+            Some("\"packaging\" \"17\"")
+        );
+        assert_eq!(fts_prefix_query("py* x").as_deref(), Some("\"py\" \"x\""));
+    }
+
+    #[test]
     fn snippets_mark_matches_and_escape_everything_else() {
         let snippet = Snippet::parse("<b>\u{E000}pytest\u{E001}</b> & \u{E001}stray");
         assert_eq!(
             snippet.to_html(),
             "&#60;b&#62;<mark>pytest</mark>&#60;/b&#62; &#38; stray"
         );
+    }
+
+    #[test]
+    fn cut_links_and_bare_urls_leave_no_trace() {
+        let snippet = Snippet::parse(
+            "…stable/fixtures) and \u{E000}more\u{E001} [docs](https://docs.pytest.org/en…",
+        );
+        assert_eq!(snippet.to_html(), "and <mark>more</mark> docs…");
+        let snippet = Snippet::parse("see <https://x.dev/\u{E000}ruff\u{E001}> and __bold__");
+        assert_eq!(snippet.to_html(), "see and bold");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! A segment's episode comes from the `segments_episode` index (`indexed by`, in a fixed join
 //! order): its rows start pages of notes, and a thousand of those are most of a query's time.
 
-use sqlx::SqliteConnection;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::query::{MARK_END, MARK_START};
 
@@ -78,7 +78,8 @@ pub async fn episode_hits(
     hits(conn, &sql, query, limit, offset).await
 }
 
-/// Talks listeners see, best first (title, then speakers, then description).
+/// Talks listeners see, best first (title, then speakers, then description). The snippet is
+/// from the description: the title is shown already, and the speakers in the context.
 pub async fn talk_hits(
     conn: &mut SqliteConnection,
     query: &str,
@@ -90,7 +91,7 @@ pub async fn talk_hits(
              where exists (select 1 from public_talks t where t.id = c.id)),
          {PAGE}
          select h.kind, h.score, h.total, highlight(talks_fts, 0, ?4, ?5) as title,
-                snippet(talks_fts, -1, ?4, ?5, '…', 24) as snippet,
+                snippet(talks_fts, 2, ?4, ?5, '…', 24) as snippet,
                 '/talks/' || ev.slug || '/' || t.slug as href,
                 ev.title || coalesce(' · ' || nullif(talks_fts.speakers, ''), '') as context,
                 '/talks/' || ev.slug as context_href
@@ -147,4 +148,14 @@ async fn hits(
         .bind(MARK_END)
         .fetch_all(conn)
         .await
+}
+
+/// Merges the full-text index `index` (a fixed name, never input) into one segment.
+pub async fn optimize(db: &SqlitePool, index: &str) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "insert into {index} ({index}) values ('optimize')"
+    ))
+    .execute(db)
+    .await?;
+    Ok(())
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use sqlx::SqliteConnection;
 
 use super::pyvideo::{self, Record, RelatedUrl, Video};
-use super::store;
+use super::{store, store_catalog};
 use crate::episodes::model::PersonRef;
 use crate::links::UrlKey;
 use crate::people;
@@ -23,24 +23,7 @@ pub async fn upsert_event(
     extra: &Map<String, Value>,
     source: &Value,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "insert into events (slug, title, year, extra_json, source_json) values (?, ?, ?, ?, ?)
-         on conflict (slug) do update set title = excluded.title, year = excluded.year,
-             extra_json = excluded.extra_json, source_json = excluded.source_json
-         returning id",
-    )
-    .bind(slug)
-    .bind(title)
-    .bind(year_in(title))
-    .bind(Value::Object(extra.clone()).to_string())
-    .bind(source_text(source))
-    .fetch_one(conn)
-    .await
-}
-
-/// The JSON a record was read from, as stored; none for a record built in code.
-fn source_text(source: &Value) -> Option<String> {
-    (!source.is_null()).then(|| source.to_string())
+    store_catalog::upsert_event(conn, slug, title, year_in(title), extra, source).await
 }
 
 /// The year an event's title names ("PyCon US 2025"), for ordering events.
@@ -105,34 +88,7 @@ async fn upsert_talk(
     slug: &str,
     record: &Record,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "insert into talks (event_id, slug, title, description, recorded, duration_secs, language,
-             thumbnail_url, video_id, videos_json, tags_json, extra_json, source_json)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         on conflict (event_id, slug) do update set
-             event_id = excluded.event_id, slug = excluded.slug, title = excluded.title,
-             description = excluded.description, recorded = excluded.recorded,
-             duration_secs = excluded.duration_secs, language = excluded.language,
-             thumbnail_url = excluded.thumbnail_url, video_id = excluded.video_id,
-             videos_json = excluded.videos_json, tags_json = excluded.tags_json, extra_json = excluded.extra_json,
-             source_json = excluded.source_json
-         returning id",
-    )
-    .bind(event_id)
-    .bind(slug)
-    .bind(&record.title)
-    .bind(record.description.as_deref().unwrap_or_default())
-    .bind(&record.recorded)
-    .bind(record.duration)
-    .bind(record.language.as_deref().unwrap_or_default())
-    .bind(record.thumbnail_url.as_deref().unwrap_or_default())
-    .bind(video_id_of(&record.videos))
-    .bind(serde_json::to_string(&record.videos).unwrap_or_else(|_| "[]".into()))
-    .bind(serde_json::to_string(&record.tags).unwrap_or_else(|_| "[]".into()))
-    .bind(Value::Object(record.extra.clone()).to_string())
-    .bind(source_text(&record.source))
-    .fetch_one(conn)
-    .await
+    store_catalog::upsert_talk(conn, event_id, slug, record, video_id_of(&record.videos)).await
 }
 
 /// A speaker of a record: their place, the person, and the name as the record wrote it.
@@ -180,10 +136,6 @@ async fn replace_speakers(
     speakers: &[Vec<Credit<'_>>],
 ) -> sqlx::Result<()> {
     let talks: Vec<i64> = latest.iter().map(|(talk, _)| *talk).collect();
-    sqlx::query("delete from talk_speakers where talk_id in (select value from json_each(?))")
-        .bind(crate::db::json_param(&talks)?)
-        .execute(&mut *conn)
-        .await?;
     let rows: Vec<SpeakerRow> = latest
         .iter()
         .flat_map(|(talk, record)| {
@@ -197,16 +149,7 @@ async fn replace_speakers(
                 })
         })
         .collect();
-    // `or ignore`: a speaker named twice keeps their first place.
-    sqlx::query(
-        "insert or ignore into talk_speakers (talk_id, person_id, position, credited_as)
-         select j.value ->> 'talk', j.value ->> 'person', j.value ->> 'position', j.value ->> 'credited_as'
-         from json_each(?) j order by j.key",
-    )
-    .bind(crate::db::json_param(&rows)?)
-    .execute(conn)
-    .await?;
-    Ok(())
+    store_catalog::replace_speakers(conn, &talks, &rows).await
 }
 
 #[derive(Serialize)]
@@ -226,12 +169,6 @@ async fn replace_catalog_links(
     records: &[(String, Record)],
 ) -> sqlx::Result<()> {
     let talks: Vec<i64> = latest.iter().map(|(talk, _)| *talk).collect();
-    sqlx::query(
-        "delete from talk_links where from_notes = 0 and talk_id in (select value from json_each(?))",
-    )
-    .bind(crate::db::json_param(&talks)?)
-    .execute(&mut *conn)
-    .await?;
     let rows: Vec<CatalogLinkRow> = latest
         .iter()
         .flat_map(|(talk, record)| {
@@ -257,16 +194,5 @@ async fn replace_catalog_links(
                 })
         })
         .collect();
-    // SQLite reads the select into a temporary table before inserting, so `max` sees only the links before this statement.
-    sqlx::query(
-        "insert into talk_links (talk_id, position, url, text, bare, from_notes)
-         select j.value ->> 'talk',
-             (select coalesce(max(t.position), 0) from talk_links t where t.talk_id = j.value ->> 'talk') + (j.value ->> 'offset'),
-             j.value ->> 'url', j.value ->> 'text', j.value ->> 'bare', 0
-         from json_each(?) j",
-    )
-    .bind(crate::db::json_param(&rows)?)
-    .execute(conn)
-    .await?;
-    Ok(())
+    store_catalog::replace_catalog_links(conn, &talks, &rows).await
 }

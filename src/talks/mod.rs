@@ -8,13 +8,27 @@ pub mod noted;
 mod public;
 pub mod pyjson;
 pub mod pyvideo;
+pub mod service;
 pub mod store;
+mod store_catalog;
 pub mod transfer;
 
 use axum::Router;
 use axum::routing::get;
 
+use crate::error::AppError;
 use crate::state::AppState;
+use service::TalksError;
+
+impl From<TalksError> for AppError {
+    fn from(error: TalksError) -> Self {
+        match error {
+            TalksError::NotFound => AppError::NotFound,
+            TalksError::Invalid(errors) => AppError::Invalid(errors),
+            TalksError::Database(e) => e.into(),
+        }
+    }
+}
 
 /// The catalog admin (mounted under `/admin`).
 pub fn admin_router() -> Router<AppState> {
@@ -35,9 +49,11 @@ pub fn admin_router() -> Router<AppState> {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/talks", get(public::show_events))
+        .route("/talks/tags/{tag}", get(public::show_tag))
         .route("/talks/{event}", get(public::show_event))
         .route("/talks/{event}/{talk}", get(public::show_talk))
         .route("/api/v1/talks", get(public::api_events))
+        .route("/api/v1/talks/tags/{tag}", get(public::api_tag))
         .route("/api/v1/talks/{event}", get(public::api_event))
         .route("/api/v1/talks/{event}/{talk}", get(public::api_talk))
 }

@@ -2,13 +2,14 @@
 //! if known, else one held in [`FROM_THE_SHOW`]. A file's talks take a handful of
 //! statements in all, and end as saving them one by one would leave them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
 use super::catalog::FROM_THE_SHOW;
 use super::pyvideo::Video;
+use super::store_catalog;
 use crate::db::json_param;
 use crate::episodes::model::slugify;
 use crate::links::UrlKey;
@@ -86,18 +87,7 @@ async fn known_talks(
     conn: &mut SqliteConnection,
     wanted: &[Wanted],
 ) -> sqlx::Result<(i64, Vec<(Option<i64>, Option<i64>)>)> {
-    let rows: Vec<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "select e.id, (select t.id from talks t join events te on te.id = t.event_id
-                 where t.video_id = j.value ->> 'video'
-                 order by exists (select 1 from segment_talks st where st.talk_id = t.id) desc,
-                     te.slug = ?1, te.slug, t.slug limit 1),
-             (select id from talks where event_id = e.id and slug = j.value ->> 'slug')
-         from events e, json_each(?2) j where e.slug = ?1 order by j.key",
-    )
-    .bind(FROM_THE_SHOW)
-    .bind(json_param(wanted)?)
-    .fetch_all(conn)
-    .await?;
+    let rows = store_catalog::talks_by_video_or_slug(conn, FROM_THE_SHOW, wanted).await?;
     // No row at all: the event is missing (wanted is never empty here).
     let event_id = rows.first().ok_or(sqlx::Error::RowNotFound)?.0;
     Ok((
@@ -165,18 +155,7 @@ async fn insert_talks(
         .iter()
         .map(|n| new_talk(&talks[*n], &wanted[*n]))
         .collect::<sqlx::Result<Vec<_>>>()?;
-    let created: HashMap<String, i64> = sqlx::query_as(
-        "insert into talks (event_id, slug, title, video_id, videos_json)
-         select ?1, j.value ->> 'slug', j.value ->> 'title', j.value ->> 'video', j.value ->> 'videos'
-         from json_each(?2) j order by j.key
-         returning slug, id",
-    )
-    .bind(event_id)
-    .bind(json_param(&rows)?)
-    .fetch_all(conn)
-    .await?
-    .into_iter()
-    .collect();
+    let created = store_catalog::insert_noted_talks(conn, event_id, &rows).await?;
     // Slugs are unique in an event, so they name the new talks.
     rows.iter()
         .map(|row| {
@@ -260,47 +239,7 @@ impl TalkAttachments {
     /// Writes what was gathered and forgets it.
     pub async fn write(&mut self, conn: &mut SqliteConnection) -> sqlx::Result<()> {
         let gathered = std::mem::take(self);
-        add_related_links(conn, &gathered.related).await?;
-        attach_to_segments(conn, &gathered.segments).await
+        store_catalog::add_related_links(conn, &gathered.related).await?;
+        store_catalog::attach_to_segments(conn, &gathered.segments).await
     }
-}
-
-/// Adds each talk's related links it does not have yet, after its other links.
-async fn add_related_links(conn: &mut SqliteConnection, rows: &[RelatedRow]) -> sqlx::Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    // SQLite reads the select into a temporary table before inserting, so `max` sees only the links before this statement.
-    sqlx::query(
-        "insert into talk_links (talk_id, position, url, text, from_notes)
-         select w.talk_id,
-             (select coalesce(max(t.position), 0) from talk_links t where t.talk_id = w.talk_id)
-                 + row_number() over (partition by w.talk_id order by w.key),
-             w.url, w.text, 1
-         from (select j.key, j.value ->> 'talk' as talk_id, j.value ->> 'url' as url, j.value ->> 'text' as text
-               from json_each(?) j) w
-         where not exists (select 1 from talk_links t where t.talk_id = w.talk_id and t.url = w.url)
-         order by w.key",
-    )
-    .bind(json_param(rows)?)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Links segments to the talks they discuss.
-async fn attach_to_segments(conn: &mut SqliteConnection, rows: &[SegmentTalk]) -> sqlx::Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    // `or ignore`: a talk named twice in a segment keeps its first place.
-    sqlx::query(
-        "insert or ignore into segment_talks (segment_id, talk_id, position)
-         select j.value ->> 'segment', j.value ->> 'talk', j.value ->> 'position' from json_each(?) j
-         order by j.key",
-    )
-    .bind(json_param(rows)?)
-    .execute(conn)
-    .await?;
-    Ok(())
 }

@@ -24,6 +24,8 @@ pub struct Talk {
     #[serde(skip)]
     pub id: i64,
     pub event: String,
+    /// The event's name ("PyCon US 2025"), for pages that would otherwise show its slug.
+    pub event_title: String,
     pub slug: String,
     pub title: String,
     pub description: String,
@@ -88,7 +90,7 @@ impl Seen {
 
     fn talk_select(self) -> String {
         format!(
-            "select t.id, e.slug as event, t.slug, t.title, t.description, t.recorded, \
+            "select t.id, e.slug as event, e.title as event_title, t.slug, t.title, t.description, t.recorded, \
              t.duration_secs, t.language, t.thumbnail_url, t.video_id, t.videos_json, t.tags_json \
              from {} t join events e on e.id = t.event_id",
             self.talks()
@@ -135,6 +137,16 @@ pub async fn talks_of_event(
         seen.talk_select()
     );
     sqlx::query_as(&sql).bind(event_id).fetch_all(conn).await
+}
+
+/// The public talks tagged `tag` (pyvideo's tags, as written), newest first.
+pub async fn talks_tagged(conn: &mut SqliteConnection, tag: &str) -> sqlx::Result<Vec<Talk>> {
+    let sql = format!(
+        "{} where exists (select 1 from json_each(t.tags_json) j where j.value = ?)
+         order by t.recorded desc, e.title, t.title",
+        Seen::Public.talk_select()
+    );
+    sqlx::query_as(&sql).bind(tag).fetch_all(conn).await
 }
 
 /// The talk `slug` of event `event`, if `seen` sees it.
@@ -254,5 +266,80 @@ pub async fn move_talk(
     .bind(id)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Sets the curated fields of event `slug`; returns its id, none when there is no such event.
+pub async fn update_event(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    title: &str,
+    year: Option<i64>,
+    url: &str,
+    description: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "update events set title = ?, year = ?, url = ?, description = ? where slug = ? returning id",
+    )
+    .bind(title)
+    .bind(year)
+    .bind(url)
+    .bind(description)
+    .bind(slug)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The curated fields of a talk, as saved.
+pub struct TalkFields<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub recorded: Option<&'a str>,
+    pub duration_secs: Option<i64>,
+    pub language: &'a str,
+}
+
+/// Sets the curated fields of talk `id`.
+pub async fn update_talk(
+    conn: &mut SqliteConnection,
+    id: i64,
+    fields: &TalkFields<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update talks set title = ?, description = ?, recorded = ?, duration_secs = ?, language = ? where id = ?",
+    )
+    .bind(fields.title)
+    .bind(fields.description)
+    .bind(fields.recorded)
+    .bind(fields.duration_secs)
+    .bind(fields.language)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Makes `people` (person id, name as credited), in order, the speakers of talk `talk_id`;
+/// someone named twice keeps their first place.
+pub async fn set_speakers(
+    conn: &mut SqliteConnection,
+    talk_id: i64,
+    people: &[(i64, &str)],
+) -> sqlx::Result<()> {
+    sqlx::query("delete from talk_speakers where talk_id = ?")
+        .bind(talk_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, (person_id, name)) in people.iter().enumerate() {
+        sqlx::query(
+            "insert or ignore into talk_speakers (talk_id, person_id, position, credited_as) values (?, ?, ?, ?)",
+        )
+        .bind(talk_id)
+        .bind(person_id)
+        .bind(position as i64)
+        .bind(name)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }

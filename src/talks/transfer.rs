@@ -7,6 +7,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use super::catalog;
 use super::pyvideo::{self, Category, Record, RelatedUrl, Video};
+use super::store_catalog::{self, TalkRecordRow};
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -52,39 +53,10 @@ async fn import_event(db: &SqlitePool, event: &pyvideo::EventFolder) -> sqlx::Re
     Ok(event.talks.len())
 }
 
-#[derive(sqlx::FromRow)]
-struct EventRow {
-    id: i64,
-    slug: String,
-    title: String,
-    extra_json: String,
-    source_json: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct TalkRow {
-    id: i64,
-    slug: String,
-    title: String,
-    description: String,
-    recorded: Option<String>,
-    duration_secs: Option<i64>,
-    language: String,
-    thumbnail_url: String,
-    videos_json: String,
-    tags_json: String,
-    extra_json: String,
-    source_json: Option<String>,
-}
-
 /// Writes every event with talks as `out/<event>/…`; returns (events, talks) written.
 pub async fn export_dir(db: &SqlitePool, out: &Path) -> anyhow::Result<(usize, usize)> {
     let mut conn = db.acquire().await?;
-    let events: Vec<EventRow> = sqlx::query_as(
-        "select id, slug, title, extra_json, source_json from events e where exists (select 1 from talks t where t.event_id = e.id) order by slug",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let events = store_catalog::events_to_export(&mut conn).await?;
     let mut talks_written = 0;
     for event in &events {
         let talks = records_of(&mut conn, event.id).await?;
@@ -105,13 +77,7 @@ async fn records_of(
     conn: &mut SqliteConnection,
     event_id: i64,
 ) -> sqlx::Result<Vec<(String, Value)>> {
-    let rows: Vec<TalkRow> = sqlx::query_as(
-        "select id, slug, title, description, recorded, duration_secs, language, thumbnail_url, videos_json, tags_json, extra_json, source_json
-         from talks where event_id = ? order by slug",
-    )
-    .bind(event_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = store_catalog::talks_to_export(conn, event_id).await?;
     let mut records = Vec::with_capacity(rows.len());
     for row in rows {
         let speakers = super::store::speakers_of(conn, row.id)
@@ -130,11 +96,7 @@ async fn records_of(
 }
 
 async fn catalog_links(conn: &mut SqliteConnection, talk_id: i64) -> sqlx::Result<Vec<RelatedUrl>> {
-    let rows: Vec<(String, String, bool)> =
-        sqlx::query_as("select url, text, bare from talk_links where talk_id = ? and from_notes = 0 order by position")
-            .bind(talk_id)
-            .fetch_all(conn)
-            .await?;
+    let rows = store_catalog::catalog_links_of(conn, talk_id).await?;
     Ok(rows
         .into_iter()
         .map(|(url, label, bare)| {
@@ -147,7 +109,7 @@ async fn catalog_links(conn: &mut SqliteConnection, talk_id: i64) -> sqlx::Resul
         .collect())
 }
 
-fn record_of(row: TalkRow, speakers: Vec<String>, related_urls: Vec<RelatedUrl>) -> Record {
+fn record_of(row: TalkRecordRow, speakers: Vec<String>, related_urls: Vec<RelatedUrl>) -> Record {
     let non_empty = |s: String| (!s.is_empty()).then_some(s);
     Record {
         title: row.title,

@@ -21,8 +21,9 @@ use crate::state::page_cache::CachedPage;
 /// The query parameters each cached route reads. Any other parameter (`/links?cb=123`)
 /// changes nothing on the page, so it must not make a new entry (issue 13). Keep in step
 /// with the handlers' `Query` types.
-const ROUTE_PARAMS: [(&str, &[&str]); 3] = [
+const ROUTE_PARAMS: [(&str, &[&str]); 4] = [
     ("/episodes", &["page"]),
+    ("/links", &["page"]),
     ("/api/v1/episodes", &["page"]),
     ("/api/v1/links", &["url"]),
 ];

@@ -16,6 +16,8 @@ mod editor;
 mod feed_import;
 mod feeds;
 mod helpers;
+mod hosts;
+mod links_pages;
 mod notes_import;
 mod notes_roundtrip;
 mod pages;

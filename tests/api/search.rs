@@ -269,15 +269,17 @@ async fn talks_are_found_by_speaker_and_description() {
 }
 
 #[tokio::test]
-async fn the_search_page_and_the_header_have_a_labelled_search_box() {
+async fn the_search_page_has_one_labelled_search_box_the_headers() {
     let app = spawn_app().await;
 
     let page = app.page("/search").await;
+    let results = app.page("/search?q=anything").await;
     let home = app.page("/").await;
 
-    assert_eq!(attrs(&page, "form.search-page", "action"), ["/search"]);
-    assert_eq!(attrs(&page, "label[for=search-q]", "for"), ["search-q"]);
-    assert_eq!(attrs(&page, "input#search-q", "name"), ["q"]);
+    for html in [&page, &results] {
+        assert_eq!(attrs(html, "input[type=search]", "name"), ["q"], "one box");
+        assert_eq!(attrs(html, "form[role=search]", "action"), ["/search"]);
+    }
     assert!(texts(&page, ".results").is_empty());
     assert_eq!(attrs(&home, "header form[role=search]", "method"), ["get"]);
     assert_eq!(
@@ -525,5 +527,93 @@ async fn notes_imported_together_are_found_and_a_changed_file_is_found_by_its_ne
         group(&gone, "episodes")["total"],
         0,
         "the old notes: {gone}"
+    );
+}
+
+#[tokio::test]
+async fn snippets_read_as_rendered_text_without_markdown_or_urls() {
+    let app = spawn_app().await;
+    let notes = "- **Fixtures** are great, [read the fixtures guide](https://docs.pytest.org/en/stable/how/to/use/fixtures/with/many/path/segments/that/go/on/and/on/for/ever/and/more/segments/here/too)\n- And <https://example.com/a/very/long/fixtures/address> too";
+    app.import(
+        episode(1, "Testing")
+            .topic("Brian", 1, "Plugins", "https://a.example", notes)
+            .build(),
+    )
+    .await;
+
+    let page = app.page("/search?q=fixtures").await;
+
+    let snippets = texts(&page, ".results .snippet");
+    assert!(!snippets.is_empty());
+    for snippet in &snippets {
+        assert!(
+            !snippet.contains("](") && !snippet.contains("**") && !snippet.contains("https://"),
+            "{snippet}"
+        );
+        assert!(
+            !snippet.contains('<') && !snippet.contains('>'),
+            "{snippet}"
+        );
+    }
+    assert!(snippets[0].contains("Fixtures are great"), "{snippets:?}");
+}
+
+#[tokio::test]
+async fn a_talk_hit_shows_its_description_not_its_title_again() {
+    let app = spawn_app().await;
+    add_talks(
+        &app,
+        1,
+        "Fixtures deep dive",
+        "Ada Lovelace",
+        "How to share setup between tests.",
+    )
+    .await;
+
+    let json = api(&app, "q=fixtures").await;
+
+    let hit = &group(&json, "talks")["hits"][0];
+    assert_eq!(hit["title"], "<mark>Fixtures</mark> deep dive 0");
+    assert_eq!(hit["snippet"], "How to share setup between tests.");
+}
+
+#[tokio::test]
+async fn the_last_word_matches_as_a_prefix_while_typing() {
+    let app = spawn_app().await;
+    app.import(
+        episode(1, "Testing")
+            .topic(
+                "Brian",
+                1,
+                "pytest tips",
+                "https://a.example",
+                "- Use pytest.",
+            )
+            .build(),
+    )
+    .await;
+
+    let typing = api(&app, "q=tips+pyte").await;
+    let quoted = api(&app, "q=%22pyte%22").await;
+
+    assert_eq!(group(&typing, "episodes")["total"], 1);
+    assert_eq!(
+        group(&quoted, "episodes")["total"],
+        0,
+        "a quoted word is the whole word"
+    );
+}
+
+#[tokio::test]
+async fn matches_are_highlighted_in_a_colour_that_stands_out() {
+    let app = spawn_app().await;
+
+    let page = app.page("/search").await;
+    let css_url = attrs(&page, "link[rel=stylesheet]", "href").remove(0);
+    let css = app.get(&css_url).await.text().await.unwrap();
+
+    assert!(
+        css.contains(".results mark {"),
+        "a rule for highlighted matches"
     );
 }

@@ -242,3 +242,68 @@ async fn two_records_sharing_a_video_stay_two_talks_and_later_notes_join_the_fir
 
     assert_eq!(automl_discussed(&app).await, [true, false]);
 }
+
+#[tokio::test]
+async fn a_talk_page_names_its_event_its_video_provider_and_links_its_speakers() {
+    let app = spawn_app().await;
+    app.import_talks(&fixture("pyvideo")).await;
+
+    let page = app.page("/talks/pycon-us-2025/unlearning-sql").await;
+    let speaker = app.page("/hosts/ryan-curtin").await;
+
+    assert_eq!(texts(&page, ".kicker a"), ["PyCon US 2025"]);
+    assert!(
+        texts(&page, "article a")
+            .iter()
+            .any(|t| t == "Watch on YouTube"),
+        "{:?}",
+        texts(&page, "article a")
+    );
+    assert_eq!(
+        crate::helpers::attrs(&page, ".meta a", "href"),
+        ["/hosts/ryan-curtin"]
+    );
+    assert!(
+        texts(&speaker, ".talks li")
+            .iter()
+            .any(|t| t.starts_with("Unlearning SQL")),
+        "the speaker's page lists the talk"
+    );
+}
+
+#[tokio::test]
+async fn each_tag_has_a_page_of_its_talks_linked_from_the_talk() {
+    let app = spawn_app().await;
+    app.import_talks(&fixture("pyvideo")).await;
+
+    let talk = app.page("/talks/pycon-us-2025/unlearning-sql").await;
+    let tag = app.page("/talks/tags/sql").await;
+    let (status, json) = app.json("/api/v1/talks/tags/sql").await;
+
+    assert_eq!(
+        crate::helpers::attrs(&talk, ".tags a", "href"),
+        ["/talks/tags/sql", "/talks/tags/databases"]
+    );
+    assert_eq!(texts(&tag, "h1"), ["Talks tagged “sql”"]);
+    assert_eq!(
+        texts(&tag, ".talks li a"),
+        ["Unlearning SQL", "PyCon US 2025"]
+    );
+    assert_eq!(status, 200);
+    assert_eq!(json["talks"][0]["slug"], "unlearning-sql");
+    assert_eq!(app.get("/talks/tags/no-such-tag").await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_events_list_counts_each_events_talks() {
+    let app = spawn_app().await;
+    app.import_talks(&fixture("pyvideo")).await;
+
+    let page = app.page("/talks").await;
+
+    let rows = texts(&page, ".events li");
+    assert!(
+        rows.iter().any(|r| r == "PyCon US 2025 2 talks"),
+        "{rows:?}"
+    );
+}

@@ -1,0 +1,112 @@
+//! What listeners see of the link registry. Knows nothing of the web: handlers turn
+//! [`LinksError`] into responses.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::store::{self, Coverage, CoveredLink};
+use super::url_key::UrlKey;
+
+/// Why a link request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LinksError {
+    /// No published episode covered that link.
+    #[error("not found")]
+    NotFound,
+    /// The page number is not a positive whole number.
+    #[error("page {0:?} is not a page number (1, 2, 3…)")]
+    BadPage(String),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// A link with the episodes that covered it.
+#[derive(Serialize)]
+pub struct LinkView {
+    #[serde(flatten)]
+    pub link: CoveredLink,
+    pub episodes: Vec<Coverage>,
+}
+
+/// Links on a page.
+pub const PER_PAGE: i64 = 50;
+
+/// Where a page is among all of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paging {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+}
+
+impl Paging {
+    /// The previous page's number, if any.
+    pub fn previous(&self) -> Option<i64> {
+        (self.page > 1).then(|| self.page - 1)
+    }
+
+    /// The next page's number, if any.
+    pub fn next(&self) -> Option<i64> {
+        (self.page < self.pages).then(|| self.page + 1)
+    }
+}
+
+/// The page a `?page=` parameter names: 1 when absent.
+pub fn page_number(typed: Option<&str>) -> Result<i64, LinksError> {
+    match typed {
+        None | Some("") => Ok(1),
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .ok_or_else(|| LinksError::BadPage(text.to_string())),
+    }
+}
+
+/// Page `page` of the covered links, each with the episodes that covered it.
+pub async fn covered_page(
+    db: &SqlitePool,
+    page: i64,
+) -> Result<(Vec<LinkView>, Paging), LinksError> {
+    let mut conn = db.acquire().await?;
+    let links = store::covered_page(&mut conn, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let total = store::covered_count(&mut conn).await?;
+    let paging = Paging {
+        page,
+        pages: ((total + PER_PAGE - 1) / PER_PAGE).max(1),
+        total,
+    };
+    Ok((with_coverage(&mut conn, links).await?, paging))
+}
+
+/// The link `url` is (matched by its key), with the episodes that covered it.
+pub async fn link_by_url(db: &SqlitePool, url: &str) -> Result<LinkView, LinksError> {
+    let mut conn = db.acquire().await?;
+    let link = store::link_by_key(&mut conn, UrlKey::parse(url).as_str())
+        .await?
+        .ok_or(LinksError::NotFound)?;
+    let mut views = with_coverage(&mut conn, vec![link]).await?;
+    Ok(views.remove(0))
+}
+
+async fn with_coverage(
+    conn: &mut SqliteConnection,
+    links: Vec<CoveredLink>,
+) -> Result<Vec<LinkView>, LinksError> {
+    let ids: Vec<i64> = links.iter().map(|l| l.id).collect();
+    // One pass to group coverage by link, instead of scanning it once per link.
+    let mut by_link: HashMap<i64, Vec<Coverage>> = HashMap::new();
+    for row in store::coverage_of(conn, &ids).await? {
+        by_link.entry(row.link_id).or_default().push(row);
+    }
+    Ok(links
+        .into_iter()
+        .map(|link| {
+            let episodes = by_link.remove(&link.id).unwrap_or_default();
+            LinkView { link, episodes }
+        })
+        .collect())
+}

@@ -1,0 +1,281 @@
+//! SQL that writes the catalog (pyvideo records, talks found in notes) and reads it back for export.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sqlx::SqliteConnection;
+
+use super::pyvideo::Record;
+use crate::db::json_param;
+
+/// Inserts or updates the event `slug`; returns its id.
+pub async fn upsert_event(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    title: &str,
+    year: Option<i64>,
+    extra: &Map<String, Value>,
+    source: &Value,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "insert into events (slug, title, year, extra_json, source_json) values (?, ?, ?, ?, ?)
+         on conflict (slug) do update set title = excluded.title, year = excluded.year,
+             extra_json = excluded.extra_json, source_json = excluded.source_json
+         returning id",
+    )
+    .bind(slug)
+    .bind(title)
+    .bind(year)
+    .bind(Value::Object(extra.clone()).to_string())
+    .bind(source_text(source))
+    .fetch_one(conn)
+    .await
+}
+
+/// The JSON a record was read from, as stored; none for a record built in code.
+fn source_text(source: &Value) -> Option<String> {
+    (!source.is_null()).then(|| source.to_string())
+}
+
+/// Inserts the talk of `record` (whose YouTube id is `video_id`), or updates the one with the
+/// same event and slug; returns its id.
+pub async fn upsert_talk(
+    conn: &mut SqliteConnection,
+    event_id: i64,
+    slug: &str,
+    record: &Record,
+    video_id: Option<String>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "insert into talks (event_id, slug, title, description, recorded, duration_secs, language,
+             thumbnail_url, video_id, videos_json, tags_json, extra_json, source_json)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (event_id, slug) do update set
+             event_id = excluded.event_id, slug = excluded.slug, title = excluded.title,
+             description = excluded.description, recorded = excluded.recorded,
+             duration_secs = excluded.duration_secs, language = excluded.language,
+             thumbnail_url = excluded.thumbnail_url, video_id = excluded.video_id,
+             videos_json = excluded.videos_json, tags_json = excluded.tags_json, extra_json = excluded.extra_json,
+             source_json = excluded.source_json
+         returning id",
+    )
+    .bind(event_id)
+    .bind(slug)
+    .bind(&record.title)
+    .bind(record.description.as_deref().unwrap_or_default())
+    .bind(&record.recorded)
+    .bind(record.duration)
+    .bind(record.language.as_deref().unwrap_or_default())
+    .bind(record.thumbnail_url.as_deref().unwrap_or_default())
+    .bind(video_id)
+    .bind(serde_json::to_string(&record.videos).unwrap_or_else(|_| "[]".into()))
+    .bind(serde_json::to_string(&record.tags).unwrap_or_else(|_| "[]".into()))
+    .bind(Value::Object(record.extra.clone()).to_string())
+    .bind(source_text(&record.source))
+    .fetch_one(conn)
+    .await
+}
+
+/// Replaces the speakers of `talks` with `rows` (objects with `talk`, `person`, `position`,
+/// `credited_as`), in order.
+pub async fn replace_speakers<T: Serialize>(
+    conn: &mut SqliteConnection,
+    talks: &[i64],
+    rows: &[T],
+) -> sqlx::Result<()> {
+    sqlx::query("delete from talk_speakers where talk_id in (select value from json_each(?))")
+        .bind(json_param(talks)?)
+        .execute(&mut *conn)
+        .await?;
+    // `or ignore`: a speaker named twice keeps their first place.
+    sqlx::query(
+        "insert or ignore into talk_speakers (talk_id, person_id, position, credited_as)
+         select j.value ->> 'talk', j.value ->> 'person', j.value ->> 'position', j.value ->> 'credited_as'
+         from json_each(?) j order by j.key",
+    )
+    .bind(json_param(rows)?)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces the catalog links of `talks` with `rows` (objects with `talk`, `offset`, `url`,
+/// `text`, `bare`), placed after any links from notes.
+pub async fn replace_catalog_links<T: Serialize>(
+    conn: &mut SqliteConnection,
+    talks: &[i64],
+    rows: &[T],
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "delete from talk_links where from_notes = 0 and talk_id in (select value from json_each(?))",
+    )
+    .bind(json_param(talks)?)
+    .execute(&mut *conn)
+    .await?;
+    // SQLite reads the select into a temporary table before inserting, so `max` sees only the links before this statement.
+    sqlx::query(
+        "insert into talk_links (talk_id, position, url, text, bare, from_notes)
+         select j.value ->> 'talk',
+             (select coalesce(max(t.position), 0) from talk_links t where t.talk_id = j.value ->> 'talk') + (j.value ->> 'offset'),
+             j.value ->> 'url', j.value ->> 'text', j.value ->> 'bare', 0
+         from json_each(?) j",
+    )
+    .bind(json_param(rows)?)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The id of event `event`, and for each of `wanted` (objects with `video` and `slug`, in order)
+/// the talk that already has its video and the talk of the event that already has its slug.
+/// Several catalog records may share a video: the talk earlier notes attach to comes first, else
+/// the first by event slug then talk slug, catalog events before `event`.
+pub async fn talks_by_video_or_slug<T: Serialize>(
+    conn: &mut SqliteConnection,
+    event: &str,
+    wanted: &[T],
+) -> sqlx::Result<Vec<(i64, Option<i64>, Option<i64>)>> {
+    sqlx::query_as(
+        "select e.id, (select t.id from talks t join events te on te.id = t.event_id
+                 where t.video_id = j.value ->> 'video'
+                 order by exists (select 1 from segment_talks st where st.talk_id = t.id) desc,
+                     te.slug = ?1, te.slug, t.slug limit 1),
+             (select id from talks where event_id = e.id and slug = j.value ->> 'slug')
+         from events e, json_each(?2) j where e.slug = ?1 order by j.key",
+    )
+    .bind(event)
+    .bind(json_param(wanted)?)
+    .fetch_all(conn)
+    .await
+}
+
+/// Creates talks in event `event_id` from `rows` (objects with `slug`, `title`, `video`,
+/// `videos`); returns the new ids by slug.
+pub async fn insert_noted_talks<T: Serialize>(
+    conn: &mut SqliteConnection,
+    event_id: i64,
+    rows: &[T],
+) -> sqlx::Result<HashMap<String, i64>> {
+    let created: Vec<(String, i64)> = sqlx::query_as(
+        "insert into talks (event_id, slug, title, video_id, videos_json)
+         select ?1, j.value ->> 'slug', j.value ->> 'title', j.value ->> 'video', j.value ->> 'videos'
+         from json_each(?2) j order by j.key
+         returning slug, id",
+    )
+    .bind(event_id)
+    .bind(json_param(rows)?)
+    .fetch_all(conn)
+    .await?;
+    Ok(created.into_iter().collect())
+}
+
+/// Adds each talk's related links from notes (objects with `talk`, `url`, `text`) it does not
+/// have yet, after its other links.
+pub async fn add_related_links<T: Serialize>(
+    conn: &mut SqliteConnection,
+    rows: &[T],
+) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // SQLite reads the select into a temporary table before inserting, so `max` sees only the links before this statement.
+    sqlx::query(
+        "insert into talk_links (talk_id, position, url, text, from_notes)
+         select w.talk_id,
+             (select coalesce(max(t.position), 0) from talk_links t where t.talk_id = w.talk_id)
+                 + row_number() over (partition by w.talk_id order by w.key),
+             w.url, w.text, 1
+         from (select j.key, j.value ->> 'talk' as talk_id, j.value ->> 'url' as url, j.value ->> 'text' as text
+               from json_each(?) j) w
+         where not exists (select 1 from talk_links t where t.talk_id = w.talk_id and t.url = w.url)
+         order by w.key",
+    )
+    .bind(json_param(rows)?)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Links segments to the talks they discuss (objects with `segment`, `talk`, `position`).
+pub async fn attach_to_segments<T: Serialize>(
+    conn: &mut SqliteConnection,
+    rows: &[T],
+) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // `or ignore`: a talk named twice in a segment keeps its first place.
+    sqlx::query(
+        "insert or ignore into segment_talks (segment_id, talk_id, position)
+         select j.value ->> 'segment', j.value ->> 'talk', j.value ->> 'position' from json_each(?) j
+         order by j.key",
+    )
+    .bind(json_param(rows)?)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An event as export writes it.
+#[derive(sqlx::FromRow)]
+pub struct EventRecordRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub extra_json: String,
+    pub source_json: Option<String>,
+}
+
+/// A talk as export writes it.
+#[derive(sqlx::FromRow)]
+pub struct TalkRecordRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub recorded: Option<String>,
+    pub duration_secs: Option<i64>,
+    pub language: String,
+    pub thumbnail_url: String,
+    pub videos_json: String,
+    pub tags_json: String,
+    pub extra_json: String,
+    pub source_json: Option<String>,
+}
+
+/// Every event with talks, by slug.
+pub async fn events_to_export(conn: &mut SqliteConnection) -> sqlx::Result<Vec<EventRecordRow>> {
+    sqlx::query_as(
+        "select id, slug, title, extra_json, source_json from events e where exists (select 1 from talks t where t.event_id = e.id) order by slug",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Every talk of an event, by slug.
+pub async fn talks_to_export(
+    conn: &mut SqliteConnection,
+    event_id: i64,
+) -> sqlx::Result<Vec<TalkRecordRow>> {
+    sqlx::query_as(
+        "select id, slug, title, description, recorded, duration_secs, language, thumbnail_url, videos_json, tags_json, extra_json, source_json
+         from talks where event_id = ? order by slug",
+    )
+    .bind(event_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// A talk's catalog links (not those from notes), in order, as (url, text, bare).
+pub async fn catalog_links_of(
+    conn: &mut SqliteConnection,
+    talk_id: i64,
+) -> sqlx::Result<Vec<(String, String, bool)>> {
+    sqlx::query_as(
+        "select url, text, bare from talk_links where talk_id = ? and from_notes = 0 order by position",
+    )
+    .bind(talk_id)
+    .fetch_all(conn)
+    .await
+}
