@@ -94,3 +94,13 @@ pub async fn content_version(db: &SqlitePool) -> sqlx::Result<i64> {
         .fetch_one(db)
         .await
 }
+
+/// Begins a write transaction with `BEGIN IMMEDIATE`, taking the write lock up front. A
+/// deferred transaction that reads before it writes cannot upgrade once another connection
+/// (the server, a CLI import) committed in between: SQLite answers "database is locked" at
+/// once, whatever the busy timeout. Taking the lock first makes it wait its turn instead.
+pub async fn begin_write(
+    pool: &SqlitePool,
+) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}

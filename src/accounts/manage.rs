@@ -91,7 +91,7 @@ pub async fn apply(
     if action == UserAction::Remove && by == id {
         return Err(ManageError::Yourself);
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let user = store::user_by_id(&mut tx, id)
         .await?
         .ok_or(ManageError::NotFound)?;

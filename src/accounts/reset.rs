@@ -133,7 +133,7 @@ pub async fn reset(
     }
     let hash = password::hash(password_text.to_string()).await?;
     let now = clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let user_id = store::use_password_reset(&mut tx, &hash_token(token), &now)
         .await?
         .ok_or(ResetError::Spent)?;

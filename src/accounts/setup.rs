@@ -75,7 +75,7 @@ pub async fn invite(
         role: role.to_string(),
         person_id,
     };
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     store::insert_setup_token(
         &mut tx,
         &hash_token(&token),
@@ -114,7 +114,7 @@ pub async fn create_account(
     };
     let hash = password::hash(password_text.to_string()).await?;
     let now = clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     // Checked again inside the transaction: an admin may have been made since the form was shown.
     if is_spent(&mut tx, invite).await?
         || !store::use_setup_token(&mut tx, &hash_token(token), &now).await?
@@ -162,7 +162,7 @@ pub async fn add_user(
     password::check_new(password_text).map_err(|e| anyhow::anyhow!("password {e}"))?;
     let hash = password::hash(password_text.to_string()).await?;
     let now = clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let user_id = match store::insert_user(&mut tx, &email, &hash, role, None, &now).await {
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             anyhow::bail!("{email} already has an account")

@@ -195,7 +195,7 @@ pub async fn send_test(
 /// harmless: the primary key keeps one row per subscriber. Returns how many were added.
 pub async fn send_to_all(db: &SqlitePool, settings: &Settings, number: i64) -> Result<u64> {
     let digest = digest_or_create(db, settings, number).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let from = [DigestStatus::Draft, DigestStatus::Sending];
     if !store::set_status(&mut tx, digest.id, &from, DigestStatus::Sending).await? {
         return Err(refusal(number, digest.status, "send"));
@@ -220,7 +220,7 @@ pub async fn resume(db: &SqlitePool, number: i64) -> Result<()> {
 /// Stops the digest for good; what was not sent yet is skipped.
 pub async fn cancel(db: &SqlitePool, number: i64) -> Result<()> {
     let digest = digest_of(db, number).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let from = [
         DigestStatus::Draft,
         DigestStatus::Sending,

@@ -187,7 +187,7 @@ impl Worker {
             let _turn = self.writing.lock().await;
             // The row's outcome and its digest's end commit together: whoever settles the
             // last row marks the digest sent, and no crash leaves it "sending" with nothing left.
-            let mut tx = conn.begin().await?;
+            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
             store::finish_claim(&mut tx, &claim, status, error.as_deref(), &next).await?;
             let ended = store::finish_digest(&mut tx, claim.digest_id).await?;
             tx.commit().await?;

@@ -54,7 +54,7 @@ pub async fn import_feed(
         source_name: source_name.to_string(),
         error,
     })?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let numbers = number_items(&mut tx, &items).await?;
     let mut outcomes = Vec::with_capacity(items.len());
     let mut taken: HashMap<i64, usize> = HashMap::new();

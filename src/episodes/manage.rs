@@ -53,7 +53,7 @@ fn number_taken(number: i64) -> EditError {
 pub async fn create(db: &SqlitePool, user_id: i64, mut doc: EpisodeDoc) -> Result<i64, EditError> {
     super::save::render_intro(&mut doc).await;
     let now = clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let guid = uuid::Uuid::new_v4().to_string();
     let id = store::insert_draft(&mut tx, doc.number, &doc.title, &guid, &now)
         .await
@@ -83,7 +83,7 @@ pub async fn update(
 ) -> Result<(), EditError> {
     super::save::render_intro(&mut doc).await;
     let now = clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let Some((_, current)) = store::number_and_version(&mut tx, id).await? else {
         return Err(EditError::NotFound);
     };
@@ -150,7 +150,7 @@ pub async fn change_status(
         StatusChange::Schedule(at) => ("scheduled", Some(at.as_str())),
         StatusChange::Unpublish => ("draft", None),
     };
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     if !store::set_status(&mut tx, id, status, publish_at, &now).await? {
         return Err(EditError::NotFound);
     }
@@ -174,7 +174,7 @@ pub async fn change_status(
 /// Publishes every scheduled episode that is due; returns their numbers.
 pub async fn publish_due(db: &SqlitePool) -> sqlx::Result<Vec<i64>> {
     let now = clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let numbers = store::publish_due(&mut tx, &now).await?;
     for number in &numbers {
         audit(

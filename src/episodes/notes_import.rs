@@ -176,7 +176,7 @@ async fn write_batch(
     options: ImportOptions,
     savepoints: bool,
 ) -> sqlx::Result<Option<Vec<Result<Imported, ImportError>>>> {
-    let mut tx = conn.begin().await?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
     let mut outcomes = Vec::with_capacity(batch.len());
     // Without savepoints, what every file shares is written once for the batch, at the end,
     // and the batch is indexed for search then.
@@ -374,7 +374,9 @@ pub async fn import_pasted(
         )
     })?;
     let db_error = |e: SaveError| ImportError::new(pasted, None, e.to_string());
-    let mut tx = db.begin().await.map_err(|e| db_error(e.into()))?;
+    let mut tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| db_error(e.into()))?;
     let ready = ReadyFile {
         parsed,
         number,

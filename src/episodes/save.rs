@@ -112,7 +112,7 @@ fn check_markdown(doc: &EpisodeDoc) -> Result<(), SaveError> {
 /// Saves `doc` as episode `doc.number`: a new episode, or the existing one
 /// updated in place (same guid, version bumped). All or nothing.
 pub async fn save_episode(db: &SqlitePool, doc: EpisodeDoc) -> Result<i64, SaveError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let (episode_id, _) = save_episode_in(&mut tx, doc).await?;
     tx.commit().await?;
     Ok(episode_id)

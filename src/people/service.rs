@@ -163,7 +163,7 @@ pub async fn update_person(
     form: &PersonForm,
 ) -> Result<(), PeopleError> {
     let person = check(form).map_err(PeopleError::Invalid)?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let old_name = store::name_of(&mut tx, id).await?;
     store::update_person(&mut tx, id, &person)
         .await

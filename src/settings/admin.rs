@@ -154,7 +154,7 @@ pub async fn update(
                 .into_response());
         }
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     super::save(&mut tx, &settings).await?;
     crate::accounts::store::audit(
         &mut tx,

@@ -158,7 +158,7 @@ pub async fn import_csv(
 ) -> anyhow::Result<ImportReport> {
     let mut report = ImportReport::default();
     let rows = parse_csv(input, &mut report.invalid)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     for (email, name) in &rows {
         if store::insert_imported(&mut tx, email.as_ref(), name.as_ref(), source).await? {
             report.imported += 1;
@@ -224,7 +224,7 @@ fn parse_csv(
 
 /// Erases a subscriber (GDPR): address and name gone, pending mail skipped, counts kept.
 pub async fn erase(pool: &SqlitePool, id: i64) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let erased = store::erase(&mut tx, id).await?;
     tx.commit().await?;
     if erased {

@@ -176,7 +176,7 @@ pub fn unsubscribe_url(base_url: &str, key: &SiteKey, subscriber_id: i64) -> Str
 /// Unsubscribes the holder of a signed token at once; `NotFound` for a forged token.
 pub async fn unsubscribe(db: &SqlitePool, key: &SiteKey, token: &str) -> Result<()> {
     let id = subscriber_of(key, token).ok_or(SubscribeError::NotFound)?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     store::unsubscribe(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())

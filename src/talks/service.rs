@@ -227,7 +227,7 @@ pub async fn update_event(
 ) -> Result<(), TalksError> {
     let year = check_event(form).map_err(TalksError::Invalid)?;
     let title = form.title.trim();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let id = store::update_event(
         &mut tx,
         slug,
@@ -328,7 +328,7 @@ pub async fn update_talk(
     form: &TalkForm,
 ) -> Result<(), TalksError> {
     let duration = check_talk(form).map_err(TalksError::Invalid)?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let talk = store::talk_by_slug(&mut tx, event, slug, Seen::Admin)
         .await?
         .ok_or(TalksError::NotFound)?;

@@ -39,7 +39,7 @@ pub async fn import_dir(db: &SqlitePool, dir: &Path) -> anyhow::Result<ImportRep
 }
 
 async fn import_event(db: &SqlitePool, event: &pyvideo::EventFolder) -> sqlx::Result<usize> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let event_id = catalog::upsert_event(
         &mut tx,
         &event.slug,
