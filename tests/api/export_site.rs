@@ -8,7 +8,7 @@ use scraper::{Html, Selector};
 use shownotes::export_site::{ExportError, Exported, LIVE_ONLY, export_site};
 
 use crate::cli::run;
-use crate::helpers::{TestApp, files_under, spawn_app};
+use crate::helpers::{TestApp, episode, files_under, spawn_app};
 
 async fn seeded_app() -> TestApp {
     let app = spawn_app().await;
@@ -232,4 +232,33 @@ fn the_cli_exports_a_site_and_refuses_a_foreign_folder() {
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("not empty"), "{stderr}");
+}
+
+#[tokio::test]
+async fn archive_pages_are_written_as_folders_and_their_pager_links_follow() {
+    let app = spawn_app().await;
+    for number in 1..=45 {
+        app.import(episode(number, &format!("Episode {number}")).build())
+            .await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+
+    export(&app, &out).await.expect("export");
+
+    let pager = Selector::parse(".pager a").unwrap();
+    let pager_links = |path: &str| -> Vec<String> {
+        let file = served(&out, path).unwrap_or_else(|| panic!("{path} is exported"));
+        let page = Html::parse_document(&std::fs::read_to_string(file).unwrap());
+        page.select(&pager)
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect()
+    };
+    assert_eq!(pager_links("/episodes"), ["/episodes/page/2"]);
+    assert_eq!(
+        pager_links("/episodes/page/2"),
+        ["/episodes", "/episodes/page/3"]
+    );
+    assert_eq!(pager_links("/episodes/page/3"), ["/episodes/page/2"]);
+    assert!(served(&out, "/episodes/page/4").is_none());
 }
