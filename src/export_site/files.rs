@@ -1,4 +1,4 @@
-//! Writing the copy: a temporary folder beside the target, `.gz` siblings, the manifest,
+//! Writing the copy: a temporary folder beside the target, `.gz` and `.br` siblings, the manifest,
 //! then one rename into place, so a failed export leaves the target as it was.
 
 use std::collections::BTreeMap;
@@ -72,13 +72,14 @@ impl Staging {
         })
     }
 
-    /// Writes `body` at `file` (relative), and a gzip sibling when it is text.
+    /// Writes `body` at `file` (relative), and `.gz` and `.br` siblings when it is text.
     pub fn write(&mut self, file: &Path, body: &[u8], is_text: bool) -> Result<(), ExportError> {
         self.put(file, body)?;
         if is_text {
-            let mut gz = file.as_os_str().to_owned();
-            gz.push(".gz");
-            self.put(Path::new(&gz), &gzip(body).map_err(|e| io(file, e))?)?;
+            let gz = gzip(body).map_err(|e| io(file, e))?;
+            self.put(&sibling(file, ".gz"), &gz)?;
+            let br = brotli(body).map_err(|e| io(file, e))?;
+            self.put(&sibling(file, ".br"), &br)?;
         }
         Ok(())
     }
@@ -142,6 +143,28 @@ fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 3), Compression::best());
     encoder.write_all(body)?;
     encoder.finish()
+}
+
+/// Best quality, with a window no larger than the file (at most 4 MiB, what browsers accept):
+/// a full window for each small page costs more time than the compression itself.
+fn brotli(body: &[u8]) -> std::io::Result<Vec<u8>> {
+    let bits = usize::BITS - body.len().max(1).leading_zeros();
+    let params = ::brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: bits.clamp(10, 22) as i32,
+        size_hint: body.len(),
+        ..Default::default()
+    };
+    let mut out = Vec::with_capacity(body.len() / 3);
+    ::brotli::BrotliCompress(&mut &body[..], &mut out, &params)?;
+    Ok(out)
+}
+
+/// `file` with `suffix` added to its name: `index.html` → `index.html.gz`.
+fn sibling(file: &Path, suffix: &str) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -68,6 +68,15 @@ fn gunzip(path: &Path) -> Vec<u8> {
     bytes
 }
 
+fn unbrotli(path: &Path) -> Vec<u8> {
+    let compressed = std::fs::read(path).expect("br file");
+    let mut bytes = Vec::new();
+    brotli::Decompressor::new(&compressed[..], 4096)
+        .read_to_end(&mut bytes)
+        .expect("brotli");
+    bytes
+}
+
 #[tokio::test]
 async fn an_exported_episode_page_holds_the_bytes_the_server_sends() {
     let (app, _dir, out) = exported_seed_site().await;
@@ -85,7 +94,7 @@ async fn an_exported_episode_page_holds_the_bytes_the_server_sends() {
 }
 
 #[tokio::test]
-async fn the_exported_feeds_parse_and_every_text_file_has_a_gzip_twin() {
+async fn the_exported_feeds_parse_and_every_text_file_has_gzip_and_brotli_twins() {
     let (_app, _dir, out) = exported_seed_site().await;
 
     for path in [
@@ -108,8 +117,11 @@ async fn the_exported_feeds_parse_and_every_text_file_has_a_gzip_twin() {
             .any(|ext| name.ends_with(ext))
             && !name.ends_with("manifest.json")
         {
+            let original = std::fs::read(&file).unwrap();
             let twin = PathBuf::from(format!("{name}.gz"));
-            assert_eq!(gunzip(&twin), std::fs::read(&file).unwrap(), "{name}");
+            assert_eq!(gunzip(&twin), original, "{name}");
+            let twin = PathBuf::from(format!("{name}.br"));
+            assert_eq!(unbrotli(&twin), original, "{name}");
         }
     }
 }
