@@ -68,6 +68,8 @@ pub async fn export_site(
 ) -> Result<Exported, ExportError> {
     files::check_target(out)?;
     let state = AppState::load(pool.clone(), base_url).await?;
+    // Each address is rendered once and written at once: keeping pages in memory buys nothing.
+    state.cache.set_budget(0);
     let wanted = paths::public_paths(&mut *state.db.acquire().await?).await?;
     let router = crate::app(state);
     let mut staging = Staging::beside(out)?;
