@@ -65,6 +65,16 @@ pub async fn export(db_path: &Path, command: ExportCommand) -> anyhow::Result<()
             let (events, talks) = transfer::export_dir(&pool, &out).await?;
             println!("wrote {events} events, {talks} talks to {}", out.display());
         }
+        ExportCommand::Site { out, base_url } => {
+            let done = crate::export_site::export_site(&pool, &out, base_url).await?;
+            println!(
+                "wrote {} addresses ({} files, {} bytes) to {}",
+                done.addresses,
+                done.files,
+                done.bytes,
+                out.display()
+            );
+        }
     }
     Ok(())
 }

@@ -143,6 +143,15 @@ pub enum ExportCommand {
         #[arg(long, default_value = "talks")]
         out: PathBuf,
     },
+    /// Write the public site as static files (pretty URLs, `.gz` siblings, a manifest).
+    Site {
+        /// Output folder: new, empty, or an earlier `export site`, which is replaced.
+        #[arg(long)]
+        out: PathBuf,
+        /// Public URL of the site, used in feeds and absolute links.
+        #[arg(long, env = "SHOWNOTES_BASE_URL")]
+        base_url: Option<String>,
+    },
 }
 
 /// Options of `serve`.

@@ -10,6 +10,7 @@ pub mod db;
 pub mod digest;
 pub mod episodes;
 pub mod error;
+pub mod export_site;
 pub mod feeds;
 #[cfg(test)]
 mod fuzzing;

@@ -11,7 +11,7 @@ pub mod items;
 mod json;
 mod rss;
 mod sitemap;
-mod store;
+pub mod store;
 mod talks;
 
 pub use items::ItemCache;

@@ -1,0 +1,272 @@
+//! `export site`: the public site as static files for any web server or CDN (issue #17).
+//!
+//! Every page is requested in process through [`crate::app`], so each file holds exactly the
+//! bytes the server sends: one renderer. See the README for serving the copy.
+
+mod files;
+mod paths;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::header::{CONTENT_TYPE, LOCATION};
+use axum::http::{Request, StatusCode};
+use sqlx::SqlitePool;
+use tower::ServiceExt;
+
+use crate::state::AppState;
+use files::Staging;
+use paths::Wanted;
+
+pub use files::MANIFEST;
+
+/// Pages that answer forms or per-visitor state and so stay on the live server: the static
+/// copy leaves them out, and a proxy in front of it sends them to the server (README).
+pub const LIVE_ONLY: &[&str] = &["/search", "/friends-of-the-show", "/login", "/admin"];
+
+/// Why an export stopped; the target folder is then left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(
+        "{0} is not empty and is not an earlier `export site` (it has no {MANIFEST}): choose a new or empty folder"
+    )]
+    NotAnExport(PathBuf),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("GET {path} answered {status}, not a page to export")]
+    Status { path: String, status: StatusCode },
+    #[error("{0:?} is not an address a static copy can hold")]
+    BadPath(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    State(#[from] anyhow::Error),
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exported {
+    /// Addresses exported (pages, feeds, assets).
+    pub addresses: usize,
+    /// Files written, compressed siblings included, the manifest aside.
+    pub files: usize,
+    /// Their bytes.
+    pub bytes: u64,
+}
+
+/// Writes the public site into `out` (new, empty, or an earlier export, which it replaces);
+/// `base_url` overrides the stored one as `serve --base-url` does.
+pub async fn export_site(
+    pool: &SqlitePool,
+    out: &Path,
+    base_url: Option<String>,
+) -> Result<Exported, ExportError> {
+    files::check_target(out)?;
+    let state = AppState::load(pool.clone(), base_url).await?;
+    // Each address is rendered once and written at once: keeping pages in memory buys nothing.
+    state.cache.set_budget(0);
+    let wanted = paths::public_paths(&mut *state.db.acquire().await?).await?;
+    let router = crate::app(state);
+    let mut staging = Staging::beside(out)?;
+    match render_all(&router, &wanted, &mut staging).await {
+        Ok(addresses) => {
+            let (files, bytes) = staging.counts();
+            staging.finish()?;
+            Ok(Exported {
+                addresses,
+                files,
+                bytes,
+            })
+        }
+        Err(e) => {
+            staging.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// Requests every address, then the assets the pages link to; returns how many were written.
+async fn render_all(
+    router: &Router,
+    wanted: &[Wanted],
+    staging: &mut Staging,
+) -> Result<usize, ExportError> {
+    let mut assets = BTreeSet::new();
+    let mut written = 0;
+    for want in wanted {
+        let Some(page) = fetch_wanted(router, want).await? else {
+            continue;
+        };
+        if page.is_html() {
+            collect_assets(&page.body, &mut assets);
+        }
+        write(staging, &want.path, &page)?;
+        written += 1;
+    }
+    written += export_archive(router, staging, &mut assets).await?;
+    for asset in &assets {
+        let page = fetch(router, asset).await?;
+        if page.status != StatusCode::OK {
+            return Err(status_error(asset, page.status));
+        }
+        write(staging, asset, &page)?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// The archive's pages, written at `/episodes/page/N` with their pager links rewritten to
+/// match (the live site's `?page=N` needs a server).
+async fn export_archive(
+    router: &Router,
+    staging: &mut Staging,
+    assets: &mut BTreeSet<String>,
+) -> Result<usize, ExportError> {
+    let mut page: u32 = 1;
+    loop {
+        let path = format!("/episodes?page={page}");
+        let mut fetched = fetch(router, &path).await?;
+        if fetched.status != StatusCode::OK {
+            return Err(status_error(&path, fetched.status));
+        }
+        collect_assets(&fetched.body, assets);
+        let next_link = format!("href=\"/episodes?page={}\"", page + 1);
+        let has_next = contains(&fetched.body, next_link.as_bytes());
+        let mut html = String::from_utf8_lossy(&fetched.body).into_owned();
+        for n in [page.saturating_sub(1), page + 1]
+            .into_iter()
+            .filter(|n| *n > 0)
+        {
+            html = html.replace(
+                &format!("href=\"/episodes?page={n}\""),
+                &format!("href=\"{}\"", paths::archive_page(n)),
+            );
+        }
+        fetched.body = Bytes::from(html);
+        write(staging, &paths::archive_page(page), &fetched)?;
+        if !has_next {
+            return Ok(page as usize);
+        }
+        page += 1;
+    }
+}
+
+/// `None` for an optional address the site does not have.
+async fn fetch_wanted(router: &Router, want: &Wanted) -> Result<Option<Fetched>, ExportError> {
+    let page = fetch(router, &want.path).await?;
+    match page.status {
+        StatusCode::OK => Ok(Some(page)),
+        StatusCode::NOT_FOUND if want.optional => Ok(None),
+        status if status.is_redirection() => follow_local(router, want, page.location).await,
+        status => Err(status_error(&want.path, status)),
+    }
+}
+
+/// `/favicon.ico` redirects to the icon: the copy holds the icon's bytes at both addresses.
+/// A redirect off the site (the show's artwork) is left to the browser's `<link rel=icon>`.
+async fn follow_local(
+    router: &Router,
+    want: &Wanted,
+    location: Option<String>,
+) -> Result<Option<Fetched>, ExportError> {
+    match location {
+        Some(target) if target.starts_with('/') && !target.starts_with("//") => {
+            let page = fetch(router, &target).await?;
+            if page.status != StatusCode::OK {
+                return Err(status_error(&target, page.status));
+            }
+            Ok(Some(page))
+        }
+        _ if want.optional || want.path == "/favicon.ico" => Ok(None),
+        _ => Err(status_error(&want.path, StatusCode::FOUND)),
+    }
+}
+
+/// One response, read whole.
+struct Fetched {
+    status: StatusCode,
+    content_type: String,
+    location: Option<String>,
+    body: Bytes,
+}
+
+impl Fetched {
+    fn is_html(&self) -> bool {
+        self.content_type.starts_with("text/html")
+    }
+
+    /// Worth a compressed sibling.
+    fn is_text(&self) -> bool {
+        let t = &self.content_type;
+        t.starts_with("text/")
+            || ["xml", "json", "javascript", "svg"]
+                .iter()
+                .any(|kind| t.contains(kind))
+    }
+}
+
+/// `GET path` through the router, in process: no socket, the same middleware as a visitor gets.
+async fn fetch(router: &Router, path: &str) -> Result<Fetched, ExportError> {
+    let request = Request::get(path)
+        .body(Body::empty())
+        .map_err(|_| ExportError::BadPath(path.to_string()))?;
+    let response = match router.clone().oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let content_type = header(CONTENT_TYPE).unwrap_or_default();
+    let location = header(LOCATION);
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .map_err(|e| ExportError::Io {
+            path: PathBuf::from(path),
+            source: std::io::Error::other(e),
+        })?;
+    Ok(Fetched {
+        status,
+        content_type,
+        location,
+        body,
+    })
+}
+
+fn write(staging: &mut Staging, path: &str, page: &Fetched) -> Result<(), ExportError> {
+    let file =
+        paths::file_for(path, page.is_html()).ok_or_else(|| ExportError::BadPath(path.into()))?;
+    staging.write(&file, &page.body, page.is_text())
+}
+
+/// Adds every `"/static/…"` address in `html` (the hashed css, js and icon URLs).
+fn collect_assets(html: &[u8], assets: &mut BTreeSet<String>) {
+    let text = String::from_utf8_lossy(html);
+    for (at, _) in text.match_indices("\"/static/") {
+        let rest = &text[at + 1..];
+        if let Some(end) = rest.find(['"', '?', '#']) {
+            assets.insert(rest[..end].to_string());
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn status_error(path: &str, status: StatusCode) -> ExportError {
+    ExportError::Status {
+        path: path.to_string(),
+        status,
+    }
+}

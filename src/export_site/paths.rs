@@ -1,0 +1,132 @@
+//! Which addresses the static copy holds, and the file each one is written to.
+
+use std::path::PathBuf;
+
+use sqlx::SqliteConnection;
+
+/// One address to request: `optional` ones may answer 404 and are then left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Wanted {
+    pub path: String,
+    pub optional: bool,
+}
+
+impl Wanted {
+    fn required(path: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            optional: false,
+        }
+    }
+
+    fn optional(path: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            optional: true,
+        }
+    }
+}
+
+/// The pages every site has, whatever its content (the archive pages are found by their pager).
+const FIXED: &[&str] = &[
+    "/",
+    "/talks",
+    "/links",
+    "/episodes/rss",
+    "/episodes/atom",
+    "/episodes/feed.json",
+    "/talks/rss",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/favicon.ico",
+];
+
+/// List pages this build may not have yet.
+const MAYBE: &[&str] = &["/hosts", "/digests", "/digests/rss"];
+
+/// Every public address: the fixed pages, then what the sitemap lists (episodes, hosts, events,
+/// talks) with the feeds each of those has, then the sent digests.
+pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Wanted>> {
+    let mut wanted: Vec<Wanted> = FIXED.iter().map(|p| Wanted::required(*p)).collect();
+    wanted.extend(MAYBE.iter().map(|p| Wanted::optional(*p)));
+    for row in crate::feeds::store::sitemap(&mut *conn, i64::MAX).await? {
+        let segments: Vec<&str> = row.path.trim_start_matches('/').split('/').collect();
+        match segments.as_slice() {
+            ["episodes", number, _] => {
+                wanted.push(Wanted::optional(format!(
+                    "/episodes/{number}/chapters.json"
+                )));
+            }
+            ["hosts", slug] => wanted.push(Wanted::optional(format!("/hosts/{slug}/rss"))),
+            ["talks", event] => wanted.push(Wanted::optional(format!("/talks/{event}/rss"))),
+            _ => {}
+        }
+        wanted.push(Wanted::required(row.path));
+    }
+    for digest in crate::digest::store::sent(conn).await? {
+        wanted.push(Wanted::required(format!(
+            "/digests/{}",
+            digest.episode_number
+        )));
+    }
+    Ok(wanted)
+}
+
+/// The archive page `N`'s address on the static copy (`?page=N` needs a server).
+pub(super) fn archive_page(page: u32) -> String {
+    if page <= 1 {
+        "/episodes".to_string()
+    } else {
+        format!("/episodes/page/{page}")
+    }
+}
+
+/// The file (relative to the export's root) a static server answers `path` from, with
+/// `try_files $uri $uri/index.html $uri/index.xml`: a name with an extension is written as is,
+/// a pretty page URL as `PATH/index.html`, an extensionless feed as `PATH/index.xml`.
+/// `None` for a path that would leave the folder.
+pub(super) fn file_for(path: &str, is_html: bool) -> Option<PathBuf> {
+    let trimmed = path.trim_start_matches('/');
+    let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
+    if segments
+        .iter()
+        .any(|s| *s == ".." || *s == "." || s.contains('\\') || s.contains('?'))
+    {
+        return None;
+    }
+    let mut file: PathBuf = segments.iter().collect();
+    let has_extension = segments.last().is_some_and(|last| last.contains('.'));
+    if !has_extension {
+        file.push(if is_html { "index.html" } else { "index.xml" });
+    }
+    Some(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_urls_become_index_files_and_named_files_stay() {
+        assert_eq!(file_for("/", true), Some("index.html".into()));
+        assert_eq!(
+            file_for("/episodes/434/slug", true),
+            Some("episodes/434/slug/index.html".into())
+        );
+        assert_eq!(
+            file_for("/episodes/rss", false),
+            Some("episodes/rss/index.xml".into())
+        );
+        assert_eq!(
+            file_for("/episodes/feed.json", false),
+            Some("episodes/feed.json".into())
+        );
+        assert_eq!(file_for("/a/../etc", true), None);
+    }
+
+    #[test]
+    fn the_first_archive_page_is_the_archive_itself() {
+        assert_eq!(archive_page(1), "/episodes");
+        assert_eq!(archive_page(3), "/episodes/page/3");
+    }
+}

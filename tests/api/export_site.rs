@@ -1,0 +1,276 @@
+//! `export site`: the public site as static files holding the bytes the server sends.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+use shownotes::export_site::{ExportError, Exported, LIVE_ONLY, export_site};
+
+use crate::cli::run;
+use crate::helpers::{TestApp, episode, files_under, spawn_app};
+
+async fn seeded_app() -> TestApp {
+    let app = spawn_app().await;
+    app.import_seed_notes_and_catalog().await;
+    app
+}
+
+/// The seed episode and catalog, exported into `DIR/site`; the folder lives as long as `TempDir`.
+async fn exported_seed_site() -> (TestApp, tempfile::TempDir, PathBuf) {
+    let app = seeded_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    export(&app, &out).await.expect("export");
+    (app, dir, out)
+}
+
+async fn export(app: &TestApp, out: &Path) -> Result<Exported, ExportError> {
+    export_site(&app.state.db, out, Some(app.address.clone())).await
+}
+
+/// The file a static server answers `path` from, configured as the README says:
+/// `try_files $uri $uri/index.html $uri/index.xml`.
+fn served(root: &Path, path: &str) -> Option<PathBuf> {
+    let relative = path
+        .trim_start_matches('/')
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default();
+    let base = root.join(relative);
+    [
+        base.clone(),
+        base.join("index.html"),
+        base.join("index.xml"),
+    ]
+    .into_iter()
+    .find(|candidate| candidate.is_file())
+}
+
+/// The seed episode's slug, as the export wrote it.
+fn seed_slug(root: &Path) -> String {
+    std::fs::read_dir(root.join("episodes/434"))
+        .expect("episode folder")
+        .filter_map(|entry| entry.ok())
+        .find(|entry| entry.path().is_dir())
+        .expect("the episode's page folder")
+        .file_name()
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn gunzip(path: &Path) -> Vec<u8> {
+    let compressed = std::fs::read(path).expect("gz file");
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_end(&mut bytes)
+        .expect("gzip");
+    bytes
+}
+
+fn unbrotli(path: &Path) -> Vec<u8> {
+    let compressed = std::fs::read(path).expect("br file");
+    let mut bytes = Vec::new();
+    brotli::Decompressor::new(&compressed[..], 4096)
+        .read_to_end(&mut bytes)
+        .expect("brotli");
+    bytes
+}
+
+#[tokio::test]
+async fn an_exported_episode_page_holds_the_bytes_the_server_sends() {
+    let (app, _dir, out) = exported_seed_site().await;
+
+    let slug = seed_slug(&out);
+    let file = out.join(format!("episodes/434/{slug}/index.html"));
+    let response = app.get(&format!("/episodes/434/{slug}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let served_bytes = response.bytes().await.unwrap();
+    assert_eq!(std::fs::read(&file).unwrap(), served_bytes.to_vec());
+    assert_eq!(
+        gunzip(&file.with_extension("html.gz")),
+        served_bytes.to_vec()
+    );
+}
+
+#[tokio::test]
+async fn the_exported_feeds_parse_and_every_text_file_has_gzip_and_brotli_twins() {
+    let (_app, _dir, out) = exported_seed_site().await;
+
+    for path in [
+        "/episodes/rss",
+        "/episodes/atom",
+        "/episodes/feed.json",
+        "/talks/rss",
+    ] {
+        let file = served(&out, path).unwrap_or_else(|| panic!("{path} is exported"));
+        let feed = feed_rs::parser::parse(&std::fs::read(&file).unwrap()[..])
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        if path.starts_with("/episodes") {
+            assert_eq!(feed.entries.len(), 1, "{path}");
+        }
+    }
+    for file in files_under(&out).into_iter().map(|f| out.join(f)) {
+        let name = file.to_string_lossy().into_owned();
+        if [".html", ".xml", ".json", ".css", ".js", ".svg", ".txt"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+            && !name.ends_with("manifest.json")
+        {
+            let original = std::fs::read(&file).unwrap();
+            let twin = PathBuf::from(format!("{name}.gz"));
+            assert_eq!(gunzip(&twin), original, "{name}");
+            let twin = PathBuf::from(format!("{name}.br"));
+            assert_eq!(unbrotli(&twin), original, "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_local_link_of_the_exported_home_page_resolves_to_an_exported_file() {
+    let (app, _dir, out) = exported_seed_site().await;
+
+    let home = Html::parse_document(&std::fs::read_to_string(out.join("index.html")).unwrap());
+    let links = Selector::parse("[href], [src]").unwrap();
+    let mut checked = 0;
+    for element in home.select(&links) {
+        let value = element.value();
+        let target = value.attr("href").or(value.attr("src")).unwrap();
+        let live_only = LIVE_ONLY
+            .iter()
+            .any(|page| target == *page || target.starts_with(&format!("{page}/")));
+        if !target.starts_with('/') || target.starts_with("//") || live_only {
+            continue;
+        }
+        if app.get(target).await.status() == StatusCode::NOT_FOUND {
+            // A link to a page this build does not have yet (the nav's `/hosts`).
+            continue;
+        }
+        assert!(
+            served(&out, target).is_some(),
+            "{target} has no file in the export"
+        );
+        checked += 1;
+    }
+    assert!(checked > 5, "the home page links to the site ({checked})");
+    assert!(served(&out, "/favicon.ico").is_some());
+    assert!(served(&out, "/robots.txt").is_some());
+    assert!(served(&out, "/sitemap.xml").is_some());
+}
+
+#[tokio::test]
+async fn a_second_export_into_the_same_folder_replaces_the_first() {
+    let app = seeded_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    export(&app, &out).await.expect("first export");
+    std::fs::write(out.join("stale.html"), "left over").unwrap();
+
+    let done = export(&app, &out).await.expect("second export");
+
+    assert!(out.join("index.html").is_file());
+    assert!(!out.join("stale.html").exists(), "the old copy is replaced");
+    let manifest: std::collections::BTreeMap<String, String> =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest.len(), done.files);
+    assert!(manifest.contains_key("index.html"));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("site")]);
+}
+
+#[tokio::test]
+async fn a_folder_that_is_not_an_export_is_refused_and_left_untouched() {
+    let app = seeded_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("photos");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("holiday.jpg"), "mine").unwrap();
+
+    let error = export(&app, &out).await.expect_err("refused");
+
+    let message = error.to_string();
+    assert!(message.contains(&out.display().to_string()), "{message}");
+    assert!(message.contains("not empty"), "{message}");
+    assert_eq!(files_under(&out), vec![PathBuf::from("holiday.jpg")]);
+    assert_eq!(std::fs::read(out.join("holiday.jpg")).unwrap(), b"mine");
+}
+
+#[test]
+fn the_cli_exports_a_site_and_refuses_a_foreign_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.db");
+    let out = dir.path().join("public");
+    let db_arg = db.to_str().unwrap();
+    let out_arg = out.to_str().unwrap();
+    let args = [
+        "export",
+        "site",
+        "--out",
+        out_arg,
+        "--base-url",
+        "https://example.org",
+        "--db",
+        db_arg,
+    ];
+
+    let first = run(&args);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(out.join("index.html").is_file());
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(
+        robots.contains("https://example.org/sitemap.xml"),
+        "{robots}"
+    );
+
+    let foreign = dir.path().join("notes");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("a.md"), "x").unwrap();
+    let refused = run(&[
+        "export",
+        "site",
+        "--out",
+        foreign.to_str().unwrap(),
+        "--db",
+        db_arg,
+    ]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("not empty"), "{stderr}");
+}
+
+#[tokio::test]
+async fn archive_pages_are_written_as_folders_and_their_pager_links_follow() {
+    let app = spawn_app().await;
+    for number in 1..=45 {
+        app.import(episode(number, &format!("Episode {number}")).build())
+            .await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+
+    export(&app, &out).await.expect("export");
+
+    let pager = Selector::parse(".pager a").unwrap();
+    let pager_links = |path: &str| -> Vec<String> {
+        let file = served(&out, path).unwrap_or_else(|| panic!("{path} is exported"));
+        let page = Html::parse_document(&std::fs::read_to_string(file).unwrap());
+        page.select(&pager)
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect()
+    };
+    assert_eq!(pager_links("/episodes"), ["/episodes/page/2"]);
+    assert_eq!(
+        pager_links("/episodes/page/2"),
+        ["/episodes", "/episodes/page/3"]
+    );
+    assert_eq!(pager_links("/episodes/page/3"), ["/episodes/page/2"]);
+    assert!(served(&out, "/episodes/page/4").is_none());
+}
