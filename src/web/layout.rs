@@ -19,6 +19,8 @@ pub struct Layout {
     pub css_url: &'static str,
     /// The script's content-hashed URL.
     pub js_url: &'static str,
+    /// What the search page was asked (shown in the header's search box, the page's only one).
+    pub search_query: String,
 }
 
 impl Layout {
@@ -39,6 +41,7 @@ impl Layout {
             show: state.settings(),
             css_url: statics::css_url(),
             js_url: statics::js_url(),
+            search_query: String::new(),
         }
     }
 }
@@ -47,9 +50,18 @@ impl FromRequestParts<AppState> for Layout {
     type Rejection = Infallible;
 
     async fn from_request_parts(
-        _parts: &mut Parts,
+        parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(Self::of(state))
+        let mut layout = Self::of(state);
+        // Only the search page (never cached) fills the box: any other page is shared.
+        if parts.uri.path() == "/search" {
+            layout.search_query =
+                url::form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
+                    .find(|(key, _)| key == "q")
+                    .map(|(_, value)| value.into_owned())
+                    .unwrap_or_default();
+        }
+        Ok(layout)
     }
 }

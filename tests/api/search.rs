@@ -617,3 +617,18 @@ async fn matches_are_highlighted_in_a_colour_that_stands_out() {
         "a rule for highlighted matches"
     );
 }
+
+#[tokio::test]
+async fn the_header_box_shows_what_was_searched_and_other_pages_leave_it_empty() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+
+    let results = app.page("/search?q=%22test+suite%22+marimo%27s").await;
+    let home = app.page("/").await;
+
+    assert_eq!(
+        attrs(&results, "header input#site-search-q", "value"),
+        ["\"test suite\" marimo's"]
+    );
+    assert_eq!(attrs(&home, "header input#site-search-q", "value"), [""]);
+}
