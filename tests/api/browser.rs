@@ -345,20 +345,22 @@ async fn sideways_overflow(client: &Client) -> i64 {
 }
 
 /// The page's cumulative layout shift so far (what moved after it was first drawn, e.g. a
-/// player or an image without reserved space).
-async fn layout_shift(client: &Client) -> f64 {
-    client
+/// player or an image without reserved space), with the elements that moved.
+async fn layout_shift(client: &Client) -> (f64, String) {
+    let found = client
         .execute_async(
             r#"const done = arguments[arguments.length - 1];
                const observer = new PerformanceObserver(() => {});
                observer.observe({type: "layout-shift", buffered: true});
-               done(observer.takeRecords().filter(e => !e.hadRecentInput).reduce((sum, e) => sum + e.value, 0));"#,
+               const shifts = observer.takeRecords().filter(e => !e.hadRecentInput);
+               const moved = shifts.flatMap(e => (e.sources || []).map(s =>
+                 s.node ? (s.node.nodeName + (s.node.className ? "." + s.node.className : "")) : "?"));
+               done([shifts.reduce((sum, e) => sum + e.value, 0), moved.join(", ")]);"#,
             vec![],
         )
         .await
-        .unwrap()
-        .as_f64()
-        .unwrap()
+        .unwrap();
+    serde_json::from_value(found).unwrap()
 }
 
 /// axe-core's serious and critical violations on the open page, as `rule: element, …`.
@@ -418,9 +420,11 @@ async fn look_at(
             if header > 96.0 {
                 problems.push(format!("{path} at {width}px: the header takes {header}px"));
             }
-            let shift = layout_shift(client).await;
+            let (shift, moved) = layout_shift(client).await;
             if shift > 0.01 {
-                problems.push(format!("{path} at {width}px: layout shift {shift:.3}"));
+                problems.push(format!(
+                    "{path} at {width}px: layout shift {shift:.3} ({moved})"
+                ));
             }
             if let (Some(axe), "desktop") = (axe, width_name) {
                 for violation in serious_violations(client, axe).await {
