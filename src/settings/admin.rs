@@ -41,6 +41,10 @@ pub struct SettingsForm {
     pub funding_url: String,
     pub friends_blurb: String,
     pub digest_sender: String,
+    pub apple_podcasts_url: String,
+    pub spotify_url: String,
+    pub overcast_url: String,
+    pub pocket_casts_url: String,
 }
 
 impl SettingsForm {
@@ -59,6 +63,10 @@ impl SettingsForm {
             funding_url: s.funding_url.clone(),
             friends_blurb: s.friends_blurb.clone(),
             digest_sender: s.digest_sender.clone(),
+            apple_podcasts_url: s.apple_podcasts_url.clone(),
+            spotify_url: s.spotify_url.clone(),
+            overcast_url: s.overcast_url.clone(),
+            pocket_casts_url: s.pocket_casts_url.clone(),
         }
     }
 
@@ -80,6 +88,10 @@ impl SettingsForm {
             ("artwork_url", &self.artwork_url),
             ("live_url", &self.live_url),
             ("funding_url", &self.funding_url),
+            ("apple_podcasts_url", &self.apple_podcasts_url),
+            ("spotify_url", &self.spotify_url),
+            ("overcast_url", &self.overcast_url),
+            ("pocket_casts_url", &self.pocket_casts_url),
         ] {
             if !value.trim().is_empty() && !is_web_url(value.trim()) {
                 errors.add(field, "must start with https:// or http://");
@@ -104,6 +116,10 @@ impl SettingsForm {
             friends_blurb: self.friends_blurb.clone(),
             digest_sender: t(&self.digest_sender),
             podcast_guid: current.podcast_guid.clone(),
+            apple_podcasts_url: t(&self.apple_podcasts_url),
+            spotify_url: t(&self.spotify_url),
+            overcast_url: t(&self.overcast_url),
+            pocket_casts_url: t(&self.pocket_casts_url),
         })
     }
 }

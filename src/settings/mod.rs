@@ -27,4 +27,24 @@ pub struct Settings {
     pub friends_blurb: String,
     pub digest_sender: String,
     pub podcast_guid: String,
+    /// The show's page in Apple Podcasts, Spotify, Overcast and Pocket Casts ('' when unset).
+    pub apple_podcasts_url: String,
+    pub spotify_url: String,
+    pub overcast_url: String,
+    pub pocket_casts_url: String,
+}
+
+impl Settings {
+    /// The podcast apps the show is listed in, as (app name, URL), in a fixed order.
+    pub fn listening_apps(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("Apple Podcasts", self.apple_podcasts_url.as_str()),
+            ("Spotify", self.spotify_url.as_str()),
+            ("Overcast", self.overcast_url.as_str()),
+            ("Pocket Casts", self.pocket_casts_url.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, url)| !url.is_empty())
+        .collect()
+    }
 }

@@ -8,7 +8,8 @@ use super::Settings;
 pub async fn load(conn: &mut SqliteConnection) -> sqlx::Result<Settings> {
     sqlx::query_as(
         "select title, description, base_url, language, owner_name, owner_email, artwork_url,
-                categories, explicit, live_url, funding_url, friends_blurb, digest_sender, podcast_guid
+                categories, explicit, live_url, funding_url, friends_blurb, digest_sender, podcast_guid,
+                apple_podcasts_url, spotify_url, overcast_url, pocket_casts_url
          from settings where id = 1",
     )
     .fetch_one(conn)
@@ -29,7 +30,8 @@ pub async fn save(conn: &mut SqliteConnection, s: &Settings) -> sqlx::Result<()>
     sqlx::query(
         "update settings set title = ?, description = ?, base_url = ?, language = ?, owner_name = ?, owner_email = ?,
              artwork_url = ?, categories = ?, explicit = ?, live_url = ?, funding_url = ?, friends_blurb = ?,
-             digest_sender = ? where id = 1",
+             digest_sender = ?, apple_podcasts_url = ?, spotify_url = ?, overcast_url = ?,
+             pocket_casts_url = ? where id = 1",
     )
     .bind(&s.title)
     .bind(&s.description)
@@ -44,6 +46,10 @@ pub async fn save(conn: &mut SqliteConnection, s: &Settings) -> sqlx::Result<()>
     .bind(&s.funding_url)
     .bind(&s.friends_blurb)
     .bind(&s.digest_sender)
+    .bind(&s.apple_podcasts_url)
+    .bind(&s.spotify_url)
+    .bind(&s.overcast_url)
+    .bind(&s.pocket_casts_url)
     .execute(conn)
     .await?;
     Ok(())

@@ -401,3 +401,57 @@ async fn healthz_answers_200_while_the_database_is_reachable_and_503_after() {
     app.state.db.close().await;
     assert_eq!(app.get("/healthz").await.status(), 503);
 }
+
+#[tokio::test]
+async fn the_home_page_offers_the_podcast_apps_the_admin_listed() {
+    let app = spawn_app().await;
+    app.login_as_admin().await;
+    let settings = |apple: &'static str| {
+        vec![
+            ("title", "Python Bytes"),
+            ("base_url", "https://pythonbytes.fm"),
+            ("language", "en"),
+            ("apple_podcasts_url", apple),
+            ("overcast_url", "https://overcast.fm/itunes1173690032"),
+        ]
+    };
+
+    let refused = app
+        .admin_post("/admin/settings", &settings("javascript:alert(1)"))
+        .await;
+    let saved = app
+        .admin_post(
+            "/admin/settings",
+            &settings("https://podcasts.apple.com/podcast/id1173690032"),
+        )
+        .await;
+    let home = Html::parse_document(
+        &crate::helpers::spawn_client(&app)
+            .get(format!("{}/", app.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+
+    assert_eq!(refused.status(), 422);
+    assert_eq!(saved.status(), 303);
+    assert_eq!(
+        texts(&home, ".subscribe a"),
+        [
+            "Apple Podcasts",
+            "Overcast",
+            "Podcast feed (RSS)",
+            "Get the notes by email"
+        ]
+    );
+    assert_eq!(
+        attrs(&home, ".subscribe a", "href")[..2],
+        [
+            "https://podcasts.apple.com/podcast/id1173690032",
+            "https://overcast.fm/itunes1173690032"
+        ]
+    );
+}
