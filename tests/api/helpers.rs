@@ -109,6 +109,18 @@ impl TestApp {
         Html::parse_document(&response.text().await.expect("body"))
     }
 
+    /// GET a page as a visitor who is not signed in sees it (the app's own client may hold a
+    /// host's session), assert 200, parse it.
+    pub async fn anonymous_page(&self, path: &str) -> Html {
+        let response = spawn_client(self)
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        Html::parse_document(&response.text().await.expect("body"))
+    }
+
     /// GET a JSON document with its status.
     pub async fn json(&self, path: &str) -> (StatusCode, Value) {
         let response = self.get(path).await;

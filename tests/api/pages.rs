@@ -425,16 +425,7 @@ async fn the_home_page_offers_the_podcast_apps_the_admin_listed() {
             &settings("https://podcasts.apple.com/podcast/id1173690032"),
         )
         .await;
-    let home = Html::parse_document(
-        &crate::helpers::spawn_client(&app)
-            .get(format!("{}/", app.address))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let home = app.anonymous_page("/").await;
 
     assert_eq!(refused.status(), 422);
     assert_eq!(saved.status(), 303);
