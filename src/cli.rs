@@ -14,7 +14,7 @@ use crate::episodes::model::{EpisodeDoc, Status};
 use crate::episodes::notes_import::{
     Change, ImportError, ImportOptions, Imported, import_notes_files,
 };
-use crate::episodes::{self, feed_import, notes_export};
+use crate::episodes::{self, feed_fetch, feed_import, notes_export};
 use crate::state::AppState;
 use crate::subscribers::manage::SubscriberQuery;
 use crate::subscribers::{self, SubscriberEmail};
@@ -236,12 +236,7 @@ async fn import_talks(db_path: &Path, dir: &Path) -> anyhow::Result<()> {
 /// `shownotes import feed FILE`: a line per item, then the summary `import notes` prints.
 /// Fails when any item was refused (the others are imported).
 async fn import_feed(db_path: &Path, source: &str) -> anyhow::Result<()> {
-    if source.starts_with("http://") || source.starts_with("https://") {
-        anyhow::bail!(
-            "{source}: import feed reads a file; download the feed first (curl -L -o feed.xml '{source}') and import feed.xml"
-        );
-    }
-    let text = std::fs::read_to_string(source).with_context(|| format!("{source}: cannot read"))?;
+    let text = read_feed(source).await?;
     let pool = db::open(db_path).await?;
     let outcomes = feed_import::import_feed(&pool, source, &text).await?;
     let mut summary = ImportSummary::default();
@@ -272,6 +267,19 @@ async fn import_feed(db_path: &Path, source: &str) -> anyhow::Result<()> {
             outcomes.len()
         ),
     }
+}
+
+/// The feed's text from a file or a URL, in the charset it declares.
+async fn read_feed(source: &str) -> anyhow::Result<String> {
+    let (bytes, charset) = if feed_fetch::is_url(source) {
+        let fetched = feed_fetch::fetch(source).await?;
+        (fetched.bytes, fetched.charset)
+    } else {
+        let bytes = std::fs::read(source).with_context(|| format!("{source}: cannot read"))?;
+        (bytes, None)
+    };
+    crate::podcast_feed::feed_text(&bytes, charset.as_deref())
+        .map_err(|problem| anyhow::anyhow!("{source}: {problem}"))
 }
 
 /// The app's state for a command, sending with `mail`.

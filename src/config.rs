@@ -116,7 +116,7 @@ pub enum ImportCommand {
     },
     /// Fill guids, dates, audio and durations from the show's existing podcast feed (RSS or Atom), matched by episode number; episodes only the feed has are created.
     Feed {
-        /// The feed file (download a feed at a URL first, e.g. with `curl -L -o feed.xml URL`).
+        /// The feed: a file, or its http(s) URL (downloaded, redirects followed).
         source: String,
     },
     /// Import a talk catalog in the pyvideo data layout (DIR/<event>/category.json, DIR/<event>/videos/*.json).

@@ -4,6 +4,7 @@ mod admin;
 mod admin_tools;
 mod api;
 pub mod editor;
+pub mod feed_fetch;
 pub mod feed_import;
 mod feed_store;
 #[cfg(test)]

@@ -88,6 +88,9 @@ pub async fn episode_by_number(
         .await
 }
 
+/// Published episodes, newest publication first; the number orders episodes published together.
+const PUBLICATION_ORDER: &str = "published_at desc, number desc";
+
 /// One page of published episodes, newest first.
 pub async fn published_page(
     conn: &mut SqliteConnection,
@@ -95,7 +98,7 @@ pub async fn published_page(
     offset: i64,
 ) -> sqlx::Result<Vec<EpisodeRow>> {
     let sql = format!(
-        "select {EPISODE_COLUMNS} from episodes where status = 'published' order by number desc limit ? offset ?"
+        "select {EPISODE_COLUMNS} from episodes where status = 'published' order by {PUBLICATION_ORDER} limit ? offset ?"
     );
     sqlx::query_as(&sql)
         .bind(limit)
@@ -128,7 +131,7 @@ pub async fn segments_of_page(
 ) -> sqlx::Result<Vec<SegmentRow>> {
     let sql = format!(
         "{SEGMENT_SELECT} where s.episode_id in (select id from episodes where status = 'published' \
-         order by number desc limit ? offset ?) order by s.episode_id, s.position"
+         order by {PUBLICATION_ORDER} limit ? offset ?) order by s.episode_id, s.position"
     );
     sqlx::query_as(&sql)
         .bind(limit)
@@ -168,23 +171,28 @@ pub async fn talks_of(
     .await
 }
 
-/// The published neighbours of episode `number`: (previous, next) as (number, slug, title).
+/// The published neighbours of episode `number` in publication order: (previous, next) as
+/// (number, slug, title).
 pub async fn neighbours(
     conn: &mut SqliteConnection,
     number: i64,
 ) -> sqlx::Result<(Option<(i64, String, String)>, Option<(i64, String, String)>)> {
-    let previous = sqlx::query_as(
-        "select number, slug, title from episodes where status = 'published' and number < ? order by number desc limit 1",
-    )
-    .bind(number)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let next = sqlx::query_as(
-        "select number, slug, title from episodes where status = 'published' and number > ? order by number limit 1",
-    )
-    .bind(number)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let neighbour = |comparison: &str, order: &str| {
+        format!(
+            "select e.number, e.slug, e.title from episodes e, episodes me
+             where me.number = ?1 and e.status = 'published'
+               and (e.published_at, e.number) {comparison} (me.published_at, me.number)
+             order by {order} limit 1"
+        )
+    };
+    let previous = sqlx::query_as(&neighbour("<", "e.published_at desc, e.number desc"))
+        .bind(number)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let next = sqlx::query_as(&neighbour(">", "e.published_at, e.number"))
+        .bind(number)
+        .fetch_optional(&mut *conn)
+        .await?;
     Ok((previous, next))
 }
 

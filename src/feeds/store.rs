@@ -81,7 +81,7 @@ pub async fn feed_rows(
                 json(iif(exists (select 1 from segments c
                                  where c.episode_id = e.id and c.start_secs is not null),
                          'true', 'false')),
-                h.stamp) order by e.number desc)
+                h.stamp) order by e.published_at desc, e.number desc)
          from episodes e
          -- The index holds the stamp: the table's rows start pages of notes the feed skips.
          left join episode_html h indexed by episode_html_stamp

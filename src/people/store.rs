@@ -61,7 +61,7 @@ pub async fn segments_presented(
         "select e.number as episode_number, e.slug as episode_slug, e.title as episode_title, e.published_at,
                 s.kind, s.number, s.title, s.url
          from segments s join episodes e on e.id = s.episode_id and e.status = 'published'
-         where s.person_id = ? order by e.number desc, s.position",
+         where s.person_id = ? order by e.published_at desc, e.number desc, s.position",
     )
     .bind(person_id)
     .fetch_all(conn)

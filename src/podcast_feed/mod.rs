@@ -3,8 +3,11 @@
 //!
 //! Pure code, no database and no I/O, like `notes`.
 
+mod decode;
 mod values;
 mod xml;
+
+pub use decode::feed_text;
 
 pub use crate::notes::{number_in_title, title_without_number};
 pub use values::{duration_secs, publication_date};

@@ -265,11 +265,76 @@ fn the_cli_reports_each_refused_item_and_a_summary_and_fails() {
     assert!(stdout.contains("created:   0"), "{stdout}");
     assert!(stdout.contains("updated:   0"), "{stdout}");
     assert!(stdout.contains("unchanged: 7"), "{stdout}");
-    let url = run(
-        &db,
-        &["import", "feed", "https://pythonbytes.fm/episodes/rss"],
+}
+
+/// A web server with the show's old feed behind a redirect, the same feed in Latin-1 (declared
+/// only by the server's charset), and nothing else.
+async fn serve_old_feeds() -> String {
+    use axum::http::header::{CONTENT_TYPE, LOCATION};
+    use axum::routing::get;
+    let text = std::fs::read_to_string(fixture("feeds/show.rss")).unwrap();
+    let utf8 = text.clone();
+    let latin1: Vec<u8> = text
+        .replace("encoding=\"UTF-8\"", "")
+        .replace(
+            "<title>Python Bytes</title>",
+            "<title>Python Bytes, caf\u{e9}</title>",
+        )
+        .replace("<title>Most of OpenAI", "<title>Ol\u{e9}: Most of OpenAI")
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("the fixture is Latin-1"))
+        .collect();
+    let app = axum::Router::new()
+        .route(
+            "/old",
+            get(|| async {
+                (
+                    axum::http::StatusCode::MOVED_PERMANENTLY,
+                    [(LOCATION, "/feed.xml")],
+                )
+            }),
+        )
+        .route(
+            "/feed.xml",
+            get(move || async move { ([(CONTENT_TYPE, "application/rss+xml")], utf8) }),
+        )
+        .route(
+            "/latin1.xml",
+            get(move || async move { ([(CONTENT_TYPE, "text/xml; charset=ISO-8859-1")], latin1) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    address
+}
+
+#[tokio::test]
+async fn import_feed_downloads_a_url_following_redirects_and_the_servers_charset() {
+    let server = serve_old_feeds().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("show.db");
+    let cli = |url: String| {
+        let db = db.clone();
+        tokio::task::spawn_blocking(move || run(&db, &["import", "feed", &url]))
+    };
+
+    let redirected = cli(format!("{server}/old")).await.unwrap();
+    let latin1 = cli(format!("{server}/latin1.xml")).await.unwrap();
+    let missing = cli(format!("{server}/gone.xml")).await.unwrap();
+
+    let stdout = String::from_utf8_lossy(&redirected.stdout);
+    assert!(stdout.contains("created:   7"), "{stdout}");
+    let stdout = String::from_utf8_lossy(&latin1.stdout);
+    assert!(
+        stdout.contains("episode 434 \"Olé: Most of OpenAI"),
+        "{stdout}"
     );
-    assert!(String::from_utf8_lossy(&url.stderr).contains("download the feed first"));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr.contains(&format!("{server}/gone.xml: the server answered 404")),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]

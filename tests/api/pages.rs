@@ -217,6 +217,55 @@ async fn episode_pages_link_to_previous_and_next_and_fix_stale_slugs() {
     assert_eq!(stale.headers()["location"], "/episodes/11/show-11");
 }
 
+/// Numbers and dates disagree in real archives (a re-released episode, a bonus numbered later):
+/// the archive, the feed and previous/next all follow the publication date.
+#[tokio::test]
+async fn pages_and_the_feed_list_episodes_by_publication_date_not_number() {
+    let app = spawn_app().await;
+    for (number, day) in [(10, "2020-03-01"), (11, "2020-01-01"), (12, "2020-02-01")] {
+        let mut doc = episode(number, &format!("Show {number}")).build();
+        doc.published_at = Some(format!("{day}T08:00:00Z"));
+        app.import(doc).await;
+    }
+
+    let archive = app.page("/episodes").await;
+    let feed = feed_rs::parser::parse(
+        app.get("/episodes/rss")
+            .await
+            .bytes()
+            .await
+            .unwrap()
+            .as_ref(),
+    )
+    .expect("the feed parses");
+    let middle = app.page("/episodes/12/show-12").await;
+
+    assert_eq!(
+        texts(&archive, "main h2 a"),
+        ["#10 Show 10", "#12 Show 12", "#11 Show 11"],
+        "archive order"
+    );
+    let feed_titles: Vec<String> = feed
+        .entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.clone())
+        .collect();
+    assert!(
+        feed_titles[0].contains("Show 10")
+            && feed_titles[1].contains("Show 12")
+            && feed_titles[2].contains("Show 11"),
+        "feed order: {feed_titles:?}"
+    );
+    assert_eq!(
+        attrs(&middle, "a[rel=prev]", "href"),
+        ["/episodes/11/show-11"]
+    );
+    assert_eq!(
+        attrs(&middle, "a[rel=next]", "href"),
+        ["/episodes/10/show-10"]
+    );
+}
+
 #[tokio::test]
 async fn host_page_shows_every_segment_they_presented() {
     let app = spawn_app().await;

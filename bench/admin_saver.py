@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""A host saving an episode in the admin, once a second, for the soak (bench/soak.sh).
+
+Signs in like a browser (the sign-in form's CSRF token, the session cookie), then in a loop opens
+the episode's editor, changes its title and posts the form back exactly as the page built it.
+Counts saves and failures into STATUS_FILE as "saves failures" after every save.
+The episode is the first one the admin's episode list links to.
+Usage: admin_saver.py BASE_URL EMAIL PASSWORD STATUS_FILE
+"""
+import http.cookiejar
+import re
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from html.parser import HTMLParser
+
+
+class Forms(HTMLParser):
+    """Every form of a page as a list of (name, value) fields a browser would submit."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms, self.current, self.textarea, self.select = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.current = {"action": a.get("action", ""), "fields": []}
+            self.forms.append(self.current)
+        elif self.current is None or "name" not in a:
+            return
+        elif tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind in ("submit", "button", "file"):
+                return
+            self.current["fields"].append([a["name"], a.get("value", "")])
+        elif tag == "textarea":
+            self.textarea = [a["name"], ""]
+            self.current["fields"].append(self.textarea)
+        elif tag == "select":
+            self.select = [a["name"], None]
+            self.current["fields"].append(self.select)
+        elif tag == "option" and self.select is not None:
+            if self.select[1] is None or "selected" in a:
+                self.select[1] = a.get("value", "")
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+        elif tag == "form":
+            self.current = None
+
+
+def forms_of(html):
+    parser = Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def main():
+    base, email, password, status_file = sys.argv[1:5]
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+
+    def get(path):
+        return browser.open(base + path, timeout=30).read().decode()
+
+    def post(path, fields):
+        body = urllib.parse.urlencode(fields).encode()
+        try:
+            return browser.open(base + path, data=body, timeout=30).status
+        except urllib.error.HTTPError as answer:
+            return answer.code
+
+    login = next(f for f in forms_of(get("/login")) if any(n == "password" for n, _ in f["fields"]))
+    fields = dict(login["fields"]) | {"email": email, "password": password}
+    if post("/login", fields) not in (200, 303):
+        sys.exit("admin_saver: cannot sign in")
+    editors = re.findall(r'href="(/admin/episodes/[0-9]+)"', get("/admin/episodes"))
+    if not editors:
+        sys.exit("admin_saver: the admin lists no episode")
+    editor_path = editors[0]
+    saves = failures = 0
+    while True:
+        saves += 1
+        try:
+            page = forms_of(get(editor_path))
+            form = next(f for f in page if any(n == "version" for n, _ in f["fields"]))
+            fields = [[n, f"Soak save {saves}" if n == "title" else v] for n, v in form["fields"]]
+            if post(form["action"] or editor_path, fields) not in (200, 303):
+                failures += 1
+        except Exception as error:  # any failure counts; the soak reports the total
+            failures += 1
+            print(f"admin_saver: {error}", file=sys.stderr)
+        with open(status_file, "w") as out:
+            out.write(f"{saves} {failures}\n")
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()
