@@ -23,12 +23,17 @@ class Forms(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.forms, self.current, self.textarea, self.select = [], None, None, None
+        self.option_text = None  # an <option> without a value submits its text
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
             self.current = {"action": a.get("action", ""), "fields": []}
             self.forms.append(self.current)
+        elif tag == "option" and self.select is not None:
+            if self.select[1] is None or "selected" in a:
+                self.select[1] = a.get("value", "")
+                self.option_text = None if "value" in a else self.select
         elif self.current is None or "name" not in a:
             return
         elif tag == "input":
@@ -44,19 +49,21 @@ class Forms(HTMLParser):
         elif tag == "select":
             self.select = [a["name"], None]
             self.current["fields"].append(self.select)
-        elif tag == "option" and self.select is not None:
-            if self.select[1] is None or "selected" in a:
-                self.select[1] = a.get("value", "")
+
 
     def handle_data(self, data):
         if self.textarea is not None:
             self.textarea[1] += data
+        elif self.option_text is not None:
+            self.option_text[1] += data.strip()
 
     def handle_endtag(self, tag):
         if tag == "textarea":
             self.textarea = None
         elif tag == "select":
             self.select = None
+        elif tag == "option":
+            self.option_text = None
         elif tag == "form":
             self.current = None
 
@@ -81,15 +88,16 @@ def main():
         return browser.open(base + path, timeout=30).read().decode()
 
     def post(path, fields):
-        body = urllib.parse.urlencode(fields).encode()
+        pairs = fields.items() if isinstance(fields, dict) else fields
+        body = urllib.parse.urlencode([(name, value or "") for name, value in pairs]).encode()
         try:
             return browser.open(base + path, data=body, timeout=30).status
         except urllib.error.HTTPError as answer:
             return answer.code
 
-    login = next(f for f in forms_of(get("/login")) if any(n == "password" for n, _ in f["fields"]))
+    login = next(f for f in forms_of(get("/admin/login")) if any(n == "password" for n, _ in f["fields"]))
     fields = dict(login["fields"]) | {"email": email, "password": password}
-    if post("/login", fields) not in (200, 303):
+    if post("/admin/login", fields) not in (200, 303):
         sys.exit("admin_saver: cannot sign in")
     editors = re.findall(r'href="(/admin/episodes/[0-9]+)"', get("/admin/episodes"))
     if not editors:
@@ -102,11 +110,13 @@ def main():
             page = forms_of(get(editor_path))
             form = next(f for f in page if any(n == "version" for n, _ in f["fields"]))
             fields = [[n, f"Soak save {saves}" if n == "title" else v] for n, v in form["fields"]]
-            if post(form["action"] or editor_path, fields) not in (200, 303):
+            answer = post(form["action"] or editor_path, fields)
+            if answer not in (200, 303):
                 failures += 1
+                print(f"admin_saver: save {saves}: the server answered {answer}", file=sys.stderr)
         except Exception as error:  # any failure counts; the soak reports the total
             failures += 1
-            print(f"admin_saver: {error}", file=sys.stderr)
+            print(f"admin_saver: save {saves}: {error!r}", file=sys.stderr)
         with open(status_file, "w") as out:
             out.write(f"{saves} {failures}\n")
         time.sleep(1)

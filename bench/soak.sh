@@ -49,7 +49,7 @@ end_rss=$(rss)
 kill "$writer" "$saver"; wait "$writer" "$saver" 2>/dev/null || true
 read -r writes write_failures < "$work/writes"
 read -r saves save_failures < "$work/saves" || { saves=0; save_failures=1; }
-sort "$work/save-errors" 2>/dev/null | uniq -c | head -5
+tail -5 "$work/save-errors" 2>/dev/null || true
 non_ok=$(awk '/Non-2xx/ { print $NF }' "$work/wrk.txt"); non_ok=${non_ok:-0}
 socket=$(awk -F'[ ,]+' '/Socket errors/ { s = 0; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }' "$work/wrk.txt"); socket=${socket:-0}
 echo "== ${minutes} min: requests non-2xx/3xx $non_ok, socket errors $socket, writes $writes (failed $write_failures), admin saves $saves (failed $save_failures)"
