@@ -73,6 +73,11 @@ pub async fn bulk_connection(pool: &SqlitePool) -> sqlx::Result<SqliteConnection
     SqliteConnection::connect_with(&options).await
 }
 
+/// Whether the database answers a query (for `/healthz`).
+pub async fn answers(pool: &SqlitePool) -> bool {
+    sqlx::query("select 1").execute(pool).await.is_ok()
+}
+
 fn one_line(error: &dyn std::fmt::Display) -> String {
     error
         .to_string()

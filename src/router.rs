@@ -42,9 +42,9 @@ pub fn app(state: AppState) -> Router {
 
 /// 200 when the database answers, 503 otherwise.
 async fn healthz(State(state): State<AppState>) -> StatusCode {
-    match sqlx::query("select 1").execute(&state.db).await {
-        Ok(_) => StatusCode::OK,
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+    match crate::db::answers(&state.db).await {
+        true => StatusCode::OK,
+        false => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 

@@ -14,11 +14,7 @@ pub async fn export_notes(db: &SqlitePool, out: &Path, numbers: &[i64]) -> anyho
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
     let mut conn = db.acquire().await?;
     let numbers = match numbers {
-        [] => {
-            sqlx::query_scalar("select number from episodes order by number")
-                .fetch_all(&mut *conn)
-                .await?
-        }
+        [] => super::store::all_numbers(&mut conn).await?,
         given => given.to_vec(),
     };
     for number in &numbers {

@@ -182,7 +182,7 @@ async fn write_batch(
     // and the batch is indexed for search then.
     let mut memo = Memo::new(!savepoints);
     if !savepoints {
-        crate::search::deferred::defer(&mut tx).await?;
+        crate::search::store_deferred::defer(&mut tx).await?;
     }
     for (path, ready) in batch {
         let ready = match ready {
@@ -421,7 +421,7 @@ struct Memo {
     /// Talk attachments, written with the links: at once, or by [`Memo::flush`].
     talks: noted::TalkAttachments,
     /// What was written, indexed for search by [`Memo::flush`] when deferring.
-    search: crate::search::deferred::Deferred,
+    search: crate::search::store_deferred::Deferred,
 }
 
 impl Memo {
@@ -444,7 +444,7 @@ impl Memo {
         self.known.flush(conn).await?;
         self.talks.write(conn).await?;
         if deferring {
-            crate::search::deferred::index(conn, &self.search).await?;
+            crate::search::store_deferred::index(conn, &self.search).await?;
         }
         Ok(())
     }

@@ -107,6 +107,13 @@ pub async fn published_page(
         .await
 }
 
+/// Every episode's number, drafts included, in order.
+pub async fn all_numbers(conn: &mut SqliteConnection) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("select number from episodes order by number")
+        .fetch_all(conn)
+        .await
+}
+
 /// How many episodes are published.
 pub async fn published_count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
     sqlx::query_scalar("select count(*) from episodes where status = 'published'")

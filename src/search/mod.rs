@@ -1,11 +1,11 @@
 //! Full-text search over episodes, segments, talks and links (SQLite FTS5).
 
-pub mod deferred;
 pub mod maintenance;
 mod public;
 mod query;
 pub mod service;
 mod store;
+pub mod store_deferred;
 
 pub use query::{Snippet, fts_prefix_query, fts_query};
 
