@@ -4,7 +4,9 @@
 Signs in like a browser (the sign-in form's CSRF token, the session cookie), then in a loop opens
 the episode's editor, changes its title and posts the form back exactly as the page built it.
 Counts saves and failures into STATUS_FILE as "saves failures" after every save.
-The episode is the first one the admin's episode list links to.
+The episode is the last one the admin's episode list links to (the oldest): the soak's other
+writer imports the newest every second, and two writers of one episode meet the editor's
+conflict rule (409) by design.
 Usage: admin_saver.py BASE_URL EMAIL PASSWORD STATUS_FILE
 """
 import http.cookiejar
@@ -102,7 +104,7 @@ def main():
     editors = re.findall(r'href="(/admin/episodes/[0-9]+)"', get("/admin/episodes"))
     if not editors:
         sys.exit("admin_saver: the admin lists no episode")
-    editor_path = editors[0]
+    editor_path = editors[-1]
     saves = failures = 0
     while True:
         saves += 1
