@@ -389,9 +389,7 @@ pub async fn import_pasted(
     import_parsed(&mut tx, &mut Memo::new(false), &ready, None)
         .await
         .map_err(db_error)?;
-    let id: i64 = sqlx::query_scalar("select id from episodes where number = ?")
-        .bind(number)
-        .fetch_one(&mut *tx)
+    let id = super::store::id_of_number(&mut tx, number)
         .await
         .map_err(|e| db_error(e.into()))?;
     let now = crate::clock::now();
@@ -599,10 +597,7 @@ async fn mark_hosts(
 }
 
 async fn existing_status(conn: &mut SqliteConnection, number: i64) -> sqlx::Result<Option<Status>> {
-    let found: Option<String> = sqlx::query_scalar("select status from episodes where number = ?")
-        .bind(number)
-        .fetch_optional(conn)
-        .await?;
+    let found = super::store::status_of_number(conn, number).await?;
     Ok(found.map(|s| Status::parse(&s)))
 }
 

@@ -107,6 +107,25 @@ pub async fn published_page(
         .await
 }
 
+/// The id of episode `number`, which must exist.
+pub async fn id_of_number(conn: &mut SqliteConnection, number: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select id from episodes where number = ?")
+        .bind(number)
+        .fetch_one(conn)
+        .await
+}
+
+/// The status of episode `number`, if there is one.
+pub async fn status_of_number(
+    conn: &mut SqliteConnection,
+    number: i64,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select status from episodes where number = ?")
+        .bind(number)
+        .fetch_optional(conn)
+        .await
+}
+
 /// Every episode's number, drafts included, in order.
 pub async fn all_numbers(conn: &mut SqliteConnection) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar("select number from episodes order by number")
