@@ -1,9 +1,11 @@
 //! What hosts share across the admin: the layout, and the audit log every domain writes to.
 
 mod audit;
+pub mod confirm;
 mod layout;
 pub mod store;
 
+pub use confirm::ConfirmPage;
 pub use layout::AdminLayout;
 pub use store::{Actor, audit};
 
