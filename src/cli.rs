@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use crate::admin::store::record_import;
 use crate::config::{
     DigestCommand, ExportCommand, ImportCommand, MailArgs, SubscribersCommand, UserCommand,
 };
@@ -109,9 +110,17 @@ pub async fn import_episode(db_path: &Path, file: &Path) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{shown}:{}:{}: {e}", e.line(), e.column()))?;
     let number = doc.number;
     let pool = db::open(db_path).await?;
-    episodes::save_episode(&pool, doc)
+    let mut tx = db::begin_write(&pool).await?;
+    let (id, _) = episodes::save_episode_in(&mut tx, doc)
         .await
         .with_context(|| format!("{shown}: episode {number} not saved"))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let detail = format!("#{number} from episode file {name}");
+    record_import(&mut tx, "episode", id, &detail).await?;
+    tx.commit().await?;
     println!("imported episode {number} from {shown}");
     Ok(())
 }

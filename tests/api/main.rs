@@ -3,6 +3,7 @@
 mod accounts;
 mod api;
 mod archive_import;
+mod audit;
 mod backup;
 mod browser;
 mod cache;
