@@ -2,6 +2,7 @@
 
 mod audit;
 pub mod confirm;
+mod home;
 mod layout;
 pub mod store;
 
@@ -16,5 +17,7 @@ use crate::state::AppState;
 
 /// The admin's own pages (mounted under `/admin`, behind the sign-in guard).
 pub fn router() -> Router<AppState> {
-    Router::new().route("/audit", get(audit::show_audit))
+    Router::new()
+        .route("/", get(home::show_home))
+        .route("/audit", get(audit::show_audit))
 }

@@ -527,6 +527,7 @@ async fn admin_pages_outside_the_editor_fit_phones_and_desktops_and_pass_axe_cor
         .await
         .unwrap();
     let pages = [
+        ("admin-home", "/admin".to_string()),
         ("admin-digest", "/admin/digests/434".to_string()),
         ("admin-digest-send", "/admin/digests/434/send".to_string()),
         (

@@ -1,6 +1,7 @@
 //! Black-box tests through HTTP and the CLI: one binary, one `spawn_app()`.
 
 mod accounts;
+mod admin_home;
 mod api;
 mod archive_import;
 mod audit;
