@@ -6,7 +6,8 @@ use anyhow::Context;
 
 use crate::admin::store::record_import;
 use crate::config::{
-    DigestCommand, ExportCommand, ImportCommand, MailArgs, SubscribersCommand, UserCommand,
+    DigestCommand, ExportCommand, ImportCommand, MailArgs, SettingsCommand, SubscribersCommand,
+    UserCommand,
 };
 use crate::db;
 use crate::digest::manage::{self, Progress};
@@ -396,6 +397,25 @@ pub async fn subscribers(db_path: &Path, command: SubscribersCommand) -> anyhow:
                 .await
                 .context("no subscriber with that address")?;
             println!("erased");
+        }
+    }
+    Ok(())
+}
+
+/// `shownotes settings show` and `shownotes settings set KEY VALUE`.
+pub async fn settings(db_path: &Path, command: SettingsCommand) -> anyhow::Result<()> {
+    let pool = db::open(db_path).await?;
+    match command {
+        SettingsCommand::Show => {
+            for (key, value) in crate::settings::keys::show(&pool).await? {
+                // One line per setting: a multi-line blurb shows its line breaks as \n.
+                let value = value.replace("\r\n", "\n").replace('\n', "\\n");
+                println!("{key} = {value}");
+            }
+        }
+        SettingsCommand::Set { key, value } => {
+            crate::settings::keys::set(&pool, &key, &value).await?;
+            println!("{key} saved; a running server shows it after its next start");
         }
     }
     Ok(())

@@ -27,6 +27,7 @@ mod pages;
 mod pyvideo_export;
 mod search;
 mod security;
+mod settings_cli;
 mod smtp_sink;
 mod speakers;
 mod subscriptions;
