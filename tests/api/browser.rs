@@ -517,6 +517,7 @@ async fn admin_pages_outside_the_editor_fit_phones_and_desktops_and_pass_axe_cor
     let app = spawn_app().await;
     app.add_user("admin@example.com", "admin").await;
     app.import_seed().await;
+    app.import_talks(&crate::helpers::fixture("pyvideo")).await;
     app.confirmed_subscribers(&["ada.lovelace.with.a.long.address@example.com"])
         .await;
     let subscriber: i64 = sqlx::query_scalar("select id from subscribers")
@@ -528,6 +529,10 @@ async fn admin_pages_outside_the_editor_fit_phones_and_desktops_and_pass_axe_cor
         .unwrap();
     let pages = [
         ("admin-home", "/admin".to_string()),
+        (
+            "admin-talk",
+            "/admin/talks/pycon-us-2025/unlearning-sql".to_string(),
+        ),
         ("admin-digest", "/admin/digests/434".to_string()),
         ("admin-digest-send", "/admin/digests/434/send".to_string()),
         (
