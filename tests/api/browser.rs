@@ -543,3 +543,29 @@ async fn admin_pages_outside_the_editor_fit_phones_and_desktops_and_pass_axe_cor
     let problems = look_at_signed_in(&mut driver, &app, &pages).await;
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[tokio::test]
+async fn the_episode_feed_opened_in_a_browser_reads_as_a_page_that_says_how_to_subscribe() {
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.import_seed().await;
+    let client = browser(&mut driver).await;
+    let pages = [("rss", "/episodes/rss".to_string())];
+
+    let problems = look_at(&client, &app, &pages, axe_source().as_deref()).await;
+    let heading = texts(&client, "h2").await;
+    let episodes = texts(&client, ".feed-items h3").await;
+    let address = texts(&client, ".feed-url").await;
+    client.close().await.unwrap();
+
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        heading.contains(&"This is a feed: copy its address into your podcast app".to_string()),
+        "{heading:?}"
+    );
+    assert_eq!(episodes.len(), 1, "{episodes:?}");
+    assert!(episodes[0].contains("OpenAI"), "{episodes:?}");
+    assert_eq!(address, [format!("{}/episodes/rss", app.address)]);
+}
