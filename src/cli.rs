@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use crate::admin::store::record_import;
 use crate::config::{
-    DigestCommand, ExportCommand, ImportCommand, MailArgs, SubscribersCommand, UserCommand,
+    DigestCommand, ExportCommand, ImportCommand, MailArgs, SettingsCommand, SubscribersCommand,
+    UserCommand,
 };
 use crate::db;
 use crate::digest::manage::{self, Progress};
@@ -109,9 +111,17 @@ pub async fn import_episode(db_path: &Path, file: &Path) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{shown}:{}:{}: {e}", e.line(), e.column()))?;
     let number = doc.number;
     let pool = db::open(db_path).await?;
-    episodes::save_episode(&pool, doc)
+    let mut tx = db::begin_write(&pool).await?;
+    let (id, _) = episodes::save_episode_in(&mut tx, doc)
         .await
         .with_context(|| format!("{shown}: episode {number} not saved"))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let detail = format!("#{number} from episode file {name}");
+    record_import(&mut tx, "episode", id, &detail).await?;
+    tx.commit().await?;
     println!("imported episode {number} from {shown}");
     Ok(())
 }
@@ -395,6 +405,25 @@ pub async fn subscribers(db_path: &Path, command: SubscribersCommand) -> anyhow:
                 .await
                 .context("no subscriber with that address")?;
             println!("erased");
+        }
+    }
+    Ok(())
+}
+
+/// `shownotes settings show` and `shownotes settings set KEY VALUE`.
+pub async fn settings(db_path: &Path, command: SettingsCommand) -> anyhow::Result<()> {
+    let pool = db::open(db_path).await?;
+    match command {
+        SettingsCommand::Show => {
+            for (key, value) in crate::settings::keys::show(&pool).await? {
+                // One line per setting: a multi-line blurb shows its line breaks as \n.
+                let value = value.replace("\r\n", "\n").replace('\n', "\\n");
+                println!("{key} = {value}");
+            }
+        }
+        SettingsCommand::Set { key, value } => {
+            crate::settings::keys::set(&pool, &key, &value).await?;
+            println!("{key} saved; a running server shows it after its next start");
         }
     }
     Ok(())

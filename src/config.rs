@@ -55,6 +55,9 @@ pub enum Command {
     /// The friends-of-the-show list: import, export, search, erase.
     #[command(subcommand)]
     Subscribers(SubscribersCommand),
+    /// Show or change the show's settings (as the admin's settings page does), for scripted setups.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// Write a consistent copy of the database to FILE, also while the site runs (never overwrites).
     Backup {
         /// Where the copy goes; must not exist yet.
@@ -78,6 +81,20 @@ pub enum UserCommand {
         /// What the account may do.
         #[arg(long, value_parser = ["admin", "host"])]
         role: String,
+    },
+}
+
+/// What `settings` can do.
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Print every setting as `name = value` (passwords in URLs masked).
+    Show,
+    /// Change one setting, checked as the admin's settings form checks it; exit code 2 when refused.
+    Set {
+        /// The setting's name, as `settings show` prints it.
+        key: String,
+        /// Its new value.
+        value: String,
     },
 }
 

@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use shownotes::config::{CheckCommand, Cli, Command};
+use shownotes::settings::keys::SettingError;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -17,6 +18,7 @@ async fn main() -> ExitCode {
 
         Some(Command::Digest(command)) => shownotes::cli::digest(&cli.db, command).await,
         Some(Command::Subscribers(command)) => shownotes::cli::subscribers(&cli.db, command).await,
+        Some(Command::Settings(command)) => shownotes::cli::settings(&cli.db, command).await,
         Some(Command::Backup { file }) => shownotes::backup::backup(&cli.db, &file).await,
         Some(Command::Restore { file }) => shownotes::backup::restore(&cli.db, &file).await,
         None => unreachable!("parse_cli always yields a subcommand"),
@@ -25,8 +27,16 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
-            ExitCode::FAILURE
+            exit_code_of(&error)
         }
+    }
+}
+
+/// 2 when what was typed was refused (as clap answers a bad argument), 1 for any other failure.
+fn exit_code_of(error: &anyhow::Error) -> ExitCode {
+    match error.downcast_ref::<SettingError>() {
+        Some(refused) if refused.is_refusal() => ExitCode::from(2),
+        _ => ExitCode::FAILURE,
     }
 }
 

@@ -4,7 +4,6 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::response::Redirect;
 use axum::routing::get;
 
 use crate::error::AppError;
@@ -55,7 +54,6 @@ async fn not_found() -> AppError {
 /// `/admin/…`: one router per domain, all behind [`crate::accounts::require_user`].
 fn admin_routes(state: AppState) -> Router<AppState> {
     let guarded = Router::new()
-        .route("/", get(|| async { Redirect::to("/admin/episodes") }))
         .merge(crate::admin::router())
         .merge(crate::accounts::admin_router())
         .merge(crate::episodes::admin_router())

@@ -16,7 +16,8 @@ const SHOWN: i64 = 500;
 pub struct AuditEntry {
     /// The stored UTC time, for `<time datetime>`.
     pub at: String,
-    /// The same, to the minute: `2025-05-19 17:00`.
+    /// The same, to the minute: `2025-05-19 17:00 UTC` (the page's script shows it in the
+    /// reader's own time zone).
     pub when: String,
     pub who: String,
     pub what: String,
@@ -48,17 +49,19 @@ fn entry(row: AuditRow, admin: bool) -> AuditEntry {
         hide_addresses(&row.detail)
     };
     AuditEntry {
-        when: row
-            .created_at
-            .get(..16)
-            .unwrap_or_default()
-            .replace('T', " "),
+        when: to_the_minute(&row.created_at),
         who: who(&row, admin),
         what: what(&row.action, &row.entity),
         link: link(&row.entity, row.entity_id),
         detail,
         at: row.created_at,
     }
+}
+
+/// `2025-05-19T17:04:09.123456Z` → `2025-05-19 17:04 UTC`: no seconds, no microseconds.
+fn to_the_minute(stamp: &str) -> String {
+    let minute = stamp.get(..16).unwrap_or(stamp).replace('T', " ");
+    format!("{minute} UTC")
 }
 
 /// A person's name; else the account's email for admins, its role for hosts; or what acted.
@@ -106,6 +109,8 @@ fn link(entity: &str, id: Option<i64>) -> Option<String> {
         ("settings", _) => Some("/admin/settings".to_string()),
         ("user", _) => Some("/admin/users".to_string()),
         ("subscriber" | "subscribers", _) => Some("/admin/subscribers".to_string()),
+        ("event" | "talk", _) => Some("/admin/talks".to_string()),
+        ("digest", _) => Some("/admin/digests".to_string()),
         _ => None,
     }
 }
@@ -162,7 +167,7 @@ mod tests {
     fn an_entry_reads_as_words_with_a_link_and_the_minute() {
         let shown = entry(row("import", None, None), true);
 
-        assert_eq!(shown.when, "2025-05-19 17:04");
+        assert_eq!(shown.when, "2025-05-19 17:04 UTC");
         assert_eq!(shown.what, "updated episode");
         assert_eq!(shown.link.as_deref(), Some("/admin/episodes/7"));
     }

@@ -85,6 +85,26 @@ pub async fn record(
     Ok(())
 }
 
+/// Records what an import run (`shownotes import …`) wrote, stamped now, in its transaction.
+pub async fn record_import(
+    conn: &mut SqliteConnection,
+    entity: &str,
+    entity_id: i64,
+    detail: &str,
+) -> sqlx::Result<()> {
+    let now = crate::clock::now();
+    record(
+        conn,
+        Actor::Import,
+        "import",
+        entity,
+        Some(entity_id),
+        detail,
+        &now,
+    )
+    .await
+}
+
 /// One audit entry with what is known of who made it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRow {

@@ -15,10 +15,11 @@ use super::status::DigestStatus;
 use super::store::Failure;
 use crate::accounts::store::audit;
 use crate::admin::AdminLayout;
+use crate::admin::confirm::{self, ConfirmPage};
 use crate::clock;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
-use crate::subscribers::SubscriberEmail;
+use crate::subscribers::{SubscriberEmail, SubscriberStatus};
 use crate::web::form::SavedQuery;
 
 impl From<DigestError> for AppError {
@@ -124,6 +125,81 @@ pub async fn preview(
 #[derive(Deserialize)]
 pub struct ActionForm {
     action: String,
+    /// Set by the confirmation page; `send` and `cancel` act only with it.
+    confirm: Option<String>,
+}
+
+/// Actions that reach every subscriber or cannot be undone: they ask on a page of their own.
+const ASKS_FIRST: [&str; 2] = ["send", "cancel"];
+
+/// `GET /admin/digests/{number}/send`: "Send to 1,234 confirmed subscribers?"
+pub async fn confirm_send(
+    State(state): State<AppState>,
+    layout: AdminLayout,
+    Path(number): Path<i64>,
+) -> Result<ConfirmPage> {
+    let confirmed = confirmed_subscribers(&state).await?;
+    let people = match confirmed {
+        1 => "1 confirmed subscriber".to_string(),
+        n => format!("{} confirmed subscribers", confirm::with_thousands(n)),
+    };
+    let subject = subject_of(&state, number).await?;
+    Ok(ConfirmPage {
+        layout,
+        question: format!("Send to {people}?"),
+        consequences: vec![
+            format!("The digest of episode {number}{subject} goes by email to every confirmed subscriber ({people}), once each."),
+            "Sending starts at once and cannot be taken back; it can be paused or cancelled while it runs.".to_string(),
+        ],
+        action: format!("/admin/digests/{number}"),
+        fields: vec![("action".to_string(), "send".to_string())],
+        confirm_label: format!("Send to {people}"),
+        back: format!("/admin/digests/{number}"),
+    })
+}
+
+/// `GET /admin/digests/{number}/cancel`: what cancelling for good leaves unsent.
+pub async fn confirm_cancel(
+    State(state): State<AppState>,
+    layout: AdminLayout,
+    Path(number): Path<i64>,
+) -> Result<ConfirmPage> {
+    let progress = manage::progress(&state.db, number).await?;
+    let unsent = progress.queued + progress.sending;
+    Ok(ConfirmPage {
+        layout,
+        question: format!("Cancel the digest of episode {number} for good?"),
+        consequences: vec![
+            format!(
+                "{} mails not sent yet will never be sent; the {} already sent stay sent.",
+                confirm::with_thousands(unsent),
+                confirm::with_thousands(progress.sent)
+            ),
+            "A cancelled digest cannot be resumed or sent again.".to_string(),
+        ],
+        action: format!("/admin/digests/{number}"),
+        fields: vec![("action".to_string(), "cancel".to_string())],
+        confirm_label: "Cancel the digest for good".to_string(),
+        back: format!("/admin/digests/{number}"),
+    })
+}
+
+/// How many subscribers a send to all would reach now.
+async fn confirmed_subscribers(state: &AppState) -> Result<i64> {
+    let counts = crate::subscribers::manage::counts(&state.db).await?;
+    Ok(counts
+        .into_iter()
+        .find(|(status, _)| *status == SubscriberStatus::Confirmed)
+        .map_or(0, |(_, count)| count))
+}
+
+/// `, “Subject”` when the digest exists (a send without one creates it from the notes).
+async fn subject_of(state: &AppState, number: i64) -> Result<String> {
+    match manage::digest_of(&state.db, number).await {
+        Ok(digest) => Ok(format!(", “{}”", digest.subject)),
+        Err(DigestError::NoDigest(_)) => Ok(String::new()),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// `POST /admin/digests/{number}`: create, test, send, pause, resume or cancel; audited.
@@ -133,6 +209,11 @@ pub async fn act(
     Path(number): Path<i64>,
     Form(form): Form<ActionForm>,
 ) -> Result<Response> {
+    let asks_first = ASKS_FIRST.contains(&form.action.as_str());
+    if asks_first && !confirm::is_confirmed(form.confirm.as_deref()) {
+        let page = format!("/admin/digests/{number}/{}", form.action);
+        return Ok(Redirect::to(&page).into_response());
+    }
     match run(&state, &layout, number, &form.action).await {
         Ok(detail) => {
             let digest = manage::digest_of(&state.db, number).await?;

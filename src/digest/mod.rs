@@ -61,4 +61,6 @@ pub fn admin_router() -> Router<AppState> {
         .route("/digests", get(admin::list))
         .route("/digests/{number}", get(admin::show).post(admin::act))
         .route("/digests/{number}/preview", get(admin::preview))
+        .route("/digests/{number}/send", get(admin::confirm_send))
+        .route("/digests/{number}/cancel", get(admin::confirm_cancel))
 }

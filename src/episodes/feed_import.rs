@@ -14,6 +14,7 @@ use super::feed_store::{self, FeedFields};
 use super::model::{Audio, EpisodeDoc, Status};
 use super::notes_import::Change;
 use super::save::{Known, SaveError, save_episode_with};
+use crate::admin::store::record_import;
 use crate::podcast_feed::{self, FeedItem};
 
 /// What importing one item did.
@@ -162,6 +163,8 @@ async fn import_item(
                 Change::Unchanged
             } else {
                 feed_store::set_feed_fields(conn, stored.id, &fields, false, &now).await?;
+                let detail = format!("#{number}: guid, date and audio from the feed");
+                record_import(conn, "episode", stored.id, &detail).await?;
                 Change::Updated
             }
         }
@@ -169,7 +172,9 @@ async fn import_item(
             if item.published.is_none() {
                 warnings.push(format!("{}: no date: published today", name(item)));
             }
-            create(conn, item, number, &now).await?;
+            let id = create(conn, item, number, &now).await?;
+            let detail = format!("#{number} from the feed");
+            record_import(conn, "episode", id, &detail).await?;
             Change::Created
         }
     };
@@ -181,13 +186,13 @@ async fn import_item(
     }))
 }
 
-/// An episode only the feed has: title and description, published on its date.
+/// An episode only the feed has: title and description, published on its date. Returns its id.
 async fn create(
     conn: &mut SqliteConnection,
     item: &FeedItem,
     number: i64,
     now: &str,
-) -> Result<(), SaveError> {
+) -> Result<i64, SaveError> {
     let published_at = item.published.map(crate::clock::stamp);
     let title = match podcast_feed::title_without_number(&item.title) {
         "" => format!("Episode {number}"),
@@ -213,7 +218,7 @@ async fn create(
         .ok_or(sqlx::Error::RowNotFound)?;
     let fields = merged(item, &stored.fields);
     feed_store::set_feed_fields(conn, saved.episode_id, &fields, true, now).await?;
-    Ok(())
+    Ok(saved.episode_id)
 }
 
 /// The feed fields of an episode after `item` is imported: what the item says, and what the

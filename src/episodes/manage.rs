@@ -7,6 +7,7 @@ use super::model::EpisodeDoc;
 use super::save::{SaveError, insert_segment};
 use super::store;
 use crate::accounts::store::audit;
+use crate::admin::store::{Actor, record};
 use crate::clock;
 use crate::validation::{FieldErrors, OnUnique};
 
@@ -175,19 +176,20 @@ pub async fn change_status(
 pub async fn publish_due(db: &SqlitePool) -> sqlx::Result<Vec<i64>> {
     let now = clock::now();
     let mut tx = crate::db::begin_write(db).await?;
-    let numbers = store::publish_due(&mut tx, &now).await?;
-    for number in &numbers {
-        audit(
+    let published = store::publish_due(&mut tx, &now).await?;
+    for (id, number) in &published {
+        let detail = format!("#{number} published on schedule");
+        record(
             &mut tx,
-            None,
+            Actor::Scheduler,
             "status",
             "episode",
-            None,
-            &format!("#{number} published on schedule"),
+            Some(*id),
+            &detail,
             &now,
         )
         .await?;
     }
     tx.commit().await?;
-    Ok(numbers)
+    Ok(published.into_iter().map(|(_, number)| number).collect())
 }

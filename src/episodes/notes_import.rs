@@ -8,6 +8,7 @@ use sqlx::{Acquire, SqliteConnection, SqlitePool};
 use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status};
 use super::save::{Known, SaveError, save_episode_with};
 use super::source_store;
+use crate::admin::store::record_import;
 use crate::notes::{self, ParsedEpisode, ParsedSegment};
 use crate::people::aliases;
 use crate::talks::noted::{self, NotedTalk};
@@ -509,10 +510,13 @@ async fn import_parsed(
         ..Default::default()
     };
     let saved = save_episode_with(conn, doc, &mut memo.known).await?;
-    // Pasted notes have no file: the episode keeps the source it had.
+    // Pasted notes have no file: the episode keeps the source it had, and the admin's
+    // handler records who pasted them. A file is imported from the command line.
     if !source.file.is_empty() {
         source_store::set_notes_source(conn, saved.episode_id, &source.file, &source.sha256)
             .await?;
+        let detail = format!("#{number} from notes file {}", source.file);
+        record_import(conn, "episode", saved.episode_id, &detail).await?;
     }
     memo.search.episode(saved.episode_id, &saved.segment_ids);
     let talks = attach_talks(conn, memo, &parsed.segments, &saved.segment_ids).await?;

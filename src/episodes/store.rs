@@ -468,11 +468,11 @@ pub async fn set_status(
 }
 
 /// Publishes every scheduled episode whose time has come; returns their numbers.
-pub async fn publish_due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
+pub async fn publish_due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result<Vec<(i64, i64)>> {
+    sqlx::query_as(
         "update episodes set status = 'published', published_at = coalesce(published_at, publish_at),
              publish_at = null, version = version + 1, updated_at = ?1
-         where status = 'scheduled' and publish_at <= ?1 returning number",
+         where status = 'scheduled' and publish_at <= ?1 returning id, number",
     )
     .bind(now)
     .fetch_all(conn)

@@ -21,6 +21,17 @@ pub struct Problem {
     pub subject: String,
     /// What is wrong, in words a host can act on.
     pub message: String,
+    /// Where it is fixed: a settings field, or an episode.
+    pub fix: Fix,
+}
+
+/// Where a problem is fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fix {
+    /// The settings form's field of this name.
+    Setting(&'static str),
+    /// The episode with this id.
+    Episode(i64),
 }
 
 impl fmt::Display for Problem {
@@ -71,45 +82,57 @@ pub async fn problems(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Problem
         problems.extend(messages.into_iter().map(|message| Problem {
             subject: subject.clone(),
             message,
+            fix: Fix::Episode(row.id),
         }));
     }
     Ok(problems)
 }
 
+/// The show's problems, each with the settings field that fixes it.
 fn show_problems(settings: &Settings) -> Vec<Problem> {
     let mut messages = Vec::new();
     if settings.artwork_url.trim().is_empty() {
-        messages.push("no artwork (itunes:image): set the show's artwork URL".to_string());
+        messages.push((
+            "artwork_url",
+            "no artwork (itunes:image): set the show's artwork URL".to_string(),
+        ));
     } else if !settings.artwork_url.starts_with("https://") {
-        messages.push(format!(
-            "artwork URL is not HTTPS: {}",
-            settings.artwork_url
+        messages.push((
+            "artwork_url",
+            format!("artwork URL is not HTTPS: {}", settings.artwork_url),
         ));
     }
     if settings.title.trim().is_empty() {
-        messages.push("the show has no title".to_string());
+        messages.push(("title", "the show has no title".to_string()));
     } else if settings.title.chars().count() > MAX_TITLE_CHARS {
-        messages.push(format!("show title is over {MAX_TITLE_CHARS} characters"));
+        messages.push((
+            "title",
+            format!("show title is over {MAX_TITLE_CHARS} characters"),
+        ));
     }
     if settings.description.trim().is_empty() {
-        messages.push("the show has no description".to_string());
+        messages.push(("description", "the show has no description".to_string()));
     } else if settings.description.len() > MAX_DESCRIPTION_BYTES {
-        messages.push(format!(
-            "show description is over {MAX_DESCRIPTION_BYTES} bytes"
+        messages.push((
+            "description",
+            format!("show description is over {MAX_DESCRIPTION_BYTES} bytes"),
         ));
     }
     if settings.owner_email.trim().is_empty() {
-        messages
-            .push("no owner email (itunes:owner): directories verify the show with it".to_string());
+        messages.push((
+            "owner_email",
+            "no owner email (itunes:owner): directories verify the show with it".to_string(),
+        ));
     }
     if super::channel::parse_categories(&settings.categories).is_empty() {
-        messages.push("no category (itunes:category)".to_string());
+        messages.push(("categories", "no category (itunes:category)".to_string()));
     }
     messages
         .into_iter()
-        .map(|message| Problem {
+        .map(|(field, message)| Problem {
             subject: "show".to_string(),
             message,
+            fix: Fix::Setting(field),
         })
         .collect()
 }

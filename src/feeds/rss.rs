@@ -6,7 +6,7 @@ use axum::response::Response;
 
 use super::channel::Channel;
 use super::content::{FeedEpisode, RenderedItems, rendered_items};
-use super::http::{RSS, respond_document, source};
+use super::http::{XML, respond_document, source};
 use super::items::Format;
 use super::store;
 use crate::error::{AppError, Result};
@@ -18,6 +18,8 @@ use crate::state::AppState;
 #[template(path = "feeds/podcast_head.xml")]
 pub struct PodcastHead {
     pub channel: Channel,
+    /// Shows the feed as a page in a browser; apps ignore it.
+    pub stylesheet: &'static str,
 }
 
 /// One episode's `<item>`.
@@ -43,8 +45,14 @@ async fn items(
 }
 
 fn document(channel: Channel, items: &RenderedItems) -> Result<Response> {
-    let head = PodcastHead { channel }.render()?;
-    Ok(respond_document(RSS, items.document(head, "", TAIL)))
+    let head = PodcastHead {
+        channel,
+        stylesheet: crate::web::statics::feed_xsl_url(),
+    }
+    .render()?;
+    // Served as XML, which podcast apps read as they read RSS: browsers show an
+    // `application/rss+xml` body as bare text and never apply its stylesheet.
+    Ok(respond_document(XML, items.document(head, "", TAIL)))
 }
 
 /// `GET /episodes/rss`: every published episode, newest first.

@@ -71,6 +71,11 @@ pub trait Mailer: Send + Sync {
     async fn send(&self, message: Message) -> Result<(), SendError> {
         self.send_with_handover(message, &mut || true).await
     }
+
+    /// Whether mail reaches its recipients (the outbox folder only keeps it).
+    fn delivers(&self) -> bool {
+        true
+    }
 }
 
 /// Where mail goes: `SHOWNOTES_SMTP_URL`, or else the outbox folder.

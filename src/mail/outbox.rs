@@ -45,6 +45,11 @@ impl Mailer for OutboxMailer {
         }
         tokio::fs::rename(&partial, &path).await.map_err(io)
     }
+
+    /// The outbox only keeps mail: nobody receives it.
+    fn delivers(&self) -> bool {
+        false
+    }
 }
 
 /// A Message-ID made safe as a file name.

@@ -1,6 +1,8 @@
 //! The show's settings: one row, read at start and kept in memory.
 
 pub mod admin;
+pub mod form;
+pub mod keys;
 mod store;
 
 pub use store::{load, save, set_base_url};

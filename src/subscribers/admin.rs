@@ -17,6 +17,7 @@ use super::manage::{self, ImportReport, SubscriberPage, SubscriberQuery};
 use super::status::SubscriberStatus;
 use crate::accounts::store::audit;
 use crate::admin::AdminLayout;
+use crate::admin::confirm::{self, ConfirmPage};
 use crate::clock;
 use crate::error::Result;
 use crate::state::AppState;
@@ -156,13 +157,49 @@ pub async fn import(
     }
 }
 
-/// `POST /admin/subscribers/{id}/erase`: address and name gone for good (the count stays).
+/// `GET /admin/subscribers/{id}/erase`: says whose address goes and asks once more.
+pub async fn confirm_erase(
+    State(state): State<AppState>,
+    layout: AdminLayout,
+    Path(id): Path<i64>,
+) -> Result<ConfirmPage> {
+    layout.user.require_admin()?;
+    let row = manage::erasable(&state.db, id).await?;
+    let whom = row.email.unwrap_or_default();
+    Ok(ConfirmPage {
+        layout,
+        question: format!("Erase {whom} for good?"),
+        consequences: vec![
+            format!(
+                "The address {whom} and its name are removed from the list; this cannot be undone."
+            ),
+            "Mail not yet sent to it is skipped. The counts keep one erased subscriber."
+                .to_string(),
+        ],
+        action: format!("/admin/subscribers/{id}/erase"),
+        fields: Vec::new(),
+        confirm_label: "Erase for good".to_string(),
+        back: "/admin/subscribers".to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    confirm: Option<String>,
+}
+
+/// `POST /admin/subscribers/{id}/erase`: with the confirmation page's `confirm`, address and
+/// name gone for good (the count stays); without it, only a redirect to that page.
 pub async fn erase(
     State(state): State<AppState>,
     layout: AdminLayout,
     Path(id): Path<i64>,
+    Form(form): Form<ConfirmForm>,
 ) -> Result<Redirect> {
     layout.user.require_admin()?;
+    if !confirm::is_confirmed(form.confirm.as_deref()) {
+        return Ok(Redirect::to(&format!("/admin/subscribers/{id}/erase")));
+    }
     manage::erase(&state.db, id).await?;
     record(&state, layout.user.id, "erase", "subscriber", Some(id), "").await?;
     Ok(Redirect::to("/admin/subscribers?saved=1"))

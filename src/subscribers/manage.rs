@@ -222,6 +222,15 @@ fn parse_csv(
     Ok(rows)
 }
 
+/// The subscriber with this id who can still be erased (an erased one is `NotFound`).
+pub async fn erasable(pool: &SqlitePool, id: i64) -> Result<SubscriberRow> {
+    let mut conn = pool.acquire().await?;
+    store::by_id(&mut conn, id)
+        .await?
+        .filter(|row| row.status != SubscriberStatus::Erased)
+        .ok_or(ListError::NotFound)
+}
+
 /// Erases a subscriber (GDPR): address and name gone, pending mail skipped, counts kept.
 pub async fn erase(pool: &SqlitePool, id: i64) -> Result<()> {
     let mut tx = crate::db::begin_write(pool).await?;

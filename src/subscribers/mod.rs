@@ -14,7 +14,7 @@ pub use limit::SignupLimiter;
 pub use status::SubscriberStatus;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::get;
 
 use crate::state::AppState;
 
@@ -45,5 +45,8 @@ pub fn admin_router() -> Router<AppState> {
             "/subscribers/import",
             get(admin::show_import).post(admin::import),
         )
-        .route("/subscribers/{id}/erase", post(admin::erase))
+        .route(
+            "/subscribers/{id}/erase",
+            get(admin::confirm_erase).post(admin::erase),
+        )
 }

@@ -32,6 +32,14 @@ pub async fn by_email(
     .await
 }
 
+/// The subscriber with this id, erased or not.
+pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<SubscriberRow>> {
+    sqlx::query_as(&format!("select {COLUMNS} from subscribers where id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
 /// Records a sign-up with a fresh confirmation link: a new address, one still pending, or
 /// one that had left. `None` when the address is already confirmed (the row is untouched).
 pub async fn upsert_pending(

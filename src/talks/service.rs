@@ -2,9 +2,12 @@
 //! Knows nothing of the web: handlers turn [`TalksError`] into responses.
 
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
+use super::catalog;
+use super::pyvideo::Video as PyVideo;
 use super::store::{self, Discussion, Event, Seen, Talk, TalkFields, TalkLink};
+use super::store_catalog;
 use crate::accounts::store::audit;
 use crate::clock;
 use crate::episodes::editor::{format_clock, parse_clock};
@@ -262,6 +265,45 @@ pub struct TalkForm {
     pub recorded: String,
     pub duration: String,
     pub language: String,
+    /// The talk's video (its first, when the record has several); a form without the field
+    /// leaves the videos as they are.
+    pub video_url: Option<String>,
+    /// The catalog's related links, one a line: the URL, then optionally its words; a form
+    /// without the field leaves them as they are.
+    pub related: Option<String>,
+}
+
+/// One related link as typed: `https://… words`.
+struct RelatedLine<'a> {
+    url: &'a str,
+    text: &'a str,
+}
+
+/// The related links typed, one a line; the first wrong line's complaint.
+fn related_lines(typed: &str) -> Result<Vec<RelatedLine<'_>>, String> {
+    let mut lines = Vec::new();
+    for (index, line) in typed.lines().map(str::trim).enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let (url, text) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        if !is_page_url(url) {
+            return Err(format!(
+                "line {}: must start with https:// or http://",
+                index + 1
+            ));
+        }
+        lines.push(RelatedLine {
+            url,
+            text: text.trim(),
+        });
+    }
+    Ok(lines)
+}
+
+/// Whether `url` is a web page's address (not mail).
+fn is_page_url(url: &str) -> bool {
+    crate::links::is_web_url(url) && !url.starts_with("mailto:")
 }
 
 /// The talk form filled with talk `slug` of `event` as stored.
@@ -271,7 +313,11 @@ pub async fn talk_form(db: &SqlitePool, event: &str, slug: &str) -> Result<TalkF
         .await?
         .ok_or(TalksError::NotFound)?;
     let speakers = store::speakers_of(&mut conn, talk.id).await?;
+    let videos: Vec<PyVideo> = serde_json::from_str(&talk.videos_json).unwrap_or_default();
+    let related = related_text(&mut conn, talk.id).await?;
     Ok(TalkForm {
+        video_url: Some(videos.first().map(|v| v.url.clone()).unwrap_or_default()),
+        related: Some(related),
         speakers: speakers
             .into_iter()
             .map(|(_, name)| name)
@@ -303,6 +349,13 @@ fn check_talk(form: &TalkForm) -> Result<Option<i64>, FieldErrors> {
         .map_err(|e| errors.add("duration", e))
         .ok()
         .flatten();
+    let video = form.video_url.as_deref().unwrap_or_default().trim();
+    if !video.is_empty() && !is_page_url(video) {
+        errors.add("video_url", "must start with https:// or http://");
+    }
+    if let Err(message) = related_lines(form.related.as_deref().unwrap_or_default()) {
+        errors.add("related", message);
+    }
     errors.into_result().map(|()| duration)
 }
 
@@ -355,6 +408,12 @@ pub async fn update_talk(
         speakers.push((person_id, name));
     }
     store::set_speakers(&mut tx, talk.id, &speakers).await?;
+    if let Some(url) = &form.video_url {
+        save_video(&mut tx, &talk, url.trim()).await?;
+    }
+    if let Some(related) = &form.related {
+        save_related(&mut tx, talk.id, related).await?;
+    }
     let title = form.title.trim();
     audit(
         &mut tx,
@@ -368,4 +427,81 @@ pub async fn update_talk(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Makes `url` the talk's first video (none when empty), keeping any others of its record;
+/// the talk's identity (its YouTube id) follows.
+async fn save_video(conn: &mut SqliteConnection, talk: &Talk, url: &str) -> sqlx::Result<()> {
+    let mut videos: Vec<PyVideo> = serde_json::from_str(&talk.videos_json).unwrap_or_default();
+    let unchanged =
+        videos.first().is_some_and(|v| v.url == url) || (videos.is_empty() && url.is_empty());
+    if unchanged {
+        return Ok(());
+    }
+    let typed = PyVideo {
+        kind: video_kind(url),
+        url: url.to_string(),
+    };
+    match (videos.is_empty(), url.is_empty()) {
+        (_, true) => {
+            videos.remove(0);
+        }
+        (true, false) => videos.push(typed),
+        (false, false) => videos[0] = typed,
+    }
+    let json = serde_json::to_string(&videos).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    store::set_videos(
+        conn,
+        talk.id,
+        &json,
+        catalog::video_id_of(&videos).as_deref(),
+    )
+    .await
+}
+
+/// pyvideo's word for where a video lives: `youtube`, `vimeo`, else `url`.
+fn video_kind(url: &str) -> String {
+    let provider = Video {
+        kind: "url".to_string(),
+        url: url.to_string(),
+    }
+    .provider();
+    match provider.as_str() {
+        "YouTube" => "youtube",
+        "Vimeo" => "vimeo",
+        _ => "url",
+    }
+    .to_string()
+}
+
+/// The catalog links of talk `talk_id` as the form shows them, one a line.
+async fn related_text(conn: &mut SqliteConnection, talk_id: i64) -> sqlx::Result<String> {
+    Ok(store_catalog::catalog_links_of(conn, talk_id)
+        .await?
+        .into_iter()
+        .map(|(url, text, _)| format!("{url} {text}").trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+/// Replaces the talk's catalog links with those typed; links found in notes stay. Sent back
+/// as shown, the links stay as the record had them (labels and all).
+async fn save_related(conn: &mut SqliteConnection, talk_id: i64, typed: &str) -> sqlx::Result<()> {
+    let shown = related_text(conn, talk_id).await?;
+    if as_typed_or_kept(typed, &shown) == shown {
+        return Ok(());
+    }
+    // Checked by `check_talk` before any write.
+    let lines = related_lines(typed).unwrap_or_default();
+    let rows: Vec<serde_json::Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(offset, line)| {
+            serde_json::json!({
+                "talk": talk_id, "offset": offset + 1, "url": line.url,
+                "text": line.text, "bare": line.text.is_empty(),
+            })
+        })
+        .collect();
+    store_catalog::replace_catalog_links(conn, &[talk_id], &rows).await
 }

@@ -343,3 +343,20 @@ pub async fn set_speakers(
     }
     Ok(())
 }
+
+/// Sets the videos of talk `id` (pyvideo's `videos` array as JSON) and the YouTube id that
+/// identifies it.
+pub async fn set_videos(
+    conn: &mut SqliteConnection,
+    id: i64,
+    videos_json: &str,
+    video_id: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("update talks set videos_json = ?, video_id = ? where id = ?")
+        .bind(videos_json)
+        .bind(video_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -8,6 +8,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use super::catalog;
 use super::pyvideo::{self, Category, Record, RelatedUrl, Video};
 use super::store_catalog::{self, TalkRecordRow};
+use crate::admin::store::record_import;
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -49,6 +50,12 @@ async fn import_event(db: &SqlitePool, event: &pyvideo::EventFolder) -> sqlx::Re
     )
     .await?;
     catalog::save_records(&mut tx, event_id, &event.talks).await?;
+    let detail = format!(
+        "{} talks of {} from its pyvideo folder",
+        event.talks.len(),
+        event.slug
+    );
+    record_import(&mut tx, "event", event_id, &detail).await?;
     tx.commit().await?;
     Ok(event.talks.len())
 }

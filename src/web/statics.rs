@@ -16,11 +16,19 @@ use crate::state::AppState;
 const SITE_CSS: &str = include_str!("../../static/css/site.css");
 const SITE_JS: &str = include_str!("../../static/js/site.js");
 const FAVICON_SVG: &str = include_str!("../../static/favicon.svg");
+/// Turns a feed opened in a browser into a page (see the file); it links the stylesheet by
+/// its current URL, so it is filled in once.
+const FEED_XSL_SOURCE: &str = include_str!("../../static/feed.xsl");
+
+static FEED_XSL: LazyLock<String> =
+    LazyLock::new(|| FEED_XSL_SOURCE.replace("{{CSS_URL}}", css_url()));
 
 static CSS_URL: LazyLock<String> =
     LazyLock::new(|| format!("/static/{}/css/site.css", hash_of(SITE_CSS)));
 static JS_URL: LazyLock<String> =
     LazyLock::new(|| format!("/static/{}/js/site.js", hash_of(SITE_JS)));
+static FEED_XSL_URL: LazyLock<String> =
+    LazyLock::new(|| format!("/static/{}/feed.xsl", hash_of(&FEED_XSL)));
 static FAVICON_URL: LazyLock<String> =
     LazyLock::new(|| format!("/static/{}/favicon.svg", hash_of(FAVICON_SVG)));
 
@@ -38,6 +46,11 @@ pub fn css_url() -> &'static str {
 /// The script's URL, changing whenever its content does.
 pub fn js_url() -> &'static str {
     &JS_URL
+}
+
+/// The feed stylesheet's URL, changing whenever it (or the site's stylesheet) does.
+pub fn feed_xsl_url() -> &'static str {
+    &FEED_XSL_URL
 }
 
 /// The default icon's URL (a microphone), for a show without artwork.
@@ -65,6 +78,7 @@ pub async fn serve(Path(path): Path<String>) -> Result<Response, AppError> {
         "css/site.css" => (SITE_CSS, "text/css; charset=utf-8"),
         "js/site.js" => (SITE_JS, "text/javascript; charset=utf-8"),
         "favicon.svg" => (FAVICON_SVG, "image/svg+xml"),
+        "feed.xsl" => (FEED_XSL.as_str(), "text/xsl; charset=utf-8"),
         _ => return Err(AppError::NotFound),
     };
     let mut response = body.into_response();

@@ -22,6 +22,19 @@
     });
   }
 
+  // Times stored in UTC read in the reader's own zone, to the minute: "19 May 2025, 19:04 CEST".
+  document.querySelectorAll("time[data-local-minute]").forEach(function (time) {
+    var at = new Date(time.getAttribute("datetime"));
+    if (isNaN(at.getTime())) {
+      return;
+    }
+    time.title = time.textContent;
+    time.textContent = at.toLocaleString(undefined, {
+      year: "numeric", month: "short", day: "numeric",
+      hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+    });
+  });
+
   var csrf = document.body.getAttribute("data-csrf-token");
   if (!csrf) {
     return; // The rest is for the admin editor.

@@ -468,6 +468,20 @@ async fn listener_pages_fit_phones_and_desktops_and_pass_axe_core() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// [`look_at`] the admin `pages`, signed in as admin@example.com.
+async fn look_at_signed_in(
+    driver: &mut Driver,
+    app: &TestApp,
+    pages: &[(&str, String)],
+) -> Vec<String> {
+    let client = browser(driver).await;
+    sign_in(&client, app, "admin@example.com").await;
+    let axe = axe_source();
+    let problems = look_at(&client, app, pages, axe.as_deref()).await;
+    client.close().await.unwrap();
+    problems
+}
+
 #[tokio::test]
 async fn admin_pages_fit_phones_and_desktops_and_pass_axe_core() {
     let Some(mut driver) = start_driver() else {
@@ -491,10 +505,67 @@ async fn admin_pages_fit_phones_and_desktops_and_pass_axe_core() {
         ("admin-users", "/admin/users".to_string()),
         ("admin-settings", "/admin/settings".to_string()),
     ];
-    let client = browser(&mut driver).await;
-    sign_in(&client, &app, "admin@example.com").await;
-    let axe = axe_source();
-    let problems = look_at(&client, &app, &pages, axe.as_deref()).await;
-    client.close().await.unwrap();
+    let problems = look_at_signed_in(&mut driver, &app, &pages).await;
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[tokio::test]
+async fn admin_pages_outside_the_editor_fit_phones_and_desktops_and_pass_axe_core() {
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.add_user("admin@example.com", "admin").await;
+    app.import_seed().await;
+    app.import_talks(&crate::helpers::fixture("pyvideo")).await;
+    app.confirmed_subscribers(&["ada.lovelace.with.a.long.address@example.com"])
+        .await;
+    let subscriber: i64 = sqlx::query_scalar("select id from subscribers")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    shownotes::digest::manage::create_digest(&app.state.db, &app.state.settings(), 434)
+        .await
+        .unwrap();
+    let pages = [
+        ("admin-home", "/admin".to_string()),
+        (
+            "admin-talk",
+            "/admin/talks/pycon-us-2025/unlearning-sql".to_string(),
+        ),
+        ("admin-digest", "/admin/digests/434".to_string()),
+        ("admin-digest-send", "/admin/digests/434/send".to_string()),
+        (
+            "admin-erase",
+            format!("/admin/subscribers/{subscriber}/erase"),
+        ),
+    ];
+    let problems = look_at_signed_in(&mut driver, &app, &pages).await;
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[tokio::test]
+async fn the_episode_feed_opened_in_a_browser_reads_as_a_page_that_says_how_to_subscribe() {
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.import_seed().await;
+    let client = browser(&mut driver).await;
+    let pages = [("rss", "/episodes/rss".to_string())];
+
+    let problems = look_at(&client, &app, &pages, axe_source().as_deref()).await;
+    let heading = texts(&client, "h2").await;
+    let episodes = texts(&client, ".feed-items h3").await;
+    let address = texts(&client, ".feed-url").await;
+    client.close().await.unwrap();
+
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        heading.contains(&"This is a feed: copy its address into your podcast app".to_string()),
+        "{heading:?}"
+    );
+    assert_eq!(episodes.len(), 1, "{episodes:?}");
+    assert!(episodes[0].contains("OpenAI"), "{episodes:?}");
+    assert_eq!(address, [format!("{}/episodes/rss", app.address)]);
 }

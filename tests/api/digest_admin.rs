@@ -2,7 +2,7 @@
 
 use scraper::Html;
 
-use crate::helpers::{TestApp, assert_is_redirect_to, spawn_app, texts};
+use crate::helpers::{TestApp, assert_is_redirect_to, attrs, spawn_app, texts};
 
 async fn subscriber_id(app: &TestApp, email: &str) -> i64 {
     sqlx::query_scalar("select id from subscribers where email = ?")
@@ -12,11 +12,26 @@ async fn subscriber_id(app: &TestApp, email: &str) -> i64 {
         .expect("subscriber")
 }
 
+/// Runs an action as its button does: `send` and `cancel` through their confirmation page's form.
 async fn digest_action(app: &TestApp, action: &str) {
     let response = app
-        .admin_post("/admin/digests/434", &[("action", action)])
+        .admin_post(
+            "/admin/digests/434",
+            &[("action", action), ("confirm", "yes")],
+        )
         .await;
     assert_is_redirect_to(&response, "/admin/digests/434?saved=1");
+}
+
+/// The seed episode, three confirmed subscribers and a pending one; an admin signed in.
+async fn seed_with_three_confirmed_and_one_pending() -> TestApp {
+    let app = spawn_app().await;
+    app.import_seed().await;
+    app.confirmed_subscribers(&["a@example.com", "b@example.com", "c@example.com"])
+        .await;
+    app.subscribe("Pending", "pending@example.com").await;
+    app.login_as_admin().await;
+    app
 }
 
 async fn digest_status(app: &TestApp) -> String {
@@ -33,8 +48,12 @@ async fn a_host_sees_the_counts_but_cannot_export_or_erase() {
 
     let page = app.page("/admin/subscribers").await;
     let export = app.get("/admin/subscribers/export.csv").await;
+    let ask = app.get(&format!("/admin/subscribers/{id}/erase")).await;
     let erase = app
-        .admin_post(&format!("/admin/subscribers/{id}/erase"), &[])
+        .admin_post(
+            &format!("/admin/subscribers/{id}/erase"),
+            &[("confirm", "yes")],
+        )
         .await;
 
     assert_eq!(texts(&page, "td[data-status=confirmed]"), ["1"]);
@@ -43,6 +62,7 @@ async fn a_host_sees_the_counts_but_cannot_export_or_erase() {
         "hosts see no addresses"
     );
     assert_eq!(export.status(), 403);
+    assert_eq!(ask.status(), 403);
     assert_eq!(erase.status(), 403);
     assert_eq!(
         subscriber_id(&app, "ada@example.com").await,
@@ -95,24 +115,6 @@ async fn an_import_through_the_page_reports_the_line_of_a_bad_row() {
 }
 
 #[tokio::test]
-async fn erasing_removes_the_address_from_the_list() {
-    let app = spawn_app().await;
-    app.confirmed_subscribers(&["ada@example.com", "bob@example.com"])
-        .await;
-    app.login_as_admin().await;
-    let id = subscriber_id(&app, "ada@example.com").await;
-
-    let response = app
-        .admin_post(&format!("/admin/subscribers/{id}/erase"), &[])
-        .await;
-
-    assert_is_redirect_to(&response, "/admin/subscribers?saved=1");
-    let list = app.page("/admin/subscribers?saved=1").await;
-    assert_eq!(texts(&list, "td.email"), ["bob@example.com"]);
-    assert_eq!(texts(&list, "td[data-status=erased]"), ["1"]);
-}
-
-#[tokio::test]
 async fn a_created_digest_previews_the_episodes_topics_in_a_sandbox() {
     let app = spawn_app().await;
     app.import_seed().await;
@@ -156,12 +158,7 @@ async fn a_test_mail_goes_to_the_signed_in_admin() {
 
 #[tokio::test]
 async fn after_sending_to_all_the_progress_shows_every_confirmed_subscriber_sent() {
-    let app = spawn_app().await;
-    app.import_seed().await;
-    app.confirmed_subscribers(&["a@example.com", "b@example.com", "c@example.com"])
-        .await;
-    app.subscribe("Pending", "pending@example.com").await;
-    app.login_as_admin().await;
+    let app = seed_with_three_confirmed_and_one_pending().await;
 
     digest_action(&app, "create").await;
     digest_action(&app, "send").await;
@@ -330,4 +327,107 @@ async fn a_formula_in_a_subscriber_name_is_exported_as_text() {
             "Ada"
         ]
     );
+}
+
+async fn deliveries(app: &TestApp) -> i64 {
+    sqlx::query_scalar("select count(*) from deliveries")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn erasing_asks_first_and_only_the_confirmation_erases() {
+    let app = spawn_app().await;
+    app.confirmed_subscribers(&["ada@example.com", "bob@example.com"])
+        .await;
+    app.login_as_admin().await;
+    let id = subscriber_id(&app, "ada@example.com").await;
+    let list = app.page("/admin/subscribers").await;
+    assert!(
+        attrs(&list, "a.danger", "href").contains(&format!("/admin/subscribers/{id}/erase")),
+        "the list's erase is a link to the question, not a form that acts"
+    );
+
+    let question = app.page(&format!("/admin/subscribers/{id}/erase")).await;
+    let first_post = app
+        .admin_post(&format!("/admin/subscribers/{id}/erase"), &[])
+        .await;
+    let still_listed = app.page("/admin/subscribers").await;
+
+    assert_eq!(texts(&question, "h1"), ["Erase ada@example.com for good?"]);
+    assert_eq!(
+        texts(&question, ".confirm button.danger"),
+        ["Erase for good"]
+    );
+    assert_is_redirect_to(&first_post, &format!("/admin/subscribers/{id}/erase"));
+    assert_eq!(
+        texts(&still_listed, "td.email"),
+        ["ada@example.com", "bob@example.com"]
+    );
+
+    let confirmed = app
+        .admin_post(
+            &format!("/admin/subscribers/{id}/erase"),
+            &[("confirm", "yes")],
+        )
+        .await;
+
+    assert_is_redirect_to(&confirmed, "/admin/subscribers?saved=1");
+    let list = app.page("/admin/subscribers?saved=1").await;
+    assert_eq!(texts(&list, "td.email"), ["bob@example.com"]);
+    assert_eq!(texts(&list, "td[data-status=erased]"), ["1"]);
+}
+
+#[tokio::test]
+async fn sending_to_all_names_the_real_count_and_the_first_click_sends_nothing() {
+    let app = seed_with_three_confirmed_and_one_pending().await;
+    digest_action(&app, "create").await;
+    let detail = app.page("/admin/digests/434").await;
+    assert!(
+        attrs(&detail, "a.danger", "href").contains(&"/admin/digests/434/send".to_string()),
+        "send is a link to the question"
+    );
+
+    let first_post = app
+        .admin_post("/admin/digests/434", &[("action", "send")])
+        .await;
+    let question = app.page("/admin/digests/434/send").await;
+
+    assert_is_redirect_to(&first_post, "/admin/digests/434/send");
+    assert_eq!(texts(&question, "h1"), ["Send to 3 confirmed subscribers?"]);
+    assert_eq!(digest_status(&app).await, "draft");
+    assert_eq!(deliveries(&app).await, 0);
+
+    digest_action(&app, "send").await;
+
+    assert_eq!(digest_status(&app).await, "sending");
+    assert_eq!(deliveries(&app).await, 3);
+}
+
+#[tokio::test]
+async fn cancelling_for_good_says_what_stays_unsent_and_asks_first() {
+    let app = seed_with_three_confirmed_and_one_pending().await;
+    digest_action(&app, "send").await;
+
+    let first_post = app
+        .admin_post("/admin/digests/434", &[("action", "cancel")])
+        .await;
+    let question = app.page("/admin/digests/434/cancel").await;
+
+    assert_is_redirect_to(&first_post, "/admin/digests/434/cancel");
+    assert_eq!(
+        texts(&question, "h1"),
+        ["Cancel the digest of episode 434 for good?"]
+    );
+    assert!(
+        texts(&question, ".consequences li")[0].starts_with("3 mails not sent yet"),
+        "{:?}",
+        texts(&question, ".consequences li")
+    );
+    assert_eq!(digest_status(&app).await, "sending");
+
+    digest_action(&app, "cancel").await;
+
+    assert_eq!(digest_status(&app).await, "cancelled");
 }

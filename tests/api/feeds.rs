@@ -606,3 +606,33 @@ async fn an_episode_back_to_draft_leaves_every_feed() {
         assert_eq!(parsed.entries.len(), 1, "{path}: {feed}");
     }
 }
+
+#[tokio::test]
+async fn the_podcast_feed_names_a_stylesheet_served_as_xsl_and_still_parses() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+
+    let feed = app.get("/episodes/rss").await.text().await.unwrap();
+    let href = feed
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("<?xml-stylesheet type=\"text/xsl\" href=\"")
+                .and_then(|rest| rest.strip_suffix("\"?>"))
+        })
+        .expect("a stylesheet processing instruction")
+        .to_string();
+    let stylesheet = app.get(&href).await;
+
+    assert_eq!(
+        stylesheet.headers()["content-type"],
+        "text/xsl; charset=utf-8"
+    );
+    let xsl = stylesheet.text().await.unwrap();
+    assert!(xsl.contains("copy its address into your podcast app"));
+    assert!(
+        !xsl.contains("{{CSS_URL}}"),
+        "the site's stylesheet is linked by its URL"
+    );
+    let parsed = feed_rs::parser::parse(feed.as_bytes()).expect("apps still read the feed");
+    assert_eq!(parsed.entries.len(), 1);
+}

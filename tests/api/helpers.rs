@@ -93,6 +93,11 @@ async fn spawn(setup_sql: &str, proxies: shownotes::state::TrustedProxies) -> Te
 }
 
 impl TestApp {
+    /// The app's database file, for the command line to work on while the app runs.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("shownotes.db")
+    }
+
     /// GET a path.
     pub async fn get(&self, path: &str) -> Response {
         self.client

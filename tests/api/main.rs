@@ -1,8 +1,10 @@
 //! Black-box tests through HTTP and the CLI: one binary, one `spawn_app()`.
 
 mod accounts;
+mod admin_home;
 mod api;
 mod archive_import;
+mod audit;
 mod backup;
 mod browser;
 mod cache;
@@ -25,6 +27,7 @@ mod pages;
 mod pyvideo_export;
 mod search;
 mod security;
+mod settings_cli;
 mod smtp_sink;
 mod speakers;
 mod subscriptions;

@@ -307,3 +307,63 @@ async fn the_events_list_counts_each_events_talks() {
         "{rows:?}"
     );
 }
+
+#[tokio::test]
+async fn a_curator_gives_a_talk_its_video_and_related_links_in_the_admin() {
+    let app = spawn_app().await;
+    app.import_talks(&crate::helpers::fixture("pyvideo")).await;
+    app.login_as_host().await;
+    let path = "/admin/talks/pycon-us-2025/unlearning-sql";
+    let fields = |video: &'static str, related: &'static str| {
+        vec![
+            ("title", "Unlearning SQL"),
+            ("speakers", "Ryan Curtin"),
+            ("video_url", video),
+            ("related", related),
+        ]
+    };
+
+    let refused = app
+        .admin_post(
+            path,
+            &fields("youtube.com/watch?v=x", "javascript:alert(1)"),
+        )
+        .await;
+    let saved = app
+        .admin_post(
+            path,
+            &fields(
+                "https://www.youtube.com/watch?v=sFAxHLaVKxk",
+                "https://example.com/slides.pdf The slides\nhttps://github.com/example/demo",
+            ),
+        )
+        .await;
+
+    assert_eq!(refused.status(), 422);
+    let page = scraper::Html::parse_document(&refused.text().await.unwrap());
+    assert_eq!(
+        crate::helpers::texts(&page, ".field-error"),
+        [
+            "must start with https:// or http://",
+            "line 1: must start with https:// or http://"
+        ]
+    );
+    assert_eq!(saved.status(), 303);
+    let (_, talk) = app.json("/api/v1/talks/pycon-us-2025/unlearning-sql").await;
+    let text = talk.to_string();
+    assert!(text.contains("sFAxHLaVKxk"), "{text}");
+    assert!(text.contains("https://example.com/slides.pdf"), "{text}");
+    assert!(text.contains("The slides"), "{text}");
+    assert!(text.contains("https://github.com/example/demo"), "{text}");
+    let form = app.page(path).await;
+    assert_eq!(
+        crate::helpers::attrs(&form, "#video_url", "value"),
+        ["https://www.youtube.com/watch?v=sFAxHLaVKxk"]
+    );
+    let related = scraper::Selector::parse("#related").unwrap();
+    let typed: String = form.select(&related).flat_map(|t| t.text()).collect();
+    assert_eq!(
+        typed,
+        "https://example.com/slides.pdf The slides\nhttps://github.com/example/demo"
+    );
+}

@@ -104,7 +104,7 @@ async fn an_admin_removes_a_host_after_a_confirmation_that_says_what_happens() {
     );
     assert!(
         rows.iter()
-            .any(|row| row.starts_with("2025-01-01 08:00Brian updated person")),
+            .any(|row| row.starts_with("2025-01-01 08:00 UTCBrian updated person")),
         "their entries stay theirs: {rows:?}"
     );
 }
