@@ -105,6 +105,29 @@ pub async fn record_import(
     .await
 }
 
+/// Records what an import run wrote, one entry per `(entity id, detail)`, in one statement.
+pub async fn record_imports(
+    conn: &mut SqliteConnection,
+    entity: &str,
+    entries: &[(i64, String)],
+) -> sqlx::Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "insert into audit_log (user_id, person_id, actor, action, entity, entity_id, detail, created_at)
+         select null, null, ?1, 'import', ?2, j.value ->> 0, j.value ->> 1, ?3
+         from json_each(?4) j order by j.key",
+    )
+    .bind(Actor::Import.as_str())
+    .bind(entity)
+    .bind(crate::clock::now())
+    .bind(crate::db::json_param(entries)?)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// One audit entry with what is known of who made it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRow {

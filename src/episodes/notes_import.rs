@@ -8,7 +8,7 @@ use sqlx::{Acquire, SqliteConnection, SqlitePool};
 use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status};
 use super::save::{Known, SaveError, save_episode_with};
 use super::source_store;
-use crate::admin::store::record_import;
+use crate::admin::store::record_imports;
 use crate::notes::{self, ParsedEpisode, ParsedSegment};
 use crate::people::aliases;
 use crate::talks::noted::{self, NotedTalk};
@@ -421,6 +421,9 @@ struct Memo {
     talks: noted::TalkAttachments,
     /// What was written, indexed for search by [`Memo::flush`] when deferring.
     search: crate::search::store_deferred::Deferred,
+    /// Audit entries of the episodes written (id, detail), recorded by [`Memo::flush`] when
+    /// deferring: one statement per batch instead of one per file.
+    audited: Vec<(i64, String)>,
 }
 
 impl Memo {
@@ -445,6 +448,7 @@ impl Memo {
         if deferring {
             crate::search::store_deferred::index(conn, &self.search).await?;
         }
+        record_imports(conn, "episode", &std::mem::take(&mut self.audited)).await?;
         Ok(())
     }
 }
@@ -516,7 +520,10 @@ async fn import_parsed(
         source_store::set_notes_source(conn, saved.episode_id, &source.file, &source.sha256)
             .await?;
         let detail = format!("#{number} from notes file {}", source.file);
-        record_import(conn, "episode", saved.episode_id, &detail).await?;
+        match memo.known.defers() {
+            true => memo.audited.push((saved.episode_id, detail)),
+            false => record_imports(conn, "episode", &[(saved.episode_id, detail)]).await?,
+        }
     }
     memo.search.episode(saved.episode_id, &saved.segment_ids);
     let talks = attach_talks(conn, memo, &parsed.segments, &saved.segment_ids).await?;
