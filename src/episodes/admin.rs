@@ -5,11 +5,14 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
+use serde::Deserialize;
 
-use super::editor::{EpisodeForm, SegmentRow};
+use super::editor::{EpisodeForm, SegmentRow, rendered_for_preview};
 use super::manage::{self, EditError};
+use super::model::Status;
+use super::public::EpisodeArticle;
 use super::{load_episode, store};
 use crate::admin::AdminLayout;
 use crate::error::{AppError, Result};
@@ -19,6 +22,8 @@ use crate::web::form::SavedQuery;
 
 /// A segment row with its field errors, for the template.
 pub struct RowView {
+    /// What the card's element ids carry: its index, or a placeholder in the blank template.
+    pub key: String,
     pub row: SegmentRow,
     pub errors: FieldErrors,
 }
@@ -35,15 +40,19 @@ impl RowView {
     }
 }
 
+/// The empty slot at the end of the segments (what a host fills without JavaScript).
+fn blank_row(index: usize) -> SegmentRow {
+    SegmentRow {
+        index,
+        kind: "topic".to_string(),
+        position: (index + 1).to_string(),
+        ..SegmentRow::default()
+    }
+}
+
 fn row_views(form: &EpisodeForm, errors: &FieldErrors) -> Vec<RowView> {
     let mut rows = form.rows();
-    let next = rows.len();
-    rows.push(SegmentRow {
-        index: next,
-        kind: "topic".to_string(),
-        position: (next + 1).to_string(),
-        ..SegmentRow::default()
-    });
+    rows.push(blank_row(rows.len()));
     rows.into_iter()
         .map(|row| {
             let prefix = format!("segments[{}].", row.index);
@@ -55,7 +64,11 @@ fn row_views(form: &EpisodeForm, errors: &FieldErrors) -> Vec<RowView> {
             {
                 mine.add(field, message.clone());
             }
-            RowView { row, errors: mine }
+            RowView {
+                key: row.index.to_string(),
+                row,
+                errors: mine,
+            }
         })
         .collect()
 }
@@ -66,6 +79,8 @@ pub struct EditPage {
     layout: AdminLayout,
     id: Option<i64>,
     status: String,
+    /// When a scheduled episode goes public (stored UTC).
+    publish_at: Option<String>,
     public_href: Option<String>,
     form: EpisodeForm,
     rows: Vec<RowView>,
@@ -73,6 +88,10 @@ pub struct EditPage {
     theirs: Option<EpisodeForm>,
     saved: bool,
     people: Vec<String>,
+    /// The episode page as listeners would read it, from what the form holds.
+    preview_html: String,
+    /// The empty segment card that "Add segment" copies.
+    blank_row: RowView,
 }
 
 impl EditPage {
@@ -80,16 +99,38 @@ impl EditPage {
         state: &AppState,
         layout: AdminLayout,
         id: Option<i64>,
-        form: EpisodeForm,
+        mut form: EpisodeForm,
         errors: FieldErrors,
     ) -> Result<Self> {
-        let people = sqlx::query_scalar("select name from people where is_guest = 0 order by name")
-            .fetch_all(&state.db)
-            .await?;
+        let mut conn = state.db.acquire().await?;
+        let people = crate::people::store::names_hosts_first(&mut conn).await?;
+        let (status, publish_at) = match id {
+            Some(id) => store::status_of(&mut conn, id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+            None => ("draft".to_string(), None),
+        };
+        drop(conn);
+        if form.publish_at.is_empty() {
+            // The date field keeps the scheduled time (as `datetime-local` wants it).
+            form.publish_at = publish_at
+                .as_deref()
+                .and_then(|at| at.get(..16))
+                .unwrap_or_default()
+                .to_string();
+        }
+        let preview_html = preview_article(&form, Status::parse(&status)).await?;
         Ok(Self {
             layout,
             id,
-            status: "draft".to_string(),
+            preview_html,
+            blank_row: RowView {
+                key: "__N__".to_string(),
+                row: blank_row(0),
+                errors: FieldErrors::default(),
+            },
+            status,
+            publish_at,
             public_href: None,
             rows: row_views(&form, &errors),
             form,
@@ -100,6 +141,28 @@ impl EditPage {
         })
     }
 
+    /// The editor of a saved episode, with its status and public address.
+    async fn of_existing(
+        state: &AppState,
+        layout: AdminLayout,
+        id: i64,
+        public_href: String,
+        form: EpisodeForm,
+    ) -> Result<Self> {
+        let errors = FieldErrors::default();
+        let mut page = Self::new(state, layout, Some(id), form, errors).await?;
+        page.public_href = Some(public_href);
+        Ok(page)
+    }
+
+    /// The status line in words: "draft", "published", "scheduled for 2025-06-01 10:00 UTC".
+    fn status_words(&self) -> String {
+        match (self.status.as_str(), &self.publish_at) {
+            ("scheduled", Some(at)) => format!("scheduled for {at}"),
+            (status, _) => status.to_string(),
+        }
+    }
+
     fn action(&self) -> String {
         self.id
             .map(|id| format!("/admin/episodes/{id}"))
@@ -107,7 +170,40 @@ impl EditPage {
     }
 }
 
-async fn load_form(state: &AppState, id: i64) -> Result<(EpisodeForm, String, String)> {
+/// The whole episode article from the form, or what keeps it from showing.
+async fn preview_article(form: &EpisodeForm, status: Status) -> Result<String> {
+    let doc = match form.to_doc() {
+        Ok(doc) => doc,
+        Err(_) => {
+            return Ok(r#"<p class="preview-waits">The preview shows the episode again once the fields marked in the form are fixed.</p>"#.to_string());
+        }
+    };
+    let article = EpisodeArticle {
+        episode: rendered_for_preview(doc, status).await,
+        previous: None,
+        next: None,
+        preview: true,
+    };
+    Ok(article.render()?)
+}
+
+#[derive(Deserialize)]
+pub struct PreviewQuery {
+    #[serde(default)]
+    status: String,
+}
+
+/// `POST /admin/episodes/preview?status=…`: the editor's live preview of the whole episode page.
+pub async fn preview(
+    Query(q): Query<PreviewQuery>,
+    Form(form): Form<EpisodeForm>,
+) -> Result<Html<String>> {
+    Ok(Html(
+        preview_article(&form, Status::parse(&q.status)).await?,
+    ))
+}
+
+async fn load_form(state: &AppState, id: i64) -> Result<(EpisodeForm, String)> {
     let mut conn = state.db.acquire().await?;
     let (number, version) = store::number_and_version(&mut conn, id)
         .await?
@@ -116,11 +212,7 @@ async fn load_form(state: &AppState, id: i64) -> Result<(EpisodeForm, String, St
         .await?
         .ok_or(AppError::NotFound)?;
     let href = format!("/episodes/{}/{}", doc.number, doc.slug);
-    Ok((
-        EpisodeForm::from_doc(&doc, version),
-        doc.status.as_str().to_string(),
-        href,
-    ))
+    Ok((EpisodeForm::from_doc(&doc, version), href))
 }
 
 /// `GET /admin/episodes/{id}`.
@@ -130,10 +222,8 @@ pub async fn edit(
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> Result<EditPage> {
-    let (form, status, href) = load_form(&state, id).await?;
-    let mut page = EditPage::new(&state, layout, Some(id), form, FieldErrors::default()).await?;
-    page.status = status;
-    page.public_href = Some(href);
+    let (form, href) = load_form(&state, id).await?;
+    let mut page = EditPage::of_existing(&state, layout, id, href, form).await?;
     page.saved = q.saved.is_some();
     Ok(page)
 }
@@ -145,11 +235,11 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(form): Form<EpisodeForm>,
 ) -> Result<Response> {
-    let doc = match form.to_doc() {
-        Ok(doc) => doc,
+    let (doc, change) = match form.to_doc_and_change() {
+        Ok(parsed) => parsed,
         Err(errors) => return rerender(&state, layout, Some(id), form, errors).await,
     };
-    match manage::update(&state.db, layout.user.id, id, form.version, doc).await {
+    match manage::update(&state.db, layout.user.id, id, form.version, doc, change).await {
         Ok(()) => {
             state.content_changed();
             Ok(Redirect::to(&format!("/admin/episodes/{id}?saved=1")).into_response())
@@ -195,11 +285,9 @@ async fn conflict(
     id: i64,
     mut mine: EpisodeForm,
 ) -> Result<Response> {
-    let (theirs, status, href) = load_form(state, id).await?;
+    let (theirs, href) = load_form(state, id).await?;
     mine.version = theirs.version;
-    let mut page = EditPage::new(state, layout, Some(id), mine, FieldErrors::default()).await?;
-    page.status = status;
-    page.public_href = Some(href);
+    let mut page = EditPage::of_existing(state, layout, id, href, mine).await?;
     page.theirs = Some(theirs);
     Ok((StatusCode::CONFLICT, page).into_response())
 }
@@ -222,12 +310,15 @@ pub async fn create(
     layout: AdminLayout,
     Form(form): Form<EpisodeForm>,
 ) -> Result<Response> {
-    let doc = match form.to_doc() {
-        Ok(doc) => doc,
+    let (doc, change) = match form.to_doc_and_change() {
+        Ok(parsed) => parsed,
         Err(errors) => return rerender(&state, layout, None, form, errors).await,
     };
-    match manage::create(&state.db, layout.user.id, doc).await {
-        Ok(id) => Ok(Redirect::to(&format!("/admin/episodes/{id}?saved=1")).into_response()),
+    match manage::create(&state.db, layout.user.id, doc, change).await {
+        Ok(id) => {
+            state.content_changed();
+            Ok(Redirect::to(&format!("/admin/episodes/{id}?saved=1")).into_response())
+        }
         Err(error) => edit_error(&state, layout, None, form, error).await,
     }
 }

@@ -3,7 +3,8 @@
 
 use serde::Deserialize;
 
-use super::model::{Audio, EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, slugify};
+use super::manage::StatusChange;
+use super::model::{Audio, EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status, slugify};
 use crate::links::is_web_url;
 use crate::validation::FieldErrors;
 
@@ -40,6 +41,10 @@ pub struct EpisodeForm {
     pub seg_person_was: Vec<String>,
     /// Row indexes whose "delete" box is ticked.
     pub seg_delete: Vec<usize>,
+    /// Which button saved the form: `save` (or none), `publish`, `schedule`, `unpublish`.
+    pub intent: String,
+    /// When a scheduled episode goes public (`datetime-local`, UTC).
+    pub publish_at: String,
 }
 
 /// One segment row of the editor, as text.
@@ -59,6 +64,40 @@ pub struct SegmentRow {
 }
 
 impl SegmentRow {
+    /// The card's title, said the way the episode page says it: "Brian #1: Markdown formatting
+    /// with ruff", "Extras from Michael", "Joke: …"; "New segment" while nothing is typed.
+    pub fn heading(&self) -> String {
+        let first_name = self.person.split_whitespace().next().unwrap_or_default();
+        let title = self.title.trim();
+        let heading = match self.kind.as_str() {
+            "topic" => {
+                let who = match (first_name, self.number.trim()) {
+                    ("", "") => String::new(),
+                    (name, "") => name.to_string(),
+                    ("", number) => format!("#{number}"),
+                    (name, number) => format!("{name} #{number}"),
+                };
+                match (who.is_empty(), title.is_empty()) {
+                    (true, _) => title.to_string(),
+                    (false, true) => who,
+                    (false, false) => format!("{who}: {title}"),
+                }
+            }
+            "extra" if first_name.is_empty() => "Extras".to_string(),
+            "extra" => format!("Extras from {first_name}"),
+            "joke" => format!("Joke: {title}"),
+            "sponsor" => format!("Sponsor: {title}"),
+            _ => title.to_string(),
+        };
+        if self.is_blank() {
+            return "New segment".to_string();
+        }
+        match heading.trim_end_matches([':', ' ']) {
+            "" => "Untitled segment".to_string(),
+            trimmed => trimmed.to_string(),
+        }
+    }
+
     /// A row with nothing typed in it: the editor's "new segment" row.
     pub fn is_blank(&self) -> bool {
         [
@@ -232,6 +271,63 @@ impl EpisodeForm {
             duration_secs,
         })
     }
+}
+
+/// The episode as its page would show it once saved: markdown rendered by the site's own
+/// renderer, presenters linked by the URL name their name gives. Nothing is stored.
+pub async fn rendered_for_preview(mut doc: EpisodeDoc, status: Status) -> EpisodeDoc {
+    use crate::markdown::{Author, render_pooled};
+    doc.status = status;
+    doc.intro_html = render_pooled(doc.intro_md.clone(), Author::Host).await;
+    for segment in &mut doc.segments {
+        segment.notes_html = render_pooled(segment.notes_md.clone(), Author::Host).await;
+        if let Some(person) = &mut segment.person {
+            person.slug = slugify(&person.name);
+        }
+    }
+    doc.hosts = super::view::hosts_of(&doc.segments);
+    doc
+}
+
+impl EpisodeForm {
+    /// The status change the pressed button asks for, or what is wrong with its time.
+    pub fn status_change(&self) -> Result<Option<StatusChange>, FieldErrors> {
+        match self.intent.as_str() {
+            "publish" => Ok(Some(StatusChange::Publish)),
+            "unpublish" => Ok(Some(StatusChange::Unpublish)),
+            "schedule" => match parse_publish_at(&self.publish_at) {
+                Ok(at) => Ok(Some(StatusChange::Schedule(at))),
+                Err(message) => Err(FieldErrors::one("publish_at", message)),
+            },
+            _ => Ok(None),
+        }
+    }
+
+    /// The episode and the status change, or every field that is wrong.
+    pub fn to_doc_and_change(&self) -> Result<(EpisodeDoc, Option<StatusChange>), FieldErrors> {
+        match (self.to_doc(), self.status_change()) {
+            (Ok(doc), Ok(change)) => Ok((doc, change)),
+            (Err(mut errors), Err(more)) => {
+                for (field, message) in more.all() {
+                    errors.add(field.clone(), message.clone());
+                }
+                Err(errors)
+            }
+            (Err(errors), _) | (_, Err(errors)) => Err(errors),
+        }
+    }
+}
+
+/// A `datetime-local` value (`2025-06-01T10:00`), read as UTC, as the stored time.
+pub fn parse_publish_at(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("pick the date and time the episode goes public".to_string());
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    time::PrimitiveDateTime::parse(text, &format)
+        .map(|at| crate::clock::stamp(at.assume_utc()))
+        .map_err(|_| "must be a date and time like 2025-06-01 10:00".to_string())
 }
 
 fn segment_of(row: &SegmentRow, errors: &mut FieldErrors) -> SegmentDoc {

@@ -57,6 +57,7 @@ fn episode_form() -> impl Strategy<Value = EpisodeForm> {
                         seg_credited_as: Vec::new(),
                         seg_person_was: Vec::new(),
                         seg_delete: delete,
+                        ..EpisodeForm::default()
                     }
                 },
             )

@@ -49,8 +49,14 @@ fn number_taken(number: i64) -> EditError {
     EditError::Invalid(errors)
 }
 
-/// Creates a draft episode with its segments; returns its id.
-pub async fn create(db: &SqlitePool, user_id: i64, mut doc: EpisodeDoc) -> Result<i64, EditError> {
+/// Creates a draft episode with its segments, then makes the `change` asked for in the same
+/// transaction (publish, schedule); returns its id.
+pub async fn create(
+    db: &SqlitePool,
+    user_id: i64,
+    mut doc: EpisodeDoc,
+    change: Option<StatusChange>,
+) -> Result<i64, EditError> {
     super::save::render_intro(&mut doc).await;
     let now = clock::now();
     let mut tx = crate::db::begin_write(db).await?;
@@ -69,17 +75,23 @@ pub async fn create(db: &SqlitePool, user_id: i64, mut doc: EpisodeDoc) -> Resul
         &now,
     )
     .await?;
+    if let Some(change) = change {
+        apply_status(&mut tx, user_id, id, &change, &now).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }
 
-/// Saves episode `id` if nobody saved it since `version` was loaded.
+/// Saves episode `id` if nobody saved it since `version` was loaded, and then makes the
+/// `change` asked for (publish, schedule, back to draft): what was typed is never lost to a
+/// status change, and a refused save changes no status.
 pub async fn update(
     db: &SqlitePool,
     user_id: i64,
     id: i64,
     version: i64,
     mut doc: EpisodeDoc,
+    change: Option<StatusChange>,
 ) -> Result<(), EditError> {
     super::save::render_intro(&mut doc).await;
     let now = clock::now();
@@ -101,6 +113,9 @@ pub async fn update(
         &now,
     )
     .await?;
+    if let Some(change) = change {
+        apply_status(&mut tx, user_id, id, &change, &now).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -145,29 +160,41 @@ pub async fn change_status(
     change: StatusChange,
 ) -> Result<(), EditError> {
     let now = clock::now();
-    let (status, publish_at) = match &change {
+    let mut tx = crate::db::begin_write(db).await?;
+    apply_status(&mut tx, user_id, id, &change, &now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets the status (with its audit line) inside the caller's transaction.
+async fn apply_status(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    id: i64,
+    change: &StatusChange,
+    now: &str,
+) -> Result<(), EditError> {
+    let (status, publish_at) = match change {
         StatusChange::Publish => ("published", None),
         StatusChange::Schedule(at) => ("scheduled", Some(at.as_str())),
         StatusChange::Unpublish => ("draft", None),
     };
-    let mut tx = crate::db::begin_write(db).await?;
-    if !store::set_status(&mut tx, id, status, publish_at, &now).await? {
+    if !store::set_status(conn, id, status, publish_at, now).await? {
         return Err(EditError::NotFound);
     }
     let detail = publish_at
         .map(|at| format!("{status} for {at}"))
         .unwrap_or_else(|| status.to_string());
     audit(
-        &mut tx,
+        conn,
         Some(user_id),
         "status",
         "episode",
         Some(id),
         &detail,
-        &now,
+        now,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

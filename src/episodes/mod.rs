@@ -34,6 +34,7 @@ pub fn admin_router() -> Router<AppState> {
     Router::new()
         .route("/episodes", get(admin_tools::list))
         .route("/episodes/new", get(admin::new).post(admin::create))
+        .route("/episodes/preview", post(admin::preview))
         .route(
             "/episodes/import",
             get(admin_tools::show_import).post(admin_tools::import),

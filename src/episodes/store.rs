@@ -444,3 +444,15 @@ pub async fn publish_due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result
     .fetch_all(conn)
     .await
 }
+
+/// The status of episode `id` (`draft`, `scheduled`, `published`) and, when scheduled, the
+/// time it goes public.
+pub async fn status_of(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> sqlx::Result<Option<(String, Option<String>)>> {
+    sqlx::query_as("select status, publish_at from episodes where id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}

@@ -87,51 +87,286 @@
     });
   });
 
-  // Drag to reorder segments; the position fields carry the order, so the
-  // form also works by typing positions, or with the keyboard (Alt+Up/Down).
-  document.querySelectorAll("[data-sortable]").forEach(function (list) {
+  var editor = document.querySelector("form.editor");
+  if (editor) {
+    setUpEditor(editor);
+  }
+
+  // The episode editor: segment cards added, duplicated, removed and reordered in the page,
+  // and the whole episode previewed as listeners will read it. Without this script the form
+  // still saves what it holds (positions by number, a "delete" box, one blank slot).
+  function setUpEditor(form) {
+    var list = form.querySelector("[data-sortable]");
+    var template = document.getElementById("segment-template");
+    var announcer = document.getElementById("segment-announcer");
+    var created = 0;
+
+    function cards() {
+      return Array.prototype.slice.call(list.querySelectorAll("[data-segment]"));
+    }
+    function field(card, name) {
+      return card.querySelector("[name='" + name + "']");
+    }
+    function say(text) {
+      // Cleared first, so the same words twice are announced twice.
+      announcer.textContent = "";
+      window.setTimeout(function () { announcer.textContent = text; }, 50);
+    }
+
+    // The card's title, as the episode page will say it (kept in step with SegmentRow::heading).
+    function heading(card) {
+      var kind = field(card, "seg_kind").value;
+      var person = field(card, "seg_person").value.trim().split(/\s+/)[0] || "";
+      var number = field(card, "seg_number").value.trim();
+      var title = field(card, "seg_title").value.trim();
+      var blank = ["seg_person", "seg_number", "seg_title", "seg_url", "seg_notes", "seg_start"].every(function (name) {
+        return field(card, name).value.trim() === "";
+      });
+      if (blank) {
+        return "New segment";
+      }
+      var text;
+      if (kind === "topic") {
+        var who = person && number ? person + " #" + number : person || (number ? "#" + number : "");
+        text = who && title ? who + ": " + title : who || title;
+      } else if (kind === "extra") {
+        text = person ? "Extras from " + person : "Extras";
+      } else if (kind === "joke") {
+        text = "Joke: " + title;
+      } else if (kind === "sponsor") {
+        text = "Sponsor: " + title;
+      } else {
+        text = title;
+      }
+      text = text.replace(/[:\s]+$/, "");
+      return text || "Untitled segment";
+    }
+    function retitle(card) {
+      card.querySelector("[data-segment-heading]").textContent = heading(card);
+    }
+
+    // Positions and "delete" boxes follow the order on screen.
     function renumber() {
-      list.querySelectorAll("[data-segment]").forEach(function (item, index) {
-        var position = item.querySelector("input.position");
-        if (position) {
-          position.value = String(index + 1);
+      cards().forEach(function (card, index) {
+        field(card, "seg_position").value = String(index + 1);
+        var remove = field(card, "seg_delete");
+        if (remove) {
+          remove.value = String(index);
         }
       });
     }
-    var dragged = null;
-    list.querySelectorAll("[data-segment]").forEach(function (item) {
-      item.setAttribute("draggable", "true");
-      item.addEventListener("dragstart", function (event) {
-        dragged = item;
-        event.dataTransfer.effectAllowed = "move";
-        item.classList.add("dragging");
+
+    // A copy of a card gets ids of its own, so every label still points at its field.
+    function rekey(card) {
+      created += 1;
+      var key = "new" + created;
+      card.querySelectorAll("[id], [for], [aria-describedby]").forEach(function (element) {
+        ["id", "for", "aria-describedby"].forEach(function (attribute) {
+          var value = element.getAttribute(attribute);
+          if (value) {
+            element.setAttribute(attribute, value.replace(/seg-[A-Za-z0-9_]+-/g, "seg-" + key + "-"));
+          }
+        });
       });
-      item.addEventListener("dragend", function () {
-        item.classList.remove("dragging");
+      card.querySelectorAll(".field-error").forEach(function (error) { error.remove(); });
+      card.querySelectorAll("[aria-invalid]").forEach(function (input) {
+        input.removeAttribute("aria-invalid");
+        var hint = input.id + "-hint";
+        if (document.getElementById(hint) || card.querySelector("#" + hint)) {
+          input.setAttribute("aria-describedby", hint);
+        } else {
+          input.removeAttribute("aria-describedby");
+        }
+      });
+      return card;
+    }
+
+    function enhance(card) {
+      var summary = card.querySelector("summary");
+      summary.setAttribute("draggable", "true");
+      var noJs = card.querySelector("[data-no-js]");
+      if (noJs) {
+        noJs.hidden = true;
+      }
+      var actions = card.querySelector(".segment-actions");
+      if (!actions.querySelector("[data-remove]")) {
+        actions.insertAdjacentHTML("beforeend",
+          '<button type="button" data-duplicate>Duplicate</button> <button type="button" class="danger" data-remove>Remove</button>');
+      }
+      retitle(card);
+    }
+
+    function addCard(card, after) {
+      list.insertBefore(card, after ? after.nextSibling : null);
+      enhance(card);
+      renumber();
+      changed();
+      return card;
+    }
+
+    function newCard(kind) {
+      var card = rekey(template.content.firstElementChild.cloneNode(true));
+      field(card, "seg_kind").value = kind;
+      return card;
+    }
+
+    function duplicate(card) {
+      var copy = rekey(card.cloneNode(true));
+      // A clone keeps the attributes the page was loaded with, not what was typed since.
+      var from = card.querySelectorAll("input, select, textarea");
+      var to = copy.querySelectorAll("input, select, textarea");
+      for (var i = 0; i < from.length; i += 1) {
+        if (from[i].type === "checkbox") {
+          to[i].checked = false;
+        } else {
+          to[i].value = from[i].value;
+        }
+      }
+      addCard(copy, card);
+      say("Duplicated " + heading(card) + ". The copy is segment " + (cards().indexOf(copy) + 1) + ".");
+      copy.querySelector("summary").focus();
+    }
+
+    function remove(card) {
+      var all = cards();
+      var index = all.indexOf(card);
+      var name = heading(card);
+      card.remove();
+      renumber();
+      changed();
+      say("Removed " + name + ".");
+      var next = cards()[Math.min(index, cards().length - 1)];
+      (next ? next.querySelector("summary") : addButtons[0]).focus();
+    }
+
+    function move(card, step, focus) {
+      var all = cards();
+      var index = all.indexOf(card);
+      var target = index + step;
+      if (target < 0 || target >= all.length) {
+        return;
+      }
+      list.insertBefore(card, step < 0 ? all[target] : all[target].nextSibling);
+      renumber();
+      changed();
+      if (focus) {
+        focus.focus();
+      }
+      say("Moved " + heading(card) + " to position " + (target + 1) + " of " + all.length + ".");
+    }
+
+    cards().forEach(enhance);
+    renumber();
+
+    // "Add segment": a topic, extras, a joke or a sponsor, at the end.
+    var adder = document.getElementById("add-segment");
+    var addButtons = adder ? Array.prototype.slice.call(adder.querySelectorAll("[data-add-kind]")) : [];
+    if (adder) {
+      adder.hidden = false;
+      addButtons.forEach(function (button) {
+        button.addEventListener("click", function () {
+          var card = addCard(newCard(button.getAttribute("data-add-kind")), null);
+          say("Added segment " + cards().length + ".");
+          field(card, "seg_person").focus();
+        });
+      });
+    }
+
+    list.addEventListener("click", function (event) {
+      var card = event.target.closest("[data-segment]");
+      if (event.target.closest("[data-remove]")) {
+        remove(card);
+      } else if (event.target.closest("[data-duplicate]")) {
+        duplicate(card);
+      }
+    });
+    list.addEventListener("input", function (event) {
+      var card = event.target.closest("[data-segment]");
+      if (card) {
+        retitle(card);
+      }
+    });
+    list.addEventListener("keydown", function (event) {
+      if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) {
+        return;
+      }
+      var card = event.target.closest("[data-segment]");
+      if (card) {
+        event.preventDefault();
+        move(card, event.key === "ArrowUp" ? -1 : 1, event.target);
+      }
+    });
+
+    // Drag a card by its title bar.
+    var dragged = null;
+    list.addEventListener("dragstart", function (event) {
+      dragged = event.target.closest("[data-segment]");
+      if (dragged) {
+        event.dataTransfer.effectAllowed = "move";
+        dragged.classList.add("dragging");
+      }
+    });
+    list.addEventListener("dragover", function (event) {
+      var over = event.target.closest("[data-segment]");
+      if (!dragged || !over) {
+        return;
+      }
+      event.preventDefault();
+      if (over !== dragged) {
+        var box = over.getBoundingClientRect();
+        var after = event.clientY > box.top + box.height / 2;
+        list.insertBefore(dragged, after ? over.nextSibling : over);
+      }
+    });
+    list.addEventListener("dragend", function () {
+      if (dragged) {
+        dragged.classList.remove("dragging");
+        say("Moved " + heading(dragged) + " to position " + (cards().indexOf(dragged) + 1) + " of " + cards().length + ".");
         dragged = null;
         renumber();
-      });
-      item.addEventListener("dragover", function (event) {
-        event.preventDefault();
-        if (!dragged || dragged === item) {
-          return;
-        }
-        var box = item.getBoundingClientRect();
-        var after = event.clientY > box.top + box.height / 2;
-        list.insertBefore(dragged, after ? item.nextSibling : item);
-      });
-      item.addEventListener("keydown", function (event) {
-        if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) {
-          return;
-        }
-        event.preventDefault();
-        var sibling = event.key === "ArrowUp" ? item.previousElementSibling : item.nextElementSibling;
-        if (sibling) {
-          list.insertBefore(item, event.key === "ArrowUp" ? sibling : sibling.nextSibling);
-          renumber();
-          event.target.focus();
-        }
-      });
+        changed();
+      }
     });
-  });
+
+    // The preview of the whole episode page, rendered by the server as listeners will see it.
+    var preview = document.getElementById("episode-preview");
+    var previewStatus = document.getElementById("preview-status");
+    var previewTimer = null;
+    function refreshPreview() {
+      var body = new URLSearchParams(new FormData(form));
+      fetch(preview.getAttribute("data-preview-url"), {
+        method: "POST",
+        headers: { "X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded" },
+        body: body,
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        if (html !== null) {
+          // Escaped and sanitized by the server with the public page's own rules.
+          preview.innerHTML = html;
+          previewStatus.textContent = "Preview updated.";
+        }
+      });
+    }
+    function changed() {
+      form.dispatchEvent(new CustomEvent("editor:changed"));
+      if (preview) {
+        window.clearTimeout(previewTimer);
+        previewTimer = window.setTimeout(refreshPreview, 300);
+      }
+    }
+    form.addEventListener("input", changed);
+
+    // Leaving with unsaved changes asks first; saving (any button) is not leaving them.
+    var dirty = false;
+    form.addEventListener("editor:changed", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  }
 })();

@@ -194,6 +194,36 @@ async fn every_input_has_a_label() {
 }
 
 #[tokio::test]
+async fn segment_cards_are_titled_from_their_content_and_suggest_hosts() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let editor = create_episode(&app).await;
+
+    let page = app.page(&editor).await;
+
+    assert_eq!(
+        texts(&page, "ol.segments .segment-heading"),
+        [
+            "Brian #1: First topic",
+            "Michael #2: Second topic",
+            "New segment"
+        ],
+        "two saved topics and the blank slot a host fills without scripts"
+    );
+    assert_eq!(
+        texts(&page, "label[for=seg-0-number] .visually-hidden"),
+        ["Number"],
+        "the # field is read as Number"
+    );
+    assert_eq!(attrs(&page, "#seg-0-person", "list"), ["people-list"]);
+    let suggested = attrs(&page, "datalist#people-list option", "value");
+    assert!(
+        suggested.contains(&"Brian".to_string()) && suggested.contains(&"Michael".to_string()),
+        "{suggested:?}"
+    );
+}
+
+#[tokio::test]
 async fn reordering_by_position_and_deleting_a_segment_are_saved() {
     let app = spawn_app().await;
     app.login_as_host().await;
@@ -269,6 +299,86 @@ async fn a_stale_save_shows_both_versions_and_keeps_what_the_second_host_typed()
 }
 
 #[tokio::test]
+async fn publish_schedule_and_back_to_draft_save_what_was_typed_first() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let editor = create_episode(&app).await;
+    let with_intent = |page: &Html, title: &str, intent: &str, publish_at: &str| {
+        let mut fields = form_fields(page);
+        fields.iter_mut().find(|(k, _)| *k == "title").unwrap().1 = title.into();
+        fields.push(("intent", intent.into()));
+        fields.push(("publish_at", publish_at.into()));
+        fields
+    };
+
+    let page = app.page(&editor).await;
+    let published = post(
+        &app,
+        &editor,
+        &with_intent(&page, "Typed then published", "publish", ""),
+    )
+    .await;
+    assert_eq!(published.status(), 303);
+    let public = app.anonymous_page("/episodes/12").await;
+    assert_eq!(texts(&public, "h1"), ["Typed then published"]);
+
+    let page = app.page(&editor).await;
+    let refused = post(
+        &app,
+        &editor,
+        &with_intent(&page, "Not saved", "schedule", ""),
+    )
+    .await;
+    assert_eq!(refused.status(), 422, "scheduling needs a time");
+    let refused = Html::parse_document(&refused.text().await.unwrap());
+    assert_eq!(
+        texts(&refused, "#publish_at-error"),
+        ["pick the date and time the episode goes public"]
+    );
+    assert_eq!(
+        attrs(&refused, "#title", "value"),
+        ["Not saved"],
+        "kept as typed"
+    );
+
+    let scheduled = post(
+        &app,
+        &editor,
+        &with_intent(
+            &page,
+            "Typed then scheduled",
+            "schedule",
+            "2999-01-01T10:00",
+        ),
+    )
+    .await;
+    assert_eq!(scheduled.status(), 303);
+    let page = app.page(&editor).await;
+    assert_eq!(attrs(&page, "#title", "value"), ["Typed then scheduled"]);
+    assert_eq!(
+        attrs(&page, "#publish_at", "value"),
+        ["2999-01-01T10:00"],
+        "the date stays"
+    );
+    assert_eq!(
+        app.get("/episodes/12").await.status(),
+        404,
+        "scheduled is not public yet"
+    );
+
+    let drafted = post(
+        &app,
+        &editor,
+        &with_intent(&page, "Typed then drafted", "unpublish", ""),
+    )
+    .await;
+    assert_eq!(drafted.status(), 303);
+    let page = app.page(&editor).await;
+    assert_eq!(attrs(&page, "#title", "value"), ["Typed then drafted"]);
+    assert_eq!(texts(&page, ".status-line strong"), ["draft"]);
+}
+
+#[tokio::test]
 async fn scheduled_episodes_publish_when_due_and_not_before() {
     let app = spawn_app().await;
     app.login_as_host().await;
@@ -318,7 +428,7 @@ async fn pasted_notes_become_a_structured_draft() {
     assert_eq!(response.status(), 303);
     let titles = attrs(&page, "input[name=seg_title]", "value");
     assert_eq!(titles[1], "Making PyPI’s test suite 81% faster");
-    assert_eq!(texts(&page, ".status-box strong"), ["draft"]);
+    assert_eq!(texts(&page, ".status-line strong"), ["draft"]);
     let bad = app
         .admin_post(
             "/admin/episodes/import",

@@ -1,0 +1,322 @@
+//! The episode editor in a real headless Chromium: segments written, added and reordered
+//! without a save in between, the preview following, publishing, and two hosts colliding.
+
+use fantoccini::{Client, Locator};
+
+use crate::browser::{
+    Driver, axe_source, browser, click, click_then_wait, fill, look_at, sign_in, start_driver,
+    texts,
+};
+use crate::helpers::{TestApp, spawn_app};
+
+const ALT: char = '\u{E00A}';
+const ARROW_DOWN: char = '\u{E015}';
+
+/// Waits until the element at `xpath` is on the page (the live preview caught up).
+async fn wait_for(client: &Client, xpath: &str, what: &str) {
+    let found = client.wait().for_element(Locator::XPath(xpath)).await;
+    assert!(found.is_ok(), "{what} never showed");
+}
+
+/// The preview's segment at `position` has this title.
+fn preview_title_at(position: usize, title: &str) -> String {
+    format!(
+        "//div[@id='episode-preview']//section[@id='segment-{position}']//h2[contains(., '{title}')]"
+    )
+}
+
+/// Whether leaving the page now would ask first (the page cancels `beforeunload`).
+async fn leaving_asks_first(client: &Client) -> bool {
+    client
+        .execute(
+            "const leaving = new Event('beforeunload', {cancelable: true});
+             window.dispatchEvent(leaving);
+             return leaving.defaultPrevented;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap()
+}
+
+async fn value_of(client: &Client, selector: &str) -> String {
+    client
+        .find(Locator::Css(selector))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+async fn rect(client: &Client, selector: &str) -> (f64, f64, f64, f64) {
+    let found = client
+        .execute(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect();
+             return [r.left, r.top, r.right, r.bottom];",
+            vec![selector.into()],
+        )
+        .await
+        .unwrap();
+    let v: Vec<f64> = serde_json::from_value(found).unwrap();
+    (v[0], v[1], v[2], v[3])
+}
+
+/// A fresh site with the seed episode 434, and a browser signed in as a host there (`None`
+/// where Chromium is missing). The driver lives as long as the browser is used.
+async fn host_in_browser() -> Option<(Driver, TestApp, Client)> {
+    let mut driver = start_driver()?;
+    let app = spawn_app().await;
+    app.add_user("host@example.com", "host").await;
+    app.import_seed_notes_and_catalog().await;
+    let client = browser(&mut driver).await;
+    sign_in(&client, &app, "host@example.com").await;
+    Some((driver, app, client))
+}
+
+async fn episode_id(app: &TestApp, number: i64) -> i64 {
+    sqlx::query_scalar("select id from episodes where number = ?")
+        .bind(number)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_host_writes_three_segments_reorders_by_keyboard_and_publishes_without_saving_between() {
+    let Some((_driver, app, client)) = host_in_browser().await else {
+        return;
+    };
+    client
+        .goto(&format!("{}/admin/episodes/new", app.address))
+        .await
+        .unwrap();
+
+    fill(&client, "number", "77").await;
+    fill(&client, "title", "Browser made").await;
+    fill(&client, "seg-0-person", "Brian").await;
+    fill(&client, "seg-0-number", "1").await;
+    fill(&client, "seg-0-title", "First written").await;
+    fill(&client, "seg-0-notes", "- **bold** note").await;
+    click(&client, "button[data-add-kind=topic]").await;
+    fill(&client, "seg-new1-person", "Michael").await;
+    fill(&client, "seg-new1-number", "2").await;
+    fill(&client, "seg-new1-title", "Second written").await;
+    click(&client, "button[data-add-kind=joke]").await;
+    fill(&client, "seg-new2-title", "Third written").await;
+
+    assert_eq!(
+        texts(&client, ".segment-heading").await,
+        [
+            "Brian #1: First written",
+            "Michael #2: Second written",
+            "Joke: Third written"
+        ],
+        "each card is titled from what was typed in it"
+    );
+    wait_for(
+        &client,
+        &preview_title_at(3, "Third written"),
+        "the joke in the preview",
+    )
+    .await;
+    wait_for(
+        &client,
+        "//div[@id='episode-preview']//section[@id='segment-1']//strong[.='bold']",
+        "the notes rendered in the preview",
+    )
+    .await;
+
+    // A copy of the joke, then removed again: still no save.
+    click(
+        &client,
+        "li[data-segment]:nth-child(3) button[data-duplicate]",
+    )
+    .await;
+    assert_eq!(value_of(&client, "#seg-new3-title").await, "Third written");
+    assert_eq!(texts(&client, ".segment-heading").await.len(), 4);
+    click(&client, "li[data-segment]:nth-child(4) button[data-remove]").await;
+    assert_eq!(texts(&client, ".segment-heading").await.len(), 3);
+
+    client
+        .find(Locator::Id("seg-0-title"))
+        .await
+        .unwrap()
+        .send_keys(&format!("{ALT}{ARROW_DOWN}"))
+        .await
+        .unwrap();
+    assert_eq!(
+        texts(&client, ".segment-heading").await,
+        [
+            "Michael #2: Second written",
+            "Brian #1: First written",
+            "Joke: Third written"
+        ],
+        "Alt+Down moved the first card below the second"
+    );
+    wait_for(
+        &client,
+        "//*[@id='segment-announcer'][contains(., 'Moved Brian #1: First written to position 2 of 3')]",
+        "the move announced",
+    )
+    .await;
+    wait_for(
+        &client,
+        &preview_title_at(1, "Second written"),
+        "the preview in the new order",
+    )
+    .await;
+    assert_eq!(value_of(&client, "#seg-0-position").await, "2");
+
+    assert!(
+        leaving_asks_first(&client).await,
+        "unsaved changes: leaving asks first"
+    );
+    // Publishing saves what is typed first: no Save in between.
+    click_then_wait(
+        &client,
+        "form.editor button[value=publish]",
+        ".status-published",
+    )
+    .await;
+    assert!(
+        !leaving_asks_first(&client).await,
+        "nothing unsaved after publishing"
+    );
+    client
+        .goto(&format!("{}/episodes/77", app.address))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        texts(&client, ".segment h2").await,
+        [
+            "Michael #2: Second written",
+            "Brian #1: First written",
+            "Joke: Third written"
+        ]
+    );
+    assert_eq!(
+        texts(&client, ".segment-topic .notes strong").await,
+        ["bold"]
+    );
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_editor_shows_form_and_preview_side_by_side_and_one_column_on_phones() {
+    let Some((_driver, app, client)) = host_in_browser().await else {
+        return;
+    };
+    // A draft not yet dated: the preview must say so, without a stray "· with".
+    sqlx::query("update episodes set status = 'draft', published_at = null where number = 434")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let id = episode_id(&app, 434).await;
+    let editor = format!("/admin/episodes/{id}");
+    let axe = axe_source();
+    let problems = look_at(
+        &client,
+        &app,
+        &[
+            ("editor", editor.clone()),
+            ("editor-episodes", "/admin/episodes".to_string()),
+        ],
+        axe.as_deref(),
+    )
+    .await;
+    assert!(problems.is_empty(), "{problems:#?}");
+
+    client.set_window_size(1280, 900).await.unwrap();
+    client
+        .goto(&format!("{}{editor}", app.address))
+        .await
+        .unwrap();
+    let form = rect(&client, "form.editor").await;
+    let preview = rect(&client, ".workspace-preview").await;
+    assert!(
+        preview.0 >= form.2 && form.2 - form.0 > 500.0,
+        "wide: the form ({form:?}) is roomy and the preview ({preview:?}) is beside it"
+    );
+    assert_eq!(
+        texts(&client, "#episode-preview .draft-flag strong").await,
+        ["Draft"]
+    );
+    assert!(
+        !texts(&client, "#episode-preview .meta")
+            .await
+            .iter()
+            .any(|meta| meta.starts_with('·')),
+        "no stray separator when the draft has no date"
+    );
+
+    // A bad number: its error shows beside it, and the title stays where it was.
+    let fieldset = rect(&client, "form.editor fieldset").await;
+    let title = rect(&client, "#title").await;
+    fill(&client, "number", "seventy").await;
+    click_then_wait(&client, "form.editor button.primary", "#number-error").await;
+    let fieldset_after = rect(&client, "form.editor fieldset").await;
+    let title_after = rect(&client, "#title").await;
+    assert_eq!(
+        (
+            title_after.0 - fieldset_after.0,
+            title_after.1 - fieldset_after.1
+        ),
+        (title.0 - fieldset.0, title.1 - fieldset.1),
+        "the error moved the title field"
+    );
+
+    client.set_window_size(390, 844).await.unwrap();
+    let form = rect(&client, "form.editor").await;
+    let preview = rect(&client, ".workspace-preview").await;
+    assert!(
+        preview.1 >= form.3,
+        "on a phone the preview ({preview:?}) comes after the form ({form:?})"
+    );
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn two_hosts_saving_one_episode_see_a_conflict_not_a_lost_edit() {
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.add_user("one@example.com", "host").await;
+    app.add_user("two@example.com", "host").await;
+    app.import(
+        crate::helpers::episode(5, "Shared")
+            .topic("Brian", 1, "Topic", "https://t.example/", "- n")
+            .draft()
+            .build(),
+    )
+    .await;
+    let id = episode_id(&app, 5).await;
+    let (one, two) = (browser(&mut driver).await, browser(&mut driver).await);
+    sign_in(&one, &app, "one@example.com").await;
+    sign_in(&two, &app, "two@example.com").await;
+    let editor = format!("{}/admin/episodes/{id}", app.address);
+    one.goto(&editor).await.unwrap();
+    two.goto(&editor).await.unwrap();
+
+    fill(&one, "title", "Title by one").await;
+    click_then_wait(&one, "form.editor button.primary", ".notice").await;
+    fill(&two, "title", "Title by two").await;
+    click_then_wait(&two, "form.editor button.primary", ".conflict").await;
+
+    assert_eq!(
+        texts(&two, ".conflict-title").await,
+        ["Title by one", "Title by two"]
+    );
+    assert_eq!(value_of(&two, "form.editor #title").await, "Title by two");
+    let saved: String = sqlx::query_scalar("select title from episodes where number = 5")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(saved, "Title by one");
+    one.close().await.unwrap();
+    two.close().await.unwrap();
+}
