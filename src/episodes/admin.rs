@@ -13,6 +13,8 @@ use super::editor::{EpisodeForm, SegmentRow, rendered_for_preview};
 use super::manage::{self, EditError};
 use super::model::Status;
 use super::public::EpisodeArticle;
+use super::store::Standing;
+use super::zoned::HostZone;
 use super::{load_episode, store};
 use crate::admin::AdminLayout;
 use crate::error::{AppError, Result};
@@ -79,8 +81,12 @@ pub struct EditPage {
     layout: AdminLayout,
     id: Option<i64>,
     status: String,
-    /// When a scheduled episode goes public (stored UTC).
-    publish_at: Option<String>,
+    /// Its status and times as stored.
+    standing: Standing,
+    /// The zone its host dates it in.
+    zone: HostZone,
+    /// The stored time the date field shows, for the browser to show in its own zone.
+    shown_utc: Option<String>,
     public_href: Option<String>,
     form: EpisodeForm,
     rows: Vec<RowView>,
@@ -104,22 +110,34 @@ impl EditPage {
     ) -> Result<Self> {
         let mut conn = state.db.acquire().await?;
         let people = crate::people::store::names_hosts_first(&mut conn).await?;
-        let (status, publish_at) = match id {
-            Some(id) => store::status_of(&mut conn, id)
+        let standing = match id {
+            Some(id) => store::standing_of(&mut conn, id)
                 .await?
                 .ok_or(AppError::NotFound)?,
-            None => ("draft".to_string(), None),
+            None => Standing {
+                status: "draft".to_string(),
+                publish_at: None,
+                published_at: None,
+                time_zone: "UTC".to_string(),
+            },
         };
         drop(conn);
-        if form.publish_at.is_empty() {
-            // The date field keeps the scheduled time (as `datetime-local` wants it).
-            form.publish_at = publish_at
+        let zone = HostZone::parse(&standing.time_zone).unwrap_or_else(|_| HostZone::utc());
+        // A freshly opened episode shows its time in the zone its host keeps; the browser
+        // moves it to the zone it is in (`data-utc`).
+        let shown_utc = standing
+            .publish_at
+            .clone()
+            .or(standing.published_at.clone());
+        let fresh = form.publish_at.is_empty() && form.time_zone.is_empty();
+        if fresh {
+            form.publish_at = shown_utc
                 .as_deref()
-                .and_then(|at| at.get(..16))
-                .unwrap_or_default()
-                .to_string();
+                .map(|at| zone.to_local_input(at))
+                .unwrap_or_default();
+            form.time_zone = zone.name().to_string();
         }
-        let preview_html = preview_article(&form, Status::parse(&status)).await?;
+        let preview_html = preview_article(&form, Status::parse(&standing.status)).await?;
         Ok(Self {
             layout,
             id,
@@ -129,8 +147,10 @@ impl EditPage {
                 row: blank_row(0),
                 errors: FieldErrors::default(),
             },
-            status,
-            publish_at,
+            status: standing.status.clone(),
+            shown_utc: shown_utc.filter(|_| fresh),
+            standing,
+            zone,
             public_href: None,
             rows: row_views(&form, &errors),
             form,
@@ -155,11 +175,20 @@ impl EditPage {
         Ok(page)
     }
 
-    /// The status line in words: "draft", "published", "scheduled for 2025-06-01 10:00 UTC".
+    /// The status line in words: "Draft", "Scheduled for Tue 2 Dec, 18:00 (Europe/Berlin)",
+    /// "Published Mon 26 May 2025, 08:00 (UTC)".
     fn status_words(&self) -> String {
-        match (self.status.as_str(), &self.publish_at) {
-            ("scheduled", Some(at)) => format!("scheduled for {at}"),
-            (status, _) => status.to_string(),
+        let at = |utc: &Option<String>| utc.as_deref().and_then(|at| self.zone.words(at));
+        match self.standing.status.as_str() {
+            "scheduled" => match at(&self.standing.publish_at) {
+                Some(when) => format!("Scheduled for {when}"),
+                None => "Scheduled".to_string(),
+            },
+            "published" => match at(&self.standing.published_at) {
+                Some(when) => format!("Published {when}"),
+                None => "Published".to_string(),
+            },
+            _ => "Draft".to_string(),
         }
     }
 
@@ -235,11 +264,14 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(form): Form<EpisodeForm>,
 ) -> Result<Response> {
-    let (doc, change) = match form.to_doc_and_change() {
+    let current = store::standing_of(&mut *state.db.acquire().await?, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (doc, publishing) = match form.to_doc_and_publishing(Status::parse(&current.status)) {
         Ok(parsed) => parsed,
         Err(errors) => return rerender(&state, layout, Some(id), form, errors).await,
     };
-    match manage::update(&state.db, layout.user.id, id, form.version, doc, change).await {
+    match manage::update(&state.db, layout.user.id, id, form.version, doc, publishing).await {
         Ok(()) => {
             state.content_changed();
             Ok(Redirect::to(&format!("/admin/episodes/{id}?saved=1")).into_response())
@@ -310,11 +342,11 @@ pub async fn create(
     layout: AdminLayout,
     Form(form): Form<EpisodeForm>,
 ) -> Result<Response> {
-    let (doc, change) = match form.to_doc_and_change() {
+    let (doc, publishing) = match form.to_doc_and_publishing(Status::Draft) {
         Ok(parsed) => parsed,
         Err(errors) => return rerender(&state, layout, None, form, errors).await,
     };
-    match manage::create(&state.db, layout.user.id, doc, change).await {
+    match manage::create(&state.db, layout.user.id, doc, publishing).await {
         Ok(id) => {
             state.content_changed();
             Ok(Redirect::to(&format!("/admin/episodes/{id}?saved=1")).into_response())

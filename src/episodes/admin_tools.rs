@@ -26,6 +26,14 @@ pub struct ListPage {
     filter: String,
 }
 
+impl AdminEpisodeRow {
+    /// When a scheduled episode goes public, in its host's zone: "Tue 2 Dec, 18:00 (Europe/Berlin)".
+    pub fn scheduled_for(&self) -> Option<String> {
+        let zone = super::zoned::HostZone::parse(&self.time_zone).ok()?;
+        zone.words(self.publish_at.as_deref()?)
+    }
+}
+
 #[derive(Deserialize)]
 pub struct ListQuery {
     status: Option<String>,
@@ -66,7 +74,9 @@ pub async fn change_status(
         "publish" => StatusChange::Publish,
         "unpublish" => StatusChange::Unpublish,
         "schedule" => StatusChange::Schedule(
-            super::editor::parse_publish_at(&form.publish_at).map_err(AppError::BadRequest)?,
+            super::zoned::HostZone::utc()
+                .to_utc(&form.publish_at)
+                .map_err(AppError::BadRequest)?,
         ),
         _ => return Err(AppError::BadRequest("Unknown status action.".to_string())),
     };

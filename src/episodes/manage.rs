@@ -55,7 +55,7 @@ pub async fn create(
     db: &SqlitePool,
     user_id: i64,
     mut doc: EpisodeDoc,
-    change: Option<StatusChange>,
+    publishing: Publishing,
 ) -> Result<i64, EditError> {
     super::save::render_intro(&mut doc).await;
     let now = clock::now();
@@ -75,9 +75,7 @@ pub async fn create(
         &now,
     )
     .await?;
-    if let Some(change) = change {
-        apply_status(&mut tx, user_id, id, &change, &now).await?;
-    }
+    apply_publishing(&mut tx, user_id, id, &publishing, &now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -91,7 +89,7 @@ pub async fn update(
     id: i64,
     version: i64,
     mut doc: EpisodeDoc,
-    change: Option<StatusChange>,
+    publishing: Publishing,
 ) -> Result<(), EditError> {
     super::save::render_intro(&mut doc).await;
     let now = clock::now();
@@ -113,9 +111,7 @@ pub async fn update(
         &now,
     )
     .await?;
-    if let Some(change) = change {
-        apply_status(&mut tx, user_id, id, &change, &now).await?;
-    }
+    apply_publishing(&mut tx, user_id, id, &publishing, &now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -141,8 +137,17 @@ async fn write_fields_and_segments(
     Ok(())
 }
 
+/// What a save asks for besides the episode's fields.
+#[derive(Debug, Clone, Default)]
+pub struct Publishing {
+    /// The status change the pressed button asks for (publish, schedule, back to draft).
+    pub change: Option<StatusChange>,
+    /// The time zone the host dates and schedules in (IANA name), kept with the episode.
+    pub time_zone: String,
+}
+
 /// A status change a host asks for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusChange {
     /// Public now.
     Publish,
@@ -163,6 +168,22 @@ pub async fn change_status(
     let mut tx = crate::db::begin_write(db).await?;
     apply_status(&mut tx, user_id, id, &change, &now).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+async fn apply_publishing(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    id: i64,
+    publishing: &Publishing,
+    now: &str,
+) -> Result<(), EditError> {
+    if !publishing.time_zone.is_empty() {
+        store::set_time_zone(conn, id, &publishing.time_zone).await?;
+    }
+    if let Some(change) = &publishing.change {
+        apply_status(conn, user_id, id, change, now).await?;
+    }
     Ok(())
 }
 

@@ -20,6 +20,7 @@ mod source_store;
 pub mod store;
 mod summary;
 mod view;
+mod zoned;
 
 pub use save::{SaveError, save_episode, save_episode_in};
 pub use view::{format_date, format_duration, load_episode};

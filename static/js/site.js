@@ -92,6 +92,25 @@
     setUpEditor(editor);
   }
 
+  // Times are typed and read in the host's own zone: the browser says which, and a time the
+  // page opened with (stored in UTC, shown in the episode's zone) moves to this one.
+  function useBrowserTimeZone(form) {
+    var zoneField = form.querySelector("[data-time-zone]");
+    var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zoneField || !zone || zoneField.value === zone) {
+      return;
+    }
+    var input = form.querySelector("[data-utc]");
+    if (input && input.value === input.defaultValue) {
+      var at = new Date(input.getAttribute("data-utc"));
+      var two = function (n) { return String(n).padStart(2, "0"); };
+      input.value = at.getFullYear() + "-" + two(at.getMonth() + 1) + "-" + two(at.getDate()) +
+        "T" + two(at.getHours()) + ":" + two(at.getMinutes());
+    }
+    zoneField.value = zone;
+    form.querySelectorAll("[data-zone-name]").forEach(function (name) { name.textContent = zone; });
+  }
+
   // The episode editor: segment cards added, duplicated, removed and reordered in the page,
   // and the whole episode previewed as listeners will read it. Without this script the form
   // still saves what it holds (positions by number, a "delete" box, one blank slot).
@@ -257,6 +276,7 @@
 
     cards().forEach(enhance);
     renumber();
+    useBrowserTimeZone(form);
 
     // "Add segment": a topic, extras, a joke or a sponsor, at the end.
     var adder = document.getElementById("add-segment");

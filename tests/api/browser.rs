@@ -30,6 +30,12 @@ impl Drop for Driver {
 
 /// Starts chromedriver, or says why the browser tests cannot run here.
 pub(crate) fn start_driver() -> Option<Driver> {
+    start_driver_in_time_zone(None)
+}
+
+/// [`start_driver`] whose browsers live in time zone `zone` (an IANA name) instead of the
+/// machine's.
+pub(crate) fn start_driver_in_time_zone(zone: Option<&str>) -> Option<Driver> {
     let missing = [CHROMIUM, CHROMEDRIVER]
         .into_iter()
         .find(|p| !std::path::Path::new(p).exists());
@@ -48,7 +54,12 @@ pub(crate) fn start_driver() -> Option<Driver> {
         .local_addr()
         .ok()?
         .port();
-    let mut child = Command::new(CHROMEDRIVER)
+    let mut command = Command::new(CHROMEDRIVER);
+    if let Some(zone) = zone {
+        // Chromium takes its zone from the TZ it inherits through chromedriver.
+        command.env("TZ", zone);
+    }
+    let mut child = command
         .arg(format!("--port={port}"))
         .stdout(Stdio::piped())
         .spawn()

@@ -72,7 +72,8 @@ fn form_fields(page: &Html) -> Vec<(&'static str, String)> {
         "audio_type",
         "duration",
         "video_url",
-        "published_on",
+        "publish_at",
+        "time_zone",
     ] {
         fields.push((
             name,
@@ -305,6 +306,7 @@ async fn publish_schedule_and_back_to_draft_save_what_was_typed_first() {
     let editor = create_episode(&app).await;
     let with_intent = |page: &Html, title: &str, intent: &str, publish_at: &str| {
         let mut fields = form_fields(page);
+        fields.retain(|(name, _)| *name != "publish_at");
         fields.iter_mut().find(|(k, _)| *k == "title").unwrap().1 = title.into();
         fields.push(("intent", intent.into()));
         fields.push(("publish_at", publish_at.into()));
@@ -375,7 +377,7 @@ async fn publish_schedule_and_back_to_draft_save_what_was_typed_first() {
     assert_eq!(drafted.status(), 303);
     let page = app.page(&editor).await;
     assert_eq!(attrs(&page, "#title", "value"), ["Typed then drafted"]);
-    assert_eq!(texts(&page, ".status-line strong"), ["draft"]);
+    assert_eq!(texts(&page, ".status-line strong"), ["Draft"]);
 }
 
 #[tokio::test]
@@ -428,7 +430,7 @@ async fn pasted_notes_become_a_structured_draft() {
     assert_eq!(response.status(), 303);
     let titles = attrs(&page, "input[name=seg_title]", "value");
     assert_eq!(titles[1], "Making PyPI’s test suite 81% faster");
-    assert_eq!(texts(&page, ".status-line strong"), ["draft"]);
+    assert_eq!(texts(&page, ".status-line strong"), ["Draft"]);
     let bad = app
         .admin_post(
             "/admin/episodes/import",
@@ -683,14 +685,15 @@ async fn a_guests_links_are_nofollow_until_an_admin_makes_them_a_host() {
 }
 
 #[tokio::test]
-async fn a_host_dates_an_old_episode_and_every_page_and_feed_shows_that_day() {
+async fn a_host_dates_an_old_episode_in_their_zone_and_every_page_and_feed_shows_that_time() {
     let app = spawn_app().await;
     app.login_as_host().await;
     let editor = create_episode(&app).await;
     let id = editor.rsplit('/').next().unwrap().to_string();
     let mut fields = form_fields(&app.page(&editor).await);
-    fields.retain(|(name, _)| *name != "published_on");
-    fields.push(("published_on", "2017-01-30".into()));
+    fields.retain(|(name, _)| !["publish_at", "time_zone"].contains(name));
+    fields.push(("publish_at", "2017-01-30T09:30".into()));
+    fields.push(("time_zone", "Europe/Berlin".into()));
 
     let saved = post(&app, &editor, &fields).await;
     app.admin_post(
@@ -701,18 +704,26 @@ async fn a_host_dates_an_old_episode_and_every_page_and_feed_shows_that_day() {
 
     assert_eq!(saved.status(), 303);
     let (_, doc) = app.json("/api/v1/episodes/12").await;
-    assert_eq!(doc["published_at"], "2017-01-30T00:00:00Z");
+    assert_eq!(doc["published_at"], "2017-01-30T08:30:00Z", "stored in UTC");
     let page = app.page("/episodes/12").await;
     assert_eq!(texts(&page, ".meta time"), ["January 30, 2017"]);
     let archive = app.page("/episodes").await;
     assert_eq!(texts(&archive, ".meta time"), ["January 30, 2017"]);
     let rss = app.get("/episodes/rss").await.text().await.unwrap();
     assert!(
-        rss.contains("<pubDate>Mon, 30 Jan 2017 00:00:00 +0000</pubDate>"),
+        rss.contains("<pubDate>Mon, 30 Jan 2017 08:30:00 +0000</pubDate>"),
         "{rss}"
     );
     let again = app.page(&editor).await;
-    assert_eq!(attrs(&again, "#published_on", "value"), ["2017-01-30"]);
+    assert_eq!(
+        attrs(&again, "#publish_at", "value"),
+        ["2017-01-30T09:30"],
+        "shown in the zone the host dated it in"
+    );
+    assert_eq!(
+        texts(&again, ".status-line strong"),
+        ["Published Mon 30 Jan 2017, 09:30 (Europe/Berlin)"]
+    );
 }
 
 #[tokio::test]
@@ -720,7 +731,7 @@ async fn a_publication_date_that_is_no_date_is_shown_next_to_the_field_and_kept(
     let app = spawn_app().await;
     app.login_as_host().await;
     let mut fields = two_topics("12", "Twelve");
-    fields.push(("published_on", "30/01/2017".into()));
+    fields.push(("publish_at", "30/01/2017".into()));
 
     let response = post(&app, "/admin/episodes/new", &fields).await;
     let status = response.status();
@@ -728,10 +739,10 @@ async fn a_publication_date_that_is_no_date_is_shown_next_to_the_field_and_kept(
 
     assert_eq!(status, 422);
     assert_eq!(
-        texts(&page, "#published_on-error"),
-        ["must be a date like 2017-01-30"]
+        texts(&page, "#publish_at-error"),
+        ["must be a date and time like 2025-12-02 18:00"]
     );
-    assert_eq!(attrs(&page, "#published_on", "value"), ["30/01/2017"]);
+    assert_eq!(attrs(&page, "#publish_at", "value"), ["30/01/2017"]);
     assert_eq!(attrs(&page, "#title", "value"), ["Twelve"]);
 }
 

@@ -5,7 +5,7 @@ use fantoccini::{Client, Locator};
 
 use crate::browser::{
     Driver, axe_source, browser, click, click_then_wait, fill, look_at, sign_in, start_driver,
-    texts,
+    start_driver_in_time_zone, texts,
 };
 use crate::helpers::{TestApp, spawn_app};
 
@@ -67,7 +67,12 @@ async fn rect(client: &Client, selector: &str) -> (f64, f64, f64, f64) {
 /// A fresh site with the seed episode 434, and a browser signed in as a host there (`None`
 /// where Chromium is missing). The driver lives as long as the browser is used.
 async fn host_in_browser() -> Option<(Driver, TestApp, Client)> {
-    let mut driver = start_driver()?;
+    host_in_browser_in_time_zone(None).await
+}
+
+/// [`host_in_browser`] with the browser in time zone `zone`.
+async fn host_in_browser_in_time_zone(zone: Option<&str>) -> Option<(Driver, TestApp, Client)> {
+    let mut driver = start_driver_in_time_zone(zone)?;
     let app = spawn_app().await;
     app.add_user("host@example.com", "host").await;
     app.import_seed_notes_and_catalog().await;
@@ -275,6 +280,65 @@ async fn the_editor_shows_form_and_preview_side_by_side_and_one_column_on_phones
     assert!(
         preview.1 >= form.3,
         "on a phone the preview ({preview:?}) comes after the form ({form:?})"
+    );
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_host_in_berlin_schedules_in_berlin_time_and_reads_when_in_berlin_time() {
+    let Some((_driver, app, client)) = host_in_browser_in_time_zone(Some("Europe/Berlin")).await
+    else {
+        return;
+    };
+    let id = episode_id(&app, 434).await;
+    client
+        .goto(&format!("{}/admin/episodes/{id}", app.address))
+        .await
+        .unwrap();
+    assert_eq!(
+        texts(&client, "label[for=publish_at] [data-zone-name]").await,
+        ["Europe/Berlin"],
+        "the page says which zone its times are in"
+    );
+
+    client
+        .execute(
+            "document.getElementById('publish_at').value = '2999-12-02T18:00';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click_then_wait(
+        &client,
+        "form.editor button[value=schedule]",
+        ".status-scheduled",
+    )
+    .await;
+
+    let stored: String = sqlx::query_scalar("select publish_at from episodes where number = 434")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored, "2999-12-02T17:00:00Z",
+        "18:00 in Berlin is 17:00 UTC"
+    );
+    assert_eq!(
+        texts(&client, ".status-line strong").await,
+        ["Scheduled for Mon 2 Dec 2999, 18:00 (Europe/Berlin)"]
+    );
+    assert_eq!(
+        value_of(&client, "#publish_at").await,
+        "2999-12-02T18:00",
+        "the date field keeps the time"
+    );
+    client
+        .goto(&format!("{}/admin/episodes", app.address))
+        .await
+        .unwrap();
+    assert_eq!(
+        texts(&client, "td.status-scheduled").await,
+        ["scheduled for Mon 2 Dec 2999, 18:00 (Europe/Berlin)"]
     );
     client.close().await.unwrap();
 }
