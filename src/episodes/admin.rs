@@ -3,11 +3,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
+use serde_json::json;
 
 use super::editor::{EpisodeForm, SegmentRow, rendered_for_preview};
 use super::manage::{self, EditError};
@@ -73,6 +75,36 @@ fn row_views(form: &EpisodeForm, errors: &FieldErrors) -> Vec<RowView> {
             }
         })
         .collect()
+}
+
+/// A field the two versions of a conflict disagree on.
+pub struct Difference {
+    pub label: String,
+    pub theirs: String,
+    pub mine: String,
+    /// A class naming the field for styling and tests (`conflict-title`).
+    pub class: &'static str,
+}
+
+/// One line of the error summary.
+pub struct ErrorLink {
+    /// The field as the host knows it: "Title", "Segment 2 (Michael #2: …): Link".
+    pub label: String,
+    /// The id of the field's input, for the link.
+    pub field_id: String,
+    pub message: String,
+}
+
+/// Text as compared: browsers send text areas with CRLF line endings, the database has LF.
+fn plain(text: &str) -> String {
+    text.replace("\r\n", "\n").trim().to_string()
+}
+
+/// `segments[3].url` → (3, "url").
+fn segment_field(field: &str) -> Option<(usize, &str)> {
+    let rest = field.strip_prefix("segments[")?;
+    let (index, part) = rest.split_once("].")?;
+    Some((index.parse().ok()?, part))
 }
 
 #[derive(Template, WebTemplate)]
@@ -190,6 +222,107 @@ impl EditPage {
             },
             _ => "Draft".to_string(),
         }
+    }
+
+    /// What differs between the saved version and this host's, field by field.
+    fn differences(&self) -> Vec<Difference> {
+        let Some(theirs) = &self.theirs else {
+            return Vec::new();
+        };
+        let mine = &self.form;
+        let fields: [(&str, &str, &str, &'static str); 6] = [
+            ("Number", &theirs.number, &mine.number, ""),
+            ("Title", &theirs.title, &mine.title, "conflict-title"),
+            ("URL name", &theirs.slug, &mine.slug, ""),
+            ("Summary", &theirs.summary, &mine.summary, ""),
+            ("Audio URL", &theirs.audio_url, &mine.audio_url, ""),
+            ("Intro", &theirs.intro_md, &mine.intro_md, ""),
+        ];
+        let mut found: Vec<Difference> = fields
+            .into_iter()
+            .map(|(label, a, b, class)| (label, plain(a), plain(b), class))
+            .filter(|(_, a, b, _)| a != b)
+            .map(|(label, theirs, mine, class)| Difference {
+                label: label.to_string(),
+                theirs,
+                mine,
+                class,
+            })
+            .collect();
+        let (their_rows, my_rows) = (theirs.rows(), mine.rows());
+        for index in 0..their_rows.len().max(my_rows.len()) {
+            let text = |rows: &[SegmentRow]| match rows.get(index) {
+                Some(row) => plain(&format!("{}\n{}\n{}", row.heading(), row.url, row.notes)),
+                None => "(no segment here)".to_string(),
+            };
+            let (a, b) = (text(&their_rows), text(&my_rows));
+            if a != b {
+                found.push(Difference {
+                    label: format!("Segment {}", index + 1),
+                    theirs: a,
+                    mine: b,
+                    class: "",
+                });
+            }
+        }
+        found
+    }
+
+    /// The error summary's lines: each field by the label the host sees, linked to the field.
+    fn error_links(&self) -> Vec<ErrorLink> {
+        self.errors
+            .all()
+            .iter()
+            .map(|(field, message)| {
+                let (label, field_id) = self.field_label(field);
+                ErrorLink {
+                    label,
+                    field_id,
+                    message: message.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// A field's label and element id, from the name the form (or the save) gives it:
+    /// `segments[0].url` is "Segment 1 (Brian #1: Title): Link", `#seg-0-url`.
+    fn field_label(&self, field: &str) -> (String, String) {
+        if let Some((index, part)) = segment_field(field) {
+            let heading = self
+                .rows
+                .get(index)
+                .map(|view| view.row.heading())
+                .unwrap_or_default();
+            let (label, id_part) = match part {
+                "kind" => ("Kind", "kind"),
+                "person" => ("Host", "person"),
+                "number" => ("Number", "number"),
+                "title" => ("Title", "title"),
+                "url" => ("Link", "url"),
+                "notes" | "notes_md" => ("Notes", "notes"),
+                "start" => ("Chapter start", "start"),
+                _ => ("A field", "title"),
+            };
+            return (
+                format!("Segment {} ({heading}): {label}", index + 1),
+                format!("seg-{index}-{id_part}"),
+            );
+        }
+        let (label, id) = match field {
+            "number" => ("Number", "number"),
+            "title" => ("Title", "title"),
+            "slug" => ("URL name", "slug"),
+            "summary" => ("Summary", "summary"),
+            "audio_url" | "audio.url" => ("Audio URL", "audio_url"),
+            "audio_bytes" => ("Audio size", "audio_bytes"),
+            "audio_type" => ("Audio type", "audio_type"),
+            "duration" => ("Duration", "duration"),
+            "video_url" => ("Video URL", "video_url"),
+            "intro_md" => ("Intro", "intro_md"),
+            "publish_at" => ("Publication date and time", "publish_at"),
+            _ => ("A field", "number"),
+        };
+        (label.to_string(), id.to_string())
     }
 
     fn action(&self) -> String {
@@ -322,6 +455,56 @@ async fn conflict(
     let mut page = EditPage::of_existing(state, layout, id, href, mine).await?;
     page.theirs = Some(theirs);
     Ok((StatusCode::CONFLICT, page).into_response())
+}
+
+/// Why a background save did not happen (the fields are marked when the host presses Save).
+const AUTOSAVE_REFUSED: &str =
+    "Not saved automatically: some fields need a change. Press Save to see which.";
+
+/// `POST /admin/episodes/{id}/autosave`: a draft saved in the background while its host types.
+/// The version rules are the same as Save's: another host's newer version is never overwritten.
+pub async fn autosave(
+    State(state): State<AppState>,
+    layout: AdminLayout,
+    Path(id): Path<i64>,
+    Form(mut form): Form<EpisodeForm>,
+) -> Result<Response> {
+    let answer = |status: StatusCode, body: serde_json::Value| (status, Json(body)).into_response();
+    let current = store::standing_of(&mut *state.db.acquire().await?, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current.status != "draft" {
+        // What is public changes only when a host presses a button.
+        let message = "Only drafts save themselves; press Save.";
+        return Ok(answer(StatusCode::CONFLICT, json!({ "message": message })));
+    }
+    form.intent.clear();
+    let Ok((doc, publishing)) = form.to_doc_and_publishing(Status::Draft) else {
+        let message = AUTOSAVE_REFUSED;
+        return Ok(answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({ "message": message }),
+        ));
+    };
+    match manage::update(&state.db, layout.user.id, id, form.version, doc, publishing).await {
+        Ok(()) => {
+            state.content_changed();
+            let (_, version) = store::number_and_version(&mut *state.db.acquire().await?, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(answer(StatusCode::OK, json!({ "version": version })))
+        }
+        Err(EditError::Conflict) => Ok(answer(StatusCode::CONFLICT, json!({ "conflict": true }))),
+        Err(EditError::Invalid(_)) => {
+            let message = AUTOSAVE_REFUSED;
+            Ok(answer(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "message": message }),
+            ))
+        }
+        Err(EditError::NotFound) => Err(AppError::NotFound),
+        Err(EditError::Database(e)) => Err(e.into()),
+    }
 }
 
 /// `GET /admin/episodes/new`.

@@ -41,6 +41,7 @@ pub fn admin_router() -> Router<AppState> {
             get(admin_tools::show_import).post(admin_tools::import),
         )
         .route("/episodes/{id}", get(admin::edit).post(admin::update))
+        .route("/episodes/{id}/autosave", post(admin::autosave))
         .route("/episodes/{id}/status", post(admin_tools::change_status))
         .route("/episodes/{id}/preview", get(admin_tools::preview_episode))
         .route("/preview", post(admin_tools::preview_markdown))

@@ -87,9 +87,77 @@
     });
   });
 
+  // After a refused save the error summary takes focus, so it is read first; each of its
+  // links takes the reader to its field (opening a collapsed segment).
+  var summary = document.querySelector("[data-focus-on-load]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-field-link]");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (target) {
+        event.preventDefault();
+        var details = target.closest("details");
+        if (details) {
+          details.open = true;
+        }
+        target.focus();
+      }
+    });
+  }
+
   var editor = document.querySelector("form.editor");
   if (editor) {
     setUpEditor(editor);
+  }
+
+  // A draft saves itself a few seconds after its host stops typing, with the version it was
+  // loaded at: when another host saved in between, nothing is overwritten and the page says
+  // so, with the way to compare the two versions.
+  function setUpAutosave(form, saved) {
+    var url = form.getAttribute("data-autosave");
+    var status = document.getElementById("autosave-status");
+    var conflict = document.getElementById("autosave-conflict");
+    if (!url || !status || !conflict) {
+      return;
+    }
+    var timer = null;
+    var stopped = false;
+    function save() {
+      var body = new URLSearchParams(new FormData(form));
+      body.delete("intent");
+      fetch(url, {
+        method: "POST",
+        headers: { "X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded" },
+        body: body,
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.json().then(function (answer) { return { code: response.status, answer: answer }; });
+      }).then(function (result) {
+        if (result.code === 200) {
+          form.querySelector("[name=version]").value = String(result.answer.version);
+          var now = new Date();
+          status.textContent = "Draft saved automatically at " + now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".";
+          saved();
+        } else if (result.answer.conflict) {
+          stopped = true;
+          status.textContent = "";
+          conflict.hidden = false;
+        } else {
+          status.textContent = result.answer.message || "Not saved automatically.";
+        }
+      }).catch(function () {
+        status.textContent = "Not saved automatically: the server did not answer. Your text is still here.";
+      });
+    }
+    form.addEventListener("editor:changed", function () {
+      if (stopped) {
+        return;
+      }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, 3000);
+    });
+    form.addEventListener("submit", function () { window.clearTimeout(timer); });
   }
 
   // Times are typed and read in the host's own zone: the browser says which, and a time the
@@ -381,6 +449,7 @@
     // Leaving with unsaved changes asks first; saving (any button) is not leaving them.
     var dirty = false;
     form.addEventListener("editor:changed", function () { dirty = true; });
+    setUpAutosave(form, function () { dirty = false; });
     form.addEventListener("submit", function () { dirty = false; });
     window.addEventListener("beforeunload", function (event) {
       if (dirty) {

@@ -172,6 +172,22 @@ async fn invalid_input_rerenders_with_errors_next_to_fields_and_everything_typed
     assert_eq!(attrs(&page, "#title", "value"), ["Kept title"]);
     assert_eq!(attrs(&page, "#number", "value"), ["twelve"]);
     assert_eq!(texts(&page, "#seg-1-notes"), ["- second notes"]);
+    assert_eq!(
+        texts(&page, "#error-summary li"),
+        [
+            "Number: must be a whole number like 434",
+            "Segment 1 (Brian #1: First topic): Link: must start with https:// or http://"
+        ],
+        "the summary names fields as the host sees them"
+    );
+    assert_eq!(
+        attrs(&page, "#error-summary a", "href"),
+        ["#number", "#seg-0-url"]
+    );
+    assert!(
+        !page.root_element().html().contains("segments["),
+        "no internal field names"
+    );
 }
 
 #[tokio::test]

@@ -4,8 +4,8 @@
 use fantoccini::{Client, Locator};
 
 use crate::browser::{
-    Driver, axe_source, browser, click, click_then_wait, fill, look_at, sign_in, start_driver,
-    start_driver_in_time_zone, texts,
+    Driver, axe_source, browser, click, click_then_wait, fill, look_at, screenshot_dir,
+    serious_violations, sideways_overflow, sign_in, start_driver, start_driver_in_time_zone, texts,
 };
 use crate::helpers::{TestApp, spawn_app};
 
@@ -38,6 +38,16 @@ async fn leaving_asks_first(client: &Client) -> bool {
         .unwrap()
         .as_bool()
         .unwrap()
+}
+
+async fn focused_id(client: &Client) -> String {
+    client
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 async fn value_of(client: &Client, selector: &str) -> String {
@@ -263,6 +273,17 @@ async fn the_editor_shows_form_and_preview_side_by_side_and_one_column_on_phones
     let title = rect(&client, "#title").await;
     fill(&client, "number", "seventy").await;
     click_then_wait(&client, "form.editor button.primary", "#number-error").await;
+    assert_eq!(
+        focused_id(&client).await,
+        "error-summary",
+        "the error summary is read first"
+    );
+    click(&client, "#error-summary a[href='#number']").await;
+    assert_eq!(
+        focused_id(&client).await,
+        "number",
+        "its link leads to the field"
+    );
     let fieldset_after = rect(&client, "form.editor fieldset").await;
     let title_after = rect(&client, "#title").await;
     assert_eq!(
@@ -341,6 +362,87 @@ async fn a_host_in_berlin_schedules_in_berlin_time_and_reads_when_in_berlin_time
         ["scheduled for Mon 2 Dec 2999, 18:00 (Europe/Berlin)"]
     );
     client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_draft_saves_itself_and_a_second_hosts_autosave_meets_a_conflict_not_a_lost_edit() {
+    let Some((mut driver, app, one)) = host_in_browser().await else {
+        return;
+    };
+    sqlx::query("update episodes set status = 'draft', published_at = null where number = 434")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    app.add_user("two@example.com", "host").await;
+    let two = browser(&mut driver).await;
+    sign_in(&two, &app, "two@example.com").await;
+    let editor = format!(
+        "{}/admin/episodes/{}",
+        app.address,
+        episode_id(&app, 434).await
+    );
+    one.goto(&editor).await.unwrap();
+    two.goto(&editor).await.unwrap();
+
+    fill(&one, "title", "Autosaved by one").await;
+    wait_for(
+        &one,
+        "//*[@id='autosave-status'][contains(., 'Draft saved automatically')]",
+        "the autosave",
+    )
+    .await;
+    let saved: String = sqlx::query_scalar("select title from episodes where number = 434")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(saved, "Autosaved by one");
+    assert!(!leaving_asks_first(&one).await, "saved: nothing to lose");
+
+    fill(&two, "title", "Typed by two").await;
+    wait_for(
+        &two,
+        "//*[@id='autosave-conflict'][not(@hidden)]",
+        "the conflict message",
+    )
+    .await;
+    let kept: String = sqlx::query_scalar("select title from episodes where number = 434")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        kept, "Autosaved by one",
+        "the newer version was not overwritten"
+    );
+
+    click_then_wait(&two, "#autosave-conflict button", ".conflict").await;
+    assert_eq!(
+        texts(&two, ".conflict-title").await,
+        ["Autosaved by one", "Typed by two"]
+    );
+    assert_eq!(
+        texts(&two, ".difference h3").await,
+        ["Title differs"],
+        "only what differs"
+    );
+    for (name, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
+        two.set_window_size(width, height).await.unwrap();
+        let png = two.screenshot().await.unwrap();
+        std::fs::write(
+            screenshot_dir().join(format!("editor-conflict-{name}.png")),
+            png,
+        )
+        .unwrap();
+        let overflow = sideways_overflow(&two).await;
+        assert!(
+            overflow <= 0,
+            "the conflict page scrolls sideways by {overflow}px at {width}px"
+        );
+    }
+    if let Some(axe) = axe_source() {
+        assert_eq!(serious_violations(&two, &axe).await, Vec::<String>::new());
+    }
+    one.close().await.unwrap();
+    two.close().await.unwrap();
 }
 
 #[tokio::test]
