@@ -509,11 +509,12 @@ pub async fn autosave(
 
 /// `GET /admin/episodes/new`.
 pub async fn new(State(state): State<AppState>, layout: AdminLayout) -> Result<EditPage> {
-    let next: i64 = sqlx::query_scalar("select coalesce(max(number), 0) + 1 from episodes")
-        .fetch_one(&state.db)
-        .await?;
+    // A show's intro (sponsor line, "Connect with the hosts") changes little from week to week.
+    let (next, intro_md) =
+        store::next_number_and_last_intro(&mut *state.db.acquire().await?).await?;
     let form = EpisodeForm {
         number: next.to_string(),
+        intro_md,
         ..EpisodeForm::default()
     };
     EditPage::new(&state, layout, None, form, FieldErrors::default()).await

@@ -473,3 +473,17 @@ pub async fn set_time_zone(conn: &mut SqliteConnection, id: i64, zone: &str) -> 
         .await?;
     Ok(())
 }
+
+/// The number after the highest, and the intro of the episode with the highest number (empty
+/// when there is none): where a new episode starts.
+pub async fn next_number_and_last_intro(
+    conn: &mut SqliteConnection,
+) -> sqlx::Result<(i64, String)> {
+    let last: Option<(i64, String)> =
+        sqlx::query_as("select number, intro_md from episodes order by number desc limit 1")
+            .fetch_optional(conn)
+            .await?;
+    Ok(last
+        .map(|(number, intro)| (number + 1, intro))
+        .unwrap_or((1, String::new())))
+}

@@ -191,6 +191,19 @@ async fn invalid_input_rerenders_with_errors_next_to_fields_and_everything_typed
 }
 
 #[tokio::test]
+async fn a_new_episode_starts_from_the_last_ones_intro_and_the_next_number() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    app.import_seed().await;
+
+    let page = app.page("/admin/episodes/new").await;
+
+    assert_eq!(attrs(&page, "#number", "value"), ["435"]);
+    let intro = texts(&page, "#intro_md").join("\n");
+    assert!(intro.contains("Connect with the hosts"), "{intro}");
+}
+
+#[tokio::test]
 async fn every_input_has_a_label() {
     let app = spawn_app().await;
     app.login_as_host().await;
