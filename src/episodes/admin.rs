@@ -3,13 +3,20 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
+use serde::Deserialize;
+use serde_json::json;
 
-use super::editor::{EpisodeForm, SegmentRow};
+use super::editor::{EpisodeForm, SegmentRow, rendered_for_preview};
 use super::manage::{self, EditError};
+use super::model::Status;
+use super::public::EpisodeArticle;
+use super::store::Standing;
+use super::zoned::HostZone;
 use super::{load_episode, store};
 use crate::admin::AdminLayout;
 use crate::error::{AppError, Result};
@@ -19,6 +26,8 @@ use crate::web::form::SavedQuery;
 
 /// A segment row with its field errors, for the template.
 pub struct RowView {
+    /// What the card's element ids carry: its index, or a placeholder in the blank template.
+    pub key: String,
     pub row: SegmentRow,
     pub errors: FieldErrors,
 }
@@ -35,15 +44,19 @@ impl RowView {
     }
 }
 
+/// The empty slot at the end of the segments (what a host fills without JavaScript).
+fn blank_row(index: usize) -> SegmentRow {
+    SegmentRow {
+        index,
+        kind: "topic".to_string(),
+        position: (index + 1).to_string(),
+        ..SegmentRow::default()
+    }
+}
+
 fn row_views(form: &EpisodeForm, errors: &FieldErrors) -> Vec<RowView> {
     let mut rows = form.rows();
-    let next = rows.len();
-    rows.push(SegmentRow {
-        index: next,
-        kind: "topic".to_string(),
-        position: (next + 1).to_string(),
-        ..SegmentRow::default()
-    });
+    rows.push(blank_row(rows.len()));
     rows.into_iter()
         .map(|row| {
             let prefix = format!("segments[{}].", row.index);
@@ -55,9 +68,43 @@ fn row_views(form: &EpisodeForm, errors: &FieldErrors) -> Vec<RowView> {
             {
                 mine.add(field, message.clone());
             }
-            RowView { row, errors: mine }
+            RowView {
+                key: row.index.to_string(),
+                row,
+                errors: mine,
+            }
         })
         .collect()
+}
+
+/// A field the two versions of a conflict disagree on.
+pub struct Difference {
+    pub label: String,
+    pub theirs: String,
+    pub mine: String,
+    /// A class naming the field for styling and tests (`conflict-title`).
+    pub class: &'static str,
+}
+
+/// One line of the error summary.
+pub struct ErrorLink {
+    /// The field as the host knows it: "Title", "Segment 2 (Michael #2: …): Link".
+    pub label: String,
+    /// The id of the field's input, for the link.
+    pub field_id: String,
+    pub message: String,
+}
+
+/// Text as compared: browsers send text areas with CRLF line endings, the database has LF.
+fn plain(text: &str) -> String {
+    text.replace("\r\n", "\n").trim().to_string()
+}
+
+/// `segments[3].url` → (3, "url").
+fn segment_field(field: &str) -> Option<(usize, &str)> {
+    let rest = field.strip_prefix("segments[")?;
+    let (index, part) = rest.split_once("].")?;
+    Some((index.parse().ok()?, part))
 }
 
 #[derive(Template, WebTemplate)]
@@ -66,6 +113,12 @@ pub struct EditPage {
     layout: AdminLayout,
     id: Option<i64>,
     status: String,
+    /// Its status and times as stored.
+    standing: Standing,
+    /// The zone its host dates it in.
+    zone: HostZone,
+    /// The stored time the date field shows, for the browser to show in its own zone.
+    shown_utc: Option<String>,
     public_href: Option<String>,
     form: EpisodeForm,
     rows: Vec<RowView>,
@@ -73,6 +126,10 @@ pub struct EditPage {
     theirs: Option<EpisodeForm>,
     saved: bool,
     people: Vec<String>,
+    /// The episode page as listeners would read it, from what the form holds.
+    preview_html: String,
+    /// The empty segment card that "Add segment" copies.
+    blank_row: RowView,
 }
 
 impl EditPage {
@@ -80,16 +137,52 @@ impl EditPage {
         state: &AppState,
         layout: AdminLayout,
         id: Option<i64>,
-        form: EpisodeForm,
+        mut form: EpisodeForm,
         errors: FieldErrors,
     ) -> Result<Self> {
-        let people = sqlx::query_scalar("select name from people where is_guest = 0 order by name")
-            .fetch_all(&state.db)
-            .await?;
+        let mut conn = state.db.acquire().await?;
+        let people = crate::people::store::names_hosts_first(&mut conn).await?;
+        let standing = match id {
+            Some(id) => store::standing_of(&mut conn, id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+            None => Standing {
+                status: "draft".to_string(),
+                publish_at: None,
+                published_at: None,
+                time_zone: "UTC".to_string(),
+            },
+        };
+        drop(conn);
+        let zone = HostZone::parse(&standing.time_zone).unwrap_or_else(|_| HostZone::utc());
+        // A freshly opened episode shows its time in the zone its host keeps; the browser
+        // moves it to the zone it is in (`data-utc`).
+        let shown_utc = standing
+            .publish_at
+            .clone()
+            .or(standing.published_at.clone());
+        let fresh = form.publish_at.is_empty() && form.time_zone.is_empty();
+        if fresh {
+            form.publish_at = shown_utc
+                .as_deref()
+                .map(|at| zone.to_local_input(at))
+                .unwrap_or_default();
+            form.time_zone = zone.name().to_string();
+        }
+        let preview_html = preview_article(&form, Status::parse(&standing.status)).await?;
         Ok(Self {
             layout,
             id,
-            status: "draft".to_string(),
+            preview_html,
+            blank_row: RowView {
+                key: "__N__".to_string(),
+                row: blank_row(0),
+                errors: FieldErrors::default(),
+            },
+            status: standing.status.clone(),
+            shown_utc: shown_utc.filter(|_| fresh),
+            standing,
+            zone,
             public_href: None,
             rows: row_views(&form, &errors),
             form,
@@ -100,6 +193,138 @@ impl EditPage {
         })
     }
 
+    /// The editor of a saved episode, with its status and public address.
+    async fn of_existing(
+        state: &AppState,
+        layout: AdminLayout,
+        id: i64,
+        public_href: String,
+        form: EpisodeForm,
+    ) -> Result<Self> {
+        let errors = FieldErrors::default();
+        let mut page = Self::new(state, layout, Some(id), form, errors).await?;
+        page.public_href = Some(public_href);
+        Ok(page)
+    }
+
+    /// The status line in words: "Draft", "Scheduled for Tue 2 Dec, 18:00 (Europe/Berlin)",
+    /// "Published Mon 26 May 2025, 08:00 (UTC)".
+    fn status_words(&self) -> String {
+        let at = |utc: &Option<String>| utc.as_deref().and_then(|at| self.zone.words(at));
+        match self.standing.status.as_str() {
+            "scheduled" => match at(&self.standing.publish_at) {
+                Some(when) => format!("Scheduled for {when}"),
+                None => "Scheduled".to_string(),
+            },
+            "published" => match at(&self.standing.published_at) {
+                Some(when) => format!("Published {when}"),
+                None => "Published".to_string(),
+            },
+            _ => "Draft".to_string(),
+        }
+    }
+
+    /// What differs between the saved version and this host's, field by field.
+    fn differences(&self) -> Vec<Difference> {
+        let Some(theirs) = &self.theirs else {
+            return Vec::new();
+        };
+        let mine = &self.form;
+        let fields: [(&str, &str, &str, &'static str); 6] = [
+            ("Number", &theirs.number, &mine.number, ""),
+            ("Title", &theirs.title, &mine.title, "conflict-title"),
+            ("URL name", &theirs.slug, &mine.slug, ""),
+            ("Summary", &theirs.summary, &mine.summary, ""),
+            ("Audio URL", &theirs.audio_url, &mine.audio_url, ""),
+            ("Intro", &theirs.intro_md, &mine.intro_md, ""),
+        ];
+        let mut found: Vec<Difference> = fields
+            .into_iter()
+            .map(|(label, a, b, class)| (label, plain(a), plain(b), class))
+            .filter(|(_, a, b, _)| a != b)
+            .map(|(label, theirs, mine, class)| Difference {
+                label: label.to_string(),
+                theirs,
+                mine,
+                class,
+            })
+            .collect();
+        let (their_rows, my_rows) = (theirs.rows(), mine.rows());
+        for index in 0..their_rows.len().max(my_rows.len()) {
+            let text = |rows: &[SegmentRow]| match rows.get(index) {
+                Some(row) => plain(&format!("{}\n{}\n{}", row.heading(), row.url, row.notes)),
+                None => "(no segment here)".to_string(),
+            };
+            let (a, b) = (text(&their_rows), text(&my_rows));
+            if a != b {
+                found.push(Difference {
+                    label: format!("Segment {}", index + 1),
+                    theirs: a,
+                    mine: b,
+                    class: "",
+                });
+            }
+        }
+        found
+    }
+
+    /// The error summary's lines: each field by the label the host sees, linked to the field.
+    fn error_links(&self) -> Vec<ErrorLink> {
+        self.errors
+            .all()
+            .iter()
+            .map(|(field, message)| {
+                let (label, field_id) = self.field_label(field);
+                ErrorLink {
+                    label,
+                    field_id,
+                    message: message.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// A field's label and element id, from the name the form (or the save) gives it:
+    /// `segments[0].url` is "Segment 1 (Brian #1: Title): Link", `#seg-0-url`.
+    fn field_label(&self, field: &str) -> (String, String) {
+        if let Some((index, part)) = segment_field(field) {
+            let heading = self
+                .rows
+                .get(index)
+                .map(|view| view.row.heading())
+                .unwrap_or_default();
+            let (label, id_part) = match part {
+                "kind" => ("Kind", "kind"),
+                "person" => ("Host", "person"),
+                "number" => ("Number", "number"),
+                "title" => ("Title", "title"),
+                "url" => ("Link", "url"),
+                "notes" | "notes_md" => ("Notes", "notes"),
+                "start" => ("Chapter start", "start"),
+                _ => ("A field", "title"),
+            };
+            return (
+                format!("Segment {} ({heading}): {label}", index + 1),
+                format!("seg-{index}-{id_part}"),
+            );
+        }
+        let (label, id) = match field {
+            "number" => ("Number", "number"),
+            "title" => ("Title", "title"),
+            "slug" => ("URL name", "slug"),
+            "summary" => ("Summary", "summary"),
+            "audio_url" | "audio.url" => ("Audio URL", "audio_url"),
+            "audio_bytes" => ("Audio size", "audio_bytes"),
+            "audio_type" => ("Audio type", "audio_type"),
+            "duration" => ("Duration", "duration"),
+            "video_url" => ("Video URL", "video_url"),
+            "intro_md" => ("Intro", "intro_md"),
+            "publish_at" => ("Publication date and time", "publish_at"),
+            _ => ("A field", "number"),
+        };
+        (label.to_string(), id.to_string())
+    }
+
     fn action(&self) -> String {
         self.id
             .map(|id| format!("/admin/episodes/{id}"))
@@ -107,7 +332,40 @@ impl EditPage {
     }
 }
 
-async fn load_form(state: &AppState, id: i64) -> Result<(EpisodeForm, String, String)> {
+/// The whole episode article from the form, or what keeps it from showing.
+async fn preview_article(form: &EpisodeForm, status: Status) -> Result<String> {
+    let doc = match form.to_doc() {
+        Ok(doc) => doc,
+        Err(_) => {
+            return Ok(r#"<p class="preview-waits">The preview shows the episode again once the fields marked in the form are fixed.</p>"#.to_string());
+        }
+    };
+    let article = EpisodeArticle {
+        episode: rendered_for_preview(doc, status).await,
+        previous: None,
+        next: None,
+        preview: true,
+    };
+    Ok(article.render()?)
+}
+
+#[derive(Deserialize)]
+pub struct PreviewQuery {
+    #[serde(default)]
+    status: String,
+}
+
+/// `POST /admin/episodes/preview?status=…`: the editor's live preview of the whole episode page.
+pub async fn preview(
+    Query(q): Query<PreviewQuery>,
+    Form(form): Form<EpisodeForm>,
+) -> Result<Html<String>> {
+    Ok(Html(
+        preview_article(&form, Status::parse(&q.status)).await?,
+    ))
+}
+
+async fn load_form(state: &AppState, id: i64) -> Result<(EpisodeForm, String)> {
     let mut conn = state.db.acquire().await?;
     let (number, version) = store::number_and_version(&mut conn, id)
         .await?
@@ -116,11 +374,7 @@ async fn load_form(state: &AppState, id: i64) -> Result<(EpisodeForm, String, St
         .await?
         .ok_or(AppError::NotFound)?;
     let href = format!("/episodes/{}/{}", doc.number, doc.slug);
-    Ok((
-        EpisodeForm::from_doc(&doc, version),
-        doc.status.as_str().to_string(),
-        href,
-    ))
+    Ok((EpisodeForm::from_doc(&doc, version), href))
 }
 
 /// `GET /admin/episodes/{id}`.
@@ -130,10 +384,8 @@ pub async fn edit(
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> Result<EditPage> {
-    let (form, status, href) = load_form(&state, id).await?;
-    let mut page = EditPage::new(&state, layout, Some(id), form, FieldErrors::default()).await?;
-    page.status = status;
-    page.public_href = Some(href);
+    let (form, href) = load_form(&state, id).await?;
+    let mut page = EditPage::of_existing(&state, layout, id, href, form).await?;
     page.saved = q.saved.is_some();
     Ok(page)
 }
@@ -145,11 +397,14 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(form): Form<EpisodeForm>,
 ) -> Result<Response> {
-    let doc = match form.to_doc() {
-        Ok(doc) => doc,
+    let current = store::standing_of(&mut *state.db.acquire().await?, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (doc, publishing) = match form.to_doc_and_publishing(Status::parse(&current.status)) {
+        Ok(parsed) => parsed,
         Err(errors) => return rerender(&state, layout, Some(id), form, errors).await,
     };
-    match manage::update(&state.db, layout.user.id, id, form.version, doc).await {
+    match manage::update(&state.db, layout.user.id, id, form.version, doc, publishing).await {
         Ok(()) => {
             state.content_changed();
             Ok(Redirect::to(&format!("/admin/episodes/{id}?saved=1")).into_response())
@@ -195,22 +450,71 @@ async fn conflict(
     id: i64,
     mut mine: EpisodeForm,
 ) -> Result<Response> {
-    let (theirs, status, href) = load_form(state, id).await?;
+    let (theirs, href) = load_form(state, id).await?;
     mine.version = theirs.version;
-    let mut page = EditPage::new(state, layout, Some(id), mine, FieldErrors::default()).await?;
-    page.status = status;
-    page.public_href = Some(href);
+    let mut page = EditPage::of_existing(state, layout, id, href, mine).await?;
     page.theirs = Some(theirs);
     Ok((StatusCode::CONFLICT, page).into_response())
 }
 
+/// Why a background save did not happen (the fields are marked when the host presses Save).
+const AUTOSAVE_REFUSED: &str =
+    "Not saved automatically: some fields need a change. Press Save to see which.";
+
+/// `POST /admin/episodes/{id}/autosave`: a draft saved in the background while its host types.
+/// The version rules are the same as Save's: another host's newer version is never overwritten.
+pub async fn autosave(
+    State(state): State<AppState>,
+    layout: AdminLayout,
+    Path(id): Path<i64>,
+    Form(mut form): Form<EpisodeForm>,
+) -> Result<Response> {
+    let answer = |status: StatusCode, body: serde_json::Value| (status, Json(body)).into_response();
+    let current = store::standing_of(&mut *state.db.acquire().await?, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current.status != "draft" {
+        // What is public changes only when a host presses a button.
+        let message = "Only drafts save themselves; press Save.";
+        return Ok(answer(StatusCode::CONFLICT, json!({ "message": message })));
+    }
+    form.intent.clear();
+    let Ok((doc, publishing)) = form.to_doc_and_publishing(Status::Draft) else {
+        let message = AUTOSAVE_REFUSED;
+        return Ok(answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({ "message": message }),
+        ));
+    };
+    match manage::update(&state.db, layout.user.id, id, form.version, doc, publishing).await {
+        Ok(()) => {
+            state.content_changed();
+            let (_, version) = store::number_and_version(&mut *state.db.acquire().await?, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(answer(StatusCode::OK, json!({ "version": version })))
+        }
+        Err(EditError::Conflict) => Ok(answer(StatusCode::CONFLICT, json!({ "conflict": true }))),
+        Err(EditError::Invalid(_)) => {
+            let message = AUTOSAVE_REFUSED;
+            Ok(answer(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "message": message }),
+            ))
+        }
+        Err(EditError::NotFound) => Err(AppError::NotFound),
+        Err(EditError::Database(e)) => Err(e.into()),
+    }
+}
+
 /// `GET /admin/episodes/new`.
 pub async fn new(State(state): State<AppState>, layout: AdminLayout) -> Result<EditPage> {
-    let next: i64 = sqlx::query_scalar("select coalesce(max(number), 0) + 1 from episodes")
-        .fetch_one(&state.db)
-        .await?;
+    // A show's intro (sponsor line, "Connect with the hosts") changes little from week to week.
+    let (next, intro_md) =
+        store::next_number_and_last_intro(&mut *state.db.acquire().await?).await?;
     let form = EpisodeForm {
         number: next.to_string(),
+        intro_md,
         ..EpisodeForm::default()
     };
     EditPage::new(&state, layout, None, form, FieldErrors::default()).await
@@ -222,12 +526,15 @@ pub async fn create(
     layout: AdminLayout,
     Form(form): Form<EpisodeForm>,
 ) -> Result<Response> {
-    let doc = match form.to_doc() {
-        Ok(doc) => doc,
+    let (doc, publishing) = match form.to_doc_and_publishing(Status::Draft) {
+        Ok(parsed) => parsed,
         Err(errors) => return rerender(&state, layout, None, form, errors).await,
     };
-    match manage::create(&state.db, layout.user.id, doc).await {
-        Ok(id) => Ok(Redirect::to(&format!("/admin/episodes/{id}?saved=1")).into_response()),
+    match manage::create(&state.db, layout.user.id, doc, publishing).await {
+        Ok(id) => {
+            state.content_changed();
+            Ok(Redirect::to(&format!("/admin/episodes/{id}?saved=1")).into_response())
+        }
         Err(error) => edit_error(&state, layout, None, form, error).await,
     }
 }

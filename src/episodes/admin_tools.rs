@@ -8,14 +8,11 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use serde::{Deserialize, Serialize};
-use time::PrimitiveDateTime;
-use time::macros::format_description;
 
 use super::manage::{self, EditError, StatusChange};
 use super::notes_import;
 use super::store::{self, AdminEpisodeRow};
 use crate::admin::AdminLayout;
-use crate::clock;
 use crate::error::{AppError, Result};
 use crate::links::UrlKey;
 use crate::markdown::{self, Author};
@@ -27,6 +24,14 @@ pub struct ListPage {
     layout: AdminLayout,
     episodes: Vec<AdminEpisodeRow>,
     filter: String,
+}
+
+impl AdminEpisodeRow {
+    /// When a scheduled episode goes public, in its host's zone: "Tue 2 Dec, 18:00 (Europe/Berlin)".
+    pub fn scheduled_for(&self) -> Option<String> {
+        let zone = super::zoned::HostZone::parse(&self.time_zone).ok()?;
+        zone.words(self.publish_at.as_deref()?)
+    }
 }
 
 #[derive(Deserialize)]
@@ -68,7 +73,11 @@ pub async fn change_status(
     let change = match form.action.as_str() {
         "publish" => StatusChange::Publish,
         "unpublish" => StatusChange::Unpublish,
-        "schedule" => StatusChange::Schedule(parse_local_time(&form.publish_at)?),
+        "schedule" => StatusChange::Schedule(
+            super::zoned::HostZone::utc()
+                .to_utc(&form.publish_at)
+                .map_err(AppError::BadRequest)?,
+        ),
         _ => return Err(AppError::BadRequest("Unknown status action.".to_string())),
     };
     match manage::change_status(&state.db, layout.user.id, id, change).await {
@@ -79,17 +88,6 @@ pub async fn change_status(
         Err(EditError::NotFound) => Err(AppError::NotFound),
         Err(error) => Err(AppError::Internal(error.into())),
     }
-}
-
-/// A `datetime-local` value (`2025-06-01T10:00`), read as UTC.
-fn parse_local_time(text: &str) -> Result<String> {
-    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let at = PrimitiveDateTime::parse(text.trim(), &format).map_err(|_| {
-        AppError::BadRequest(format!(
-            "{text:?} is not a time like 2025-06-01T10:00 (UTC)."
-        ))
-    })?;
-    Ok(clock::stamp(at.assume_utc()))
 }
 
 /// `GET /admin/episodes/{id}/preview`: the public page of a draft, for signed-in users only.

@@ -3,7 +3,9 @@
 
 use serde::Deserialize;
 
-use super::model::{Audio, EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, slugify};
+use super::manage::{Publishing, StatusChange};
+use super::model::{Audio, EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status, slugify};
+use super::zoned::{HostZone, is_future};
 use crate::links::is_web_url;
 use crate::validation::FieldErrors;
 
@@ -21,9 +23,6 @@ pub struct EpisodeForm {
     pub audio_type: String,
     pub duration: String,
     pub video_url: String,
-    /// The publication day, `YYYY-MM-DD`; empty keeps the episode's date (a draft gets one
-    /// when published).
-    pub published_on: String,
     pub intro_md: String,
     pub seg_kind: Vec<String>,
     pub seg_person: Vec<String>,
@@ -40,6 +39,13 @@ pub struct EpisodeForm {
     pub seg_person_was: Vec<String>,
     /// Row indexes whose "delete" box is ticked.
     pub seg_delete: Vec<usize>,
+    /// Which button saved the form: `save` (or none), `publish`, `schedule`, `unpublish`.
+    pub intent: String,
+    /// The publication date and time (`datetime-local`) in `time_zone`: when a scheduled
+    /// episode goes public, or when a published one went public. Empty: now, when published.
+    pub publish_at: String,
+    /// The host's time zone (IANA name, filled in by the browser); empty is UTC.
+    pub time_zone: String,
 }
 
 /// One segment row of the editor, as text.
@@ -59,6 +65,40 @@ pub struct SegmentRow {
 }
 
 impl SegmentRow {
+    /// The card's title, said the way the episode page says it: "Brian #1: Markdown formatting
+    /// with ruff", "Extras from Michael", "Joke: …"; "New segment" while nothing is typed.
+    pub fn heading(&self) -> String {
+        let first_name = self.person.split_whitespace().next().unwrap_or_default();
+        let title = self.title.trim();
+        let heading = match self.kind.as_str() {
+            "topic" => {
+                let who = match (first_name, self.number.trim()) {
+                    ("", "") => String::new(),
+                    (name, "") => name.to_string(),
+                    ("", number) => format!("#{number}"),
+                    (name, number) => format!("{name} #{number}"),
+                };
+                match (who.is_empty(), title.is_empty()) {
+                    (true, _) => title.to_string(),
+                    (false, true) => who,
+                    (false, false) => format!("{who}: {title}"),
+                }
+            }
+            "extra" if first_name.is_empty() => "Extras".to_string(),
+            "extra" => format!("Extras from {first_name}"),
+            "joke" => format!("Joke: {title}"),
+            "sponsor" => format!("Sponsor: {title}"),
+            _ => title.to_string(),
+        };
+        if self.is_blank() {
+            return "New segment".to_string();
+        }
+        match heading.trim_end_matches([':', ' ']) {
+            "" => "Untitled segment".to_string(),
+            trimmed => trimmed.to_string(),
+        }
+    }
+
     /// A row with nothing typed in it: the editor's "new segment" row.
     pub fn is_blank(&self) -> bool {
         [
@@ -134,12 +174,6 @@ impl EpisodeForm {
             duration: format_clock(audio.and_then(|a| a.duration_secs)),
             intro_md: doc.intro_md.clone(),
             video_url: doc.video_url.clone().unwrap_or_default(),
-            published_on: doc
-                .published_at
-                .as_deref()
-                .and_then(|at| at.get(..10))
-                .unwrap_or_default()
-                .to_string(),
             ..Self::default()
         };
         for segment in &doc.segments {
@@ -178,10 +212,6 @@ impl EpisodeForm {
         let audio = self.audio(&mut errors);
         check_url(&self.video_url, "video_url", &mut errors);
         check_markdown(&self.intro_md, "intro_md", &mut errors);
-        let published_at = parse_day(&self.published_on)
-            .map_err(|e| errors.add("published_on", e))
-            .ok()
-            .flatten();
         let segments: Vec<SegmentDoc> = self
             .rows()
             .iter()
@@ -203,7 +233,6 @@ impl EpisodeForm {
             summary: self.summary.trim().to_string(),
             intro_md: self.intro_md.clone(),
             audio,
-            published_at,
             video_url: Some(self.video_url.trim())
                 .filter(|u| !u.is_empty())
                 .map(str::to_string),
@@ -231,6 +260,84 @@ impl EpisodeForm {
             mime_type,
             duration_secs,
         })
+    }
+}
+
+/// The episode as its page would show it once saved: markdown rendered by the site's own
+/// renderer, presenters linked by the URL name their name gives. Nothing is stored.
+pub async fn rendered_for_preview(mut doc: EpisodeDoc, status: Status) -> EpisodeDoc {
+    use crate::markdown::{Author, render_pooled};
+    doc.status = status;
+    doc.intro_html = render_pooled(doc.intro_md.clone(), Author::Host).await;
+    for segment in &mut doc.segments {
+        segment.notes_html = render_pooled(segment.notes_md.clone(), Author::Host).await;
+        if let Some(person) = &mut segment.person {
+            person.slug = slugify(&person.name);
+        }
+    }
+    doc.hosts = super::view::hosts_of(&doc.segments);
+    doc
+}
+
+impl EpisodeForm {
+    /// The episode, its publication date and the status change the pressed button asks for
+    /// (`current` is the episode's status now), or every field that is wrong.
+    pub fn to_doc_and_publishing(
+        &self,
+        current: Status,
+    ) -> Result<(EpisodeDoc, Publishing), FieldErrors> {
+        let (doc, when) = match (self.to_doc(), self.publication_time()) {
+            (Ok(doc), Ok(when)) => (doc, when),
+            (Err(mut errors), Err(message)) => {
+                errors.add("publish_at", message);
+                return Err(errors);
+            }
+            (Err(errors), _) => return Err(errors),
+            (_, Err(message)) => return Err(FieldErrors::one("publish_at", message)),
+        };
+        let (zone, at) = when;
+        let (published_at, change) = publication(&self.intent, current, at)
+            .map_err(|m| FieldErrors::one("publish_at", m))?;
+        let doc = EpisodeDoc {
+            published_at,
+            ..doc
+        };
+        let time_zone = zone.name().to_string();
+        Ok((doc, Publishing { change, time_zone }))
+    }
+
+    /// The host's zone and the typed time in UTC (none when empty).
+    fn publication_time(&self) -> Result<(HostZone, Option<String>), String> {
+        let zone = HostZone::parse(&self.time_zone)?;
+        let at = match self.publish_at.trim() {
+            "" => None,
+            typed => Some(zone.to_utc(typed)?),
+        };
+        Ok((zone, at))
+    }
+}
+
+/// What the pressed button does with the typed time `at`: the publication date to keep, and
+/// the status change. A future time only schedules; a past one dates the episode.
+fn publication(
+    intent: &str,
+    current: Status,
+    at: Option<String>,
+) -> Result<(Option<String>, Option<StatusChange>), String> {
+    let future = at.as_deref().is_some_and(is_future);
+    let too_early = || "is in the future: press Schedule to publish the episode then".to_string();
+    match (intent, at) {
+        ("schedule", Some(at)) => Ok((None, Some(StatusChange::Schedule(at)))),
+        ("schedule", None) => Err("pick the date and time the episode goes public".to_string()),
+        ("publish", _) if future => Err(too_early()),
+        ("publish", at) => Ok((at, Some(StatusChange::Publish))),
+        ("unpublish", at) => Ok((at.filter(|_| !future), Some(StatusChange::Unpublish))),
+        // Saving a scheduled episode keeps it scheduled, at the time now in the field.
+        (_, Some(at)) if current == Status::Scheduled => {
+            Ok((None, Some(StatusChange::Schedule(at))))
+        }
+        (_, Some(_)) if future => Err(too_early()),
+        (_, at) => Ok((at, None)),
     }
 }
 
@@ -332,22 +439,6 @@ fn check_url(text: &str, field: &str, errors: &mut FieldErrors) {
     }
 }
 
-/// A publication day `YYYY-MM-DD` as the stored time (midnight UTC); empty is none. A past
-/// day is fine (an old episode keeps its date); a future one is what scheduling is for.
-pub fn parse_day(text: &str) -> Result<Option<String>, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let day = time::Date::parse(text, format)
-        .map_err(|_| "must be a date like 2017-01-30".to_string())?;
-    if day > time::OffsetDateTime::now_utc().date() {
-        return Err("is in the future: schedule the episode to publish it later".to_string());
-    }
-    Ok(Some(crate::clock::stamp(day.midnight().assume_utc())))
-}
-
 /// `1:02:03`, `62:03` or `3723` as seconds; empty is none.
 pub fn parse_clock(text: &str) -> Result<Option<i64>, String> {
     let text = text.trim();
@@ -440,13 +531,25 @@ mod tests {
     }
 
     #[test]
-    fn publication_days_read_in_the_past_and_never_in_the_future() {
-        assert_eq!(
-            parse_day(" 2017-01-30 "),
-            Ok(Some("2017-01-30T00:00:00Z".into()))
+    fn a_past_time_dates_the_episode_and_a_future_one_only_schedules() {
+        let past = Some("2017-01-30T08:00:00Z".to_string());
+        let future = Some("2999-01-01T10:00:00Z".to_string());
+        let draft = Status::Draft;
+        assert_eq!(publication("save", draft, past.clone()).unwrap().0, past);
+        assert!(publication("save", draft, future.clone()).is_err());
+        assert!(publication("publish", draft, future.clone()).is_err());
+        assert!(matches!(
+            publication("schedule", draft, future.clone()).unwrap().1,
+            Some(StatusChange::Schedule(_))
+        ));
+        assert!(publication("schedule", draft, None).is_err());
+        assert!(
+            matches!(
+                publication("save", Status::Scheduled, future).unwrap().1,
+                Some(StatusChange::Schedule(_))
+            ),
+            "saving a scheduled episode keeps it scheduled"
         );
-        assert_eq!(parse_day(""), Ok(None));
-        assert!(parse_day("30/01/2017").is_err());
-        assert!(parse_day("2999-01-01").unwrap_err().contains("future"));
+        assert_eq!(publication("save", draft, None).unwrap(), (None, None));
     }
 }

@@ -45,7 +45,7 @@ fn episode_form() -> impl Strategy<Value = EpisodeForm> {
                         duration: f[7].clone(),
                         video_url: f[8].clone(),
                         intro_md: f[9].clone(),
-                        published_on: f[10].clone(),
+                        publish_at: f[10].clone(),
                         seg_kind: kind,
                         seg_person: person,
                         seg_number: number,
@@ -57,6 +57,7 @@ fn episode_form() -> impl Strategy<Value = EpisodeForm> {
                         seg_credited_as: Vec::new(),
                         seg_person_was: Vec::new(),
                         seg_delete: delete,
+                        ..EpisodeForm::default()
                     }
                 },
             )

@@ -50,8 +50,14 @@ fn number_taken(number: i64) -> EditError {
     EditError::Invalid(errors)
 }
 
-/// Creates a draft episode with its segments; returns its id.
-pub async fn create(db: &SqlitePool, user_id: i64, mut doc: EpisodeDoc) -> Result<i64, EditError> {
+/// Creates a draft episode with its segments, then makes the `change` asked for in the same
+/// transaction (publish, schedule); returns its id.
+pub async fn create(
+    db: &SqlitePool,
+    user_id: i64,
+    mut doc: EpisodeDoc,
+    publishing: Publishing,
+) -> Result<i64, EditError> {
     super::save::render_intro(&mut doc).await;
     let now = clock::now();
     let mut tx = crate::db::begin_write(db).await?;
@@ -70,17 +76,21 @@ pub async fn create(db: &SqlitePool, user_id: i64, mut doc: EpisodeDoc) -> Resul
         &now,
     )
     .await?;
+    apply_publishing(&mut tx, user_id, id, &publishing, &now).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// Saves episode `id` if nobody saved it since `version` was loaded.
+/// Saves episode `id` if nobody saved it since `version` was loaded, and then makes the
+/// `change` asked for (publish, schedule, back to draft): what was typed is never lost to a
+/// status change, and a refused save changes no status.
 pub async fn update(
     db: &SqlitePool,
     user_id: i64,
     id: i64,
     version: i64,
     mut doc: EpisodeDoc,
+    publishing: Publishing,
 ) -> Result<(), EditError> {
     super::save::render_intro(&mut doc).await;
     let now = clock::now();
@@ -102,6 +112,7 @@ pub async fn update(
         &now,
     )
     .await?;
+    apply_publishing(&mut tx, user_id, id, &publishing, &now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -127,8 +138,17 @@ async fn write_fields_and_segments(
     Ok(())
 }
 
+/// What a save asks for besides the episode's fields.
+#[derive(Debug, Clone, Default)]
+pub struct Publishing {
+    /// The status change the pressed button asks for (publish, schedule, back to draft).
+    pub change: Option<StatusChange>,
+    /// The time zone the host dates and schedules in (IANA name), kept with the episode.
+    pub time_zone: String,
+}
+
 /// A status change a host asks for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusChange {
     /// Public now.
     Publish,
@@ -146,29 +166,57 @@ pub async fn change_status(
     change: StatusChange,
 ) -> Result<(), EditError> {
     let now = clock::now();
-    let (status, publish_at) = match &change {
+    let mut tx = crate::db::begin_write(db).await?;
+    apply_status(&mut tx, user_id, id, &change, &now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn apply_publishing(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    id: i64,
+    publishing: &Publishing,
+    now: &str,
+) -> Result<(), EditError> {
+    if !publishing.time_zone.is_empty() {
+        store::set_time_zone(conn, id, &publishing.time_zone).await?;
+    }
+    if let Some(change) = &publishing.change {
+        apply_status(conn, user_id, id, change, now).await?;
+    }
+    Ok(())
+}
+
+/// Sets the status (with its audit line) inside the caller's transaction.
+async fn apply_status(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    id: i64,
+    change: &StatusChange,
+    now: &str,
+) -> Result<(), EditError> {
+    let (status, publish_at) = match change {
         StatusChange::Publish => ("published", None),
         StatusChange::Schedule(at) => ("scheduled", Some(at.as_str())),
         StatusChange::Unpublish => ("draft", None),
     };
-    let mut tx = crate::db::begin_write(db).await?;
-    if !store::set_status(&mut tx, id, status, publish_at, &now).await? {
+    if !store::set_status(conn, id, status, publish_at, now).await? {
         return Err(EditError::NotFound);
     }
     let detail = publish_at
         .map(|at| format!("{status} for {at}"))
         .unwrap_or_else(|| status.to_string());
     audit(
-        &mut tx,
+        conn,
         Some(user_id),
         "status",
         "episode",
         Some(id),
         &detail,
-        &now,
+        now,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

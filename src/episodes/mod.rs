@@ -21,6 +21,7 @@ mod source_store;
 pub mod store;
 mod summary;
 mod view;
+mod zoned;
 
 pub use save::{SaveError, save_episode, save_episode_in};
 pub use view::{format_date, format_duration, load_episode};
@@ -35,11 +36,13 @@ pub fn admin_router() -> Router<AppState> {
     Router::new()
         .route("/episodes", get(admin_tools::list))
         .route("/episodes/new", get(admin::new).post(admin::create))
+        .route("/episodes/preview", post(admin::preview))
         .route(
             "/episodes/import",
             get(admin_tools::show_import).post(admin_tools::import),
         )
         .route("/episodes/{id}", get(admin::edit).post(admin::update))
+        .route("/episodes/{id}/autosave", post(admin::autosave))
         .route("/episodes/{id}/status", post(admin_tools::change_status))
         .route("/episodes/{id}/preview", get(admin_tools::preview_episode))
         .route("/preview", post(admin_tools::preview_markdown))

@@ -126,11 +126,28 @@ pub struct Neighbour {
 #[template(path = "episodes/show.html")]
 pub struct EpisodePage {
     layout: Layout,
-    episode: EpisodeDoc,
-    date: String,
-    duration: String,
-    previous: Option<Neighbour>,
-    next: Option<Neighbour>,
+    /// For the page's head (title, canonical link, cards).
+    pub(super) episode: EpisodeDoc,
+    /// The article, rendered by [`EpisodeArticle`] (the editor's live preview shares it).
+    article_html: String,
+}
+
+/// The episode as listeners read it: the body of its page, and the editor's live preview.
+#[derive(Template)]
+#[template(path = "episodes/_article.html")]
+pub struct EpisodeArticle {
+    pub episode: EpisodeDoc,
+    pub previous: Option<Neighbour>,
+    pub next: Option<Neighbour>,
+    /// A host's preview: a draft or scheduled episode says so at the top.
+    pub preview: bool,
+}
+
+/// One piece of the line under the title ("May 19, 2025 · with Brian, Michael · 32m").
+pub enum MetaPart {
+    Date(String),
+    Hosts,
+    Duration(String),
 }
 
 /// A place in the audio a listener can jump to: a segment with a start time.
@@ -143,7 +160,24 @@ pub struct Chapter {
     pub at: String,
 }
 
-impl EpisodePage {
+impl EpisodeArticle {
+    /// What the line under the title says, only what is known, so it never starts with "·".
+    fn meta_parts(&self) -> Vec<MetaPart> {
+        let date = format_date(self.episode.published_at.as_deref());
+        let duration = format_duration(self.episode.audio.as_ref().and_then(|a| a.duration_secs));
+        let mut parts = Vec::new();
+        if !date.is_empty() {
+            parts.push(MetaPart::Date(date));
+        }
+        if !self.episode.hosts.is_empty() {
+            parts.push(MetaPart::Hosts);
+        }
+        if !duration.is_empty() {
+            parts.push(MetaPart::Duration(duration));
+        }
+        parts
+    }
+
     /// Sponsor segments, shown on their own only when the intro (which says it with its
     /// links, as typed) does not.
     fn sponsors(&self) -> impl Iterator<Item = &SegmentDoc> {
@@ -237,13 +271,16 @@ pub(super) async fn episode_page(
         href: format!("/episodes/{number}/{slug}"),
         label: format!("#{number} {title}"),
     };
-    Ok(EpisodePage {
-        layout,
-        date: format_date(episode.published_at.as_deref()),
-        duration: format_duration(episode.audio.as_ref().and_then(|a| a.duration_secs)),
+    let article = EpisodeArticle {
         previous: previous.map(neighbour),
         next: next.map(neighbour),
+        preview: include_drafts,
         episode,
+    };
+    Ok(EpisodePage {
+        layout,
+        article_html: article.render()?,
+        episode: article.episode,
     })
 }
 

@@ -359,6 +359,7 @@ pub struct AdminEpisodeRow {
     pub published_at: Option<String>,
     pub publish_at: Option<String>,
     pub updated_at: String,
+    pub time_zone: String,
 }
 
 /// Every episode (or those with `status`), newest number first.
@@ -367,7 +368,7 @@ pub async fn admin_list(
     status: Option<&str>,
 ) -> sqlx::Result<Vec<AdminEpisodeRow>> {
     sqlx::query_as(
-        "select id, number, title, status, published_at, publish_at, updated_at from episodes
+        "select id, number, title, status, published_at, publish_at, updated_at, time_zone from episodes
          where ?1 is null or status = ?1 order by number desc",
     )
     .bind(status)
@@ -419,8 +420,8 @@ pub async fn update_if_version(
     let done = sqlx::query(
         "update episodes set number = ?, slug = ?, title = ?, summary = ?, intro_md = ?, audio_url = ?, audio_bytes = ?,
              audio_type = ?, duration_secs = ?, video_url = ?, intro_html = ?, updated_at = ?, version = version + 1,
-             -- The same day keeps the time of day the episode had (from a feed, say).
-             published_at = case when ?15 is null or substr(published_at, 1, 10) = substr(?15, 1, 10)
+             -- The same minute keeps the seconds the episode had (from a feed, say).
+             published_at = case when ?15 is null or substr(published_at, 1, 16) = substr(?15, 1, 16)
                  then published_at else ?15 end
          where id = ?13 and version = ?14",
     )
@@ -477,4 +478,46 @@ pub async fn publish_due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result
     .bind(now)
     .fetch_all(conn)
     .await
+}
+
+/// Where episode `id` stands: its status, when it goes (or went) public, and the time zone its
+/// host dates it in.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Standing {
+    pub status: String,
+    pub publish_at: Option<String>,
+    pub published_at: Option<String>,
+    pub time_zone: String,
+}
+
+/// Where episode `id` stands, if it exists.
+pub async fn standing_of(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<Standing>> {
+    sqlx::query_as("select status, publish_at, published_at, time_zone from episodes where id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Keeps the time zone the host dates episode `id` in.
+pub async fn set_time_zone(conn: &mut SqliteConnection, id: i64, zone: &str) -> sqlx::Result<()> {
+    sqlx::query("update episodes set time_zone = ? where id = ?")
+        .bind(zone)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The number after the highest, and the intro of the episode with the highest number (empty
+/// when there is none): where a new episode starts.
+pub async fn next_number_and_last_intro(
+    conn: &mut SqliteConnection,
+) -> sqlx::Result<(i64, String)> {
+    let last: Option<(i64, String)> =
+        sqlx::query_as("select number, intro_md from episodes order by number desc limit 1")
+            .fetch_optional(conn)
+            .await?;
+    Ok(last
+        .map(|(number, intro)| (number + 1, intro))
+        .unwrap_or((1, String::new())))
 }

@@ -90,6 +90,13 @@ pub async fn presenters(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Present
     .await
 }
 
+/// Everyone's name, hosts first: what the editor's Host field suggests.
+pub async fn names_hosts_first(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("select name from people order by is_guest, name collate nocase")
+        .fetch_all(conn)
+        .await
+}
+
 /// The name of person `id`.
 pub async fn name_of(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<String> {
     sqlx::query_scalar("select name from people where id = ?")

@@ -100,51 +100,375 @@
     });
   });
 
-  // Drag to reorder segments; the position fields carry the order, so the
-  // form also works by typing positions, or with the keyboard (Alt+Up/Down).
-  document.querySelectorAll("[data-sortable]").forEach(function (list) {
+  // After a refused save the error summary takes focus, so it is read first; each of its
+  // links takes the reader to its field (opening a collapsed segment).
+  var summary = document.querySelector("[data-focus-on-load]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-field-link]");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (target) {
+        event.preventDefault();
+        var details = target.closest("details");
+        if (details) {
+          details.open = true;
+        }
+        target.focus();
+      }
+    });
+  }
+
+  var editor = document.querySelector("form.editor");
+  if (editor) {
+    setUpEditor(editor);
+  }
+
+  // A draft saves itself a few seconds after its host stops typing, with the version it was
+  // loaded at: when another host saved in between, nothing is overwritten and the page says
+  // so, with the way to compare the two versions.
+  function setUpAutosave(form, saved) {
+    var url = form.getAttribute("data-autosave");
+    var status = document.getElementById("autosave-status");
+    var conflict = document.getElementById("autosave-conflict");
+    if (!url || !status || !conflict) {
+      return;
+    }
+    var timer = null;
+    var stopped = false;
+    function save() {
+      var body = new URLSearchParams(new FormData(form));
+      body.delete("intent");
+      fetch(url, {
+        method: "POST",
+        headers: { "X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded" },
+        body: body,
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.json().then(function (answer) { return { code: response.status, answer: answer }; });
+      }).then(function (result) {
+        if (result.code === 200) {
+          form.querySelector("[name=version]").value = String(result.answer.version);
+          var now = new Date();
+          status.textContent = "Draft saved automatically at " + now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".";
+          saved();
+        } else if (result.answer.conflict) {
+          stopped = true;
+          status.textContent = "";
+          conflict.hidden = false;
+        } else {
+          status.textContent = result.answer.message || "Not saved automatically.";
+        }
+      }).catch(function () {
+        status.textContent = "Not saved automatically: the server did not answer. Your text is still here.";
+      });
+    }
+    form.addEventListener("editor:changed", function () {
+      if (stopped) {
+        return;
+      }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, 3000);
+    });
+    form.addEventListener("submit", function () { window.clearTimeout(timer); });
+  }
+
+  // Times are typed and read in the host's own zone: the browser says which, and a time the
+  // page opened with (stored in UTC, shown in the episode's zone) moves to this one.
+  function useBrowserTimeZone(form) {
+    var zoneField = form.querySelector("[data-time-zone]");
+    var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zoneField || !zone || zoneField.value === zone) {
+      return;
+    }
+    var input = form.querySelector("[data-utc]");
+    if (input && input.value === input.defaultValue) {
+      var at = new Date(input.getAttribute("data-utc"));
+      var two = function (n) { return String(n).padStart(2, "0"); };
+      input.value = at.getFullYear() + "-" + two(at.getMonth() + 1) + "-" + two(at.getDate()) +
+        "T" + two(at.getHours()) + ":" + two(at.getMinutes());
+    }
+    zoneField.value = zone;
+    form.querySelectorAll("[data-zone-name]").forEach(function (name) { name.textContent = zone; });
+  }
+
+  // The episode editor: segment cards added, duplicated, removed and reordered in the page,
+  // and the whole episode previewed as listeners will read it. Without this script the form
+  // still saves what it holds (positions by number, a "delete" box, one blank slot).
+  function setUpEditor(form) {
+    var list = form.querySelector("[data-sortable]");
+    var template = document.getElementById("segment-template");
+    var announcer = document.getElementById("segment-announcer");
+    var created = 0;
+
+    function cards() {
+      return Array.prototype.slice.call(list.querySelectorAll("[data-segment]"));
+    }
+    function field(card, name) {
+      return card.querySelector("[name='" + name + "']");
+    }
+    function say(text) {
+      // Cleared first, so the same words twice are announced twice.
+      announcer.textContent = "";
+      window.setTimeout(function () { announcer.textContent = text; }, 50);
+    }
+
+    // The card's title, as the episode page will say it (kept in step with SegmentRow::heading).
+    function heading(card) {
+      var kind = field(card, "seg_kind").value;
+      var person = field(card, "seg_person").value.trim().split(/\s+/)[0] || "";
+      var number = field(card, "seg_number").value.trim();
+      var title = field(card, "seg_title").value.trim();
+      var blank = ["seg_person", "seg_number", "seg_title", "seg_url", "seg_notes", "seg_start"].every(function (name) {
+        return field(card, name).value.trim() === "";
+      });
+      if (blank) {
+        return "New segment";
+      }
+      var text;
+      if (kind === "topic") {
+        var who = person && number ? person + " #" + number : person || (number ? "#" + number : "");
+        text = who && title ? who + ": " + title : who || title;
+      } else if (kind === "extra") {
+        text = person ? "Extras from " + person : "Extras";
+      } else if (kind === "joke") {
+        text = "Joke: " + title;
+      } else if (kind === "sponsor") {
+        text = "Sponsor: " + title;
+      } else {
+        text = title;
+      }
+      text = text.replace(/[:\s]+$/, "");
+      return text || "Untitled segment";
+    }
+    function retitle(card) {
+      card.querySelector("[data-segment-heading]").textContent = heading(card);
+    }
+
+    // Positions and "delete" boxes follow the order on screen.
     function renumber() {
-      list.querySelectorAll("[data-segment]").forEach(function (item, index) {
-        var position = item.querySelector("input.position");
-        if (position) {
-          position.value = String(index + 1);
+      cards().forEach(function (card, index) {
+        field(card, "seg_position").value = String(index + 1);
+        var remove = field(card, "seg_delete");
+        if (remove) {
+          remove.value = String(index);
         }
       });
     }
-    var dragged = null;
-    list.querySelectorAll("[data-segment]").forEach(function (item) {
-      item.setAttribute("draggable", "true");
-      item.addEventListener("dragstart", function (event) {
-        dragged = item;
-        event.dataTransfer.effectAllowed = "move";
-        item.classList.add("dragging");
+
+    // A copy of a card gets ids of its own, so every label still points at its field.
+    function rekey(card) {
+      created += 1;
+      var key = "new" + created;
+      card.querySelectorAll("[id], [for], [aria-describedby]").forEach(function (element) {
+        ["id", "for", "aria-describedby"].forEach(function (attribute) {
+          var value = element.getAttribute(attribute);
+          if (value) {
+            element.setAttribute(attribute, value.replace(/seg-[A-Za-z0-9_]+-/g, "seg-" + key + "-"));
+          }
+        });
       });
-      item.addEventListener("dragend", function () {
-        item.classList.remove("dragging");
+      card.querySelectorAll(".field-error").forEach(function (error) { error.remove(); });
+      card.querySelectorAll("[aria-invalid]").forEach(function (input) {
+        input.removeAttribute("aria-invalid");
+        var hint = input.id + "-hint";
+        if (document.getElementById(hint) || card.querySelector("#" + hint)) {
+          input.setAttribute("aria-describedby", hint);
+        } else {
+          input.removeAttribute("aria-describedby");
+        }
+      });
+      return card;
+    }
+
+    function enhance(card) {
+      var summary = card.querySelector("summary");
+      summary.setAttribute("draggable", "true");
+      var noJs = card.querySelector("[data-no-js]");
+      if (noJs) {
+        noJs.hidden = true;
+      }
+      var actions = card.querySelector(".segment-actions");
+      if (!actions.querySelector("[data-remove]")) {
+        actions.insertAdjacentHTML("beforeend",
+          '<button type="button" data-duplicate>Duplicate</button> <button type="button" class="danger" data-remove>Remove</button>');
+      }
+      retitle(card);
+    }
+
+    function addCard(card, after) {
+      list.insertBefore(card, after ? after.nextSibling : null);
+      enhance(card);
+      renumber();
+      changed();
+      return card;
+    }
+
+    function newCard(kind) {
+      var card = rekey(template.content.firstElementChild.cloneNode(true));
+      field(card, "seg_kind").value = kind;
+      return card;
+    }
+
+    function duplicate(card) {
+      var copy = rekey(card.cloneNode(true));
+      // A clone keeps the attributes the page was loaded with, not what was typed since.
+      var from = card.querySelectorAll("input, select, textarea");
+      var to = copy.querySelectorAll("input, select, textarea");
+      for (var i = 0; i < from.length; i += 1) {
+        if (from[i].type === "checkbox") {
+          to[i].checked = false;
+        } else {
+          to[i].value = from[i].value;
+        }
+      }
+      addCard(copy, card);
+      say("Duplicated " + heading(card) + ". The copy is segment " + (cards().indexOf(copy) + 1) + ".");
+      copy.querySelector("summary").focus();
+    }
+
+    function remove(card) {
+      var all = cards();
+      var index = all.indexOf(card);
+      var name = heading(card);
+      card.remove();
+      renumber();
+      changed();
+      say("Removed " + name + ".");
+      var next = cards()[Math.min(index, cards().length - 1)];
+      (next ? next.querySelector("summary") : addButtons[0]).focus();
+    }
+
+    function move(card, step, focus) {
+      var all = cards();
+      var index = all.indexOf(card);
+      var target = index + step;
+      if (target < 0 || target >= all.length) {
+        return;
+      }
+      list.insertBefore(card, step < 0 ? all[target] : all[target].nextSibling);
+      renumber();
+      changed();
+      if (focus) {
+        focus.focus();
+      }
+      say("Moved " + heading(card) + " to position " + (target + 1) + " of " + all.length + ".");
+    }
+
+    cards().forEach(enhance);
+    renumber();
+    useBrowserTimeZone(form);
+
+    // "Add segment": a topic, extras, a joke or a sponsor, at the end.
+    var adder = document.getElementById("add-segment");
+    var addButtons = adder ? Array.prototype.slice.call(adder.querySelectorAll("[data-add-kind]")) : [];
+    if (adder) {
+      adder.hidden = false;
+      addButtons.forEach(function (button) {
+        button.addEventListener("click", function () {
+          var card = addCard(newCard(button.getAttribute("data-add-kind")), null);
+          say("Added segment " + cards().length + ".");
+          field(card, "seg_person").focus();
+        });
+      });
+    }
+
+    list.addEventListener("click", function (event) {
+      var card = event.target.closest("[data-segment]");
+      if (event.target.closest("[data-remove]")) {
+        remove(card);
+      } else if (event.target.closest("[data-duplicate]")) {
+        duplicate(card);
+      }
+    });
+    list.addEventListener("input", function (event) {
+      var card = event.target.closest("[data-segment]");
+      if (card) {
+        retitle(card);
+      }
+    });
+    list.addEventListener("keydown", function (event) {
+      if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) {
+        return;
+      }
+      var card = event.target.closest("[data-segment]");
+      if (card) {
+        event.preventDefault();
+        move(card, event.key === "ArrowUp" ? -1 : 1, event.target);
+      }
+    });
+
+    // Drag a card by its title bar.
+    var dragged = null;
+    list.addEventListener("dragstart", function (event) {
+      dragged = event.target.closest("[data-segment]");
+      if (dragged) {
+        event.dataTransfer.effectAllowed = "move";
+        dragged.classList.add("dragging");
+      }
+    });
+    list.addEventListener("dragover", function (event) {
+      var over = event.target.closest("[data-segment]");
+      if (!dragged || !over) {
+        return;
+      }
+      event.preventDefault();
+      if (over !== dragged) {
+        var box = over.getBoundingClientRect();
+        var after = event.clientY > box.top + box.height / 2;
+        list.insertBefore(dragged, after ? over.nextSibling : over);
+      }
+    });
+    list.addEventListener("dragend", function () {
+      if (dragged) {
+        dragged.classList.remove("dragging");
+        say("Moved " + heading(dragged) + " to position " + (cards().indexOf(dragged) + 1) + " of " + cards().length + ".");
         dragged = null;
         renumber();
-      });
-      item.addEventListener("dragover", function (event) {
-        event.preventDefault();
-        if (!dragged || dragged === item) {
-          return;
-        }
-        var box = item.getBoundingClientRect();
-        var after = event.clientY > box.top + box.height / 2;
-        list.insertBefore(dragged, after ? item.nextSibling : item);
-      });
-      item.addEventListener("keydown", function (event) {
-        if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) {
-          return;
-        }
-        event.preventDefault();
-        var sibling = event.key === "ArrowUp" ? item.previousElementSibling : item.nextElementSibling;
-        if (sibling) {
-          list.insertBefore(item, event.key === "ArrowUp" ? sibling : sibling.nextSibling);
-          renumber();
-          event.target.focus();
-        }
-      });
+        changed();
+      }
     });
-  });
+
+    // The preview of the whole episode page, rendered by the server as listeners will see it.
+    var preview = document.getElementById("episode-preview");
+    var previewStatus = document.getElementById("preview-status");
+    var previewTimer = null;
+    function refreshPreview() {
+      var body = new URLSearchParams(new FormData(form));
+      fetch(preview.getAttribute("data-preview-url"), {
+        method: "POST",
+        headers: { "X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded" },
+        body: body,
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        if (html !== null) {
+          // Escaped and sanitized by the server with the public page's own rules.
+          preview.innerHTML = html;
+          previewStatus.textContent = "Preview updated.";
+        }
+      });
+    }
+    function changed() {
+      form.dispatchEvent(new CustomEvent("editor:changed"));
+      if (preview) {
+        window.clearTimeout(previewTimer);
+        previewTimer = window.setTimeout(refreshPreview, 300);
+      }
+    }
+    form.addEventListener("input", changed);
+
+    // Leaving with unsaved changes asks first; saving (any button) is not leaving them.
+    var dirty = false;
+    form.addEventListener("editor:changed", function () { dirty = true; });
+    setUpAutosave(form, function () { dirty = false; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  }
 })();

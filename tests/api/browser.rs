@@ -1,6 +1,7 @@
-//! In a real headless Chromium: a host writes, reorders, previews and publishes
-//! an episode, and two hosts collide on one episode. Skipped with a printed
-//! reason where Chromium or its driver is missing (never in CI, which installs them).
+//! In a real headless Chromium: listener and admin pages fit phones and desktops and pass
+//! axe-core (the episode editor's own browser tests are in `editor_browser.rs` and share these
+//! helpers). Skipped with a printed reason where Chromium or its driver is missing (never in CI,
+//! which installs them).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -14,7 +15,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// A chromedriver on a free port, killed when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
     profiles: Vec<tempfile::TempDir>,
@@ -28,7 +29,13 @@ impl Drop for Driver {
 }
 
 /// Starts chromedriver, or says why the browser tests cannot run here.
-fn start_driver() -> Option<Driver> {
+pub(crate) fn start_driver() -> Option<Driver> {
+    start_driver_in_time_zone(None)
+}
+
+/// [`start_driver`] whose browsers live in time zone `zone` (an IANA name) instead of the
+/// machine's.
+pub(crate) fn start_driver_in_time_zone(zone: Option<&str>) -> Option<Driver> {
     let missing = [CHROMIUM, CHROMEDRIVER]
         .into_iter()
         .find(|p| !std::path::Path::new(p).exists());
@@ -47,7 +54,12 @@ fn start_driver() -> Option<Driver> {
         .local_addr()
         .ok()?
         .port();
-    let mut child = Command::new(CHROMEDRIVER)
+    let mut command = Command::new(CHROMEDRIVER);
+    if let Some(zone) = zone {
+        // Chromium takes its zone from the TZ it inherits through chromedriver.
+        command.env("TZ", zone);
+    }
+    let mut child = command
         .arg(format!("--port={port}"))
         .stdout(Stdio::piped())
         .spawn()
@@ -68,7 +80,7 @@ fn start_driver() -> Option<Driver> {
 }
 
 /// A browser session; its profile folder lives as long as the driver.
-async fn browser(driver: &mut Driver) -> Client {
+pub(crate) async fn browser(driver: &mut Driver) -> Client {
     let profile = tempfile::tempdir().expect("profile dir");
     let options = json!({
         "binary": CHROMIUM,
@@ -91,7 +103,7 @@ async fn browser(driver: &mut Driver) -> Client {
     client
 }
 
-async fn sign_in(client: &Client, app: &TestApp, email: &str) {
+pub(crate) async fn sign_in(client: &Client, app: &TestApp, email: &str) {
     client
         .goto(&format!("{}/admin/login", app.address))
         .await
@@ -126,14 +138,14 @@ async fn sign_in(client: &Client, app: &TestApp, email: &str) {
         .unwrap();
 }
 
-async fn fill(client: &Client, id: &str, text: &str) {
+pub(crate) async fn fill(client: &Client, id: &str, text: &str) {
     let field = client.find(Locator::Id(id)).await.unwrap();
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
-/// Clicks the element at `selector`, then waits for `expected` on the page that follows.
-async fn click_then_wait(client: &Client, selector: &str, expected: &str) {
+/// Clicks the element at `selector`.
+pub(crate) async fn click(client: &Client, selector: &str) {
     client
         .find(Locator::Css(selector))
         .await
@@ -141,6 +153,11 @@ async fn click_then_wait(client: &Client, selector: &str, expected: &str) {
         .click()
         .await
         .unwrap();
+}
+
+/// Clicks the element at `selector`, then waits for `expected` on the page that follows.
+pub(crate) async fn click_then_wait(client: &Client, selector: &str, expected: &str) {
+    click(client, selector).await;
     let appeared = client.wait().for_element(Locator::Css(expected)).await;
     assert!(
         appeared.is_ok(),
@@ -148,7 +165,7 @@ async fn click_then_wait(client: &Client, selector: &str, expected: &str) {
     );
 }
 
-async fn texts(client: &Client, selector: &str) -> Vec<String> {
+pub(crate) async fn texts(client: &Client, selector: &str) -> Vec<String> {
     let mut found = Vec::new();
     for element in client.find_all(Locator::Css(selector)).await.unwrap() {
         found.push(
@@ -164,155 +181,18 @@ async fn texts(client: &Client, selector: &str) -> Vec<String> {
     found
 }
 
-#[tokio::test]
-async fn a_host_writes_reorders_previews_and_publishes_an_episode() {
-    let Some(mut driver) = start_driver() else {
-        return;
-    };
-    let app = spawn_app().await;
-    app.add_user("host@example.com", "host").await;
-    let client = browser(&mut driver).await;
-
-    sign_in(&client, &app, "host@example.com").await;
-    client
-        .goto(&format!("{}/admin/episodes/new", app.address))
-        .await
-        .unwrap();
-    fill(&client, "number", "77").await;
-    fill(&client, "title", "Browser made").await;
-    fill(&client, "seg-0-person", "Brian").await;
-    fill(&client, "seg-0-number", "1").await;
-    fill(&client, "seg-0-title", "First written").await;
-    fill(&client, "seg-0-notes", "- **bold** note").await;
-    client
-        .wait()
-        .for_element(Locator::Css("[data-preview-of='seg-0-notes'] strong"))
-        .await
-        .expect("live preview");
-    click_then_wait(&client, "form.editor button.primary", ".notice").await;
-    fill(&client, "seg-1-person", "Michael").await;
-    fill(&client, "seg-1-number", "2").await;
-    fill(&client, "seg-1-title", "Second written").await;
-    click_then_wait(&client, "form.editor button.primary", ".notice").await;
-
-    // Keyboard reorder: Alt+ArrowDown on the first segment moves it below the second.
-    let first = client.find(Locator::Id("seg-0-title")).await.unwrap();
-    first
-        .send_keys(&format!("{}{}", '\u{E00A}', '\u{E015}'))
-        .await
-        .unwrap();
-    let moved = client
-        .find(Locator::Id("seg-0-position"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
-    assert_eq!(
-        moved.as_deref(),
-        Some("2"),
-        "the script moved the segment and renumbered positions"
-    );
-    click_then_wait(&client, "form.editor button.primary", ".notice").await;
-    click_then_wait(&client, "button[value=publish]", ".status-published").await;
-    client
-        .goto(&format!("{}/episodes/77", app.address))
-        .await
-        .unwrap();
-
-    assert_eq!(
-        texts(&client, ".segment-topic h2").await,
-        ["Michael #2: Second written", "Brian #1: First written"]
-    );
-    assert_eq!(
-        texts(&client, ".segment-topic .notes strong").await,
-        ["bold"]
-    );
-    client.close().await.unwrap();
-}
-
-#[tokio::test]
-async fn two_hosts_saving_one_episode_see_a_conflict_not_a_lost_edit() {
-    let Some(mut driver) = start_driver() else {
-        return;
-    };
-    let app = spawn_app().await;
-    app.add_user("one@example.com", "host").await;
-    app.add_user("two@example.com", "host").await;
-    app.import(
-        crate::helpers::episode(5, "Shared")
-            .topic("Brian", 1, "Topic", "https://t.example/", "- n")
-            .draft()
-            .build(),
-    )
-    .await;
-    let id: i64 = sqlx::query_scalar("select id from episodes where number = 5")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
-    let (one, two) = (browser(&mut driver).await, browser(&mut driver).await);
-    sign_in(&one, &app, "one@example.com").await;
-    sign_in(&two, &app, "two@example.com").await;
-    let editor = format!("{}/admin/episodes/{id}", app.address);
-    one.goto(&editor).await.unwrap();
-    two.goto(&editor).await.unwrap();
-
-    fill(&one, "title", "Title by one").await;
-    one.find(Locator::Css("form.editor button.primary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    one.wait()
-        .for_element(Locator::Css(".notice"))
-        .await
-        .unwrap();
-    fill(&two, "title", "Title by two").await;
-    two.find(Locator::Css("form.editor button.primary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    two.wait()
-        .for_element(Locator::Css(".conflict"))
-        .await
-        .expect("a conflict page");
-
-    assert_eq!(
-        texts(&two, ".conflict-title").await,
-        ["Title by one", "Title by two"]
-    );
-    let kept = two
-        .find(Locator::Css("form.editor #title"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
-    assert_eq!(kept.as_deref(), Some("Title by two"));
-    let saved: String = sqlx::query_scalar("select title from episodes where number = 5")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
-    assert_eq!(saved, "Title by one");
-    one.close().await.unwrap();
-    two.close().await.unwrap();
-}
-
 /// The two screens every listener page is looked at on.
 const SCREENS: [(&str, u32, u32); 2] = [("desktop", 1280, 900), ("phone", 390, 844)];
 
 /// Where screenshots go (git-ignored): `target/screenshots/`.
-fn screenshot_dir() -> std::path::PathBuf {
+pub(crate) fn screenshot_dir() -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     dir
 }
 
 /// axe-core's script, installed by `.ci/run` with npm into `target/axe` (see the README).
-fn axe_source() -> Option<String> {
+pub(crate) fn axe_source() -> Option<String> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target/axe/node_modules/axe-core/axe.min.js");
     match std::fs::read_to_string(&path) {
@@ -332,7 +212,7 @@ fn axe_source() -> Option<String> {
 }
 
 /// How much wider than the screen the page is (0 when nothing scrolls sideways).
-async fn sideways_overflow(client: &Client) -> i64 {
+pub(crate) async fn sideways_overflow(client: &Client) -> i64 {
     client
         .execute(
             "return document.documentElement.scrollWidth - window.innerWidth;",
@@ -364,7 +244,7 @@ async fn layout_shift(client: &Client) -> (f64, String) {
 }
 
 /// axe-core's serious and critical violations on the open page, as `rule: element, …`.
-async fn serious_violations(client: &Client, axe: &str) -> Vec<String> {
+pub(crate) async fn serious_violations(client: &Client, axe: &str) -> Vec<String> {
     client.execute(axe, vec![]).await.expect("load axe-core");
     let found = client
         .execute_async(
@@ -382,7 +262,7 @@ async fn serious_violations(client: &Client, axe: &str) -> Vec<String> {
 /// Opens each page at both screen sizes, saves a screenshot of each, and returns what is wrong:
 /// sideways scrolling, a header over 96 px, and (given axe-core, on the desktop size) serious
 /// or critical accessibility violations.
-async fn look_at(
+pub(crate) async fn look_at(
     client: &Client,
     app: &TestApp,
     pages: &[(&str, String)],

@@ -72,7 +72,8 @@ fn form_fields(page: &Html) -> Vec<(&'static str, String)> {
         "audio_type",
         "duration",
         "video_url",
-        "published_on",
+        "publish_at",
+        "time_zone",
     ] {
         fields.push((
             name,
@@ -171,6 +172,35 @@ async fn invalid_input_rerenders_with_errors_next_to_fields_and_everything_typed
     assert_eq!(attrs(&page, "#title", "value"), ["Kept title"]);
     assert_eq!(attrs(&page, "#number", "value"), ["twelve"]);
     assert_eq!(texts(&page, "#seg-1-notes"), ["- second notes"]);
+    assert_eq!(
+        texts(&page, "#error-summary li"),
+        [
+            "Number: must be a whole number like 434",
+            "Segment 1 (Brian #1: First topic): Link: must start with https:// or http://"
+        ],
+        "the summary names fields as the host sees them"
+    );
+    assert_eq!(
+        attrs(&page, "#error-summary a", "href"),
+        ["#number", "#seg-0-url"]
+    );
+    assert!(
+        !page.root_element().html().contains("segments["),
+        "no internal field names"
+    );
+}
+
+#[tokio::test]
+async fn a_new_episode_starts_from_the_last_ones_intro_and_the_next_number() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    app.import_seed().await;
+
+    let page = app.page("/admin/episodes/new").await;
+
+    assert_eq!(attrs(&page, "#number", "value"), ["435"]);
+    let intro = texts(&page, "#intro_md").join("\n");
+    assert!(intro.contains("Connect with the hosts"), "{intro}");
 }
 
 #[tokio::test]
@@ -191,6 +221,36 @@ async fn every_input_has_a_label() {
             assert!(labelled.contains(&id), "#{id} has no label");
         }
     }
+}
+
+#[tokio::test]
+async fn segment_cards_are_titled_from_their_content_and_suggest_hosts() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let editor = create_episode(&app).await;
+
+    let page = app.page(&editor).await;
+
+    assert_eq!(
+        texts(&page, "ol.segments .segment-heading"),
+        [
+            "Brian #1: First topic",
+            "Michael #2: Second topic",
+            "New segment"
+        ],
+        "two saved topics and the blank slot a host fills without scripts"
+    );
+    assert_eq!(
+        texts(&page, "label[for=seg-0-number] .visually-hidden"),
+        ["Number"],
+        "the # field is read as Number"
+    );
+    assert_eq!(attrs(&page, "#seg-0-person", "list"), ["people-list"]);
+    let suggested = attrs(&page, "datalist#people-list option", "value");
+    assert!(
+        suggested.contains(&"Brian".to_string()) && suggested.contains(&"Michael".to_string()),
+        "{suggested:?}"
+    );
 }
 
 #[tokio::test]
@@ -269,6 +329,87 @@ async fn a_stale_save_shows_both_versions_and_keeps_what_the_second_host_typed()
 }
 
 #[tokio::test]
+async fn publish_schedule_and_back_to_draft_save_what_was_typed_first() {
+    let app = spawn_app().await;
+    app.login_as_host().await;
+    let editor = create_episode(&app).await;
+    let with_intent = |page: &Html, title: &str, intent: &str, publish_at: &str| {
+        let mut fields = form_fields(page);
+        fields.retain(|(name, _)| *name != "publish_at");
+        fields.iter_mut().find(|(k, _)| *k == "title").unwrap().1 = title.into();
+        fields.push(("intent", intent.into()));
+        fields.push(("publish_at", publish_at.into()));
+        fields
+    };
+
+    let page = app.page(&editor).await;
+    let published = post(
+        &app,
+        &editor,
+        &with_intent(&page, "Typed then published", "publish", ""),
+    )
+    .await;
+    assert_eq!(published.status(), 303);
+    let public = app.anonymous_page("/episodes/12").await;
+    assert_eq!(texts(&public, "h1"), ["Typed then published"]);
+
+    let page = app.page(&editor).await;
+    let refused = post(
+        &app,
+        &editor,
+        &with_intent(&page, "Not saved", "schedule", ""),
+    )
+    .await;
+    assert_eq!(refused.status(), 422, "scheduling needs a time");
+    let refused = Html::parse_document(&refused.text().await.unwrap());
+    assert_eq!(
+        texts(&refused, "#publish_at-error"),
+        ["pick the date and time the episode goes public"]
+    );
+    assert_eq!(
+        attrs(&refused, "#title", "value"),
+        ["Not saved"],
+        "kept as typed"
+    );
+
+    let scheduled = post(
+        &app,
+        &editor,
+        &with_intent(
+            &page,
+            "Typed then scheduled",
+            "schedule",
+            "2999-01-01T10:00",
+        ),
+    )
+    .await;
+    assert_eq!(scheduled.status(), 303);
+    let page = app.page(&editor).await;
+    assert_eq!(attrs(&page, "#title", "value"), ["Typed then scheduled"]);
+    assert_eq!(
+        attrs(&page, "#publish_at", "value"),
+        ["2999-01-01T10:00"],
+        "the date stays"
+    );
+    assert_eq!(
+        app.get("/episodes/12").await.status(),
+        404,
+        "scheduled is not public yet"
+    );
+
+    let drafted = post(
+        &app,
+        &editor,
+        &with_intent(&page, "Typed then drafted", "unpublish", ""),
+    )
+    .await;
+    assert_eq!(drafted.status(), 303);
+    let page = app.page(&editor).await;
+    assert_eq!(attrs(&page, "#title", "value"), ["Typed then drafted"]);
+    assert_eq!(texts(&page, ".status-line strong"), ["Draft"]);
+}
+
+#[tokio::test]
 async fn scheduled_episodes_publish_when_due_and_not_before() {
     let app = spawn_app().await;
     app.login_as_host().await;
@@ -318,7 +459,7 @@ async fn pasted_notes_become_a_structured_draft() {
     assert_eq!(response.status(), 303);
     let titles = attrs(&page, "input[name=seg_title]", "value");
     assert_eq!(titles[1], "Making PyPI’s test suite 81% faster");
-    assert_eq!(texts(&page, ".status-box strong"), ["draft"]);
+    assert_eq!(texts(&page, ".status-line strong"), ["Draft"]);
     let bad = app
         .admin_post(
             "/admin/episodes/import",
@@ -573,14 +714,15 @@ async fn a_guests_links_are_nofollow_until_an_admin_makes_them_a_host() {
 }
 
 #[tokio::test]
-async fn a_host_dates_an_old_episode_and_every_page_and_feed_shows_that_day() {
+async fn a_host_dates_an_old_episode_in_their_zone_and_every_page_and_feed_shows_that_time() {
     let app = spawn_app().await;
     app.login_as_host().await;
     let editor = create_episode(&app).await;
     let id = editor.rsplit('/').next().unwrap().to_string();
     let mut fields = form_fields(&app.page(&editor).await);
-    fields.retain(|(name, _)| *name != "published_on");
-    fields.push(("published_on", "2017-01-30".into()));
+    fields.retain(|(name, _)| !["publish_at", "time_zone"].contains(name));
+    fields.push(("publish_at", "2017-01-30T09:30".into()));
+    fields.push(("time_zone", "Europe/Berlin".into()));
 
     let saved = post(&app, &editor, &fields).await;
     app.admin_post(
@@ -591,18 +733,26 @@ async fn a_host_dates_an_old_episode_and_every_page_and_feed_shows_that_day() {
 
     assert_eq!(saved.status(), 303);
     let (_, doc) = app.json("/api/v1/episodes/12").await;
-    assert_eq!(doc["published_at"], "2017-01-30T00:00:00Z");
+    assert_eq!(doc["published_at"], "2017-01-30T08:30:00Z", "stored in UTC");
     let page = app.page("/episodes/12").await;
     assert_eq!(texts(&page, ".meta time"), ["January 30, 2017"]);
     let archive = app.page("/episodes").await;
     assert_eq!(texts(&archive, ".meta time"), ["January 30, 2017"]);
     let rss = app.get("/episodes/rss").await.text().await.unwrap();
     assert!(
-        rss.contains("<pubDate>Mon, 30 Jan 2017 00:00:00 +0000</pubDate>"),
+        rss.contains("<pubDate>Mon, 30 Jan 2017 08:30:00 +0000</pubDate>"),
         "{rss}"
     );
     let again = app.page(&editor).await;
-    assert_eq!(attrs(&again, "#published_on", "value"), ["2017-01-30"]);
+    assert_eq!(
+        attrs(&again, "#publish_at", "value"),
+        ["2017-01-30T09:30"],
+        "shown in the zone the host dated it in"
+    );
+    assert_eq!(
+        texts(&again, ".status-line strong"),
+        ["Published Mon 30 Jan 2017, 09:30 (Europe/Berlin)"]
+    );
 }
 
 #[tokio::test]
@@ -610,7 +760,7 @@ async fn a_publication_date_that_is_no_date_is_shown_next_to_the_field_and_kept(
     let app = spawn_app().await;
     app.login_as_host().await;
     let mut fields = two_topics("12", "Twelve");
-    fields.push(("published_on", "30/01/2017".into()));
+    fields.push(("publish_at", "30/01/2017".into()));
 
     let response = post(&app, "/admin/episodes/new", &fields).await;
     let status = response.status();
@@ -618,10 +768,10 @@ async fn a_publication_date_that_is_no_date_is_shown_next_to_the_field_and_kept(
 
     assert_eq!(status, 422);
     assert_eq!(
-        texts(&page, "#published_on-error"),
-        ["must be a date like 2017-01-30"]
+        texts(&page, "#publish_at-error"),
+        ["must be a date and time like 2025-12-02 18:00"]
     );
-    assert_eq!(attrs(&page, "#published_on", "value"), ["30/01/2017"]);
+    assert_eq!(attrs(&page, "#publish_at", "value"), ["30/01/2017"]);
     assert_eq!(attrs(&page, "#title", "value"), ["Twelve"]);
 }
 

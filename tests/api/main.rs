@@ -15,6 +15,7 @@ mod digest_crash;
 mod digests;
 mod drafts;
 mod editor;
+mod editor_browser;
 mod export_site;
 mod feed_import;
 mod feeds;
