@@ -3,14 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
 use super::ExportError;
+use crate::compress::{self, Effort};
 
 /// The file naming every file of an export and its SHA-256; its presence marks a folder
 /// an earlier export wrote, which a new one may replace.
@@ -76,9 +74,9 @@ impl Staging {
     pub fn write(&mut self, file: &Path, body: &[u8], is_text: bool) -> Result<(), ExportError> {
         self.put(file, body)?;
         if is_text {
-            let gz = gzip(body).map_err(|e| io(file, e))?;
+            let gz = compress::gzip([body], body.len(), Effort::Best).map_err(|e| io(file, e))?;
             self.put(&sibling(file, ".gz"), &gz)?;
-            let br = brotli(body).map_err(|e| io(file, e))?;
+            let br = compress::brotli([body], body.len(), Effort::Best).map_err(|e| io(file, e))?;
             self.put(&sibling(file, ".br"), &br)?;
         }
         Ok(())
@@ -136,28 +134,6 @@ impl Staging {
     pub fn abandon(&self) {
         let _ = fs::remove_dir_all(&self.root);
     }
-}
-
-/// Best compression: the file is compressed once and served many times.
-fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 3), Compression::best());
-    encoder.write_all(body)?;
-    encoder.finish()
-}
-
-/// Best quality, with a window no larger than the file (at most 4 MiB, what browsers accept):
-/// a full window for each small page costs more time than the compression itself.
-fn brotli(body: &[u8]) -> std::io::Result<Vec<u8>> {
-    let bits = usize::BITS - body.len().max(1).leading_zeros();
-    let params = ::brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: bits.clamp(10, 22) as i32,
-        size_hint: body.len(),
-        ..Default::default()
-    };
-    let mut out = Vec::with_capacity(body.len() / 3);
-    ::brotli::BrotliCompress(&mut &body[..], &mut out, &params)?;
-    Ok(out)
 }
 
 /// `file` with `suffix` added to its name: `index.html` → `index.html.gz`.
