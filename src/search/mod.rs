@@ -5,6 +5,7 @@ pub mod maintenance;
 mod public;
 mod query;
 pub mod service;
+pub mod static_index;
 mod store;
 
 pub use query::{Snippet, fts_prefix_query, fts_query};
