@@ -67,14 +67,24 @@ pub async fn export(db_path: &Path, command: ExportCommand) -> anyhow::Result<()
             let (events, talks) = transfer::export_dir(&pool, &out).await?;
             println!("wrote {events} events, {talks} talks to {}", out.display());
         }
-        ExportCommand::Site { out, base_url } => {
-            let done = crate::export_site::export_site(&pool, &out, base_url).await?;
+        ExportCommand::Site {
+            out,
+            base_url,
+            changed_since,
+        } => {
+            let rewrite = match changed_since {
+                true => crate::export_site::Rewrite::Changed,
+                false => crate::export_site::Rewrite::All,
+            };
+            let done = crate::export_site::export_site(&pool, &out, base_url, rewrite).await?;
             println!(
-                "wrote {} addresses ({} files, {} bytes) to {}",
+                "wrote {} addresses ({} files, {} bytes) to {}; {} files unchanged, {} removed",
                 done.addresses,
                 done.files,
                 done.bytes,
-                out.display()
+                out.display(),
+                done.unchanged,
+                done.removed
             );
         }
     }

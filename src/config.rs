@@ -168,6 +168,10 @@ pub enum ExportCommand {
         /// Public URL of the site, used in feeds and absolute links.
         #[arg(long, env = "SHOWNOTES_BASE_URL")]
         base_url: Option<String>,
+        /// Update the earlier export in OUT in place: write only the files whose bytes
+        /// changed since it (by its manifest), remove those the site no longer has.
+        #[arg(long)]
+        changed_since: bool,
     },
 }
 

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod backup;
 pub mod cli;
 pub mod clock;
+pub mod compress;
 pub mod config;
 pub mod db;
 pub mod digest;

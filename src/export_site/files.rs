@@ -1,25 +1,34 @@
 //! Writing the copy: a temporary folder beside the target, `.gz` and `.br` siblings, the manifest,
-//! then one rename into place, so a failed export leaves the target as it was.
+//! then one rename into place, so a failed export leaves the target as it was. Or, with
+//! `--changed-since`, in place: only files whose bytes differ from the earlier export's manifest
+//! are written (each to a temporary name, then renamed), and files it no longer has removed.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
 use super::ExportError;
+use crate::compress::{self, Effort};
 
 /// The file naming every file of an export and its SHA-256; its presence marks a folder
 /// an earlier export wrote, which a new one may replace.
 pub const MANIFEST: &str = "manifest.json";
 
+/// File (relative, `/`-separated) → SHA-256 of its bytes, in hex.
+type Manifest = BTreeMap<String, String>;
+
 /// Fails unless `out` is missing, empty, or an earlier export (it has a readable manifest).
 pub(super) fn check_target(out: &Path) -> Result<(), ExportError> {
+    earlier_manifest(out).map(|_| ())
+}
+
+/// The manifest of the earlier export in `out`; `None` when `out` is missing or empty, an
+/// error when it holds anything else.
+fn earlier_manifest(out: &Path) -> Result<Option<Manifest>, ExportError> {
     if !out.exists() {
-        return Ok(());
+        return Ok(None);
     }
     let refused = || ExportError::NotAnExport(out.to_path_buf());
     if !out.is_dir() {
@@ -27,21 +36,35 @@ pub(super) fn check_target(out: &Path) -> Result<(), ExportError> {
     }
     let mut entries = fs::read_dir(out).map_err(|e| io(out, e))?;
     if entries.next().is_none() {
-        return Ok(());
+        return Ok(None);
     }
     let manifest = fs::read(out.join(MANIFEST)).map_err(|_| refused())?;
-    serde_json::from_slice::<BTreeMap<String, String>>(&manifest).map_err(|_| refused())?;
-    Ok(())
+    let manifest = serde_json::from_slice::<Manifest>(&manifest).map_err(|_| refused())?;
+    Ok(Some(manifest))
 }
 
-/// The export being written, in a temporary folder beside its target.
+/// The export being written, in a temporary folder beside its target, or in place.
 pub(super) struct Staging {
+    /// Where files are written: the temporary folder, or the target itself when in place.
     root: PathBuf,
     /// Where an earlier export is moved while the new one takes its place.
     old: PathBuf,
     target: PathBuf,
-    manifest: BTreeMap<String, String>,
+    manifest: Manifest,
+    /// In place: the earlier export's manifest, which says which files are already right.
+    earlier: Option<Manifest>,
     bytes: u64,
+    written: usize,
+    unchanged: usize,
+}
+
+/// What an export wrote, left alone and removed, in files (compressed siblings included).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Counts {
+    pub written: usize,
+    pub bytes: u64,
+    pub unchanged: usize,
+    pub removed: usize,
 }
 
 impl Staging {
@@ -67,26 +90,70 @@ impl Staging {
             root,
             old,
             target: out.to_path_buf(),
-            manifest: BTreeMap::new(),
+            manifest: Manifest::new(),
+            earlier: None,
             bytes: 0,
+            written: 0,
+            unchanged: 0,
         })
     }
 
-    /// Writes `body` at `file` (relative), and `.gz` and `.br` siblings when it is text.
+    /// Rewrites the earlier export in `out` file by file, leaving alone what is unchanged;
+    /// a missing or empty `out` gets a whole export, written beside it as usual.
+    pub fn in_place(out: &Path) -> Result<Self, ExportError> {
+        let Some(earlier) = earlier_manifest(out)? else {
+            return Self::beside(out);
+        };
+        Ok(Self {
+            root: out.to_path_buf(),
+            old: out.to_path_buf(),
+            target: out.to_path_buf(),
+            manifest: Manifest::new(),
+            earlier: Some(earlier),
+            bytes: 0,
+            written: 0,
+            unchanged: 0,
+        })
+    }
+
+    fn is_in_place(&self) -> bool {
+        self.earlier.is_some()
+    }
+
+    /// Writes `body` at `file` (relative), and `.gz` and `.br` siblings when it is text;
+    /// in place, a file the earlier export wrote with these very bytes is left as it is.
     pub fn write(&mut self, file: &Path, body: &[u8], is_text: bool) -> Result<(), ExportError> {
+        if self.keep_unchanged(file, body) {
+            return Ok(());
+        }
         self.put(file, body)?;
         if is_text {
-            let gz = gzip(body).map_err(|e| io(file, e))?;
+            let gz = compress::gzip([body], body.len(), Effort::Best).map_err(|e| io(file, e))?;
             self.put(&sibling(file, ".gz"), &gz)?;
-            let br = brotli(body).map_err(|e| io(file, e))?;
+            let br = compress::brotli([body], body.len(), Effort::Best).map_err(|e| io(file, e))?;
             self.put(&sibling(file, ".br"), &br)?;
         }
         Ok(())
     }
 
-    /// How many files are written (the manifest aside), and their bytes.
-    pub fn counts(&self) -> (usize, u64) {
-        (self.manifest.len(), self.bytes)
+    /// True (and the file and its siblings carried into the new manifest) when the earlier
+    /// export holds `file` with these bytes.
+    fn keep_unchanged(&mut self, file: &Path, body: &[u8]) -> bool {
+        let Some(earlier) = &self.earlier else {
+            return false;
+        };
+        let key = manifest_key(file);
+        let same = earlier.get(&key) == Some(&hex(&Sha256::digest(body)));
+        if !same || !self.root.join(file).is_file() {
+            return false;
+        }
+        for name in [key.clone(), format!("{key}.gz"), format!("{key}.br")] {
+            if let Some(sha) = earlier.get(&name) {
+                self.manifest.insert(name, sha.clone());
+                self.unchanged += 1;
+            }
+        }
+        true
     }
 
     fn put(&mut self, file: &Path, body: &[u8]) -> Result<(), ExportError> {
@@ -94,21 +161,61 @@ impl Staging {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         }
-        fs::write(&path, body).map_err(|e| io(&path, e))?;
-        let key = file.to_string_lossy().replace('\\', "/");
-        self.manifest.insert(key, hex(&Sha256::digest(body)));
+        if self.is_in_place() {
+            // A web server reading the folder meanwhile sees the old file or the new, never half.
+            write_then_rename(&path, body)?;
+        } else {
+            fs::write(&path, body).map_err(|e| io(&path, e))?;
+        }
+        self.manifest
+            .insert(manifest_key(file), hex(&Sha256::digest(body)));
         self.bytes += body.len() as u64;
+        self.written += 1;
         Ok(())
     }
 
     /// Writes the manifest and moves the folder into place, replacing an earlier export;
-    /// on failure the temporary folder is removed and the target left as it was.
-    pub fn finish(self) -> Result<(), ExportError> {
+    /// on failure the temporary folder is removed and the target left as it was. In place,
+    /// removes the files the new export no longer has, then writes the manifest.
+    pub fn finish(self) -> Result<Counts, ExportError> {
+        let mut counts = Counts {
+            written: self.written,
+            bytes: self.bytes,
+            unchanged: self.unchanged,
+            removed: 0,
+        };
+        if self.is_in_place() {
+            counts.removed = self.remove_dropped()?;
+            let json = serde_json::to_vec_pretty(&self.manifest).map_err(std::io::Error::other);
+            let manifest = self.root.join(MANIFEST);
+            write_then_rename(&manifest, &json.map_err(|e| io(&manifest, e))?)?;
+            return Ok(counts);
+        }
         let done = self.swap_in();
         if done.is_err() {
             self.abandon();
         }
-        done
+        done.map(|()| counts)
+    }
+
+    /// Removes what the earlier export wrote and this one did not; returns how many files.
+    fn remove_dropped(&self) -> Result<usize, ExportError> {
+        let Some(earlier) = &self.earlier else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        for key in earlier
+            .keys()
+            .filter(|key| !self.manifest.contains_key(*key))
+        {
+            let path = self.root.join(key);
+            match fs::remove_file(&path) {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io(&path, e)),
+            }
+        }
+        Ok(removed)
     }
 
     fn swap_in(&self) -> Result<(), ExportError> {
@@ -132,32 +239,14 @@ impl Staging {
         Ok(())
     }
 
-    /// Removes the temporary folder after a failure.
+    /// Removes the temporary folder after a failure. In place there is none: the files
+    /// written so far are whole, and the earlier manifest still stands, so a later run
+    /// rewrites them.
     pub fn abandon(&self) {
-        let _ = fs::remove_dir_all(&self.root);
+        if !self.is_in_place() {
+            let _ = fs::remove_dir_all(&self.root);
+        }
     }
-}
-
-/// Best compression: the file is compressed once and served many times.
-fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 3), Compression::best());
-    encoder.write_all(body)?;
-    encoder.finish()
-}
-
-/// Best quality, with a window no larger than the file (at most 4 MiB, what browsers accept):
-/// a full window for each small page costs more time than the compression itself.
-fn brotli(body: &[u8]) -> std::io::Result<Vec<u8>> {
-    let bits = usize::BITS - body.len().max(1).leading_zeros();
-    let params = ::brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: bits.clamp(10, 22) as i32,
-        size_hint: body.len(),
-        ..Default::default()
-    };
-    let mut out = Vec::with_capacity(body.len() / 3);
-    ::brotli::BrotliCompress(&mut &body[..], &mut out, &params)?;
-    Ok(out)
 }
 
 /// `file` with `suffix` added to its name: `index.html` → `index.html.gz`.
@@ -165,6 +254,18 @@ fn sibling(file: &Path, suffix: &str) -> PathBuf {
     let mut name = file.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
+}
+
+/// `file` as the manifest names it (`/` between folders on every system).
+fn manifest_key(file: &Path) -> String {
+    file.to_string_lossy().replace('\\', "/")
+}
+
+/// Writes `path` under a temporary name beside it, then renames it into place.
+fn write_then_rename(path: &Path, body: &[u8]) -> Result<(), ExportError> {
+    let temporary = sibling(path, &format!(".tmp-{}", std::process::id()));
+    fs::write(&temporary, body).map_err(|e| io(&temporary, e))?;
+    fs::rename(&temporary, path).map_err(|e| io(path, e))
 }
 
 fn hex(bytes: &[u8]) -> String {

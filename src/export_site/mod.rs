@@ -57,30 +57,60 @@ pub struct Exported {
     pub files: usize,
     /// Their bytes.
     pub bytes: u64,
+    /// Files an in-place export found already right and left alone.
+    pub unchanged: usize,
+    /// Files an in-place export removed: the site no longer has them.
+    pub removed: usize,
 }
 
-/// Writes the public site into `out` (new, empty, or an earlier export, which it replaces);
-/// `base_url` overrides the stored one as `serve --base-url` does.
+/// How much of an earlier export to rewrite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rewrite {
+    /// A whole new copy, swapped in for the earlier one.
+    All,
+    /// `--changed-since`: every page is rendered again, but only files whose bytes differ
+    /// from the earlier export's manifest are written (and compressed), in place.
+    Changed,
+}
+
+/// Writes the public site into `out` (new, empty, or an earlier export, which it replaces or,
+/// with [`Rewrite::Changed`], updates); `base_url` overrides the stored one as `serve
+/// --base-url` does.
 pub async fn export_site(
     pool: &SqlitePool,
     out: &Path,
     base_url: Option<String>,
+    rewrite: Rewrite,
 ) -> Result<Exported, ExportError> {
     files::check_target(out)?;
     let state = AppState::load(pool.clone(), base_url).await?;
     // Each address is rendered once and written at once: keeping pages in memory buys nothing.
     state.cache.set_budget(0);
-    let wanted = paths::public_paths(&mut *state.db.acquire().await?).await?;
+    let mut conn = state.db.acquire().await?;
+    let wanted = paths::public_paths(&mut conn).await?;
+    let search_index = crate::search::static_index::json(&mut conn).await?;
+    drop(conn);
     let router = crate::app(state);
-    let mut staging = Staging::beside(out)?;
-    match render_all(&router, &wanted, &mut staging).await {
+    let mut staging = match rewrite {
+        Rewrite::All => Staging::beside(out)?,
+        Rewrite::Changed => Staging::in_place(out)?,
+    };
+    let written = render_all(&router, &wanted, &mut staging)
+        .await
+        .and_then(|pages| {
+            let file = Path::new(crate::search::static_index::FILE);
+            staging.write(file, &search_index, true)?;
+            Ok(pages + 1)
+        });
+    match written {
         Ok(addresses) => {
-            let (files, bytes) = staging.counts();
-            staging.finish()?;
+            let counts = staging.finish()?;
             Ok(Exported {
                 addresses,
-                files,
-                bytes,
+                files: counts.written,
+                bytes: counts.bytes,
+                unchanged: counts.unchanged,
+                removed: counts.removed,
             })
         }
         Err(e) => {

@@ -4,6 +4,7 @@ pub mod maintenance;
 mod public;
 mod query;
 pub mod service;
+pub mod static_index;
 mod store;
 pub mod store_deferred;
 

@@ -159,3 +159,37 @@ pub async fn optimize(db: &SqlitePool, index: &str) -> sqlx::Result<()> {
     .await?;
     Ok(())
 }
+
+/// One entry of the static copy's search index.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IndexRow {
+    pub kind: String,
+    pub title: String,
+    pub href: String,
+    pub context: String,
+}
+
+/// What listeners can find by title: published episodes and their titled segments, newest
+/// first, then the public talks with their event and speakers.
+pub async fn static_index(conn: &mut SqliteConnection) -> sqlx::Result<Vec<IndexRow>> {
+    sqlx::query_as(
+        "select kind, title, href, context from (
+            select 'episode' as kind, e.title, '/episodes/' || e.number || '/' || e.slug as href,
+                   'Episode ' || e.number as context, e.number as n, -1 as position
+            from episodes e where e.status = 'published'
+            union all
+            select 'segment', s.title,
+                   '/episodes/' || e.number || '/' || e.slug || '#segment-' || s.position,
+                   'Episode ' || e.number || ': ' || e.title, e.number, s.position
+            from segments s join episodes e on e.id = s.episode_id
+            where e.status = 'published' and s.title <> ''
+            union all
+            select 'talk', t.title, '/talks/' || ev.slug || '/' || t.slug,
+                   ev.title || coalesce(' · ' || nullif(f.speakers, ''), ''), null, null
+            from public_talks t join events ev on ev.id = t.event_id
+            left join talks_fts f on f.rowid = t.id)
+         order by n desc nulls last, position, href",
+    )
+    .fetch_all(conn)
+    .await
+}

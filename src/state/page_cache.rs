@@ -2,8 +2,8 @@
 //! within a byte budget. The middleware that fills and serves it is `web::cache`.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
@@ -23,26 +23,58 @@ pub struct CachedPage {
     /// The content version it was rendered under ([`super::content_version`]): served only
     /// while that is still the version, whichever process changed the content since.
     pub version: i64,
+    /// The compressed copies, made once, when the first visitor who accepts them asks.
+    pub encoded: tokio::sync::OnceCell<Encoded>,
+}
+
+/// A compressed copy of a page's body: another representation, so it has its own ETag.
+pub struct Variant {
+    pub body: Bytes,
+    pub etag: HeaderValue,
+}
+
+/// A page's compressed copies; a coding is missing where it would not make the body smaller.
+#[derive(Default)]
+pub struct Encoded {
+    pub gzip: Option<Variant>,
+    pub br: Option<Variant>,
+}
+
+impl Encoded {
+    fn len(&self) -> usize {
+        [&self.gzip, &self.br]
+            .into_iter()
+            .flatten()
+            .map(|variant| variant.body.len())
+            .sum()
+    }
 }
 
 impl CachedPage {
-    /// What the page counts against the budget: its body and its key.
+    /// What the page counts against the budget: its key, its body and its compressed copies.
     fn cost(&self, key: &str) -> usize {
-        key.len() + self.body.iter().map(Bytes::len).sum::<usize>()
+        let body: usize = self.body.iter().map(Bytes::len).sum();
+        key.len() + body + self.encoded.get().map_or(0, Encoded::len)
     }
+}
+
+/// A page with the bytes it was counted at.
+struct Entry {
+    page: Arc<CachedPage>,
+    cost: usize,
 }
 
 /// The pages and the bytes they hold.
 #[derive(Default)]
 struct Pages {
-    by_key: HashMap<String, std::sync::Arc<CachedPage>>,
+    by_key: HashMap<String, Entry>,
     bytes: usize,
 }
 
 impl Pages {
     fn remove(&mut self, key: &str) {
-        if let Some(page) = self.by_key.remove(key) {
-            self.bytes -= page.cost(key);
+        if let Some(entry) = self.by_key.remove(key) {
+            self.bytes -= entry.cost;
         }
     }
 
@@ -54,7 +86,7 @@ impl Pages {
         let mut oldest: Vec<(Instant, String)> = self
             .by_key
             .iter()
-            .map(|(key, page)| (page.stored, key.clone()))
+            .map(|(key, entry)| (entry.page.stored, key.clone()))
             .collect();
         oldest.sort_unstable();
         for (_, key) in oldest {
@@ -115,13 +147,13 @@ impl PageCache {
         }
     }
 
-    pub fn get(&self, key: &str, version: i64) -> Option<std::sync::Arc<CachedPage>> {
+    pub fn get(&self, key: &str, version: i64) -> Option<Arc<CachedPage>> {
         let pages = self.pages.read().ok()?;
         pages
             .by_key
             .get(key)
-            .filter(|page| page.version == version)
-            .cloned()
+            .filter(|entry| entry.page.version == version)
+            .map(|entry| entry.page.clone())
     }
 
     /// The Last-Modified of a fresh render: kept while the body is unchanged, and always later
@@ -130,10 +162,10 @@ impl PageCache {
         let earliest = self.earliest_last_modified.load(Ordering::SeqCst);
         let now = epoch_seconds(SystemTime::now()).max(earliest);
         let previous = self.pages.read().ok().and_then(|pages| {
-            pages
-                .by_key
-                .get(key)
-                .map(|page| (page.etag.clone(), epoch_seconds(page.last_modified)))
+            pages.by_key.get(key).map(|entry| {
+                let page = &entry.page;
+                (page.etag.clone(), epoch_seconds(page.last_modified))
+            })
         });
         let seconds = match previous {
             Some((previous_etag, at)) if previous_etag == etag => at,
@@ -145,7 +177,8 @@ impl PageCache {
         UNIX_EPOCH + Duration::from_secs(seconds)
     }
 
-    pub fn put(&self, key: String, page: CachedPage, rendered_at: u64) {
+    /// Keeps `page` under `key` unless content changed since `rendered_at` (a generation).
+    pub fn put(&self, key: String, page: Arc<CachedPage>, rendered_at: u64) {
         let Ok(mut pages) = self.pages.write() else {
             return;
         };
@@ -161,7 +194,34 @@ impl PageCache {
         }
         pages.make_room(cost, budget);
         pages.bytes += cost;
-        pages.by_key.insert(key, std::sync::Arc::new(page));
+        pages.by_key.insert(key, Entry { page, cost });
+    }
+
+    /// Counts `page` again after it gained compressed copies, making room for them; a page
+    /// no longer kept under `key` (replaced, dropped) counts for nothing.
+    pub fn recount(&self, key: &str, page: &Arc<CachedPage>) {
+        let Ok(mut pages) = self.pages.write() else {
+            return;
+        };
+        let budget = self.budget.load(Ordering::SeqCst);
+        let pages = &mut *pages;
+        let Some(entry) = pages.by_key.get_mut(key) else {
+            return;
+        };
+        if !Arc::ptr_eq(&entry.page, page) {
+            return;
+        }
+        let cost = page.cost(key);
+        pages.bytes = pages.bytes - entry.cost + cost;
+        entry.cost = cost;
+        if pages.bytes > budget {
+            pages.make_room(0, budget);
+        }
+    }
+
+    /// The bytes the cache holds now.
+    pub fn bytes(&self) -> usize {
+        self.pages.read().map_or(0, |pages| pages.bytes)
     }
 }
 
@@ -169,4 +229,58 @@ pub fn epoch_seconds(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(body: &str) -> Arc<CachedPage> {
+        Arc::new(CachedPage {
+            body: vec![Bytes::from(body.to_string())],
+            content_type: HeaderValue::from_static("text/html"),
+            etag: HeaderValue::from_static("\"1\""),
+            last_modified: SystemTime::now(),
+            stored: Instant::now(),
+            version: 1,
+            encoded: tokio::sync::OnceCell::new(),
+        })
+    }
+
+    fn gzip_of(len: usize) -> Encoded {
+        Encoded {
+            gzip: Some(Variant {
+                body: Bytes::from(vec![0; len]),
+                etag: HeaderValue::from_static("\"1-gzip\""),
+            }),
+            br: None,
+        }
+    }
+
+    #[test]
+    fn compressed_copies_count_against_the_budget_and_push_out_the_oldest_page() {
+        let cache = PageCache::default();
+        cache.set_budget(100);
+        let (old, new) = (page(&"o".repeat(40)), page(&"n".repeat(40)));
+        cache.put("/old".into(), old.clone(), cache.generation());
+        cache.put("/new".into(), new.clone(), cache.generation());
+        assert_eq!(cache.bytes(), 2 * 44);
+
+        new.encoded.set(gzip_of(20)).ok().unwrap();
+        cache.recount("/new", &new);
+
+        assert_eq!(
+            cache.bytes(),
+            64,
+            "the gzip copy counts, the oldest page went"
+        );
+        assert!(cache.get("/old", 1).is_none());
+        assert!(cache.get("/new", 1).is_some());
+        cache.recount("/new", &new);
+        assert_eq!(
+            cache.bytes(),
+            64,
+            "counted once however often it is recounted"
+        );
+    }
 }

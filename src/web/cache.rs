@@ -1,13 +1,15 @@
 //! Public pages are rendered once and served from memory until content changes,
 //! with an ETag and a Last-Modified so a conditional GET answers 304 without a body.
+//! Each page keeps gzip and brotli copies, made once, sent to whoever accepts them (issue 17).
 
+use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
-    SET_COOKIE,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, COOKIE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH,
+    LAST_MODIFIED, SET_COOKIE, VARY,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
@@ -15,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
 
 use super::chunks::{BodyTag, Chunks, hash_chunks};
+use super::encoding::{self, Accepted, Coding};
 use crate::state::AppState;
 use crate::state::page_cache::CachedPage;
 
@@ -37,12 +40,16 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     }
     let key = cache_key(request.uri());
     let conditions = Conditions::of(request.headers());
+    let accepted = Accepted::of(request.headers());
     // Without the version nothing can be checked: render afresh (the render reports the error).
     let Ok(version) = state.content_version.current(&state.db).await else {
         return next.run(request).await;
     };
     if let Some(page) = state.cache.get(&key, version) {
-        return page_response(&page, &conditions);
+        if accepted.wants_compression() && page.encoded.get().is_none() {
+            encode(&state, &key, &page).await;
+        }
+        return page_response(&page, &conditions, accepted);
     }
     let generation = state.cache.generation();
     let response = next.run(request).await;
@@ -57,7 +64,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let etag = etag_of(&body, parts.extensions.get::<BodyTag>());
-    let page = CachedPage {
+    let page = Arc::new(CachedPage {
         last_modified: state.cache.last_modified(&key, &etag),
         etag,
         content_type: parts
@@ -68,10 +75,29 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         body,
         stored: Instant::now(),
         version,
-    };
-    let response = page_response(&page, &conditions);
-    state.cache.put(key, page, generation);
-    response
+        encoded: Default::default(),
+    });
+    state.cache.put(key.clone(), page.clone(), generation);
+    if accepted.wants_compression() {
+        encode(&state, &key, &page).await;
+    }
+    page_response(&page, &conditions, accepted)
+}
+
+/// Makes the page's compressed copies once (visitors asking meanwhile wait for the same work),
+/// on a blocking thread, and counts them against the cache's budget.
+async fn encode(state: &AppState, key: &str, page: &Arc<CachedPage>) {
+    page.encoded
+        .get_or_init(|| {
+            let page = page.clone();
+            async move {
+                tokio::task::spawn_blocking(move || encoding::encode(&page.body, &page.etag))
+                    .await
+                    .unwrap_or_default()
+            }
+        })
+        .await;
+    state.cache.recount(key, page);
 }
 
 /// The path and, in their order, only the query parameters its route reads (decoded and
@@ -137,16 +163,17 @@ impl Conditions {
     }
 
     /// RFC 9110 §13.2.2: when If-None-Match is present, If-Modified-Since is ignored.
-    fn not_modified(&self, page: &CachedPage) -> bool {
+    /// `etag` is the one of the representation the request would get.
+    fn not_modified(&self, etag: &HeaderValue, last_modified: SystemTime) -> bool {
         if let Some(tags) = &self.if_none_match {
-            let etag = page.etag.to_str().unwrap_or_default();
+            let etag = etag.to_str().unwrap_or_default();
             return tags.to_str().is_ok_and(|v| {
                 v.split(',')
                     .any(|tag| tag.trim() == etag || tag.trim() == "*")
             });
         }
         self.if_modified_since
-            .is_some_and(|since| page.last_modified <= since)
+            .is_some_and(|since| last_modified <= since)
     }
 }
 
@@ -179,18 +206,36 @@ fn etag_of(body: &[Bytes], tag: Option<&BodyTag>) -> HeaderValue {
     HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
-fn page_response(page: &CachedPage, conditions: &Conditions) -> Response {
-    let mut response = if conditions.not_modified(page) {
+/// The page in the coding the visitor prefers among those it has, or 304 when the visitor
+/// holds that very representation.
+fn page_response(page: &CachedPage, conditions: &Conditions, accepted: Accepted) -> Response {
+    let encoded = page.encoded.get();
+    let gzip = encoded.and_then(|e| e.gzip.as_ref());
+    let br = encoded.and_then(|e| e.br.as_ref());
+    let coding = accepted.choose(br.is_some(), gzip.is_some());
+    let variant = match coding {
+        Coding::Br => br,
+        Coding::Gzip => gzip,
+        Coding::Identity => None,
+    };
+    let etag = variant.map_or(&page.etag, |v| &v.etag);
+    let mut response = if conditions.not_modified(etag, page.last_modified) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut response = Response::new(Chunks::body(page.body.iter().cloned()));
-        response
-            .headers_mut()
-            .insert(CONTENT_TYPE, page.content_type.clone());
+        let body = match variant {
+            Some(variant) => Chunks::body([variant.body.clone()]),
+            None => Chunks::body(page.body.iter().cloned()),
+        };
+        let mut response = Response::new(body);
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, page.content_type.clone());
+        if let Some(value) = coding.header() {
+            headers.insert(CONTENT_ENCODING, value);
+        }
         response
     };
     let headers = response.headers_mut();
-    headers.insert(ETAG, page.etag.clone());
+    headers.insert(ETAG, etag.clone());
     if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(page.last_modified)) {
         headers.insert(LAST_MODIFIED, date);
     }
@@ -198,5 +243,6 @@ fn page_response(page: &CachedPage, conditions: &Conditions) -> Response {
         CACHE_CONTROL,
         HeaderValue::from_static(PUBLIC_CACHE_CONTROL),
     );
+    headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
     response
 }

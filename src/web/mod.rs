@@ -5,6 +5,7 @@ pub(crate) mod cache;
 pub mod chunks;
 mod client;
 pub mod csrf;
+pub(crate) mod encoding;
 pub(crate) mod error_page;
 pub mod form;
 pub(crate) mod headers;

@@ -35,6 +35,86 @@
     });
   });
 
+  // On the static copy no server answers /search: the header's box searches the copy's own
+  // index (search-index.json, written by `export site`) in the page. Where the index is
+  // missing, a server is behind the site and the form goes to /search as usual.
+  var searchForm = document.querySelector("form.site-search");
+  var searchIndex = null;
+  if (searchForm && window.fetch && window.sessionStorage) {
+    searchForm.addEventListener("submit", function (event) {
+      if (sessionStorage.getItem("shownotes-search") === "live") {
+        return;
+      }
+      event.preventDefault();
+      var query = searchForm.elements.q.value;
+      loadSearchIndex().then(function (index) {
+        if (index && Array.isArray(index.entries)) {
+          showStaticResults(query, index.entries);
+        } else {
+          sessionStorage.setItem("shownotes-search", "live");
+          searchForm.submit();
+        }
+      });
+    });
+  }
+
+  function loadSearchIndex() {
+    searchIndex = searchIndex || fetch("/search-index.json", { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .catch(function () { return null; });
+    return searchIndex;
+  }
+
+  // Lower case without accents, so "Pokemon" finds "Pokémon".
+  function folded(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  var STATIC_HITS_SHOWN = 50;
+
+  function showStaticResults(query, entries) {
+    var words = folded(query).split(/\s+/).filter(Boolean);
+    var hits = words.length === 0 ? [] : entries.filter(function (entry) {
+      var text = folded(entry.t + " " + entry.c);
+      return words.every(function (word) { return text.indexOf(word) !== -1; });
+    });
+    var heading = element("h1", "Search: \u201c" + query + "\u201d");
+    heading.tabIndex = -1;
+    var parts = [heading];
+    if (hits.length === 0) {
+      parts.push(element("p", "Nothing matches \u201c" + query + "\u201d.", "empty"));
+    } else {
+      var list = document.createElement("ol");
+      hits.slice(0, STATIC_HITS_SHOWN).forEach(function (hit) {
+        var item = element("li", "", "hit hit-" + hit.k);
+        var link = element("a", hit.t, "hit-title");
+        link.href = hit.u;
+        item.append(link, " ", element("span", hit.c, "hit-context"));
+        list.append(item);
+      });
+      var section = element("section", "", "results");
+      var count = hits.length > STATIC_HITS_SHOWN
+        ? "The first " + STATIC_HITS_SHOWN + " of " + hits.length + " titles that match"
+        : hits.length + (hits.length === 1 ? " title matches" : " titles match");
+      section.append(element("p", count, "hint"), list);
+      parts.push(section);
+    }
+    var main = document.getElementById("main");
+    main.replaceChildren.apply(main, parts);
+    document.title = "Search: " + query;
+    heading.focus();
+  }
+
+  // An element holding `text` as text (never as markup).
+  function element(name, text, className) {
+    var node = document.createElement(name);
+    node.textContent = text;
+    if (className) {
+      node.className = className;
+    }
+    return node;
+  }
+
   var csrf = document.body.getAttribute("data-csrf-token");
   if (!csrf) {
     return; // The rest is for the admin editor.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
-use shownotes::export_site::{ExportError, Exported, LIVE_ONLY, export_site};
+use shownotes::export_site::{ExportError, Exported, LIVE_ONLY, Rewrite, export_site};
 
 use crate::cli::run;
 use crate::helpers::{TestApp, episode, files_under, spawn_app};
@@ -26,7 +26,7 @@ async fn exported_seed_site() -> (TestApp, tempfile::TempDir, PathBuf) {
 }
 
 async fn export(app: &TestApp, out: &Path) -> Result<Exported, ExportError> {
-    export_site(&app.state.db, out, Some(app.address.clone())).await
+    export_site(&app.state.db, out, Some(app.address.clone()), Rewrite::All).await
 }
 
 /// The file a static server answers `path` from, configured as the README says:
@@ -273,4 +273,79 @@ async fn archive_pages_are_written_as_folders_and_their_pager_links_follow() {
     );
     assert_eq!(pager_links("/episodes/page/3"), ["/episodes/page/2"]);
     assert!(served(&out, "/episodes/page/4").is_none());
+}
+
+#[tokio::test]
+async fn changed_since_rewrites_only_the_files_whose_bytes_changed_and_removes_the_dropped() {
+    use std::os::unix::fs::MetadataExt;
+    let app = seeded_app().await;
+    app.import(episode(1, "Fresh off the press").build()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let first = export(&app, &out).await.expect("first export");
+    // A page episode 1 does not touch (the seed's page links to it as its neighbour).
+    let talk_page = served(&out, "/talks").unwrap();
+    let talk_inode = std::fs::metadata(&talk_page).unwrap().ino();
+    let incremental = || export_site(&app.state.db, &out, None, Rewrite::Changed);
+
+    let nothing = incremental().await.expect("nothing changed");
+    app.import(episode(1, "Fresh off the press").draft().build())
+        .await;
+    let unpublished = incremental().await.expect("episode 1 unpublished");
+
+    assert_eq!((nothing.files, nothing.removed), (0, 0));
+    assert_eq!(nothing.unchanged, first.files);
+    assert!(
+        unpublished.removed >= 3,
+        "its page and twins: {unpublished:?}"
+    );
+    assert!(unpublished.files > 0 && unpublished.files < unpublished.unchanged);
+    assert!(served(&out, "/episodes/1").is_none());
+    assert!(
+        !std::fs::read_to_string(out.join("index.html"))
+            .unwrap()
+            .contains("Fresh off the press")
+    );
+    assert_eq!(
+        std::fs::metadata(&talk_page).unwrap().ino(),
+        talk_inode,
+        "the talks page was left alone"
+    );
+    let manifest: std::collections::BTreeMap<String, String> =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest.len(), unpublished.files + unpublished.unchanged);
+    assert!(manifest.keys().all(|file| out.join(file).is_file()));
+}
+
+#[tokio::test]
+async fn the_static_copy_carries_a_search_index_of_what_listeners_can_open() {
+    let app = seeded_app().await;
+    app.import(episode(2, "A draft nobody may find").draft().build())
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    export(&app, &out).await.expect("export");
+
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("search-index.json")).unwrap()).unwrap();
+    let entries = index["entries"].as_array().expect("entries");
+    let field = |entry: &serde_json::Value, key: &str| entry[key].as_str().unwrap().to_string();
+    let titles: Vec<String> = entries.iter().map(|e| field(e, "t")).collect();
+
+    assert!(entries.iter().any(|e| field(e, "c") == "Episode 434"));
+    for kind in ["episode", "segment", "talk"] {
+        assert!(
+            entries.iter().any(|e| field(e, "k") == kind),
+            "{kind} in {titles:?}"
+        );
+    }
+    assert!(!titles.iter().any(|t| t.contains("draft nobody")));
+    for entry in entries {
+        let href = field(entry, "u");
+        assert!(served(&out, &href).is_some(), "{href} is in the copy");
+    }
+    assert_eq!(
+        gunzip(&out.join("search-index.json.gz")),
+        std::fs::read(out.join("search-index.json")).unwrap()
+    );
 }

@@ -10,6 +10,7 @@ mod browser;
 mod cache;
 mod check_feed;
 mod cli;
+mod compression;
 mod digest_admin;
 mod digest_crash;
 mod digests;
