@@ -25,15 +25,13 @@ pub fn source<'a>(state: &'a AppState, settings: &'a Settings) -> Source<'a> {
     }
 }
 
-/// RSS 2.0.
-pub const RSS: &str = "application/rss+xml; charset=utf-8";
 /// Atom 1.0.
 pub const ATOM: &str = "application/atom+xml; charset=utf-8";
 /// JSON Feed 1.1.
 pub const JSON_FEED: &str = "application/feed+json; charset=utf-8";
 /// Plain JSON (chapters).
 pub const JSON: &str = "application/json; charset=utf-8";
-/// Generic XML (the sitemap).
+/// Generic XML: the sitemap, and the RSS feeds (so that browsers apply their stylesheet).
 pub const XML: &str = "application/xml; charset=utf-8";
 /// Plain text (robots.txt).
 pub const TEXT: &str = "text/plain; charset=utf-8";

@@ -8,7 +8,7 @@ use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
 use super::content::xml_safe;
-use super::http::{RSS, respond};
+use super::http::{XML, respond};
 use super::store::{self, TalkRow};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
@@ -26,6 +26,8 @@ struct TalkFeed {
     self_url: String,
     description: String,
     language: String,
+    /// Shows the feed as a page in a browser; feed readers ignore it.
+    stylesheet: &'static str,
     items: Vec<TalkItem>,
 }
 
@@ -86,9 +88,11 @@ async fn render(state: &AppState, event: Option<(&str, String)>) -> Result<Respo
             settings.title
         )),
         language: settings.language.clone(),
+        stylesheet: crate::web::statics::feed_xsl_url(),
         items: rows.into_iter().map(|row| talk_item(row, base)).collect(),
     };
-    Ok(respond(RSS, feed.render()?))
+    // As XML, like the episode feed: a browser then applies the stylesheet.
+    Ok(respond(XML, feed.render()?))
 }
 
 /// `GET /talks/rss`: the most recently recorded talks.

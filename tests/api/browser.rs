@@ -431,8 +431,12 @@ async fn the_episode_feed_opened_in_a_browser_reads_as_a_page_that_says_how_to_s
     };
     let app = spawn_app().await;
     app.import_seed().await;
+    app.import_talks(&crate::helpers::fixture("pyvideo")).await;
     let client = browser(&mut driver).await;
-    let pages = [("rss", "/episodes/rss".to_string())];
+    let pages = [
+        ("talks-rss", "/talks/rss".to_string()),
+        ("rss", "/episodes/rss".to_string()),
+    ];
 
     let problems = look_at(&client, &app, &pages, axe_source().as_deref()).await;
     let heading = texts(&client, "h2").await;
