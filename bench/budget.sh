@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 bin="${SHOWNOTES_BIN:-${CARGO_TARGET_DIR:-target}/release/shownotes}"
 if [ -z "${SHOWNOTES_BIN:-}" ]; then cargo build --release --quiet; fi
 work="$(mktemp -d)"
-trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${server:+"$server"} 2>/dev/null || true; rm -rf "$work"' EXIT
 port=18435
 "$bin" --db "$work/budget.db" import episode tests/fixtures/episodes/python-bytes-434.json >/dev/null
 RUST_LOG=warn "$bin" serve --db "$work/budget.db" --addr "127.0.0.1:$port" >/dev/null 2>&1 &

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 cargo build --release --quiet
 work="$(mktemp -d)"
-trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${server:+"$server"} 2>/dev/null || true; rm -rf "$work"' EXIT
 bin="${CARGO_TARGET_DIR:-target}/release/shownotes"
 "$bin" --db "$work/bench.db" import episode tests/fixtures/episodes/python-bytes-434.json >/dev/null
 RUST_LOG=warn "$bin" serve --db "$work/bench.db" --addr 127.0.0.1:18434 &

@@ -12,7 +12,7 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 cargo build --release --quiet
 bin="${CARGO_TARGET_DIR:-target}/release/shownotes"
 work="$(mktemp -d)"
-trap 'kill "${server:-0}" "${writer:-0}" "${saver:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${server:+"$server"} ${writer:+"$writer"} ${saver:+"$saver"} 2>/dev/null || true; rm -rf "$work"' EXIT
 db="$work/soak.db"
 # Every fixture episode but the seed, which is episode 434 again.
 "$bin" --db "$db" import notes $(ls tests/fixtures/notes/*.md | grep -v seed) >/dev/null
