@@ -12,7 +12,7 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 cargo build --release --quiet
 bin="${CARGO_TARGET_DIR:-target}/release/shownotes"
 work="$(mktemp -d)"
-trap 'kill ${server:+"$server"} ${writer:+"$writer"} ${saver:+"$saver"} 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${server:+"$server"} ${writer:+"$writer"} ${saver:+"$saver"} ${sampler:+"$sampler"} 2>/dev/null || true; rm -rf "$work"' EXIT
 db="$work/soak.db"
 # Every fixture episode but the seed, which is episode 434 again.
 "$bin" --db "$db" import notes $(ls tests/fixtures/notes/*.md | grep -v seed) >/dev/null
@@ -44,8 +44,13 @@ saver=$!
 # A minute's warm-up fills caches and pools; memory is measured from there.
 wrk -t2 -c64 -d60s -s bench/soak.lua "http://127.0.0.1:$port" >/dev/null
 start_rss=$(rss)
+# Memory every minute: a plateau (allocator arenas, caches filling to their bounds) reads
+# differently from a leak, which climbs the whole way.
+( while sleep 60; do rss >> "$work/rss-series"; done ) &
+sampler=$!
 wrk -t2 -c64 -d"$((minutes * 60 - 60))s" --timeout 10s -s bench/soak.lua "http://127.0.0.1:$port" | tee "$work/wrk.txt"
 end_rss=$(rss)
+kill "$sampler" 2>/dev/null || true
 kill "$writer" "$saver"; wait "$writer" "$saver" 2>/dev/null || true
 read -r writes write_failures < "$work/writes"
 read -r saves save_failures < "$work/saves" || { saves=0; save_failures=1; }
@@ -54,4 +59,5 @@ non_ok=$(awk '/Non-2xx/ { print $NF }' "$work/wrk.txt"); non_ok=${non_ok:-0}
 socket=$(awk -F'[ ,]+' '/Socket errors/ { s = 0; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }' "$work/wrk.txt"); socket=${socket:-0}
 echo "== ${minutes} min: requests non-2xx/3xx $non_ok, socket errors $socket, writes $writes (failed $write_failures), admin saves $saves (failed $save_failures)"
 echo "== VmRSS start ${start_rss} kB, end ${end_rss} kB ($(( (end_rss - start_rss) * 100 / start_rss ))%)"
+echo "== VmRSS each minute (kB): $(tr '\n' ' ' < "$work/rss-series" 2>/dev/null)"
 [ "$non_ok" = 0 ] && [ "$socket" = 0 ] && [ "$write_failures" = 0 ] && [ "$saves" -gt 0 ] && [ "$save_failures" = 0 ]

@@ -132,7 +132,11 @@ impl Staging {
             let (gz, br) = std::thread::scope(|threads| {
                 let gz = threads.spawn(|| compress::gzip([body], body.len(), Effort::Best));
                 let br = compress::brotli([body], body.len(), Effort::Best);
-                (gz.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), br)
+                (
+                    gz.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    br,
+                )
             });
             self.put(&sibling(file, ".gz"), &gz.map_err(|e| io(file, e))?)?;
             self.put(&sibling(file, ".br"), &br.map_err(|e| io(file, e))?)?;
