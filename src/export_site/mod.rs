@@ -132,7 +132,8 @@ async fn render_all(
         let Some(page) = fetch_wanted(router, want).await? else {
             continue;
         };
-        if page.is_html() {
+        // Pages link their css and js; feeds name the stylesheet a browser shows them with.
+        if page.is_text() {
             collect_assets(&page.body, &mut assets);
         }
         write(staging, &want.path, &page)?;
@@ -279,9 +280,9 @@ fn write(staging: &mut Staging, path: &str, page: &Fetched) -> Result<(), Export
     staging.write(&file, &page.body, page.is_text())
 }
 
-/// Adds every `"/static/…"` address in `html` (the hashed css, js and icon URLs).
-fn collect_assets(html: &[u8], assets: &mut BTreeSet<String>) {
-    let text = String::from_utf8_lossy(html);
+/// Adds every `"/static/…"` address in `text` (the hashed css, js, icon and feed stylesheet URLs).
+fn collect_assets(body: &[u8], assets: &mut BTreeSet<String>) {
+    let text = String::from_utf8_lossy(body);
     for (at, _) in text.match_indices("\"/static/") {
         let rest = &text[at + 1..];
         if let Some(end) = rest.find(['"', '?', '#']) {

@@ -109,6 +109,21 @@ async fn the_exported_feeds_parse_and_every_text_file_has_gzip_and_brotli_twins(
         if path.starts_with("/episodes") {
             assert_eq!(feed.entries.len(), 1, "{path}");
         }
+        // A browser opening the feed on the static copy finds the stylesheet it names.
+        let text = std::fs::read_to_string(&file).unwrap();
+        if let Some(at) = text.find("<?xml-stylesheet") {
+            let href = text[at..]
+                .split("href=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            assert!(
+                served(&out, href).is_some(),
+                "{path} names {href}, not exported"
+            );
+        }
     }
     for file in files_under(&out).into_iter().map(|f| out.join(f)) {
         let name = file.to_string_lossy().into_owned();
