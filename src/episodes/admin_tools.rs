@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Form, Json};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::manage::{self, EditError, StatusChange};
 use super::notes_import;
@@ -15,6 +15,7 @@ use super::store::{self, AdminEpisodeRow};
 use crate::admin::AdminLayout;
 use crate::error::{AppError, Result};
 use crate::links::UrlKey;
+use crate::links::store::CoveringEpisode;
 use crate::markdown::{self, Author};
 use crate::state::AppState;
 
@@ -120,28 +121,14 @@ pub struct LinkQuery {
     url: String,
 }
 
-/// An episode that already covered a link.
-#[derive(Serialize, sqlx::FromRow)]
-pub struct Covered {
-    number: i64,
-    title: String,
-    status: String,
-}
-
 /// `GET /admin/links/check?url=U`: which episodes (drafts too) already covered this link.
 pub async fn check_link(
     State(state): State<AppState>,
     Query(q): Query<LinkQuery>,
-) -> Result<Json<Vec<Covered>>> {
+) -> Result<Json<Vec<CoveringEpisode>>> {
     let key = UrlKey::parse(&q.url);
-    let covered = sqlx::query_as(
-        "select distinct e.number, e.title, e.status from links l join segment_links sl on sl.link_id = l.id
-         join segments s on s.id = sl.segment_id join episodes e on e.id = s.episode_id
-         where l.url_key = ? order by e.number desc limit 10",
-    )
-    .bind(key.as_str())
-    .fetch_all(&state.db)
-    .await?;
+    let mut conn = state.db.acquire().await?;
+    let covered = crate::links::store::episodes_covering(&mut conn, key.as_str()).await?;
     Ok(Json(covered))
 }
 

@@ -221,3 +221,26 @@ pub async fn coverage_of(
     .fetch_all(conn)
     .await
 }
+
+/// An episode (draft or not) that covered a link, for the editor's "already covered" hint.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct CoveringEpisode {
+    pub number: i64,
+    pub title: String,
+    pub status: String,
+}
+
+/// The ten newest episodes, drafts included, whose segments link to `url_key`.
+pub async fn episodes_covering(
+    conn: &mut SqliteConnection,
+    url_key: &str,
+) -> sqlx::Result<Vec<CoveringEpisode>> {
+    sqlx::query_as(
+        "select distinct e.number, e.title, e.status from links l join segment_links sl on sl.link_id = l.id
+         join segments s on s.id = sl.segment_id join episodes e on e.id = s.episode_id
+         where l.url_key = ? order by e.number desc limit 10",
+    )
+    .bind(url_key)
+    .fetch_all(conn)
+    .await
+}
