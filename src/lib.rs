@@ -63,7 +63,10 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
         // On stderr, not in the log: the token is a secret for whoever started the server.
         eprintln!("No accounts yet. Create the first admin within an hour at: {link}");
     }
-    tokio::spawn(episodes::scheduler::run(state.clone()));
+    let on_publish = state.clone();
+    tokio::spawn(episodes::scheduler::run(state.db.clone(), move || {
+        on_publish.content_changed()
+    }));
     tokio::spawn(search::maintenance::run(state.db.clone()));
     tracing::info!(%addr, db = %db_path.display(), "shownotes listening on http://{addr}");
     if without_base_url {

@@ -24,7 +24,7 @@ pub async fn list(
     State(state): State<AppState>,
     Query(query): Query<PageQuery>,
 ) -> Result<Json<EpisodeList>, ApiError> {
-    let (episodes, paging) = summaries_page(&state, query.number()?).await?;
+    let (episodes, paging) = summaries_page(&state.db, query.number()?).await?;
     Ok(Json(EpisodeList { paging, episodes }))
 }
 

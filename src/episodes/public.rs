@@ -87,7 +87,7 @@ impl HomePage {
 /// `GET /`: the show (artwork, description, hosts, where to subscribe), its newest episode
 /// with the player and topics, and the episodes before it.
 pub async fn show_latest(State(state): State<AppState>, layout: Layout) -> Result<HomePage> {
-    let (mut episodes, _) = summaries_page(&state, 1).await?;
+    let (mut episodes, _) = summaries_page(&state.db, 1).await?;
     let latest = match episodes.first() {
         Some(newest) => load_episode(&mut *state.db.acquire().await?, newest.number, false).await?,
         None => None,
@@ -108,7 +108,7 @@ pub async fn show_page(
     layout: Layout,
     Query(query): Query<PageQuery>,
 ) -> Result<IndexPage> {
-    let (episodes, paging) = summaries_page(&state, query.number()?).await?;
+    let (episodes, paging) = summaries_page(&state.db, query.number()?).await?;
     Ok(IndexPage {
         layout,
         episodes,

@@ -3,29 +3,36 @@
 
 use std::time::Duration;
 
+use sqlx::SqlitePool;
+
 use super::manage::publish_due;
-use crate::state::AppState;
 
 /// How often the scheduler looks; an episode goes out at most this late.
 const TICK: Duration = Duration::from_secs(30);
 
-/// Runs forever: one pass now, then one per [`TICK`].
-pub async fn run(state: AppState) {
+/// Runs forever: one pass now, then one per [`TICK`]. `published` is told whenever a pass
+/// published something, so whoever keeps public copies of pages can drop them.
+pub async fn run(db: SqlitePool, published: impl Fn()) {
     let mut interval = tokio::time::interval(TICK);
     loop {
         interval.tick().await;
-        publish_now(&state).await;
+        if publish_now(&db).await {
+            published();
+        }
     }
 }
 
-/// One pass: publishes what is due and refreshes public pages if anything changed.
-pub async fn publish_now(state: &AppState) {
-    match publish_due(&state.db).await {
+/// One pass: publishes what is due; says whether anything went out.
+pub async fn publish_now(db: &SqlitePool) -> bool {
+    match publish_due(db).await {
         Ok(numbers) if !numbers.is_empty() => {
             tracing::info!(?numbers, "published scheduled episodes");
-            state.content_changed();
+            true
         }
-        Ok(_) => {}
-        Err(error) => tracing::error!(%error, "scheduled publishing failed"),
+        Ok(_) => false,
+        Err(error) => {
+            tracing::error!(%error, "scheduled publishing failed");
+            false
+        }
     }
 }

@@ -1,12 +1,12 @@
 //! Episode summaries for lists: number, title, date, hosts, topic titles.
 
 use serde::Serialize;
+use sqlx::SqlitePool;
 
 use super::model::{PersonRef, SegmentKind};
 use super::store;
 use super::view::format_date;
 use crate::error::Result;
-use crate::state::AppState;
 
 /// Episodes per list page.
 pub const PER_PAGE: i64 = 20;
@@ -47,8 +47,8 @@ impl Paging {
 }
 
 /// Page `page` of published episodes, newest first, in three queries whatever the page size.
-pub async fn summaries_page(state: &AppState, page: i64) -> Result<(Vec<EpisodeSummary>, Paging)> {
-    let mut conn = state.db.acquire().await?;
+pub async fn summaries_page(db: &SqlitePool, page: i64) -> Result<(Vec<EpisodeSummary>, Paging)> {
+    let mut conn = db.acquire().await?;
     let offset = (page - 1) * PER_PAGE;
     let rows = store::published_page(&mut conn, PER_PAGE, offset).await?;
     let segments = store::segments_of_page(&mut conn, PER_PAGE, offset).await?;

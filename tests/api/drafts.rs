@@ -120,7 +120,9 @@ async fn talks_and_guests_of_draft_and_scheduled_episodes_appear_nowhere_until_p
         &[("action", "schedule"), ("publish_at", "2999-01-01T10:00")],
     )
     .await;
-    shownotes::episodes::scheduler::publish_now(&app.state).await;
+    if shownotes::episodes::scheduler::publish_now(&app.state.db).await {
+        app.state.content_changed();
+    }
     let scheduled = public_surfaces(&app).await;
     set_status(&app, id, &[("action", "publish")]).await;
     let published = public_surfaces(&app).await;

@@ -421,14 +421,18 @@ async fn scheduled_episodes_publish_when_due_and_not_before() {
         &[("action", "schedule"), ("publish_at", "2999-01-01T10:00")],
     )
     .await;
-    shownotes::episodes::scheduler::publish_now(&app.state).await;
+    if shownotes::episodes::scheduler::publish_now(&app.state.db).await {
+        app.state.content_changed();
+    }
     let before = app.get("/episodes/12").await.status();
     app.admin_post(
         &format!("/admin/episodes/{id}/status"),
         &[("action", "schedule"), ("publish_at", "2020-01-01T10:00")],
     )
     .await;
-    shownotes::episodes::scheduler::publish_now(&app.state).await;
+    if shownotes::episodes::scheduler::publish_now(&app.state.db).await {
+        app.state.content_changed();
+    }
     let after = spawn_client(&app)
         .get(format!("{}/api/v1/episodes/12", app.address))
         .send()
