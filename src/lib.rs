@@ -19,6 +19,7 @@ pub mod keys;
 pub mod links;
 pub mod mail;
 pub mod markdown;
+pub mod memory;
 pub mod notes;
 pub mod people;
 pub mod podcast_feed;
@@ -68,6 +69,7 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
         on_publish.content_changed()
     }));
     tokio::spawn(search::maintenance::run(state.db.clone()));
+    tokio::spawn(memory::return_free_memory());
     tracing::info!(%addr, db = %db_path.display(), "shownotes listening on http://{addr}");
     if without_base_url {
         tracing::warn!(

@@ -4,10 +4,18 @@ use clap::Parser;
 use shownotes::config::{CheckCommand, Cli, Command};
 use shownotes::settings::keys::SettingError;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     shownotes::telemetry::init();
     let cli = parse_cli();
+    if matches!(cli.command, Some(Command::Serve(_))) {
+        // Before the runtime starts its threads, so the allocator's limits hold for all of them.
+        shownotes::memory::tune_allocator();
+    }
+    run(cli)
+}
+
+#[tokio::main]
+async fn run(cli: Cli) -> ExitCode {
     shownotes::markdown::set_max_bytes(cli.markdown_max_bytes);
     let result = match cli.command {
         Some(Command::Serve(args)) => shownotes::serve(&cli.db, args).await,
