@@ -46,12 +46,13 @@ pub(crate) fn topic_head(plain: &str, raw: &str) -> Option<TopicHead> {
         None if rest.is_empty() || head_set_apart(raw, number) => rest,
         None => return None,
     };
+    let (title, bare_url) = without_bare_address(title);
     let (title, escaped_url) = unescape_link(title);
     Some(TopicHead {
         host: host.filter(|name| !NOT_NAMES.contains(&name.to_lowercase().as_str())),
         number,
         title: collapse(&title),
-        escaped_url,
+        escaped_url: escaped_url.or(bare_url),
     })
 }
 
@@ -127,6 +128,20 @@ fn head_set_apart(raw: &str, number: i64) -> bool {
     };
     let after = skip_remark(&raw[at + marker.len()..]).trim_start();
     after.is_empty() || after.starts_with(['*', '_', '[', '\\'])
+}
+
+/// `title` without a web address typed in parentheses before it (`(https://…)Title`, seen
+/// after a head that is itself a link), and that address: the segment's link, not its words.
+fn without_bare_address(title: &str) -> (&str, Option<String>) {
+    let text = title.trim_start();
+    let address = text
+        .strip_prefix('(')
+        .and_then(|inner| inner.split_once(')'))
+        .filter(|(url, _)| url.starts_with("http") && !url.contains(char::is_whitespace));
+    match address {
+        Some((url, rest)) => (rest, Some(url.to_string())),
+        None => (title, None),
+    }
 }
 
 /// A title typed as `[Title](url)` whose bracket was escaped: the title and the URL, as a
@@ -215,15 +230,26 @@ pub(crate) fn sponsor_name(plain: &str) -> Option<String> {
     let rest = text[head.len()..].trim_start();
     let end = sponsor_name_end(rest);
     let name = rest[..end].trim();
+    let name = without_scheme(name);
     Some(if name.is_empty() { "Sponsor" } else { name }.to_string())
+}
+
+/// A sponsor named only by its address (`Sponsored by https://pythonbytes.fm/datadog`) is
+/// called by what a listener would type: `pythonbytes.fm/datadog`.
+fn without_scheme(name: &str) -> &str {
+    ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| name.strip_prefix(scheme))
+        .map_or(name, |rest| rest.trim_end_matches('/'))
 }
 
 /// Where the name ends: at `:`, `!`, `?`, `;`, `,`, or a `.` ending a sentence.
 fn sponsor_name_end(rest: &str) -> usize {
     let mut chars = rest.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        // Punctuation ends the name only before a space: `https://…` and `pythonbytes.fm` go on.
         let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
-        if matches!(c, ':' | '!' | '?' | ';' | ',') || (c == '.' && next_is_space) {
+        if matches!(c, ':' | '!' | '?' | ';' | ',' | '.') && next_is_space {
             return i;
         }
     }
@@ -309,5 +335,13 @@ mod tests {
             Some("DigitalOcean".into())
         );
         assert_eq!(sponsor_name("Sponsored by us! Support"), Some("us".into()));
+        assert_eq!(
+            sponsor_name("Sponsored by https://pythonbytes.fm/datadog"),
+            Some("pythonbytes.fm/datadog".into())
+        );
+        assert_eq!(
+            sponsor_name("Sponsored by Datadog: pythonbytes.fm/datadog"),
+            Some("Datadog".into())
+        );
     }
 }

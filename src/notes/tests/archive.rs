@@ -179,6 +179,29 @@ fn an_escaped_bracket_still_gives_the_link() {
 }
 
 #[test]
+fn a_bare_address_typed_before_the_title_is_not_part_of_it() {
+    // The head itself a link, the address again in parentheses, then the linked title.
+    assert_eq!(
+        only_topic("[**Brian #2:**](https://t/a) (https://t/a)[**How to cheat**](https://t/a)\n"),
+        topic("Brian", 2, "How to cheat", "https://t/a")
+    );
+    assert_eq!(
+        only_topic("**Brian #2:** (https://t/a) [Title](https://t/a)\n"),
+        topic("Brian", 2, "Title", "https://t/a")
+    );
+    // Typed with no link after it, the address is still the topic's link.
+    assert_eq!(
+        only_topic("**Brian #2:** (https://t/a) Title\n"),
+        topic("Brian", 2, "Title", "https://t/a")
+    );
+    // Parentheses that are words of the title stay.
+    assert_eq!(
+        only_topic("**Brian #2:** [(Not) a URL](https://t/a)\n"),
+        topic("Brian", 2, "(Not) a URL", "https://t/a")
+    );
+}
+
+#[test]
 fn a_forgotten_hash_is_read_for_a_host_with_other_topics() {
     let source = "**Brian #1:** [A](https://a)\n\n**Michael #2:** [B](https://b)\n\n**Brian 3 : C**\n\n- c\n\n**Python 3:** is great\n";
     let episode = parse(source).expect("parses");
