@@ -10,6 +10,7 @@ conflict rule (409) by design.
 Usage: admin_saver.py BASE_URL EMAIL PASSWORD STATUS_FILE
 """
 import http.cookiejar
+import os
 import re
 import sys
 import time
@@ -119,9 +120,17 @@ def main():
         except Exception as error:  # any failure counts; the soak reports the total
             failures += 1
             print(f"admin_saver: save {saves}: {error!r}", file=sys.stderr)
-        with open(status_file, "w") as out:
-            out.write(f"{saves} {failures}\n")
+        write_status(status_file, saves, failures)
         time.sleep(1)
+
+
+def write_status(status_file, saves, failures):
+    """Replaces the status file in one step: the soak stops this process at any instant and
+    must never read a file truncated but not yet written."""
+    partial = status_file + ".partial"
+    with open(partial, "w") as out:
+        out.write(f"{saves} {failures}\n")
+    os.replace(partial, status_file)
 
 
 if __name__ == "__main__":
