@@ -71,12 +71,18 @@ pub async fn export(db_path: &Path, command: ExportCommand) -> anyhow::Result<()
             out,
             base_url,
             changed_since,
+            best_compression,
         } => {
+            use crate::export_site::{Effort, Rewrite, export_site};
             let rewrite = match changed_since {
-                true => crate::export_site::Rewrite::Changed,
-                false => crate::export_site::Rewrite::All,
+                true => Rewrite::Changed,
+                false => Rewrite::All,
             };
-            let done = crate::export_site::export_site(&pool, &out, base_url, rewrite).await?;
+            let effort = match best_compression {
+                true => Effort::Best,
+                false => Effort::Export,
+            };
+            let done = export_site(&pool, &out, base_url, rewrite, effort).await?;
             println!(
                 "wrote {} addresses ({} files, {} bytes) to {}; {} files unchanged, {} removed",
                 done.addresses,

@@ -172,6 +172,10 @@ pub enum ExportCommand {
         /// changed since it (by its manifest), remove those the site no longer has.
         #[arg(long)]
         changed_since: bool,
+        /// Compress the `.br` siblings with brotli's best quality: about 13% fewer bytes,
+        /// about twenty times the compression time.
+        #[arg(long)]
+        best_compression: bool,
     },
 }
 

@@ -326,13 +326,21 @@ pub async fn finish_claim(
     Ok(())
 }
 
+/// None of the digest's rows is pending or in flight. Each status is looked up in its own
+/// partial index: a scan of `deliveries` would pass every row already sent, once per mail,
+/// and that made sending quadratic in the number of subscribers (1.7 ms of CPU a mail at
+/// 20,000). The planner picks the scan unless told (its statistics see few pending rows).
+const NOTHING_LEFT: &str = "not exists (select 1 from deliveries indexed by deliveries_pending
+                               where status = 'pending' and digest_id = digests.id)
+                and not exists (select 1 from deliveries indexed by deliveries_sending
+                               where status = 'sending' and digest_id = digests.id)";
+
 /// Marks the digest sent if it is sending and none of its rows is pending or in flight.
 pub async fn finish_digest(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let done = sqlx::query(&format!(
         "update digests set status = 'sent', sent_at = ?
-         where id = ? and status = 'sending' and not exists (select 1 from deliveries
-             where digest_id = digests.id and status in ('pending', 'sending'))",
-    )
+         where id = ? and status = 'sending' and {NOTHING_LEFT}"
+    ))
     .bind(crate::clock::now())
     .bind(id)
     .execute(conn)
@@ -342,11 +350,10 @@ pub async fn finish_digest(conn: &mut SqliteConnection, id: i64) -> sqlx::Result
 
 /// Marks digests with nothing left to send as sent; returns how many.
 pub async fn finish_digests(conn: &mut SqliteConnection) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+    let done = sqlx::query(&format!(
         "update digests set status = 'sent', sent_at = ?
-         where status = 'sending' and not exists (select 1 from deliveries
-             where digest_id = digests.id and status in ('pending', 'sending'))",
-    )
+         where status = 'sending' and {NOTHING_LEFT}"
+    ))
     .bind(crate::clock::now())
     .execute(conn)
     .await?;

@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use axum::body::Bytes;
 use sha2::{Digest, Sha256};
 
 use super::ExportError;
-use crate::compress::{self, Effort};
+use super::siblings::{Siblings, Target};
+use crate::compress::Effort;
 
 /// The file naming every file of an export and its SHA-256; its presence marks a folder
 /// an earlier export wrote, which a new one may replace.
@@ -56,6 +58,8 @@ pub(super) struct Staging {
     bytes: u64,
     written: usize,
     unchanged: usize,
+    /// The threads writing the text files' `.gz` and `.br` siblings.
+    siblings: Siblings,
 }
 
 /// What an export wrote, left alone and removed, in files (compressed siblings included).
@@ -69,7 +73,7 @@ pub(super) struct Counts {
 
 impl Staging {
     /// Creates `.NAME.export-PID` beside `out` (a leftover of a crashed run is removed first).
-    pub fn beside(out: &Path) -> Result<Self, ExportError> {
+    pub fn beside(out: &Path, effort: Effort) -> Result<Self, ExportError> {
         let name = out
             .file_name()
             .ok_or_else(|| ExportError::NotAnExport(out.to_path_buf()))?
@@ -86,6 +90,11 @@ impl Staging {
             }
         }
         fs::create_dir_all(&root).map_err(|e| io(&root, e))?;
+        let siblings = Siblings::start(Target {
+            root: root.clone(),
+            in_place: false,
+            effort,
+        });
         Ok(Self {
             root,
             old,
@@ -95,15 +104,21 @@ impl Staging {
             bytes: 0,
             written: 0,
             unchanged: 0,
+            siblings,
         })
     }
 
     /// Rewrites the earlier export in `out` file by file, leaving alone what is unchanged;
     /// a missing or empty `out` gets a whole export, written beside it as usual.
-    pub fn in_place(out: &Path) -> Result<Self, ExportError> {
+    pub fn in_place(out: &Path, effort: Effort) -> Result<Self, ExportError> {
         let Some(earlier) = earlier_manifest(out)? else {
-            return Self::beside(out);
+            return Self::beside(out, effort);
         };
+        let siblings = Siblings::start(Target {
+            root: out.to_path_buf(),
+            in_place: true,
+            effort,
+        });
         Ok(Self {
             root: out.to_path_buf(),
             old: out.to_path_buf(),
@@ -113,6 +128,7 @@ impl Staging {
             bytes: 0,
             written: 0,
             unchanged: 0,
+            siblings,
         })
     }
 
@@ -122,24 +138,14 @@ impl Staging {
 
     /// Writes `body` at `file` (relative), and `.gz` and `.br` siblings when it is text;
     /// in place, a file the earlier export wrote with these very bytes is left as it is.
-    pub fn write(&mut self, file: &Path, body: &[u8], is_text: bool) -> Result<(), ExportError> {
-        if self.keep_unchanged(file, body) {
+    /// The siblings are written by other threads meanwhile; [`Self::finish`] waits for them.
+    pub fn write(&mut self, file: &Path, body: Bytes, is_text: bool) -> Result<(), ExportError> {
+        if self.keep_unchanged(file, &body) {
             return Ok(());
         }
-        self.put(file, body)?;
+        self.put(file, &body)?;
         if is_text {
-            // Both siblings at once, one per core: compression is most of an export's time.
-            let (gz, br) = std::thread::scope(|threads| {
-                let gz = threads.spawn(|| compress::gzip([body], body.len(), Effort::Best));
-                let br = compress::brotli([body], body.len(), Effort::Best);
-                (
-                    gz.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                    br,
-                )
-            });
-            self.put(&sibling(file, ".gz"), &gz.map_err(|e| io(file, e))?)?;
-            self.put(&sibling(file, ".br"), &br.map_err(|e| io(file, e))?)?;
+            self.siblings.add(file, body)?;
         }
         Ok(())
     }
@@ -169,23 +175,33 @@ impl Staging {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         }
-        if self.is_in_place() {
-            // A web server reading the folder meanwhile sees the old file or the new, never half.
-            write_then_rename(&path, body)?;
-        } else {
-            fs::write(&path, body).map_err(|e| io(&path, e))?;
-        }
-        self.manifest
-            .insert(manifest_key(file), hex(&Sha256::digest(body)));
-        self.bytes += body.len() as u64;
+        write_file(&path, body, self.is_in_place())?;
+        self.record(file, hex(&Sha256::digest(body)), body.len() as u64);
+        Ok(())
+    }
+
+    fn record(&mut self, file: &Path, sha256: String, len: u64) {
+        self.manifest.insert(manifest_key(file), sha256);
+        self.bytes += len;
         self.written += 1;
+    }
+
+    /// Waits for the siblings and enters them in the manifest.
+    fn record_siblings(&mut self) -> Result<(), ExportError> {
+        for written in self.siblings.finish()? {
+            self.record(&written.file, written.sha256, written.len);
+        }
         Ok(())
     }
 
     /// Writes the manifest and moves the folder into place, replacing an earlier export;
     /// on failure the temporary folder is removed and the target left as it was. In place,
     /// removes the files the new export no longer has, then writes the manifest.
-    pub fn finish(self) -> Result<Counts, ExportError> {
+    pub fn finish(mut self) -> Result<Counts, ExportError> {
+        if let Err(error) = self.record_siblings() {
+            self.abandon();
+            return Err(error);
+        }
         let mut counts = Counts {
             written: self.written,
             bytes: self.bytes,
@@ -222,8 +238,32 @@ impl Staging {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(io(&path, e)),
             }
+            self.remove_emptied_folders(&path)?;
         }
         Ok(removed)
+    }
+
+    /// Removes the folders above `file` that its removal left empty, up to the export's root:
+    /// an unpublished episode leaves no `episodes/N/` behind for a server to list or answer.
+    fn remove_emptied_folders(&self, file: &Path) -> Result<(), ExportError> {
+        let mut folder = file.parent();
+        while let Some(dir) = folder.filter(|dir| *dir != self.root && dir.starts_with(&self.root))
+        {
+            match fs::remove_dir(dir) {
+                Ok(()) => folder = dir.parent(),
+                // Not empty (another page lives there) or already gone: the folders above stay.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::DirectoryNotEmpty | std::io::ErrorKind::NotFound
+                    ) =>
+                {
+                    return Ok(());
+                }
+                Err(e) => return Err(io(dir, e)),
+            }
+        }
+        Ok(())
     }
 
     fn swap_in(&self) -> Result<(), ExportError> {
@@ -250,15 +290,27 @@ impl Staging {
     /// Removes the temporary folder after a failure. In place there is none: the files
     /// written so far are whole, and the earlier manifest still stands, so a later run
     /// rewrites them.
-    pub fn abandon(&self) {
+    pub fn abandon(mut self) {
+        // The threads stop before their folder goes; their errors add nothing to the first one.
+        let _ = self.siblings.finish();
         if !self.is_in_place() {
             let _ = fs::remove_dir_all(&self.root);
         }
     }
 }
 
+/// Writes `body` at `path`: in place, under a temporary name renamed into place, so a web
+/// server reading the folder meanwhile sees the old file or the new, never half.
+pub(super) fn write_file(path: &Path, body: &[u8], in_place: bool) -> Result<(), ExportError> {
+    if in_place {
+        write_then_rename(path, body)
+    } else {
+        fs::write(path, body).map_err(|e| io(path, e))
+    }
+}
+
 /// `file` with `suffix` added to its name: `index.html` → `index.html.gz`.
-fn sibling(file: &Path, suffix: &str) -> PathBuf {
+pub(super) fn sibling(file: &Path, suffix: &str) -> PathBuf {
     let mut name = file.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
@@ -276,11 +328,11 @@ fn write_then_rename(path: &Path, body: &[u8]) -> Result<(), ExportError> {
     fs::rename(&temporary, path).map_err(|e| io(path, e))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn io(path: &Path, source: std::io::Error) -> ExportError {
+pub(super) fn io(path: &Path, source: std::io::Error) -> ExportError {
     ExportError::Io {
         path: path.to_path_buf(),
         source,

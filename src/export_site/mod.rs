@@ -5,6 +5,7 @@
 
 mod files;
 mod paths;
+mod siblings;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -20,11 +21,14 @@ use crate::state::AppState;
 use files::Staging;
 use paths::Wanted;
 
+pub use crate::compress::Effort;
 pub use files::MANIFEST;
 
 /// Pages that answer forms or per-visitor state and so stay on the live server: the static
 /// copy leaves them out, and a proxy in front of it sends them to the server (README).
-pub const LIVE_ONLY: &[&str] = &["/search", "/friends-of-the-show", "/login", "/admin"];
+/// `/search` is not among them: the copy holds its empty page (the footer links to it), whose
+/// search box searches the copy's own index in the page.
+pub const LIVE_ONLY: &[&str] = &["/friends-of-the-show", "/login", "/admin"];
 
 /// Why an export stopped; the target folder is then left as it was.
 #[derive(Debug, thiserror::Error)]
@@ -75,12 +79,14 @@ pub enum Rewrite {
 
 /// Writes the public site into `out` (new, empty, or an earlier export, which it replaces or,
 /// with [`Rewrite::Changed`], updates); `base_url` overrides the stored one as `serve
-/// --base-url` does.
+/// --base-url` does; `effort` is how hard the `.gz`/`.br` siblings are compressed
+/// ([`Effort::Export`], or [`Effort::Best`] for `--best-compression`).
 pub async fn export_site(
     pool: &SqlitePool,
     out: &Path,
     base_url: Option<String>,
     rewrite: Rewrite,
+    effort: Effort,
 ) -> Result<Exported, ExportError> {
     files::check_target(out)?;
     let state = AppState::load(pool.clone(), base_url).await?;
@@ -92,14 +98,14 @@ pub async fn export_site(
     drop(conn);
     let router = crate::app(state);
     let mut staging = match rewrite {
-        Rewrite::All => Staging::beside(out)?,
-        Rewrite::Changed => Staging::in_place(out)?,
+        Rewrite::All => Staging::beside(out, effort)?,
+        Rewrite::Changed => Staging::in_place(out, effort)?,
     };
     let written = render_all(&router, &wanted, &mut staging)
         .await
         .and_then(|pages| {
             let file = Path::new(crate::search::static_index::FILE);
-            staging.write(file, &search_index, true)?;
+            staging.write(file, Bytes::from(search_index), true)?;
             Ok(pages + 1)
         });
     match written {
@@ -277,7 +283,7 @@ async fn fetch(router: &Router, path: &str) -> Result<Fetched, ExportError> {
 fn write(staging: &mut Staging, path: &str, page: &Fetched) -> Result<(), ExportError> {
     let file =
         paths::file_for(path, page.is_html()).ok_or_else(|| ExportError::BadPath(path.into()))?;
-    staging.write(&file, &page.body, page.is_text())
+    staging.write(&file, page.body.clone(), page.is_text())
 }
 
 /// Adds every `"/static/…"` address in `text` (the hashed css, js, icon and feed stylesheet URLs).

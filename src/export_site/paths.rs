@@ -39,6 +39,8 @@ const FIXED: &[&str] = &[
     "/sitemap.xml",
     "/robots.txt",
     "/favicon.ico",
+    // The empty search page: the footer's "Search" link; its box searches `search-index.json`.
+    "/search",
 ];
 
 /// List pages this build may not have yet.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
-use shownotes::export_site::{ExportError, Exported, LIVE_ONLY, Rewrite, export_site};
+use shownotes::export_site::{Effort, ExportError, Exported, LIVE_ONLY, Rewrite, export_site};
 
 use crate::cli::run;
 use crate::helpers::{TestApp, episode, files_under, spawn_app};
@@ -26,7 +26,14 @@ async fn exported_seed_site() -> (TestApp, tempfile::TempDir, PathBuf) {
 }
 
 async fn export(app: &TestApp, out: &Path) -> Result<Exported, ExportError> {
-    export_site(&app.state.db, out, Some(app.address.clone()), Rewrite::All).await
+    export_site(
+        &app.state.db,
+        out,
+        Some(app.address.clone()),
+        Rewrite::All,
+        Effort::Export,
+    )
+    .await
 }
 
 /// The file a static server answers `path` from, configured as the README says:
@@ -174,6 +181,34 @@ async fn every_local_link_of_the_exported_home_page_resolves_to_an_exported_file
 }
 
 #[tokio::test]
+async fn the_footers_search_link_opens_a_search_page_on_the_static_copy() {
+    let (_app, _dir, out) = exported_seed_site().await;
+
+    let home = Html::parse_document(&std::fs::read_to_string(out.join("index.html")).unwrap());
+    let footer_links = Selector::parse("footer a").unwrap();
+    let search_link = home
+        .select(&footer_links)
+        .find(|a| a.text().collect::<String>() == "Search")
+        .and_then(|a| a.value().attr("href"))
+        .expect("the footer links to search");
+    let file = served(&out, search_link)
+        .unwrap_or_else(|| panic!("{search_link} has a page in the static copy"));
+
+    let page = Html::parse_document(&std::fs::read_to_string(file).unwrap());
+    let heading = Selector::parse("main h1").unwrap();
+    let search_box = Selector::parse("form.site-search input[name=q]").unwrap();
+    let script = Selector::parse("script[src]").unwrap();
+    let heading: String = page.select(&heading).next().expect("h1").text().collect();
+    assert_eq!(heading, "Search");
+    assert!(page.select(&search_box).next().is_some(), "its search box");
+    // The box searches search-index.json in the page: the script it runs is in the copy too.
+    for src in page.select(&script).filter_map(|s| s.value().attr("src")) {
+        assert!(served(&out, src).is_some(), "{src} is in the copy");
+    }
+    assert!(out.join("search-index.json").is_file());
+}
+
+#[tokio::test]
 async fn a_second_export_into_the_same_folder_replaces_the_first() {
     let app = seeded_app().await;
     let dir = tempfile::tempdir().unwrap();
@@ -245,6 +280,27 @@ fn the_cli_exports_a_site_and_refuses_a_foreign_folder() {
         "{robots}"
     );
 
+    // The smallest twins on request: still the same bytes once decoded.
+    let smallest = dir.path().join("smallest");
+    let best = run(&[
+        "export",
+        "site",
+        "--out",
+        smallest.to_str().unwrap(),
+        "--best-compression",
+        "--db",
+        db_arg,
+    ]);
+    assert!(
+        best.status.success(),
+        "{}",
+        String::from_utf8_lossy(&best.stderr)
+    );
+    assert_eq!(
+        unbrotli(&smallest.join("index.html.br")),
+        std::fs::read(smallest.join("index.html")).unwrap()
+    );
+
     let foreign = dir.path().join("notes");
     std::fs::create_dir(&foreign).unwrap();
     std::fs::write(foreign.join("a.md"), "x").unwrap();
@@ -301,7 +357,7 @@ async fn changed_since_rewrites_only_the_files_whose_bytes_changed_and_removes_t
     // A page episode 1 does not touch (the seed's page links to it as its neighbour).
     let talk_page = served(&out, "/talks").unwrap();
     let talk_inode = std::fs::metadata(&talk_page).unwrap().ino();
-    let incremental = || export_site(&app.state.db, &out, None, Rewrite::Changed);
+    let incremental = || export_site(&app.state.db, &out, None, Rewrite::Changed, Effort::Export);
 
     let nothing = incremental().await.expect("nothing changed");
     app.import(episode(1, "Fresh off the press").draft().build())
@@ -316,6 +372,11 @@ async fn changed_since_rewrites_only_the_files_whose_bytes_changed_and_removes_t
     );
     assert!(unpublished.files > 0 && unpublished.files < unpublished.unchanged);
     assert!(served(&out, "/episodes/1").is_none());
+    assert!(
+        !out.join("episodes/1").exists(),
+        "the unpublished episode's folders are gone, not left empty"
+    );
+    assert!(out.join("episodes/434").is_dir(), "other episodes stay");
     assert!(
         !std::fs::read_to_string(out.join("index.html"))
             .unwrap()
