@@ -191,7 +191,12 @@ fn has_text_body(headers: &HeaderMap) -> bool {
     headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/") || v.contains("json") || v.contains("xml"))
+        .is_some_and(|v| {
+            v.starts_with("text/")
+                || v.contains("json")
+                || v.contains("xml")
+                || v.starts_with("application/x-subrip")
+        })
 }
 
 /// The ETag of `body`: its handler's tag when it gave one, else a hash of the body (the same

@@ -34,3 +34,4 @@ mod smtp_sink;
 mod speakers;
 mod subscriptions;
 mod talks_catalog;
+mod transcripts;
