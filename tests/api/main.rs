@@ -19,6 +19,7 @@ mod editor;
 mod editor_browser;
 mod export_site;
 mod feed_import;
+mod feed_page;
 mod feeds;
 mod helpers;
 mod hosts;
