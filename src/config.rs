@@ -58,6 +58,9 @@ pub enum Command {
     /// Show or change the show's settings (as the admin's settings page does), for scripted setups.
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Attach a transcript (WebVTT or SRT) to an episode, or remove it.
+    #[command(subcommand)]
+    Transcript(TranscriptCommand),
     /// Write a consistent copy of the database to FILE, also while the site runs (never overwrites).
     Backup {
         /// Where the copy goes; must not exist yet.
@@ -95,6 +98,24 @@ pub enum SettingsCommand {
         key: String,
         /// Its new value.
         value: String,
+    },
+}
+
+/// What `transcript` can do.
+#[derive(Debug, Subcommand)]
+pub enum TranscriptCommand {
+    /// Read FILE (.vtt or .srt) and make it the transcript of episode EPISODE (a number),
+    /// replacing any before; a file that does not read is refused with its line, exit code 2.
+    Add {
+        /// The episode's number.
+        episode: i64,
+        /// The WebVTT or SRT file.
+        file: PathBuf,
+    },
+    /// Remove the transcript of episode EPISODE (a number).
+    Remove {
+        /// The episode's number.
+        episode: i64,
     },
 }
 

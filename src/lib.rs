@@ -30,6 +30,7 @@ pub mod state;
 pub mod subscribers;
 pub mod talks;
 pub mod telemetry;
+pub mod transcripts;
 pub mod validation;
 pub mod web;
 

@@ -27,6 +27,9 @@ async fn run(cli: Cli) -> ExitCode {
         Some(Command::Digest(command)) => shownotes::cli::digest(&cli.db, command).await,
         Some(Command::Subscribers(command)) => shownotes::cli::subscribers(&cli.db, command).await,
         Some(Command::Settings(command)) => shownotes::cli::settings(&cli.db, command).await,
+        Some(Command::Transcript(command)) => {
+            shownotes::transcripts::cli::run(&cli.db, command).await
+        }
         Some(Command::Backup { file }) => shownotes::backup::backup(&cli.db, &file).await,
         Some(Command::Restore { file }) => shownotes::backup::restore(&cli.db, &file).await,
         None => unreachable!("parse_cli always yields a subcommand"),
@@ -42,9 +45,16 @@ async fn run(cli: Cli) -> ExitCode {
 
 /// 2 when what was typed was refused (as clap answers a bad argument), 1 for any other failure.
 fn exit_code_of(error: &anyhow::Error) -> ExitCode {
-    match error.downcast_ref::<SettingError>() {
-        Some(refused) if refused.is_refusal() => ExitCode::from(2),
-        _ => ExitCode::FAILURE,
+    let refused_setting = error
+        .downcast_ref::<SettingError>()
+        .is_some_and(SettingError::is_refusal);
+    let refused_transcript = error
+        .downcast_ref::<shownotes::transcripts::manage::TranscriptError>()
+        .is_some_and(|e| e.is_refusal());
+    if refused_setting || refused_transcript {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
     }
 }
 

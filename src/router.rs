@@ -19,6 +19,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::talks::router())
         .merge(admin_routes(state.clone()))
         .merge(crate::feeds::router())
+        .merge(crate::transcripts::router())
         .merge(crate::search::router())
         .merge(crate::subscribers::router())
         .merge(crate::digest::router())
@@ -62,6 +63,7 @@ fn admin_routes(state: AppState) -> Router<AppState> {
         .merge(crate::settings::admin::router())
         .merge(crate::subscribers::admin_router())
         .merge(crate::digest::admin_router())
+        .merge(crate::transcripts::admin_router())
         .route_layer(from_fn_with_state(state, crate::accounts::require_user));
     Router::new()
         .merge(crate::accounts::public_router())

@@ -164,27 +164,46 @@ async fn check_csrf(request: Request, expected: &str) -> Result<Request, AppErro
             Err(forged())
         };
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_string();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_upload = content_type.starts_with("multipart/form-data");
+    if !is_form && !is_upload {
         return Err(forged());
     }
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, MAX_FORM_BYTES)
         .await
         .map_err(|_| AppError::BadRequest("The form is too large.".to_string()))?;
-    let token = url::form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.into_owned());
+    let token = match is_upload {
+        true => upload_csrf(&content_type, bytes.clone()).await,
+        false => url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.into_owned()),
+    };
     match token {
         Some(token) if constant_time_eq(&token, expected) => {
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
         _ => Err(forged()),
     }
+}
+
+/// The `csrf` field of a multipart upload form (forms put it first, before the file).
+async fn upload_csrf(content_type: &str, body: axum::body::Bytes) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut fields = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = fields.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Starts a session for `user_id`: a new token every time (no fixation), the

@@ -11,6 +11,7 @@ use super::summary::{EpisodeSummary, Paging, summaries_page};
 use super::{format_date, format_duration, load_episode, store};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
+use crate::transcripts::TranscriptView;
 use crate::web::Layout;
 
 /// `?page=N`, 1-based.
@@ -130,6 +131,8 @@ pub struct EpisodePage {
     pub(super) episode: EpisodeDoc,
     /// The article, rendered by [`EpisodeArticle`] (the editor's live preview shares it).
     article_html: String,
+    /// The transcript, when one is attached (after the article: the editor's preview has none).
+    transcript: Option<TranscriptView>,
 }
 
 /// The episode as listeners read it: the body of its page, and the editor's live preview.
@@ -242,7 +245,7 @@ fn chapter_label(segment: &SegmentDoc) -> String {
 }
 
 /// `420` → `7:00`, `3723` → `1:02:03`.
-fn clock_time(secs: i64) -> String {
+pub fn clock_time(secs: i64) -> String {
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
     if h > 0 {
         format!("{h}:{m:02}:{s:02}")
@@ -267,6 +270,7 @@ pub(super) async fn episode_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let (previous, next) = store::neighbours(&mut conn, number).await?;
+    let cues = crate::transcripts::store::cues_of_number(&mut conn, number, include_drafts).await?;
     let neighbour = |(number, slug, title): (i64, String, String)| Neighbour {
         href: format!("/episodes/{number}/{slug}"),
         label: format!("#{number} {title}"),
@@ -281,6 +285,7 @@ pub(super) async fn episode_page(
         layout,
         article_html: article.render()?,
         episode: article.episode,
+        transcript: TranscriptView::of(cues),
     })
 }
 

@@ -58,6 +58,12 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
                 wanted.push(Wanted::optional(format!(
                     "/episodes/{number}/chapters.json"
                 )));
+                // The feed names an attached transcript's files.
+                for extension in ["vtt", "srt"] {
+                    wanted.push(Wanted::optional(format!(
+                        "/episodes/{number}/transcript.{extension}"
+                    )));
+                }
             }
             ["hosts", slug] => wanted.push(Wanted::optional(format!("/hosts/{slug}/rss"))),
             ["talks", event] => wanted.push(Wanted::optional(format!("/talks/{event}/rss"))),

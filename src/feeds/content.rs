@@ -66,6 +66,9 @@ pub struct FeedEpisode {
     pub image: Option<String>,
     pub persons: Vec<FeedPerson>,
     pub chapters_url: Option<String>,
+    /// The transcript's address without its extension (`…/transcript`), when there is one:
+    /// the feed names its `.vtt` and `.srt` files.
+    pub transcript_url: Option<String>,
     pub content_html: Arc<str>,
 }
 
@@ -300,6 +303,9 @@ fn feed_episode(
         chapters_url: row
             .has_chapters
             .then(|| format!("{base_url}/episodes/{}/chapters.json", row.number)),
+        transcript_url: row
+            .has_transcript
+            .then(|| format!("{base_url}/episodes/{}/transcript", row.number)),
         published: parse_time(row.published_at.as_deref()).unwrap_or(updated),
         updated,
         number: row.number,
@@ -421,6 +427,7 @@ mod tests {
             image: None,
             persons: Vec::new(),
             chapters_url: None,
+            transcript_url: None,
             content_html: Arc::from(html),
         };
         let xml = format!("<x><![CDATA[{}]]></x>", episode.content_cdata());

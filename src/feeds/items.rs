@@ -109,6 +109,7 @@ mod tests {
             duration_secs: None,
             image_url: None,
             has_chapters: false,
+            has_transcript: false,
             stamp: Some(7),
         }
     }

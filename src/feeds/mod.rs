@@ -9,6 +9,7 @@ mod content;
 mod http;
 pub mod items;
 mod json;
+mod page;
 mod rss;
 mod sitemap;
 pub mod store;

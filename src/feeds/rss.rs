@@ -2,16 +2,21 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::header::VARY;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 
 use super::channel::Channel;
 use super::content::{FeedEpisode, RenderedItems, rendered_items};
 use super::http::{XML, respond_document, source};
 use super::items::Format;
+use super::page::subscribe_page;
 use super::store;
 use crate::error::{AppError, Result};
 use crate::settings::Settings;
 use crate::state::AppState;
+use crate::web::Layout;
+use crate::web::negotiate::prefers_html;
 
 /// RSS 2.0 with the Apple Podcasts and Podcasting 2.0 namespaces, up to its first item.
 #[derive(Template)]
@@ -52,25 +57,44 @@ fn document(channel: Channel, items: &RenderedItems) -> Result<Response> {
     .render()?;
     // Served as XML, which podcast apps read as they read RSS: browsers show an
     // `application/rss+xml` body as bare text and never apply its stylesheet.
-    Ok(respond_document(XML, items.document(head, "", TAIL)))
+    let mut response = respond_document(XML, items.document(head, "", TAIL));
+    // The same address answers browsers with a page (`super::page`).
+    response
+        .headers_mut()
+        .insert(VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
 }
 
-/// `GET /episodes/rss`: every published episode, newest first.
-pub async fn show_podcast(State(state): State<AppState>) -> Result<Response> {
+/// `GET /episodes/rss`: every published episode, newest first; a browser gets the page that
+/// says how to follow the show.
+pub async fn show_podcast(
+    State(state): State<AppState>,
+    layout: Layout,
+    headers: HeaderMap,
+) -> Result<Response> {
+    if prefers_html(&headers) {
+        return subscribe_page(&state, layout, "/episodes/rss", None).await;
+    }
     let settings = state.settings();
     let items = items(&state, &settings, None).await?;
     let channel = Channel::show(&settings, "/episodes/rss", items.newest_change);
     document(channel, &items)
 }
 
-/// `GET /hosts/{slug}/rss`: the episodes one person presented in.
+/// `GET /hosts/{slug}/rss`: the episodes one person presented in; a browser gets the page.
 pub async fn show_person(
     State(state): State<AppState>,
+    layout: Layout,
+    headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Result<Response> {
     let (id, name) = store::person(&mut *state.db.acquire().await?, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    if prefers_html(&headers) {
+        let path = format!("/hosts/{slug}/rss");
+        return subscribe_page(&state, layout, &path, Some((id, name))).await;
+    }
     let settings = state.settings();
     let items = items(&state, &settings, Some(id)).await?;
     let channel = Channel::person(&settings, &slug, &name, items.newest_change);

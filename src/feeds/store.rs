@@ -21,6 +21,8 @@ pub struct FeedRow {
     pub duration_secs: Option<i64>,
     pub image_url: Option<String>,
     pub has_chapters: bool,
+    /// Whether a transcript is attached (`podcast:transcript`).
+    pub has_transcript: bool,
     /// The stamp of the stored notes rendering, when one is still valid.
     pub stamp: Option<i64>,
 }
@@ -80,6 +82,8 @@ pub async fn feed_rows(
                 e.duration_secs, e.image_url,
                 json(iif(exists (select 1 from segments c
                                  where c.episode_id = e.id and c.start_secs is not null),
+                         'true', 'false')),
+                json(iif(exists (select 1 from transcripts t where t.episode_id = e.id),
                          'true', 'false')),
                 h.stamp) order by e.published_at desc, e.number desc)
          from episodes e

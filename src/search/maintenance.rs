@@ -7,8 +7,14 @@ use std::time::Duration;
 
 use sqlx::SqlitePool;
 
-/// The full-text indexes (see `migrations/0001_baseline.sql`).
-const INDEXES: [&str; 4] = ["episodes_fts", "segments_fts", "links_fts", "talks_fts"];
+/// The full-text indexes (see `migrations/0001_baseline.sql` and `0120_transcripts.sql`).
+const INDEXES: [&str; 5] = [
+    "episodes_fts",
+    "segments_fts",
+    "links_fts",
+    "talks_fts",
+    "transcripts_fts",
+];
 
 /// How often the indexes are merged; a search is at worst this long on split indexes.
 const EVERY: Duration = Duration::from_secs(10 * 60);

@@ -39,7 +39,8 @@ fn candidates(table: &str, weights: &str) -> String {
 const PAGE: &str = "hits as (select kind, id, score, count(*) over () as total from cand
      order by score, id limit ?2 offset ?3)";
 
-/// Episodes and segments, best first. Drafts never match: both must be in a published episode.
+/// Episodes, segments and transcripts, best first. Drafts never match: each must be in a
+/// published episode. A transcript hit links to the transcript on the episode's page.
 pub async fn episode_hits(
     conn: &mut SqliteConnection,
     query: &str,
@@ -54,7 +55,10 @@ pub async fn episode_hits(
             select 'segment', c.id, c.score from ({segments}) c
             cross join segments s indexed by segments_episode on s.id = c.id
             cross join episodes e on e.id = s.episode_id
-            where e.status = 'published'),
+            where e.status = 'published'
+            union all
+            select 'transcript', c.id, c.score from ({transcripts}) c
+            join episodes e on e.id = c.id where e.status = 'published'),
          {PAGE}
          select h.kind, h.score, h.total, highlight(episodes_fts, 0, ?4, ?5) as title,
                 snippet(episodes_fts, 1, ?4, ?5, '…', 24) as snippet,
@@ -71,9 +75,18 @@ pub async fn episode_hits(
          from hits h cross join segments_fts on segments_fts.rowid = h.id
          join segments s on s.id = h.id join episodes e on e.id = s.episode_id
          where h.kind = 'segment' and segments_fts match ?1
+         union all
+         select h.kind, h.score, h.total, e.title,
+                snippet(transcripts_fts, 0, ?4, ?5, '…', 24),
+                '/episodes/' || e.number || '/' || e.slug || '#transcript',
+                'Episode ' || e.number || ' · in the transcript', '/episodes/' || e.number || '/' || e.slug
+         from hits h cross join transcripts_fts on transcripts_fts.rowid = h.id
+         join episodes e on e.id = h.id
+         where h.kind = 'transcript' and transcripts_fts match ?1
          order by 2",
         episodes = candidates("episodes_fts", "10.0, 1.0"),
         segments = candidates("segments_fts", "10.0, 1.0"),
+        transcripts = candidates("transcripts_fts", "1.0"),
     );
     hits(conn, &sql, query, limit, offset).await
 }

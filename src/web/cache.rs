@@ -18,6 +18,7 @@ use futures_util::TryStreamExt;
 
 use super::chunks::{BodyTag, Chunks, hash_chunks};
 use super::encoding::{self, Accepted, Coding};
+use super::negotiate;
 use crate::state::AppState;
 use crate::state::page_cache::CachedPage;
 
@@ -38,7 +39,8 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     if !is_cacheable(&request) {
         return next.run(request).await;
     }
-    let key = cache_key(request.uri());
+    let key = cache_key(request.uri(), request.headers());
+    let negotiated = negotiate::is_negotiated(request.uri().path());
     let conditions = Conditions::of(request.headers());
     let accepted = Accepted::of(request.headers());
     // Without the version nothing can be checked: render afresh (the render reports the error).
@@ -49,7 +51,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         if accepted.wants_compression() && page.encoded.get().is_none() {
             encode(&state, &key, &page).await;
         }
-        return page_response(&page, &conditions, accepted);
+        return page_response(&page, &conditions, accepted, negotiated);
     }
     let generation = state.cache.generation();
     let response = next.run(request).await;
@@ -81,7 +83,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     if accepted.wants_compression() {
         encode(&state, &key, &page).await;
     }
-    page_response(&page, &conditions, accepted)
+    page_response(&page, &conditions, accepted, negotiated)
 }
 
 /// Makes the page's compressed copies once (visitors asking meanwhile wait for the same work),
@@ -101,8 +103,18 @@ async fn encode(state: &AppState, key: &str, page: &Arc<CachedPage>) {
 }
 
 /// The path and, in their order, only the query parameters its route reads (decoded and
-/// encoded again, so `%32` and `2` are one entry).
-fn cache_key(uri: &Uri) -> String {
+/// encoded again, so `%32` and `2` are one entry); a feed opened in a browser is its page,
+/// an entry of its own beside the feed.
+fn cache_key(uri: &Uri, headers: &HeaderMap) -> String {
+    let key = path_and_params(uri);
+    if negotiate::is_negotiated(uri.path()) && negotiate::prefers_html(headers) {
+        // A space never occurs in a request's path, so no address can name this entry.
+        return format!("{key} (page)");
+    }
+    key
+}
+
+fn path_and_params(uri: &Uri) -> String {
     let path = uri.path();
     let known = ROUTE_PARAMS
         .iter()
@@ -191,7 +203,12 @@ fn has_text_body(headers: &HeaderMap) -> bool {
     headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/") || v.contains("json") || v.contains("xml"))
+        .is_some_and(|v| {
+            v.starts_with("text/")
+                || v.contains("json")
+                || v.contains("xml")
+                || v.starts_with("application/x-subrip")
+        })
 }
 
 /// The ETag of `body`: its handler's tag when it gave one, else a hash of the body (the same
@@ -208,7 +225,12 @@ fn etag_of(body: &[Bytes], tag: Option<&BodyTag>) -> HeaderValue {
 
 /// The page in the coding the visitor prefers among those it has, or 304 when the visitor
 /// holds that very representation.
-fn page_response(page: &CachedPage, conditions: &Conditions, accepted: Accepted) -> Response {
+fn page_response(
+    page: &CachedPage,
+    conditions: &Conditions,
+    accepted: Accepted,
+    negotiated: bool,
+) -> Response {
     let encoded = page.encoded.get();
     let gzip = encoded.and_then(|e| e.gzip.as_ref());
     let br = encoded.and_then(|e| e.br.as_ref());
@@ -243,6 +265,10 @@ fn page_response(page: &CachedPage, conditions: &Conditions, accepted: Accepted)
         CACHE_CONTROL,
         HeaderValue::from_static(PUBLIC_CACHE_CONTROL),
     );
-    headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+    let vary = match negotiated {
+        true => "Accept, Accept-Encoding",
+        false => "Accept-Encoding",
+    };
+    headers.insert(VARY, HeaderValue::from_static(vary));
     response
 }

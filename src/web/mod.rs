@@ -10,6 +10,7 @@ pub(crate) mod error_page;
 pub mod form;
 pub(crate) mod headers;
 mod layout;
+pub mod negotiate;
 pub(crate) mod request_log;
 pub(crate) mod statics;
 

@@ -22,6 +22,26 @@
     });
   }
 
+  // A feed's page: "Copy the address" where the browser lets a page copy (the button keeps
+  // its place while hidden, so showing it moves nothing).
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var name = button.getAttribute("data-copy");
+    var field = document.getElementById(name);
+    var status = document.querySelector('[data-copy-status="' + name + '"]');
+    if (!field || !navigator.clipboard || !status) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        status.textContent = "Copied. Paste it into your podcast app.";
+      }, function () {
+        field.select();
+        status.textContent = "Selected: copy it with your keyboard or menu.";
+      });
+    });
+  });
+
   // Times stored in UTC read in the reader's own zone, to the minute: "19 May 2025, 19:04 CEST".
   document.querySelectorAll("time[data-local-minute]").forEach(function (time) {
     var at = new Date(time.getAttribute("datetime"));
