@@ -52,7 +52,8 @@ fn entry(row: AuditRow, admin: bool) -> AuditEntry {
         when: to_the_minute(&row.created_at),
         who: who(&row, admin),
         what: what(&row.action, &row.entity),
-        link: link(&row.entity, row.entity_id),
+        // A deleted thing has no page left to link to.
+        link: link(&row.entity, row.entity_id).filter(|_| row.action != "delete"),
         detail,
         at: row.created_at,
     }
@@ -88,6 +89,9 @@ fn what(action: &str, entity: &str) -> String {
         "export" => "exported",
         "invite" => "invited a",
         "erase" => "erased",
+        "delete" => "deleted",
+        "duplicate" => "duplicated",
+        "restore" => "restored a revision of",
         "remove" => "removed",
         "role" => "changed the role of",
         "end sessions" => "ended the sessions of",

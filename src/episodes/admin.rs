@@ -22,7 +22,6 @@ use crate::admin::AdminLayout;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::validation::FieldErrors;
-use crate::web::form::SavedQuery;
 
 /// A segment row with its field errors, for the template.
 pub struct RowView {
@@ -125,6 +124,8 @@ pub struct EditPage {
     errors: FieldErrors,
     theirs: Option<EpisodeForm>,
     saved: bool,
+    /// Just made by "Duplicate": says so, so the host changes what the copy needs.
+    duplicated: bool,
     people: Vec<String>,
     /// The episode page as listeners would read it, from what the form holds.
     preview_html: String,
@@ -189,6 +190,7 @@ impl EditPage {
             errors,
             theirs: None,
             saved: false,
+            duplicated: false,
             people,
         })
     }
@@ -377,16 +379,23 @@ async fn load_form(state: &AppState, id: i64) -> Result<(EpisodeForm, String)> {
     Ok((EpisodeForm::from_doc(&doc, version), href))
 }
 
+#[derive(Deserialize)]
+pub struct EditQuery {
+    saved: Option<String>,
+    duplicated: Option<String>,
+}
+
 /// `GET /admin/episodes/{id}`.
 pub async fn edit(
     State(state): State<AppState>,
     layout: AdminLayout,
     Path(id): Path<i64>,
-    Query(q): Query<SavedQuery>,
+    Query(q): Query<EditQuery>,
 ) -> Result<EditPage> {
     let (form, href) = load_form(&state, id).await?;
     let mut page = EditPage::of_existing(&state, layout, id, href, form).await?;
     page.saved = q.saved.is_some();
+    page.duplicated = q.duplicated.is_some();
     Ok(page)
 }
 

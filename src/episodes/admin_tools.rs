@@ -25,6 +25,8 @@ pub struct ListPage {
     layout: AdminLayout,
     episodes: Vec<AdminEpisodeRow>,
     filter: String,
+    /// The number of the episode just deleted, for the notice.
+    deleted: Option<i64>,
 }
 
 impl AdminEpisodeRow {
@@ -38,6 +40,7 @@ impl AdminEpisodeRow {
 #[derive(Deserialize)]
 pub struct ListQuery {
     status: Option<String>,
+    deleted: Option<i64>,
 }
 
 /// `GET /admin/episodes?status=draft|scheduled|published`.
@@ -54,6 +57,7 @@ pub async fn list(
         layout,
         episodes,
         filter: filter.unwrap_or_default(),
+        deleted: q.deleted,
     })
 }
 

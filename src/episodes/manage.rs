@@ -241,3 +241,63 @@ pub async fn publish_due(db: &SqlitePool) -> sqlx::Result<Vec<i64>> {
     tx.commit().await?;
     Ok(published.into_iter().map(|(_, number)| number).collect())
 }
+
+/// Deletes episode `id` with its segments (their links and talk links go too), and records
+/// it; returns what was deleted.
+pub async fn delete(
+    db: &SqlitePool,
+    user_id: i64,
+    id: i64,
+) -> Result<store::EpisodeOutline, EditError> {
+    let now = clock::now();
+    let mut tx = crate::db::begin_write(db).await?;
+    let outline = store::outline_of(&mut tx, id)
+        .await?
+        .ok_or(EditError::NotFound)?;
+    if !store::delete_episode(&mut tx, id).await? {
+        return Err(EditError::NotFound);
+    }
+    let detail = format!(
+        "#{} {} ({} segments)",
+        outline.number, outline.title, outline.segments
+    );
+    audit(
+        &mut tx,
+        Some(user_id),
+        "delete",
+        "episode",
+        Some(id),
+        &detail,
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(outline)
+}
+
+/// A new draft from episode `id`: the next free number, "Copy of …" as its title, the same
+/// summary, intro and segments. Audio, video and dates stay behind: they belong to the
+/// recording the original was about. Returns the new episode's id.
+pub async fn duplicate(db: &SqlitePool, user_id: i64, id: i64) -> Result<i64, EditError> {
+    let original = {
+        let mut conn = db.acquire().await?;
+        let (number, _) = store::number_and_version(&mut conn, id)
+            .await?
+            .ok_or(EditError::NotFound)?;
+        super::load_episode(&mut conn, number, true)
+            .await?
+            .ok_or(EditError::NotFound)?
+    };
+    let (next, _) = store::next_number_and_last_intro(&mut *db.acquire().await?).await?;
+    let title = format!("Copy of {}", original.title);
+    let copy = EpisodeDoc {
+        number: next,
+        slug: super::model::slugify(&title),
+        title,
+        summary: original.summary,
+        intro_md: original.intro_md,
+        segments: original.segments,
+        ..EpisodeDoc::default()
+    };
+    create(db, user_id, copy, Publishing::default()).await
+}

@@ -1,6 +1,7 @@
 //! Episodes: the public pages, the JSON API, and saving a whole episode at once.
 
 mod admin;
+mod admin_actions;
 mod admin_tools;
 mod api;
 pub mod editor;
@@ -43,6 +44,11 @@ pub fn admin_router() -> Router<AppState> {
         )
         .route("/episodes/{id}", get(admin::edit).post(admin::update))
         .route("/episodes/{id}/autosave", post(admin::autosave))
+        .route(
+            "/episodes/{id}/delete",
+            get(admin_actions::confirm_delete).post(admin_actions::delete),
+        )
+        .route("/episodes/{id}/duplicate", post(admin_actions::duplicate))
         .route("/episodes/{id}/status", post(admin_tools::change_status))
         .route("/episodes/{id}/preview", get(admin_tools::preview_episode))
         .route("/preview", post(admin_tools::preview_markdown))
