@@ -60,7 +60,7 @@ fn entry(row: AuditRow, admin: bool) -> AuditEntry {
 }
 
 /// `2025-05-19T17:04:09.123456Z` → `2025-05-19 17:04 UTC`: no seconds, no microseconds.
-fn to_the_minute(stamp: &str) -> String {
+pub fn to_the_minute(stamp: &str) -> String {
     let minute = stamp.get(..16).unwrap_or(stamp).replace('T', " ");
     format!("{minute} UTC")
 }

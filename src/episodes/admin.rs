@@ -126,6 +126,8 @@ pub struct EditPage {
     saved: bool,
     /// Just made by "Duplicate": says so, so the host changes what the copy needs.
     duplicated: bool,
+    /// Just restored from a revision.
+    restored: bool,
     people: Vec<String>,
     /// The episode page as listeners would read it, from what the form holds.
     preview_html: String,
@@ -191,6 +193,7 @@ impl EditPage {
             theirs: None,
             saved: false,
             duplicated: false,
+            restored: false,
             people,
         })
     }
@@ -383,6 +386,7 @@ async fn load_form(state: &AppState, id: i64) -> Result<(EpisodeForm, String)> {
 pub struct EditQuery {
     saved: Option<String>,
     duplicated: Option<String>,
+    restored: Option<String>,
 }
 
 /// `GET /admin/episodes/{id}`.
@@ -396,6 +400,7 @@ pub async fn edit(
     let mut page = EditPage::of_existing(&state, layout, id, href, form).await?;
     page.saved = q.saved.is_some();
     page.duplicated = q.duplicated.is_some();
+    page.restored = q.restored.is_some();
     Ok(page)
 }
 

@@ -5,7 +5,7 @@ use sqlx::SqlitePool;
 
 use super::model::EpisodeDoc;
 use super::save::{SaveError, insert_segment};
-use super::store;
+use super::{revisions, store};
 use crate::accounts::store::audit;
 use crate::admin::store::{Actor, record};
 use crate::clock;
@@ -77,6 +77,7 @@ pub async fn create(
     )
     .await?;
     apply_publishing(&mut tx, user_id, id, &publishing, &now).await?;
+    revisions::record(&mut tx, id, user_id, &now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -89,8 +90,22 @@ pub async fn update(
     user_id: i64,
     id: i64,
     version: i64,
+    doc: EpisodeDoc,
+    publishing: Publishing,
+) -> Result<(), EditError> {
+    save_as(db, user_id, id, version, doc, publishing, "update").await
+}
+
+/// [`update`], recorded in the audit log as `action` (`update`, `restore`). The version the
+/// save replaces and the one it makes are both among the episode's revisions afterwards.
+pub async fn save_as(
+    db: &SqlitePool,
+    user_id: i64,
+    id: i64,
+    version: i64,
     mut doc: EpisodeDoc,
     publishing: Publishing,
+    action: &str,
 ) -> Result<(), EditError> {
     super::save::render_intro(&mut doc).await;
     let now = clock::now();
@@ -101,11 +116,12 @@ pub async fn update(
     if current != version {
         return Err(EditError::Conflict);
     }
+    revisions::keep_unrecorded(&mut tx, id).await?;
     write_fields_and_segments(&mut tx, id, version, &doc, &now).await?;
     audit(
         &mut tx,
         Some(user_id),
-        "update",
+        action,
         "episode",
         Some(id),
         &format!("#{} {}", doc.number, doc.title),
@@ -113,6 +129,7 @@ pub async fn update(
     )
     .await?;
     apply_publishing(&mut tx, user_id, id, &publishing, &now).await?;
+    revisions::record(&mut tx, id, user_id, &now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -300,4 +317,33 @@ pub async fn duplicate(db: &SqlitePool, user_id: i64, id: i64) -> Result<i64, Ed
         ..EpisodeDoc::default()
     };
     create(db, user_id, copy, Publishing::default()).await
+}
+
+/// Makes revision `revision_id` the content of episode `id` again, if nobody saved the episode
+/// since `version`. Restoring is a save: it keeps a revision of its own, so it can be undone
+/// the same way. Status and publication times stay as they are: only their buttons change them.
+pub async fn restore(
+    db: &SqlitePool,
+    user_id: i64,
+    id: i64,
+    revision_id: i64,
+    version: i64,
+) -> Result<(), EditError> {
+    let revision = revisions::one(db, id, revision_id)
+        .await?
+        .ok_or(EditError::NotFound)?;
+    let doc = EpisodeDoc {
+        published_at: None,
+        ..revision.doc
+    };
+    save_as(
+        db,
+        user_id,
+        id,
+        version,
+        doc,
+        Publishing::default(),
+        "restore",
+    )
+    .await
 }

@@ -15,6 +15,9 @@ pub mod model;
 pub mod notes_export;
 pub mod notes_import;
 mod public;
+mod revision_store;
+pub mod revisions;
+mod revisions_admin;
 mod save;
 pub mod scheduler;
 mod segment_store;
@@ -49,6 +52,15 @@ pub fn admin_router() -> Router<AppState> {
             get(admin_actions::confirm_delete).post(admin_actions::delete),
         )
         .route("/episodes/{id}/duplicate", post(admin_actions::duplicate))
+        .route("/episodes/{id}/revisions", get(revisions_admin::list))
+        .route(
+            "/episodes/{id}/revisions/compare",
+            get(revisions_admin::compare),
+        )
+        .route(
+            "/episodes/{id}/revisions/{revision}/restore",
+            get(revisions_admin::confirm_restore).post(revisions_admin::restore),
+        )
         .route("/episodes/{id}/status", post(admin_tools::change_status))
         .route("/episodes/{id}/preview", get(admin_tools::preview_episode))
         .route("/preview", post(admin_tools::preview_markdown))

@@ -554,3 +554,11 @@ pub async fn delete_episode(conn: &mut SqliteConnection, id: i64) -> sqlx::Resul
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// When episode `id` was last saved.
+pub async fn updated_at(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select updated_at from episodes where id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}

@@ -125,3 +125,164 @@ async fn duplicating_an_episode_opens_a_draft_copy_with_the_next_number() {
     assert!(texts(&copy, ".notice").join(" ").contains("This is a copy"));
     assert_eq!(app.get("/episodes/436").await.status(), 404, "a draft");
 }
+
+/// The editor's fields of episode `id` as the browser would send them back, with `changes`.
+async fn save_with(app: &TestApp, id: i64, changes: &[(&str, &str)]) -> reqwest::Response {
+    let page = app.page(&format!("/admin/episodes/{id}")).await;
+    let mut fields = crate::editor::form_fields(&page);
+    fields.push(("summary", texts(&page, "#summary").concat()));
+    fields.push(("intro_md", texts(&page, "#intro_md").concat()));
+    for (name, value) in changes {
+        // The first field of that name: a segment field is its first segment's.
+        let name = name.trim_start_matches("first ");
+        let at = fields.iter().position(|(n, _)| *n == name).expect("field");
+        fields[at].1 = value.to_string();
+    }
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.admin_post(&format!("/admin/episodes/{id}"), &borrowed)
+        .await
+}
+
+async fn revision_ids(app: &TestApp, id: i64) -> Vec<i64> {
+    sqlx::query_scalar("select id from episode_revisions where episode_id = ? order by id")
+        .bind(id)
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_save_keeps_a_revision_that_a_host_compares_and_restores() {
+    let app = two_published_episodes().await;
+    let id = id_of(&app, 435).await;
+
+    let first = save_with(&app, id, &[("title", "Another week, edited")]).await;
+    let second = save_with(
+        &app,
+        id,
+        &[
+            ("title", "Another week, edited twice"),
+            ("first seg_notes", "- better notes"),
+        ],
+    )
+    .await;
+    let ids = revision_ids(&app, id).await;
+    let list = app.page(&format!("/admin/episodes/{id}/revisions")).await;
+    let compare = app
+        .page(&format!(
+            "/admin/episodes/{id}/revisions/compare?from={}&to={}",
+            ids[2], ids[0]
+        ))
+        .await;
+
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (303, 303)
+    );
+    // The imported version (kept at the first save), then one per save.
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    let listed = texts(&list, "li.revision .revision-what");
+    assert_eq!(listed.len(), 3);
+    assert!(
+        listed[0].contains("by a host") && listed[0].contains("#435 Another week, edited twice"),
+        "{listed:?}"
+    );
+    assert!(listed[2].contains("saved outside the editor"), "{listed:?}");
+    assert!(
+        texts(&list, "p")
+            .join(" ")
+            .contains("The newest 200 are kept")
+    );
+    let fields = texts(&compare, ".difference h3");
+    assert_eq!(fields, ["Title changed"]);
+    assert_eq!(
+        texts(&compare, ".difference .text"),
+        ["Another week", "Another week, edited twice"]
+    );
+    let changed: Vec<String> = texts(
+        &compare,
+        ".line-diff li.line-removed, .line-diff li.line-added",
+    );
+    assert_eq!(
+        changed,
+        [
+            "removed # Episode 435: Another week",
+            "added # Episode 435: Another week, edited twice",
+            "removed - notes",
+            "added - better notes"
+        ],
+        "marked in words"
+    );
+
+    let confirm = app
+        .page(&format!(
+            "/admin/episodes/{id}/revisions/{}/restore",
+            ids[0]
+        ))
+        .await;
+    let version = attrs(&confirm, "input[name=version]", "value").remove(0);
+    let restored = app
+        .admin_post(
+            &format!("/admin/episodes/{id}/revisions/{}/restore", ids[0]),
+            &[("confirm", "yes"), ("version", &version)],
+        )
+        .await;
+    let stale = app
+        .admin_post(
+            &format!("/admin/episodes/{id}/revisions/{}/restore", ids[1]),
+            &[("confirm", "yes"), ("version", &version)],
+        )
+        .await;
+
+    assert!(
+        texts(&confirm, "h1")
+            .join("")
+            .starts_with("Restore the version of")
+    );
+    assert_eq!(
+        restored.headers()["location"],
+        format!("/admin/episodes/{id}?restored=1")
+    );
+    let (_, public) = app.json("/api/v1/episodes/435").await;
+    assert_eq!(public["title"], "Another week");
+    assert_eq!(public["segments"][0]["notes_md"], "- notes");
+    assert_eq!(
+        stale.status(),
+        409,
+        "a restore over a newer save is refused"
+    );
+    assert_eq!(revision_ids(&app, id).await.len(), 4, "restoring is a save");
+    let audit = app.page("/admin/audit").await;
+    let newest = texts(&audit, "table.audit tbody tr").remove(0);
+    assert!(
+        newest.contains("restored a revision of episode"),
+        "{newest}"
+    );
+}
+
+#[tokio::test]
+async fn an_episode_keeps_its_newest_two_hundred_revisions() {
+    let app = two_published_episodes().await;
+    let id = id_of(&app, 435).await;
+    sqlx::query(
+        "with recursive n(i) as (select 1 union all select i + 1 from n where i < 250)
+         insert into episode_revisions (episode_id, actor, number, title, doc_json, notes_md, created_at)
+         select ?, 'earlier', 435, 'old ' || i, '{}', '', '2025-01-01T00:00:00Z' from n",
+    )
+    .bind(id)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+
+    save_with(&app, id, &[("title", "Saved once more")]).await;
+
+    let titles: Vec<String> =
+        sqlx::query_scalar("select title from episode_revisions where episode_id = ? order by id")
+            .bind(id)
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(titles.len(), 200);
+    assert_eq!(titles.last().unwrap(), "Saved once more");
+    assert_eq!(titles[0], "old 53", "the oldest went first");
+}
