@@ -11,6 +11,7 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::covered::CoveredLink;
 use super::editor::{EpisodeForm, SegmentRow, rendered_for_preview};
 use super::manage::{self, EditError};
 use super::model::Status;
@@ -29,6 +30,8 @@ pub struct RowView {
     pub key: String,
     pub row: SegmentRow,
     pub errors: FieldErrors,
+    /// Its links that other episodes covered before.
+    pub covered: Vec<CoveredLink>,
 }
 
 impl RowView {
@@ -71,6 +74,7 @@ fn row_views(form: &EpisodeForm, errors: &FieldErrors) -> Vec<RowView> {
                 key: row.index.to_string(),
                 row,
                 errors: mine,
+                covered: Vec::new(),
             }
         })
         .collect()
@@ -156,6 +160,12 @@ impl EditPage {
                 time_zone: "UTC".to_string(),
             },
         };
+        let mut rows = row_views(&form, &errors);
+        let row_texts: Vec<SegmentRow> = rows.iter().map(|view| view.row.clone()).collect();
+        let covered = super::covered::covered_elsewhere(&mut conn, id, &row_texts).await?;
+        for (view, links) in rows.iter_mut().zip(covered) {
+            view.covered = links;
+        }
         drop(conn);
         let zone = HostZone::parse(&standing.time_zone).unwrap_or_else(|_| HostZone::utc());
         // A freshly opened episode shows its time in the zone its host keeps; the browser
@@ -181,13 +191,14 @@ impl EditPage {
                 key: "__N__".to_string(),
                 row: blank_row(0),
                 errors: FieldErrors::default(),
+                covered: Vec::new(),
             },
             status: standing.status.clone(),
             shown_utc: shown_utc.filter(|_| fresh),
             standing,
             zone,
             public_href: None,
-            rows: row_views(&form, &errors),
+            rows,
             form,
             errors,
             theirs: None,

@@ -123,6 +123,8 @@ pub async fn preview_markdown(Form(form): Form<PreviewForm>) -> Html<String> {
 pub struct LinkQuery {
     #[serde(default)]
     url: String,
+    /// The episode being edited: its own links are no news to it.
+    except: Option<i64>,
 }
 
 /// `GET /admin/links/check?url=U`: which episodes (drafts too) already covered this link.
@@ -132,7 +134,13 @@ pub async fn check_link(
 ) -> Result<Json<Vec<CoveringEpisode>>> {
     let key = UrlKey::parse(&q.url);
     let mut conn = state.db.acquire().await?;
-    let covered = crate::links::store::episodes_covering(&mut conn, key.as_str()).await?;
+    let mut covered = Vec::new();
+    for twin in super::covered::scheme_twins(key.as_str()) {
+        covered.extend(crate::links::store::episodes_covering(&mut conn, &twin).await?);
+    }
+    covered.retain(|episode| Some(episode.id) != q.except);
+    covered.sort_by_key(|episode| std::cmp::Reverse(episode.number));
+    covered.dedup_by_key(|episode| episode.id);
     Ok(Json(covered))
 }
 

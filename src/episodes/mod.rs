@@ -4,6 +4,7 @@ mod admin;
 mod admin_actions;
 mod admin_tools;
 mod api;
+mod covered;
 pub mod editor;
 pub mod feed_fetch;
 pub mod feed_import;

@@ -286,3 +286,67 @@ async fn an_episode_keeps_its_newest_two_hundred_revisions() {
     assert_eq!(titles.last().unwrap(), "Saved once more");
     assert_eq!(titles[0], "old 53", "the oldest went first");
 }
+
+#[tokio::test]
+async fn opening_an_episode_shows_which_of_its_links_other_episodes_covered() {
+    let app = two_published_episodes().await;
+    // The seed (434) links https://www.pytutorial.com/optimize-python-import-performance.
+    app.import(
+        episode(500, "Imports again")
+            .topic(
+                "Michael",
+                1,
+                "Import speed",
+                "http://pytutorial.com/optimize-python-import-performance?utm_source=feed",
+                "- see also [the topic](https://topic.example/#notes)",
+            )
+            .topic("Brian", 2, "Fresh", "https://fresh.example/", "- new")
+            .draft()
+            .build(),
+    )
+    .await;
+    let (id_434, id_435, id_500) = (
+        id_of(&app, 434).await,
+        id_of(&app, 435).await,
+        id_of(&app, 500).await,
+    );
+
+    let editor = app.page(&format!("/admin/episodes/{id_500}")).await;
+    let own = app.page(&format!("/admin/episodes/{id_434}")).await;
+
+    let cards = texts(&editor, "li.segment-card");
+    assert!(
+        cards[0].contains("Already covered in episode 434")
+            && cards[0].contains("Already covered in episode 435"),
+        "{}",
+        cards[0]
+    );
+    assert!(!cards[1].contains("Already covered"), "{}", cards[1]);
+    assert_eq!(
+        attrs(&editor, "li.segment-card:first-child .covered a", "href"),
+        [
+            format!("/admin/episodes/{id_434}"),
+            format!("/admin/episodes/{id_435}")
+        ]
+    );
+    let (_, typed) = app
+        .json(&format!(
+            "/admin/links/check?url=http://pytutorial.com/optimize-python-import-performance&except={id_500}"
+        ))
+        .await;
+    assert_eq!(
+        typed[0]["number"], 434,
+        "the http twin while typing: {typed}"
+    );
+    assert_eq!(
+        typed.as_array().unwrap().len(),
+        1,
+        "not the episode being edited"
+    );
+    let covered_in_434 = texts(&own, ".covered li").join(" ");
+    assert!(
+        covered_in_434.contains("Already covered in episode 500")
+            && !covered_in_434.contains("episode 434"),
+        "{covered_in_434}"
+    );
+}
