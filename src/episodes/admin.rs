@@ -37,7 +37,11 @@ pub struct RowView {
 impl RowView {
     /// The error of one of this row's fields.
     pub fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field)
+        // The save names the notes field `notes_md`, the form `notes`: both are the Notes box.
+        match field {
+            "notes" => self.errors.get("notes").or(self.errors.get("notes_md")),
+            _ => self.errors.get(field),
+        }
     }
 
     /// Whether the row is of this kind (for the selected option).

@@ -350,3 +350,33 @@ async fn opening_an_episode_shows_which_of_its_links_other_episodes_covered() {
         "{covered_in_434}"
     );
 }
+
+#[tokio::test]
+async fn the_episode_list_says_when_to_the_minute_and_notes_errors_stand_beside_the_notes() {
+    let app = two_published_episodes().await;
+    let id = id_of(&app, 435).await;
+    let too_deep = "> ".repeat(40) + "deep";
+
+    let refused = save_with(&app, id, &[("first seg_notes", too_deep.as_str())]).await;
+    let status = refused.status();
+    let page = scraper::Html::parse_document(&refused.text().await.unwrap());
+    let list = app.page("/admin/episodes").await;
+
+    assert_eq!(status, 422);
+    assert_eq!(
+        texts(&page, "#seg-0-notes-error").len(),
+        1,
+        "beside the Notes box"
+    );
+    assert_eq!(
+        attrs(&page, "#seg-0-notes", "aria-describedby"),
+        ["seg-0-notes-error"]
+    );
+    let updated = texts(&list, "table.list tbody td time");
+    assert!(!updated.is_empty());
+    for when in &updated {
+        // "2025-05-19 17:04 UTC": no seconds, no microseconds.
+        assert_eq!(when.len(), "2025-05-19 17:04 UTC".len(), "{when}");
+        assert!(when.ends_with(" UTC") && !when.contains('.'), "{when}");
+    }
+}
