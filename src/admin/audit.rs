@@ -52,14 +52,15 @@ fn entry(row: AuditRow, admin: bool) -> AuditEntry {
         when: to_the_minute(&row.created_at),
         who: who(&row, admin),
         what: what(&row.action, &row.entity),
-        link: link(&row.entity, row.entity_id),
+        // A deleted thing has no page left to link to.
+        link: link(&row.entity, row.entity_id).filter(|_| row.action != "delete"),
         detail,
         at: row.created_at,
     }
 }
 
 /// `2025-05-19T17:04:09.123456Z` → `2025-05-19 17:04 UTC`: no seconds, no microseconds.
-fn to_the_minute(stamp: &str) -> String {
+pub fn to_the_minute(stamp: &str) -> String {
     let minute = stamp.get(..16).unwrap_or(stamp).replace('T', " ");
     format!("{minute} UTC")
 }
@@ -88,6 +89,9 @@ fn what(action: &str, entity: &str) -> String {
         "export" => "exported",
         "invite" => "invited a",
         "erase" => "erased",
+        "delete" => "deleted",
+        "duplicate" => "duplicated",
+        "restore" => "restored a revision of",
         "remove" => "removed",
         "role" => "changed the role of",
         "end sessions" => "ended the sessions of",

@@ -6,6 +6,7 @@ mod home;
 mod layout;
 pub mod store;
 
+pub use audit::to_the_minute;
 pub use confirm::ConfirmPage;
 pub use layout::AdminLayout;
 pub use store::{Actor, audit};

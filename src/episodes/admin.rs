@@ -11,6 +11,7 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::covered::CoveredLink;
 use super::editor::{EpisodeForm, SegmentRow, rendered_for_preview};
 use super::manage::{self, EditError};
 use super::model::Status;
@@ -22,7 +23,6 @@ use crate::admin::AdminLayout;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::validation::FieldErrors;
-use crate::web::form::SavedQuery;
 
 /// A segment row with its field errors, for the template.
 pub struct RowView {
@@ -30,12 +30,18 @@ pub struct RowView {
     pub key: String,
     pub row: SegmentRow,
     pub errors: FieldErrors,
+    /// Its links that other episodes covered before.
+    pub covered: Vec<CoveredLink>,
 }
 
 impl RowView {
     /// The error of one of this row's fields.
     pub fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field)
+        // The save names the notes field `notes_md`, the form `notes`: both are the Notes box.
+        match field {
+            "notes" => self.errors.get("notes").or(self.errors.get("notes_md")),
+            _ => self.errors.get(field),
+        }
     }
 
     /// Whether the row is of this kind (for the selected option).
@@ -72,6 +78,7 @@ fn row_views(form: &EpisodeForm, errors: &FieldErrors) -> Vec<RowView> {
                 key: row.index.to_string(),
                 row,
                 errors: mine,
+                covered: Vec::new(),
             }
         })
         .collect()
@@ -125,6 +132,10 @@ pub struct EditPage {
     errors: FieldErrors,
     theirs: Option<EpisodeForm>,
     saved: bool,
+    /// Just made by "Duplicate": says so, so the host changes what the copy needs.
+    duplicated: bool,
+    /// Just restored from a revision.
+    restored: bool,
     people: Vec<String>,
     /// The episode page as listeners would read it, from what the form holds.
     preview_html: String,
@@ -153,6 +164,12 @@ impl EditPage {
                 time_zone: "UTC".to_string(),
             },
         };
+        let mut rows = row_views(&form, &errors);
+        let row_texts: Vec<SegmentRow> = rows.iter().map(|view| view.row.clone()).collect();
+        let covered = super::covered::covered_elsewhere(&mut conn, id, &row_texts).await?;
+        for (view, links) in rows.iter_mut().zip(covered) {
+            view.covered = links;
+        }
         drop(conn);
         let zone = HostZone::parse(&standing.time_zone).unwrap_or_else(|_| HostZone::utc());
         // A freshly opened episode shows its time in the zone its host keeps; the browser
@@ -178,17 +195,20 @@ impl EditPage {
                 key: "__N__".to_string(),
                 row: blank_row(0),
                 errors: FieldErrors::default(),
+                covered: Vec::new(),
             },
             status: standing.status.clone(),
             shown_utc: shown_utc.filter(|_| fresh),
             standing,
             zone,
             public_href: None,
-            rows: row_views(&form, &errors),
+            rows,
             form,
             errors,
             theirs: None,
             saved: false,
+            duplicated: false,
+            restored: false,
             people,
         })
     }
@@ -377,16 +397,25 @@ async fn load_form(state: &AppState, id: i64) -> Result<(EpisodeForm, String)> {
     Ok((EpisodeForm::from_doc(&doc, version), href))
 }
 
+#[derive(Deserialize)]
+pub struct EditQuery {
+    saved: Option<String>,
+    duplicated: Option<String>,
+    restored: Option<String>,
+}
+
 /// `GET /admin/episodes/{id}`.
 pub async fn edit(
     State(state): State<AppState>,
     layout: AdminLayout,
     Path(id): Path<i64>,
-    Query(q): Query<SavedQuery>,
+    Query(q): Query<EditQuery>,
 ) -> Result<EditPage> {
     let (form, href) = load_form(&state, id).await?;
     let mut page = EditPage::of_existing(&state, layout, id, href, form).await?;
     page.saved = q.saved.is_some();
+    page.duplicated = q.duplicated.is_some();
+    page.restored = q.restored.is_some();
     Ok(page)
 }
 

@@ -25,9 +25,17 @@ pub struct ListPage {
     layout: AdminLayout,
     episodes: Vec<AdminEpisodeRow>,
     filter: String,
+    /// The number of the episode just deleted, for the notice.
+    deleted: Option<i64>,
 }
 
 impl AdminEpisodeRow {
+    /// When it was last saved, to the minute ("2025-05-19 17:04 UTC"); the browser shows it in
+    /// the reader's own zone.
+    pub fn updated_minute(&self) -> String {
+        crate::admin::to_the_minute(&self.updated_at)
+    }
+
     /// When a scheduled episode goes public, in its host's zone: "Tue 2 Dec, 18:00 (Europe/Berlin)".
     pub fn scheduled_for(&self) -> Option<String> {
         let zone = super::zoned::HostZone::parse(&self.time_zone).ok()?;
@@ -38,6 +46,7 @@ impl AdminEpisodeRow {
 #[derive(Deserialize)]
 pub struct ListQuery {
     status: Option<String>,
+    deleted: Option<i64>,
 }
 
 /// `GET /admin/episodes?status=draft|scheduled|published`.
@@ -54,6 +63,7 @@ pub async fn list(
         layout,
         episodes,
         filter: filter.unwrap_or_default(),
+        deleted: q.deleted,
     })
 }
 
@@ -119,6 +129,8 @@ pub async fn preview_markdown(Form(form): Form<PreviewForm>) -> Html<String> {
 pub struct LinkQuery {
     #[serde(default)]
     url: String,
+    /// The episode being edited: its own links are no news to it.
+    except: Option<i64>,
 }
 
 /// `GET /admin/links/check?url=U`: which episodes (drafts too) already covered this link.
@@ -128,7 +140,13 @@ pub async fn check_link(
 ) -> Result<Json<Vec<CoveringEpisode>>> {
     let key = UrlKey::parse(&q.url);
     let mut conn = state.db.acquire().await?;
-    let covered = crate::links::store::episodes_covering(&mut conn, key.as_str()).await?;
+    let mut covered = Vec::new();
+    for twin in super::covered::scheme_twins(key.as_str()) {
+        covered.extend(crate::links::store::episodes_covering(&mut conn, &twin).await?);
+    }
+    covered.retain(|episode| Some(episode.id) != q.except);
+    covered.sort_by_key(|episode| std::cmp::Reverse(episode.number));
+    covered.dedup_by_key(|episode| episode.id);
     Ok(Json(covered))
 }
 

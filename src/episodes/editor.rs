@@ -231,7 +231,8 @@ impl EpisodeForm {
             slug,
             title: self.title.trim().to_string(),
             summary: self.summary.trim().to_string(),
-            intro_md: self.intro_md.clone(),
+            // Browsers send text areas with CRLF; markdown is stored with LF (see `save`).
+            intro_md: super::save::unix_lines(&self.intro_md),
             audio,
             video_url: Some(self.video_url.trim())
                 .filter(|u| !u.is_empty())
@@ -374,7 +375,7 @@ fn segment_of(row: &SegmentRow, errors: &mut FieldErrors) -> SegmentDoc {
         person,
         title: row.title.trim().to_string(),
         url,
-        notes_md: row.notes.clone(),
+        notes_md: super::save::unix_lines(&row.notes),
         start_secs,
         ..SegmentDoc::default()
     }

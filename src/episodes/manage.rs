@@ -5,7 +5,7 @@ use sqlx::SqlitePool;
 
 use super::model::EpisodeDoc;
 use super::save::{SaveError, insert_segment};
-use super::store;
+use super::{revisions, store};
 use crate::accounts::store::audit;
 use crate::admin::store::{Actor, record};
 use crate::clock;
@@ -77,6 +77,7 @@ pub async fn create(
     )
     .await?;
     apply_publishing(&mut tx, user_id, id, &publishing, &now).await?;
+    revisions::record(&mut tx, id, user_id, &now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -89,8 +90,22 @@ pub async fn update(
     user_id: i64,
     id: i64,
     version: i64,
+    doc: EpisodeDoc,
+    publishing: Publishing,
+) -> Result<(), EditError> {
+    save_as(db, user_id, id, version, doc, publishing, "update").await
+}
+
+/// [`update`], recorded in the audit log as `action` (`update`, `restore`). The version the
+/// save replaces and the one it makes are both among the episode's revisions afterwards.
+pub async fn save_as(
+    db: &SqlitePool,
+    user_id: i64,
+    id: i64,
+    version: i64,
     mut doc: EpisodeDoc,
     publishing: Publishing,
+    action: &str,
 ) -> Result<(), EditError> {
     super::save::render_intro(&mut doc).await;
     let now = clock::now();
@@ -101,11 +116,12 @@ pub async fn update(
     if current != version {
         return Err(EditError::Conflict);
     }
+    revisions::keep_unrecorded(&mut tx, id).await?;
     write_fields_and_segments(&mut tx, id, version, &doc, &now).await?;
     audit(
         &mut tx,
         Some(user_id),
-        "update",
+        action,
         "episode",
         Some(id),
         &format!("#{} {}", doc.number, doc.title),
@@ -113,6 +129,7 @@ pub async fn update(
     )
     .await?;
     apply_publishing(&mut tx, user_id, id, &publishing, &now).await?;
+    revisions::record(&mut tx, id, user_id, &now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -240,4 +257,93 @@ pub async fn publish_due(db: &SqlitePool) -> sqlx::Result<Vec<i64>> {
     }
     tx.commit().await?;
     Ok(published.into_iter().map(|(_, number)| number).collect())
+}
+
+/// Deletes episode `id` with its segments (their links and talk links go too), and records
+/// it; returns what was deleted.
+pub async fn delete(
+    db: &SqlitePool,
+    user_id: i64,
+    id: i64,
+) -> Result<store::EpisodeOutline, EditError> {
+    let now = clock::now();
+    let mut tx = crate::db::begin_write(db).await?;
+    let outline = store::outline_of(&mut tx, id)
+        .await?
+        .ok_or(EditError::NotFound)?;
+    if !store::delete_episode(&mut tx, id).await? {
+        return Err(EditError::NotFound);
+    }
+    let detail = format!(
+        "#{} {} ({} segments)",
+        outline.number, outline.title, outline.segments
+    );
+    audit(
+        &mut tx,
+        Some(user_id),
+        "delete",
+        "episode",
+        Some(id),
+        &detail,
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(outline)
+}
+
+/// A new draft from episode `id`: the next free number, "Copy of …" as its title, the same
+/// summary, intro and segments. Audio, video and dates stay behind: they belong to the
+/// recording the original was about. Returns the new episode's id.
+pub async fn duplicate(db: &SqlitePool, user_id: i64, id: i64) -> Result<i64, EditError> {
+    let original = {
+        let mut conn = db.acquire().await?;
+        let (number, _) = store::number_and_version(&mut conn, id)
+            .await?
+            .ok_or(EditError::NotFound)?;
+        super::load_episode(&mut conn, number, true)
+            .await?
+            .ok_or(EditError::NotFound)?
+    };
+    let (next, _) = store::next_number_and_last_intro(&mut *db.acquire().await?).await?;
+    let title = format!("Copy of {}", original.title);
+    let copy = EpisodeDoc {
+        number: next,
+        slug: super::model::slugify(&title),
+        title,
+        summary: original.summary,
+        intro_md: original.intro_md,
+        segments: original.segments,
+        ..EpisodeDoc::default()
+    };
+    create(db, user_id, copy, Publishing::default()).await
+}
+
+/// Makes revision `revision_id` the content of episode `id` again, if nobody saved the episode
+/// since `version`. Restoring is a save: it keeps a revision of its own, so it can be undone
+/// the same way. Status and publication times stay as they are: only their buttons change them.
+pub async fn restore(
+    db: &SqlitePool,
+    user_id: i64,
+    id: i64,
+    revision_id: i64,
+    version: i64,
+) -> Result<(), EditError> {
+    let revision = revisions::one(db, id, revision_id)
+        .await?
+        .ok_or(EditError::NotFound)?;
+    let doc = EpisodeDoc {
+        published_at: None,
+        ..revision.doc
+    };
+    save_as(
+        db,
+        user_id,
+        id,
+        version,
+        doc,
+        Publishing::default(),
+        "restore",
+    )
+    .await
 }

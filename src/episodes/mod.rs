@@ -1,8 +1,10 @@
 //! Episodes: the public pages, the JSON API, and saving a whole episode at once.
 
 mod admin;
+mod admin_actions;
 mod admin_tools;
 mod api;
+mod covered;
 pub mod editor;
 pub mod feed_fetch;
 pub mod feed_import;
@@ -14,6 +16,9 @@ pub mod model;
 pub mod notes_export;
 pub mod notes_import;
 mod public;
+mod revision_store;
+pub mod revisions;
+mod revisions_admin;
 mod save;
 pub mod scheduler;
 mod segment_store;
@@ -44,6 +49,20 @@ pub fn admin_router() -> Router<AppState> {
         )
         .route("/episodes/{id}", get(admin::edit).post(admin::update))
         .route("/episodes/{id}/autosave", post(admin::autosave))
+        .route(
+            "/episodes/{id}/delete",
+            get(admin_actions::confirm_delete).post(admin_actions::delete),
+        )
+        .route("/episodes/{id}/duplicate", post(admin_actions::duplicate))
+        .route("/episodes/{id}/revisions", get(revisions_admin::list))
+        .route(
+            "/episodes/{id}/revisions/compare",
+            get(revisions_admin::compare),
+        )
+        .route(
+            "/episodes/{id}/revisions/{revision}/restore",
+            get(revisions_admin::confirm_restore).post(revisions_admin::restore),
+        )
         .route("/episodes/{id}/status", post(admin_tools::change_status))
         .route("/episodes/{id}/preview", get(admin_tools::preview_episode))
         .route("/preview", post(admin_tools::preview_markdown))

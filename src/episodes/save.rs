@@ -68,7 +68,7 @@ fn prepare(mut doc: EpisodeDoc) -> Result<EpisodeDoc, SaveError> {
 
 /// Markdown is stored with `\n` line endings whatever it was typed with (browsers send
 /// `\r\n`; files from Windows have them): the digest's text part and exports stay uniform.
-fn unix_lines(text: &str) -> String {
+pub fn unix_lines(text: &str) -> String {
     match text.contains('\r') {
         true => text.replace("\r\n", "\n").replace('\r', "\n"),
         false => text.to_string(),

@@ -521,3 +521,44 @@ pub async fn next_number_and_last_intro(
         .map(|(number, intro)| (number + 1, intro))
         .unwrap_or((1, String::new())))
 }
+
+/// An episode's number, title and how many segments it has: what deleting it takes away.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EpisodeOutline {
+    pub number: i64,
+    pub title: String,
+    pub status: String,
+    pub segments: i64,
+}
+
+/// The number, title, status and segment count of episode `id`.
+pub async fn outline_of(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> sqlx::Result<Option<EpisodeOutline>> {
+    sqlx::query_as(
+        "select number, title, status, (select count(*) from segments where episode_id = e.id) as segments
+         from episodes e where id = ?",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Deletes episode `id`; its segments, their links and talk links, and its rendered page go
+/// with it (cascades). False when there was no such episode.
+pub async fn delete_episode(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("delete from episodes where id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// When episode `id` was last saved.
+pub async fn updated_at(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select updated_at from episodes where id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}

@@ -225,6 +225,7 @@ pub async fn coverage_of(
 /// An episode (draft or not) that covered a link, for the editor's "already covered" hint.
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct CoveringEpisode {
+    pub id: i64,
     pub number: i64,
     pub title: String,
     pub status: String,
@@ -236,11 +237,43 @@ pub async fn episodes_covering(
     url_key: &str,
 ) -> sqlx::Result<Vec<CoveringEpisode>> {
     sqlx::query_as(
-        "select distinct e.number, e.title, e.status from links l join segment_links sl on sl.link_id = l.id
+        "select distinct e.id, e.number, e.title, e.status from links l join segment_links sl on sl.link_id = l.id
          join segments s on s.id = sl.segment_id join episodes e on e.id = s.episode_id
          where l.url_key = ? order by e.number desc limit 10",
     )
     .bind(url_key)
+    .fetch_all(conn)
+    .await
+}
+
+/// A link key another episode covered, and that episode.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KeyCoveredBy {
+    pub url_key: String,
+    pub id: i64,
+    pub number: i64,
+    pub title: String,
+}
+
+/// For each of `url_keys`, the episodes other than `except_episode` (drafts too) whose
+/// segments link to it, newest number first; in one query.
+pub async fn keys_covered_elsewhere(
+    conn: &mut SqliteConnection,
+    url_keys: &[String],
+    except_episode: i64,
+) -> sqlx::Result<Vec<KeyCoveredBy>> {
+    if url_keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(
+        "select distinct l.url_key, e.id, e.number, e.title from links l
+         join segment_links sl on sl.link_id = l.id join segments s on s.id = sl.segment_id
+         join episodes e on e.id = s.episode_id
+         where l.url_key in (select value from json_each(?1)) and e.id <> ?2
+         order by e.number desc",
+    )
+    .bind(crate::db::json_param(url_keys)?)
+    .bind(except_episode)
     .fetch_all(conn)
     .await
 }

@@ -179,8 +179,22 @@
   });
 
   // "Already covered in episode N" while typing a link.
+  // Each episode is named by a link to its editor; the episode being edited is left out.
+  function showCovered(hint, covered) {
+    hint.textContent = "";
+    covered.forEach(function (episode, index) {
+      hint.appendChild(document.createTextNode(index === 0 ? "Already covered in " : ", "));
+      var link = document.createElement("a");
+      link.href = "/admin/episodes/" + episode.id;
+      link.textContent = "episode " + episode.number;
+      hint.appendChild(link);
+      hint.appendChild(document.createTextNode(" (" + episode.title + ")"));
+    });
+  }
   document.querySelectorAll("input[data-link-check]").forEach(function (input) {
     var hint = document.getElementById(input.id + "-hint");
+    var form = input.closest("form");
+    var except = form && form.getAttribute("data-episode");
     var timer = null;
     input.addEventListener("input", function () {
       clearTimeout(timer);
@@ -189,13 +203,10 @@
           hint.textContent = "";
           return;
         }
-        fetch("/admin/links/check?url=" + encodeURIComponent(input.value), { credentials: "same-origin" })
+        var url = "/admin/links/check?url=" + encodeURIComponent(input.value) + (except ? "&except=" + except : "");
+        fetch(url, { credentials: "same-origin" })
           .then(function (response) { return response.ok ? response.json() : []; })
-          .then(function (covered) {
-            hint.textContent = covered.length
-              ? "Already covered in " + covered.map(function (e) { return "episode " + e.number + " (" + e.title + ")"; }).join(", ")
-              : "";
-          });
+          .then(function (covered) { showCovered(hint, covered); });
       }, 300);
     });
   });

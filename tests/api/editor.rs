@@ -60,7 +60,7 @@ async fn create_episode(app: &TestApp) -> String {
 }
 
 /// The editor's fields as the browser would send them back unchanged.
-fn form_fields(page: &Html) -> Vec<(&'static str, String)> {
+pub fn form_fields(page: &Html) -> Vec<(&'static str, String)> {
     let mut fields: Vec<(&'static str, String)> = Vec::new();
     for name in [
         "version",

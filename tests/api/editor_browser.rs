@@ -91,6 +91,16 @@ async fn host_in_browser_in_time_zone(zone: Option<&str>) -> Option<(Driver, Tes
     Some((driver, app, client))
 }
 
+/// Opens the seed episode's editor; returns the episode's id.
+async fn open_editor_of_434(app: &TestApp, client: &Client) -> i64 {
+    let id = episode_id(app, 434).await;
+    client
+        .goto(&format!("{}/admin/episodes/{id}", app.address))
+        .await
+        .unwrap();
+    id
+}
+
 async fn episode_id(app: &TestApp, number: i64) -> i64 {
     sqlx::query_scalar("select id from episodes where number = ?")
         .bind(number)
@@ -311,11 +321,7 @@ async fn a_host_in_berlin_schedules_in_berlin_time_and_reads_when_in_berlin_time
     else {
         return;
     };
-    let id = episode_id(&app, 434).await;
-    client
-        .goto(&format!("{}/admin/episodes/{id}", app.address))
-        .await
-        .unwrap();
+    open_editor_of_434(&app, &client).await;
     assert_eq!(
         texts(&client, "label[for=publish_at] [data-zone-name]").await,
         ["Europe/Berlin"],
@@ -485,4 +491,62 @@ async fn two_hosts_saving_one_episode_see_a_conflict_not_a_lost_edit() {
     assert_eq!(saved, "Title by one");
     one.close().await.unwrap();
     two.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_revisions_and_confirmation_pages_read_well_on_wide_screens_and_phones() {
+    let Some((_driver, app, client)) = host_in_browser().await else {
+        return;
+    };
+    let id = open_editor_of_434(&app, &client).await;
+    fill(&client, "title", "Marimo, retitled after the show").await;
+    click_then_wait(&client, "form.editor button.primary", "p.notice").await;
+    let revisions: Vec<i64> =
+        sqlx::query_scalar("select id from episode_revisions where episode_id = ? order by id")
+            .bind(id)
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
+    let (older, newer) = (revisions[0], revisions[revisions.len() - 1]);
+
+    let axe = axe_source();
+    let problems = look_at(
+        &client,
+        &app,
+        &[
+            ("revisions", format!("/admin/episodes/{id}/revisions")),
+            (
+                "revisions-compare",
+                format!("/admin/episodes/{id}/revisions/compare?from={older}&to={newer}"),
+            ),
+            (
+                "revisions-restore-confirm",
+                format!("/admin/episodes/{id}/revisions/{older}/restore"),
+            ),
+            (
+                "episode-delete-confirm",
+                format!("/admin/episodes/{id}/delete"),
+            ),
+        ],
+        axe.as_deref(),
+    )
+    .await;
+
+    assert!(problems.is_empty(), "{problems:#?}");
+    client
+        .goto(&format!(
+            "{}/admin/episodes/{id}/revisions/compare?from={older}&to={newer}",
+            app.address
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        texts(&client, ".line-diff .line-removed, .line-diff .line-added").await,
+        [
+            "removed # Episode 434: Python Bytes 434",
+            "added # Episode 434: Marimo, retitled after the show"
+        ],
+        "a save from the browser changes only what was typed (no line endings)"
+    );
+    client.close().await.unwrap();
 }

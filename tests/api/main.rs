@@ -17,6 +17,7 @@ mod digests;
 mod drafts;
 mod editor;
 mod editor_browser;
+mod episode_actions;
 mod export_site;
 mod feed_import;
 mod feed_page;
