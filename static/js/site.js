@@ -78,6 +78,62 @@
     });
   }
 
+  // Suggestions under the header's box as a listener types: the titles of the first hits, in a
+  // <datalist> the browser shows under the box (keyboard and screen readers included). Where no
+  // server answers /api/v1/search (the static copy) the box simply offers none.
+  var searchBox = document.getElementById("site-search-q");
+  if (searchBox && window.fetch) {
+    var suggestions = document.createElement("datalist");
+    suggestions.id = "site-search-suggestions";
+    searchBox.parentNode.appendChild(suggestions);
+    searchBox.setAttribute("list", suggestions.id);
+    var typing = null;
+    var asked = 0;
+    searchBox.addEventListener("input", function () {
+      window.clearTimeout(typing);
+      var query = searchBox.value.trim();
+      if (query.length < 2) {
+        suggestions.replaceChildren();
+        return;
+      }
+      // A pause in typing, not every key, asks the server.
+      typing = window.setTimeout(function () {
+        var ticket = ++asked;
+        fetch("/api/v1/search?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : null; })
+          .then(function (results) {
+            // An answer to an older query than the last one asked is dropped.
+            if (ticket === asked && results && Array.isArray(results.groups)) {
+              showSuggestions(suggestions, titlesOf(results.groups));
+            }
+          })
+          .catch(function () {});
+      }, 150);
+    });
+  }
+
+  // The distinct titles of the hits, first ones first, as plain text (they come marked up).
+  function titlesOf(groups) {
+    var titles = [];
+    groups.forEach(function (group) {
+      (group.hits || []).forEach(function (hit) {
+        var title = new DOMParser().parseFromString(hit.title || "", "text/html").body.textContent.trim();
+        if (title && titles.indexOf(title) < 0) {
+          titles.push(title);
+        }
+      });
+    });
+    return titles.slice(0, 8);
+  }
+
+  function showSuggestions(list, titles) {
+    list.replaceChildren.apply(list, titles.map(function (title) {
+      var option = document.createElement("option");
+      option.value = title;
+      return option;
+    }));
+  }
+
   function loadSearchIndex() {
     searchIndex = searchIndex || fetch("/search-index.json", { headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })

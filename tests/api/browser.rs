@@ -425,6 +425,51 @@ async fn admin_pages_outside_the_editor_fit_phones_and_desktops_and_pass_axe_cor
 }
 
 #[tokio::test]
+async fn the_header_search_box_suggests_titles_as_a_listener_types() {
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.import_seed().await;
+    let client = browser(&mut driver).await;
+    client.goto(&format!("{}/", app.address)).await.unwrap();
+
+    // The last word is a prefix, as it is while typing.
+    fill(&client, "site-search-q", "tech stack OpenA").await;
+    let appeared = client
+        .wait()
+        .for_element(Locator::Css("#site-search-suggestions option"))
+        .await;
+    let suggested = client
+        .execute(
+            "return Array.from(document.querySelectorAll('#site-search-suggestions option'), o => o.value);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let list = client
+        .execute(
+            "return document.getElementById('site-search-q').getAttribute('list');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    client.close().await.unwrap();
+
+    assert!(appeared.is_ok(), "no suggestion appeared under the box");
+    assert_eq!(list.as_str(), Some("site-search-suggestions"));
+    let titles: Vec<String> = serde_json::from_value(suggested).unwrap();
+    assert!(
+        titles.iter().any(|title| title.contains("OpenAI")),
+        "{titles:?}"
+    );
+    assert!(
+        titles.iter().all(|title| !title.contains('<')),
+        "{titles:?}"
+    );
+}
+
+#[tokio::test]
 async fn the_episode_feed_opened_in_a_browser_reads_as_a_page_that_says_how_to_subscribe() {
     let Some(mut driver) = start_driver() else {
         return;
