@@ -158,7 +158,7 @@ impl EditPage {
                 .await?
                 .ok_or(AppError::NotFound)?,
             None => Standing {
-                status: "draft".to_string(),
+                status: Status::Draft,
                 publish_at: None,
                 published_at: None,
                 time_zone: "UTC".to_string(),
@@ -186,7 +186,7 @@ impl EditPage {
                 .unwrap_or_default();
             form.time_zone = zone.name().to_string();
         }
-        let preview_html = preview_article(&form, Status::parse(&standing.status)).await?;
+        let preview_html = preview_article(&form, standing.status).await?;
         Ok(Self {
             layout,
             id,
@@ -197,7 +197,7 @@ impl EditPage {
                 errors: FieldErrors::default(),
                 covered: Vec::new(),
             },
-            status: standing.status.clone(),
+            status: standing.status.to_string(),
             shown_utc: shown_utc.filter(|_| fresh),
             standing,
             zone,
@@ -231,16 +231,16 @@ impl EditPage {
     /// "Published Mon 26 May 2025, 08:00 (UTC)".
     fn status_words(&self) -> String {
         let at = |utc: &Option<String>| utc.as_deref().and_then(|at| self.zone.words(at));
-        match self.standing.status.as_str() {
-            "scheduled" => match at(&self.standing.publish_at) {
+        match self.standing.status {
+            Status::Scheduled => match at(&self.standing.publish_at) {
                 Some(when) => format!("Scheduled for {when}"),
                 None => "Scheduled".to_string(),
             },
-            "published" => match at(&self.standing.published_at) {
+            Status::Published => match at(&self.standing.published_at) {
                 Some(when) => format!("Published {when}"),
                 None => "Published".to_string(),
             },
-            _ => "Draft".to_string(),
+            Status::Draft => "Draft".to_string(),
         }
     }
 
@@ -429,7 +429,7 @@ pub async fn update(
     let current = store::standing_of(&mut *state.db.acquire().await?, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (doc, publishing) = match form.to_doc_and_publishing(Status::parse(&current.status)) {
+    let (doc, publishing) = match form.to_doc_and_publishing(current.status) {
         Ok(parsed) => parsed,
         Err(errors) => return rerender(&state, layout, Some(id), form, errors).await,
     };
@@ -502,7 +502,7 @@ pub async fn autosave(
     let current = store::standing_of(&mut *state.db.acquire().await?, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if current.status != "draft" {
+    if current.status != Status::Draft {
         // What is public changes only when a host presses a button.
         let message = "Only drafts save themselves; press Save.";
         return Ok(answer(StatusCode::CONFLICT, json!({ "message": message })));

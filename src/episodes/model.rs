@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Publication state of an episode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// Publication state of an episode, as stored (the table's check allows these three only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, sqlx::Type)]
+#[sqlx(type_name = "TEXT", rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Being written: visible to hosts only.
@@ -32,6 +33,13 @@ impl Status {
             "scheduled" => Self::Scheduled,
             _ => Self::Draft,
         }
+    }
+}
+
+/// The stored spelling, as templates and the CLI print it.
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

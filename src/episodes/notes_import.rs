@@ -276,7 +276,7 @@ async fn check_source(
         )));
     }
     let same_text = existing.source_sha256.as_deref() == Some(ready.source.sha256.as_str());
-    if same_file && same_text && existing.status == options.status.as_str() {
+    if same_file && same_text && existing.status == options.status {
         return Ok(SourceCheck::Unchanged(summary(ready, Change::Unchanged, 0)));
     }
     Ok(SourceCheck::Write)
@@ -608,8 +608,7 @@ async fn mark_hosts(
 }
 
 async fn existing_status(conn: &mut SqliteConnection, number: i64) -> sqlx::Result<Option<Status>> {
-    let found = super::store::status_of_number(conn, number).await?;
-    Ok(found.map(|s| Status::parse(&s)))
+    super::store::status_of_number(conn, number).await
 }
 
 fn segment_doc(segment: &ParsedSegment, person: Option<PersonRef>) -> SegmentDoc {

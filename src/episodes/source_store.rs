@@ -3,11 +3,13 @@
 
 use sqlx::SqliteConnection;
 
+use super::model::Status;
+
 /// An existing episode as an import sees it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NotesSource {
     /// Its status now.
-    pub status: String,
+    pub status: Status,
     /// The notes file it was imported from; `None` when written on the site or through the API.
     pub source_file: Option<String>,
     /// The SHA-256 of that file's text when it was imported.

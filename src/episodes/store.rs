@@ -3,7 +3,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::model::{EpisodeDoc, SegmentDoc};
+use super::model::{EpisodeDoc, SegmentDoc, Status};
 
 /// An episode row, flat.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -13,7 +13,7 @@ pub struct EpisodeRow {
     pub slug: String,
     pub title: String,
     pub summary: String,
-    pub status: String,
+    pub status: Status,
     pub published_at: Option<String>,
     pub intro_md: String,
     pub intro_html: Option<String>,
@@ -119,7 +119,7 @@ pub async fn id_of_number(conn: &mut SqliteConnection, number: i64) -> sqlx::Res
 pub async fn status_of_number(
     conn: &mut SqliteConnection,
     number: i64,
-) -> sqlx::Result<Option<String>> {
+) -> sqlx::Result<Option<Status>> {
     sqlx::query_scalar("select status from episodes where number = ?")
         .bind(number)
         .fetch_optional(conn)
@@ -355,7 +355,7 @@ pub struct AdminEpisodeRow {
     pub id: i64,
     pub number: i64,
     pub title: String,
-    pub status: String,
+    pub status: Status,
     pub published_at: Option<String>,
     pub publish_at: Option<String>,
     pub updated_at: String,
@@ -484,7 +484,7 @@ pub async fn publish_due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result
 /// host dates it in.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Standing {
-    pub status: String,
+    pub status: Status,
     pub publish_at: Option<String>,
     pub published_at: Option<String>,
     pub time_zone: String,
@@ -527,7 +527,7 @@ pub async fn next_number_and_last_intro(
 pub struct EpisodeOutline {
     pub number: i64,
     pub title: String,
-    pub status: String,
+    pub status: Status,
     pub segments: i64,
 }
 

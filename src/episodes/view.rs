@@ -7,9 +7,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
-use super::model::{
-    Audio, EpisodeDoc, LinkRef, PersonRef, SegmentDoc, SegmentKind, Status, TalkRef,
-};
+use super::model::{Audio, EpisodeDoc, LinkRef, PersonRef, SegmentDoc, SegmentKind, TalkRef};
 use super::store::{self, EpisodeRow, SegmentRow};
 use crate::markdown::{self, Author};
 
@@ -79,7 +77,7 @@ pub fn episode_doc(row: EpisodeRow, segments: Vec<SegmentDoc>) -> EpisodeDoc {
         number: row.number,
         slug: row.slug,
         title: row.title,
-        status: Status::parse(&row.status),
+        status: row.status,
         published_at: row.published_at,
         recorded_at: None,
         summary: row.summary,
