@@ -37,7 +37,8 @@ impl RevisionView {
     fn of(row: RevisionRow, admin: bool) -> Self {
         let who = match (row.actor.as_str(), row.person_name, row.email) {
             ("earlier", _, _) => {
-                "saved outside the editor (an import, or before revisions were kept)".to_string()
+                "an import, or an edit saved outside the editor before revisions were kept"
+                    .to_string()
             }
             (_, Some(name), _) => name,
             (_, None, Some(email)) if admin => email,

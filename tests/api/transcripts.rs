@@ -125,11 +125,6 @@ async fn a_host_attaches_a_webvtt_transcript_and_listeners_read_and_play_from_ea
 
     let listener = app.anonymous_page("/episodes/7").await;
     assert_eq!(texts(&listener, ".transcript h2"), ["Transcript"]);
-    // Folded until asked for: the link opens it through `#transcript`, as a search hit's does.
-    assert_eq!(
-        attrs(&listener, ".transcript-closed a", "href"),
-        ["#transcript"]
-    );
     assert_eq!(texts(&listener, ".transcript .cues a.at"), ["0:00", "1:05"]);
     assert_eq!(
         attrs(&listener, ".transcript .cues a.at", "data-seek"),
