@@ -3,6 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use serde::Deserialize;
 
 use super::AdminLayout;
 
@@ -15,6 +16,19 @@ pub const CONFIRMED: &str = "yes";
 /// Whether a submitted `confirm` field says the person saw the confirmation page.
 pub fn is_confirmed(field: Option<&str>) -> bool {
     field == Some(CONFIRMED)
+}
+
+/// The body of a confirming POST that carries nothing else.
+#[derive(Debug, Deserialize)]
+pub struct ConfirmForm {
+    confirm: Option<String>,
+}
+
+impl ConfirmForm {
+    /// Whether the person came through the confirmation page.
+    pub fn is_confirmed(&self) -> bool {
+        is_confirmed(self.confirm.as_deref())
+    }
 }
 
 /// "Erase ada@example.com for good?", what follows from it, and the button that does it.

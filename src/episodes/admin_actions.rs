@@ -4,12 +4,11 @@
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum_extra::extract::Form;
-use serde::Deserialize;
 
 use super::manage::{self, EditError};
 use super::store;
 use crate::admin::AdminLayout;
-use crate::admin::confirm::{self, ConfirmPage};
+use crate::admin::confirm::{ConfirmForm, ConfirmPage};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 
@@ -57,11 +56,6 @@ pub async fn confirm_delete(
     })
 }
 
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    confirm: Option<String>,
-}
-
 /// `POST /admin/episodes/{id}/delete`: with the confirmation page's `confirm`, the episode is
 /// gone; without it, only a redirect to that page.
 pub async fn delete(
@@ -70,7 +64,7 @@ pub async fn delete(
     Path(id): Path<i64>,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Redirect> {
-    if !confirm::is_confirmed(form.confirm.as_deref()) {
+    if !form.is_confirmed() {
         return Ok(Redirect::to(&format!("/admin/episodes/{id}/delete")));
     }
     let deleted = manage::delete(&state.db, layout.user.id, id)

@@ -17,7 +17,7 @@ use super::manage::{self, ImportReport, SubscriberPage, SubscriberQuery};
 use super::status::SubscriberStatus;
 use crate::accounts::store::audit;
 use crate::admin::AdminLayout;
-use crate::admin::confirm::{self, ConfirmPage};
+use crate::admin::confirm::{ConfirmForm, ConfirmPage};
 use crate::clock;
 use crate::error::Result;
 use crate::state::AppState;
@@ -183,11 +183,6 @@ pub async fn confirm_erase(
     })
 }
 
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    confirm: Option<String>,
-}
-
 /// `POST /admin/subscribers/{id}/erase`: with the confirmation page's `confirm`, address and
 /// name gone for good (the count stays); without it, only a redirect to that page.
 pub async fn erase(
@@ -197,7 +192,7 @@ pub async fn erase(
     Form(form): Form<ConfirmForm>,
 ) -> Result<Redirect> {
     layout.user.require_admin()?;
-    if !confirm::is_confirmed(form.confirm.as_deref()) {
+    if !form.is_confirmed() {
         return Ok(Redirect::to(&format!("/admin/subscribers/{id}/erase")));
     }
     manage::erase(&state.db, id).await?;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::format::Format;
 use super::manage::{self, By, TranscriptError};
 use super::store::{self, TranscriptRow};
-use crate::admin::confirm;
+use crate::admin::confirm::ConfirmForm;
 use crate::admin::{AdminLayout, ConfirmPage};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
@@ -161,11 +161,6 @@ pub async fn confirm_remove(
     })
 }
 
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    confirm: Option<String>,
-}
-
 /// `POST /admin/episodes/{id}/transcript/remove`: with the confirmation page's `confirm`, the
 /// transcript goes; without it, only a redirect to that page.
 pub async fn remove(
@@ -174,7 +169,7 @@ pub async fn remove(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<ConfirmForm>,
 ) -> Result<Redirect> {
-    if !confirm::is_confirmed(form.confirm.as_deref()) {
+    if !form.is_confirmed() {
         return Ok(Redirect::to(&format!(
             "/admin/episodes/{id}/transcript/remove"
         )));

@@ -93,20 +93,12 @@ async fn host_in_browser_in_time_zone(zone: Option<&str>) -> Option<(Driver, Tes
 
 /// Opens the seed episode's editor; returns the episode's id.
 async fn open_editor_of_434(app: &TestApp, client: &Client) -> i64 {
-    let id = episode_id(app, 434).await;
+    let id = app.episode_id(434).await;
     client
         .goto(&format!("{}/admin/episodes/{id}", app.address))
         .await
         .unwrap();
     id
-}
-
-async fn episode_id(app: &TestApp, number: i64) -> i64 {
-    sqlx::query_scalar("select id from episodes where number = ?")
-        .bind(number)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -240,7 +232,7 @@ async fn the_editor_shows_form_and_preview_side_by_side_and_one_column_on_phones
         .execute(&app.state.db)
         .await
         .unwrap();
-    let id = episode_id(&app, 434).await;
+    let id = app.episode_id(434).await;
     let editor = format!("/admin/episodes/{id}");
     let axe = axe_source();
     let problems = look_at(
@@ -385,7 +377,7 @@ async fn a_draft_saves_itself_and_a_second_hosts_autosave_meets_a_conflict_not_a
     let editor = format!(
         "{}/admin/episodes/{}",
         app.address,
-        episode_id(&app, 434).await
+        app.episode_id(434).await
     );
     one.goto(&editor).await.unwrap();
     two.goto(&editor).await.unwrap();
@@ -466,7 +458,7 @@ async fn two_hosts_saving_one_episode_see_a_conflict_not_a_lost_edit() {
             .build(),
     )
     .await;
-    let id = episode_id(&app, 5).await;
+    let id = app.episode_id(5).await;
     let (one, two) = (browser(&mut driver).await, browser(&mut driver).await);
     sign_in(&one, &app, "one@example.com").await;
     sign_in(&two, &app, "two@example.com").await;

@@ -17,18 +17,10 @@ async fn two_published_episodes() -> TestApp {
     app
 }
 
-async fn id_of(app: &TestApp, number: i64) -> i64 {
-    sqlx::query_scalar("select id from episodes where number = ?")
-        .bind(number)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn deleting_an_episode_asks_first_then_its_page_and_feed_entry_are_gone() {
     let app = two_published_episodes().await;
-    let id = id_of(&app, 434).await;
+    let id = app.episode_id(434).await;
     let segments: i64 = sqlx::query_scalar("select count(*) from segments where episode_id = ?")
         .bind(id)
         .fetch_one(&app.state.db)
@@ -96,7 +88,7 @@ async fn deleting_an_episode_asks_first_then_its_page_and_feed_entry_are_gone() 
 #[tokio::test]
 async fn duplicating_an_episode_opens_a_draft_copy_with_the_next_number() {
     let app = two_published_episodes().await;
-    let id = id_of(&app, 434).await;
+    let id = app.episode_id(434).await;
     let original = app.page(&format!("/admin/episodes/{id}")).await;
 
     let response = app
@@ -154,7 +146,7 @@ async fn revision_ids(app: &TestApp, id: i64) -> Vec<i64> {
 #[tokio::test]
 async fn every_save_keeps_a_revision_that_a_host_compares_and_restores() {
     let app = two_published_episodes().await;
-    let id = id_of(&app, 435).await;
+    let id = app.episode_id(435).await;
 
     let first = save_with(&app, id, &[("title", "Another week, edited")]).await;
     let second = save_with(
@@ -263,7 +255,7 @@ async fn every_save_keeps_a_revision_that_a_host_compares_and_restores() {
 #[tokio::test]
 async fn an_episode_keeps_its_newest_two_hundred_revisions() {
     let app = two_published_episodes().await;
-    let id = id_of(&app, 435).await;
+    let id = app.episode_id(435).await;
     sqlx::query(
         "with recursive n(i) as (select 1 union all select i + 1 from n where i < 250)
          insert into episode_revisions (episode_id, actor, number, title, doc_json, notes_md, created_at)
@@ -306,9 +298,9 @@ async fn opening_an_episode_shows_which_of_its_links_other_episodes_covered() {
     )
     .await;
     let (id_434, id_435, id_500) = (
-        id_of(&app, 434).await,
-        id_of(&app, 435).await,
-        id_of(&app, 500).await,
+        app.episode_id(434).await,
+        app.episode_id(435).await,
+        app.episode_id(500).await,
     );
 
     let editor = app.page(&format!("/admin/episodes/{id_500}")).await;
@@ -354,7 +346,7 @@ async fn opening_an_episode_shows_which_of_its_links_other_episodes_covered() {
 #[tokio::test]
 async fn the_episode_list_says_when_to_the_minute_and_notes_errors_stand_beside_the_notes() {
     let app = two_published_episodes().await;
-    let id = id_of(&app, 435).await;
+    let id = app.episode_id(435).await;
     let too_deep = "> ".repeat(40) + "deep";
 
     let refused = save_with(&app, id, &[("first seg_notes", too_deep.as_str())]).await;

@@ -329,6 +329,15 @@ impl TestApp {
             .await
     }
 
+    /// The id of episode `number`.
+    pub async fn episode_id(&self, number: i64) -> i64 {
+        sqlx::query_scalar("select id from episodes where number = ?")
+            .bind(number)
+            .fetch_one(&self.state.db)
+            .await
+            .expect("the episode")
+    }
+
     /// Imports a notes file as `import notes --status` does; returns the episode's id.
     pub async fn import_notes_as(
         &self,
@@ -336,11 +345,7 @@ impl TestApp {
         status: shownotes::episodes::model::Status,
     ) -> i64 {
         let imported = self.import_notes_with(path, status).await;
-        sqlx::query_scalar("select id from episodes where number = ?")
-            .bind(imported.number)
-            .fetch_one(&self.state.db)
-            .await
-            .expect("the imported episode")
+        self.episode_id(imported.number).await
     }
 
     async fn import_notes_with(
