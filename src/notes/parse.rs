@@ -83,6 +83,8 @@ fn marks_or_sections(source: &str, body: &[Block<'_>]) -> (Vec<Mark>, Vec<NotesW
 
 /// Paragraphs in which a later line starts a topic (a stray line right above
 /// `**Brian #1:** …`, which CommonMark joins into one paragraph) are cut before that line.
+/// So are setext headings (lines underlined with `===` or `---`): CommonMark joins their
+/// lines the same way, and the topic would otherwise take the stray line as part of its host.
 fn split_joined_heads<'a>(source: &'a str, blocks: Vec<Block<'a>>) -> Vec<Block<'a>> {
     let mut out = Vec::with_capacity(blocks.len());
     let mut pending: Vec<Block<'a>> = blocks.into_iter().rev().collect();
@@ -101,10 +103,15 @@ fn split_joined_heads<'a>(source: &'a str, blocks: Vec<Block<'a>>) -> Vec<Block<
 /// Where a block should be cut: before a joined topic head, or after an unclosed fence's
 /// real end.
 fn joined_head_at(source: &str, block: &Block<'_>) -> Option<usize> {
-    if block.kind != BlockKind::Paragraph {
+    let text = slice(source, block.range.start, block.range.end);
+    let joins_lines = match block.kind {
+        BlockKind::Paragraph => true,
+        BlockKind::Heading(_) => is_setext(text),
+        _ => false,
+    };
+    if !joins_lines {
         return unclosed_fence_end(source, block);
     }
-    let text = slice(source, block.range.start, block.range.end);
     let mut offset = block.range.start;
     for (index, line) in text.split_inclusive('\n').enumerate() {
         if index > 0 && line_starts_topic(line) {
@@ -113,6 +120,11 @@ fn joined_head_at(source: &str, block: &Block<'_>) -> Option<usize> {
         offset += line.len();
     }
     None
+}
+
+/// Whether a heading's source is underlined (setext) rather than opened with `#` (ATX).
+fn is_setext(heading: &str) -> bool {
+    !heading.trim_start().starts_with('#')
 }
 
 /// A fenced code block that runs to the end of the file because its closing fence was typed

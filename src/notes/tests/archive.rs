@@ -171,6 +171,19 @@ fn a_stray_line_joined_to_the_head_stays_with_what_came_before() {
 }
 
 #[test]
+fn a_stray_line_above_an_underlined_head_is_not_part_of_the_host() {
+    // `===` under the lines makes them one setext heading, joined as a paragraph would be.
+    let source = "# Show 3\n\nsee you\n**Brian #1:** [A](https://a)\n===\n\n- a\n";
+    let episode = parse(source).expect("parses");
+    assert_eq!(topics(&episode), [(Some("Brian"), Some(1), "A")]);
+    assert!(
+        episode.intro_md.ends_with("see you"),
+        "{}",
+        episode.intro_md
+    );
+}
+
+#[test]
 fn an_escaped_bracket_still_gives_the_link() {
     assert_eq!(
         only_topic("**Brian #2:** \\[Title](https://t)\n"),

@@ -221,6 +221,7 @@ fn tricky_sources_round_trip() {
         "Extras\n***\n**Extras**\n## News items\n**Extras**\n\nBrian\n\n- [e](https://e)\n\n[**Bare link**](https://bare)\n",
         "**Joke:** why _did_ the * chicken [cross](https://c) # the road #\n",
         "Joke:\n\nvia [https://t.co/x](https://t.co/x)\n\n[Badges](https://b)\n",
+        "## News items\n    indented code\nLinks\n[](https://empty)\n**Brian #1:** [Title *x*](https://a.com)\n===\n",
     ];
     for (index, source) in cases.into_iter().enumerate() {
         assert_round_trip(&format!("case {index}"), source);
