@@ -1,13 +1,13 @@
 //! `import notes`: markdown show notes into episodes, people, links and talks.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use sqlx::{Acquire, SqliteConnection, SqlitePool};
 
 use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status};
 use super::save::{Known, SaveError, save_episode_with};
-use super::source_store;
+use super::source_store::{self, NotesSource, SourceStamp};
 use crate::admin::store::record_imports;
 use crate::notes::{self, ParsedEpisode, ParsedSegment};
 use crate::people::aliases;
@@ -185,6 +185,12 @@ async fn write_batch(
     if !savepoints {
         crate::search::store_deferred::defer(&mut tx).await?;
     }
+    let numbers: Vec<i64> = batch
+        .iter()
+        .flat_map(|(_, r)| r.as_ref().ok())
+        .map(|r| r.number)
+        .collect();
+    let mut sources = source_store::notes_sources(&mut tx, &numbers).await?;
     for (path, ready) in batch {
         let ready = match ready {
             Ok(ready) => ready,
@@ -193,7 +199,7 @@ async fn write_batch(
                 continue;
             }
         };
-        match check_source(&mut tx, ready, options).await? {
+        match check_source(sources.get(&ready.number), ready, options) {
             SourceCheck::Write => {}
             SourceCheck::Unchanged(imported) => {
                 outcomes.push(Ok(imported));
@@ -204,22 +210,10 @@ async fn write_batch(
                 continue;
             }
         }
-        let status = Some(options.status);
-        let written = if savepoints {
-            let mut savepoint = tx.begin().await?;
-            let written = import_parsed(&mut savepoint, &mut memo, ready, status).await;
-            match written {
-                Ok(_) => savepoint.commit().await?,
-                Err(_) => {
-                    savepoint.rollback().await?;
-                    // What the file wrote is gone, ids included.
-                    memo = Memo::new(false);
-                }
-            }
-            written
-        } else {
-            import_parsed(&mut tx, &mut memo, ready, status).await
-        };
+        let written = write_file(&mut tx, &mut memo, ready, options.status, savepoints).await?;
+        if written.is_ok() {
+            remember_source(&mut sources, ready, options.status);
+        }
         match written {
             Ok(imported) => outcomes.push(Ok(imported)),
             Err(_) if !savepoints => {
@@ -242,6 +236,30 @@ async fn write_batch(
     Ok(Some(outcomes))
 }
 
+/// Writes one file of a batch; with `savepoints`, a file that fails is undone alone.
+async fn write_file(
+    tx: &mut SqliteConnection,
+    memo: &mut Memo,
+    ready: &ReadyFile,
+    status: Status,
+    savepoints: bool,
+) -> sqlx::Result<Result<Imported, SaveError>> {
+    if !savepoints {
+        return Ok(import_parsed(tx, memo, ready, Some(status)).await);
+    }
+    let mut savepoint = tx.begin().await?;
+    let written = import_parsed(&mut savepoint, memo, ready, Some(status)).await;
+    match written {
+        Ok(_) => savepoint.commit().await?,
+        Err(_) => {
+            savepoint.rollback().await?;
+            // What the file wrote is gone, ids included.
+            *memo = Memo::new(false);
+        }
+    }
+    Ok(written)
+}
+
 /// What the episode a file is about says to writing it.
 enum SourceCheck {
     /// Write it: a new episode, or one from the same file.
@@ -252,15 +270,15 @@ enum SourceCheck {
     Refused(String),
 }
 
-/// Whether `ready` may be written over the episode of its number (issue 12: no silent
-/// overwrites): only one imported from a file of the same name, unless `--replace`.
-async fn check_source(
-    conn: &mut SqliteConnection,
+/// Whether `ready` may be written over `existing`, the episode of its number (issue 12: no
+/// silent overwrites): only one imported from a file of the same name, unless `--replace`.
+fn check_source(
+    existing: Option<&NotesSource>,
     ready: &ReadyFile,
     options: ImportOptions,
-) -> sqlx::Result<SourceCheck> {
-    let Some(existing) = source_store::notes_source(conn, ready.number).await? else {
-        return Ok(SourceCheck::Write);
+) -> SourceCheck {
+    let Some(existing) = existing else {
+        return SourceCheck::Write;
     };
     let same_file = existing.source_file.as_deref() == Some(ready.source.file.as_str());
     // An episode the feed alone created waits for its notes: they fill it in.
@@ -270,16 +288,31 @@ async fn check_source(
             Some(file) => format!("was imported from {file}"),
             None => "was written on the site".to_string(),
         };
-        return Ok(SourceCheck::Refused(format!(
+        return SourceCheck::Refused(format!(
             "episode {} already exists and {from}; this file would replace it: check its number, or pass --replace",
             ready.number
-        )));
+        ));
     }
     let same_text = existing.source_sha256.as_deref() == Some(ready.source.sha256.as_str());
     if same_file && same_text && existing.status == options.status {
-        return Ok(SourceCheck::Unchanged(summary(ready, Change::Unchanged, 0)));
+        return SourceCheck::Unchanged(summary(ready, Change::Unchanged, 0));
     }
-    Ok(SourceCheck::Write)
+    SourceCheck::Write
+}
+
+/// What the batch's later files see of the episode `ready` has just written: a second file
+/// with the same number is checked against this one, not against the database's old row.
+fn remember_source(sources: &mut HashMap<i64, NotesSource>, ready: &ReadyFile, status: Status) {
+    let from_feed = sources.get(&ready.number).is_some_and(|s| s.from_feed);
+    sources.insert(
+        ready.number,
+        NotesSource {
+            status,
+            source_file: Some(ready.source.file.clone()),
+            source_sha256: Some(ready.source.sha256.clone()),
+            from_feed,
+        },
+    );
 }
 
 /// A file's episode as parsed, with its number, title and source.
@@ -424,6 +457,8 @@ struct Memo {
     /// Audit entries of the episodes written (id, detail), recorded by [`Memo::flush`] when
     /// deferring: one statement per batch instead of one per file.
     audited: Vec<(i64, String)>,
+    /// The files the episodes written came from, recorded by [`Memo::flush`] when deferring.
+    sources: Vec<SourceStamp>,
 }
 
 impl Memo {
@@ -449,7 +484,34 @@ impl Memo {
             crate::search::store_deferred::index(conn, &self.search).await?;
         }
         record_imports(conn, "episode", &std::mem::take(&mut self.audited)).await?;
+        source_store::set_notes_sources(conn, &std::mem::take(&mut self.sources)).await?;
         Ok(())
+    }
+}
+
+impl Memo {
+    /// Records which file episode `id` came from, and an audit entry saying so: now, or with
+    /// the batch when deferring.
+    async fn record_source(
+        &mut self,
+        conn: &mut SqliteConnection,
+        id: i64,
+        number: i64,
+        source: &Source,
+    ) -> sqlx::Result<()> {
+        let stamp = SourceStamp {
+            id,
+            file: source.file.clone(),
+            sha256: source.sha256.clone(),
+        };
+        let detail = format!("#{number} from notes file {}", source.file);
+        if self.known.defers() {
+            self.audited.push((id, detail));
+            self.sources.push(stamp);
+            return Ok(());
+        }
+        record_imports(conn, "episode", &[(id, detail)]).await?;
+        source_store::set_notes_sources(conn, &[stamp]).await
     }
 }
 
@@ -517,13 +579,8 @@ async fn import_parsed(
     // Pasted notes have no file: the episode keeps the source it had, and the admin's
     // handler records who pasted them. A file is imported from the command line.
     if !source.file.is_empty() {
-        source_store::set_notes_source(conn, saved.episode_id, &source.file, &source.sha256)
+        memo.record_source(conn, saved.episode_id, number, source)
             .await?;
-        let detail = format!("#{number} from notes file {}", source.file);
-        match memo.known.defers() {
-            true => memo.audited.push((saved.episode_id, detail)),
-            false => record_imports(conn, "episode", &[(saved.episode_id, detail)]).await?,
-        }
     }
     memo.search.episode(saved.episode_id, &saved.segment_ids);
     let talks = attach_talks(conn, memo, &parsed.segments, &saved.segment_ids).await?;

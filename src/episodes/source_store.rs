@@ -1,9 +1,13 @@
 //! Which notes file each episode came from: the guard against one file overwriting another
 //! file's episode.
 
+use std::collections::HashMap;
+
+use serde::Serialize;
 use sqlx::SqliteConnection;
 
 use super::model::Status;
+use crate::db::json_param;
 
 /// An existing episode as an import sees it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -18,31 +22,54 @@ pub struct NotesSource {
     pub from_feed: bool,
 }
 
-/// Episode `number`'s source, `None` when there is no such episode.
-pub async fn notes_source(
-    conn: &mut SqliteConnection,
+#[derive(sqlx::FromRow)]
+struct NumberedSource {
     number: i64,
-) -> sqlx::Result<Option<NotesSource>> {
-    sqlx::query_as(
-        "select status, source_file, source_sha256, from_feed from episodes where number = ?",
-    )
-    .bind(number)
-    .fetch_optional(conn)
-    .await
+    #[sqlx(flatten)]
+    source: NotesSource,
 }
 
-/// Records that episode `id` now holds what `file` (with text hashing to `sha256`) says.
-pub async fn set_notes_source(
+/// The sources of the episodes with these numbers, by number; a number without an episode
+/// is absent. One statement for a whole batch of files.
+pub async fn notes_sources(
     conn: &mut SqliteConnection,
-    id: i64,
-    file: &str,
-    sha256: &str,
+    numbers: &[i64],
+) -> sqlx::Result<HashMap<i64, NotesSource>> {
+    let rows: Vec<NumberedSource> = sqlx::query_as(
+        "select number, status, source_file, source_sha256, from_feed from episodes
+         where number in (select value from json_each(?))",
+    )
+    .bind(json_param(numbers)?)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.number, row.source))
+        .collect())
+}
+
+/// That episode `id` now holds what `file` says, its text hashing to `sha256`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceStamp {
+    pub id: i64,
+    pub file: String,
+    pub sha256: String,
+}
+
+/// Records where each episode's notes came from, in one statement.
+pub async fn set_notes_sources(
+    conn: &mut SqliteConnection,
+    stamps: &[SourceStamp],
 ) -> sqlx::Result<()> {
-    sqlx::query("update episodes set source_file = ?, source_sha256 = ? where id = ?")
-        .bind(file)
-        .bind(sha256)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    if stamps.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "update episodes set source_file = j.value ->> 'file', source_sha256 = j.value ->> 'sha256'
+         from json_each(?) j where episodes.id = j.value ->> 'id'",
+    )
+    .bind(json_param(stamps)?)
+    .execute(conn)
+    .await?;
     Ok(())
 }

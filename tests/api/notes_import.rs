@@ -313,6 +313,43 @@ async fn a_file_imported_twice_in_one_run_ends_as_if_imported_once() {
 }
 
 #[tokio::test]
+async fn a_second_file_for_the_same_episode_in_one_run_is_refused_not_written_over_the_first() {
+    // Both files land in one batch: the second must be checked against what the first just
+    // wrote, not against the database as it was when the batch began.
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.md");
+    let second = dir.path().join("second.md");
+    std::fs::write(
+        &first,
+        "# Episode 9: First\n\n**Brian #1:** [A](https://a.example)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &second,
+        "# Episode 9: Second\n\n**Brian #1:** [B](https://b.example)\n",
+    )
+    .unwrap();
+
+    let mut refusals = Vec::new();
+    import_together(&app, &[&first, &second], |path, outcome| {
+        if let Err(error) = outcome {
+            refusals.push((path.to_path_buf(), error.message));
+        }
+    })
+    .await;
+
+    assert_eq!(refusals.len(), 1, "{refusals:?}");
+    assert_eq!(refusals[0].0, second);
+    assert!(
+        refusals[0].1.contains("was imported from first.md"),
+        "{refusals:?}"
+    );
+    let (_, episode) = app.json("/api/v1/episodes/9").await;
+    assert_eq!(episode["title"], "First", "{episode}");
+}
+
+#[tokio::test]
 async fn three_guests_called_chris_stay_three_people_named_in_full() {
     let app = spawn_app().await;
     app.import_notes(&fixture("notes/python-bytes-434-seed.md"))
