@@ -9,6 +9,7 @@ use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status};
 use super::save::{Known, SaveError, save_episode_with};
 use super::source_store::{self, NotesSource, SourceStamp};
 use crate::admin::store::record_imports;
+use crate::markdown::{self, Author};
 use crate::notes::{self, ParsedEpisode, ParsedSegment};
 use crate::people::aliases;
 use crate::talks::noted::{self, NotedTalk};
@@ -109,6 +110,29 @@ struct ReadyFile {
     number: i64,
     title: String,
     source: Source,
+    rendered: Rendered,
+}
+
+/// The file's markdown rendered for a host, on the parsing thread: pages and feeds read the
+/// HTML from the first request on, and the writing thread does not wait for it.
+#[derive(Default)]
+struct Rendered {
+    intro_html: String,
+    /// One per parsed segment, in order.
+    notes_html: Vec<String>,
+}
+
+impl Rendered {
+    fn of(parsed: &ParsedEpisode) -> Self {
+        Self {
+            intro_html: markdown::render(&parsed.intro_md, Author::Host),
+            notes_html: parsed
+                .segments
+                .iter()
+                .map(|segment| markdown::render(&segment.notes_md, Author::Host))
+                .collect(),
+        }
+    }
 }
 
 /// Where an episode's notes came from: the file's name and the SHA-256 of its text.
@@ -327,6 +351,7 @@ fn read_and_parse(path: &Path, options: ImportOptions) -> Result<ReadyFile, Impo
     let (number, title) = number_and_title(&parsed, file_name, options.number)
         .map_err(|message| ImportError::new(path, Some(1), message))?;
     Ok(ReadyFile {
+        rendered: Rendered::of(&parsed),
         parsed,
         number,
         title,
@@ -411,6 +436,7 @@ pub async fn import_pasted(
     let mut tx = crate::db::begin_write(db)
         .await
         .map_err(|e| db_error(e.into()))?;
+    // Pasted notes are rendered on their first read, as the editor's are on save.
     let ready = ReadyFile {
         parsed,
         number,
@@ -419,6 +445,7 @@ pub async fn import_pasted(
             file: String::new(),
             sha256: String::new(),
         },
+        rendered: Rendered::default(),
     };
     import_parsed(&mut tx, &mut Memo::new(false), &ready, None)
         .await
@@ -527,6 +554,7 @@ async fn import_parsed(
         number,
         title,
         source,
+        rendered,
     } = ready;
     let number = *number;
     let hosts: Vec<&str> = parsed
@@ -554,14 +582,14 @@ async fn import_parsed(
     let segments = parsed
         .segments
         .iter()
-        .map(|segment| {
-            segment_doc(
-                segment,
-                segment
-                    .host
-                    .as_deref()
-                    .and_then(|name| people.get(full_name(name, parsed, &hosts)).cloned()),
-            )
+        .enumerate()
+        .map(|(index, segment)| {
+            let person = segment
+                .host
+                .as_deref()
+                .and_then(|name| people.get(full_name(name, parsed, &hosts)).cloned());
+            let notes_html = rendered.notes_html.get(index).cloned().unwrap_or_default();
+            segment_doc(segment, person, notes_html)
         })
         .collect();
     let doc = EpisodeDoc {
@@ -569,6 +597,7 @@ async fn import_parsed(
         title: title.clone(),
         status,
         intro_md: parsed.intro_md.clone(),
+        intro_html: rendered.intro_html.clone(),
         recorded_at: parsed
             .recorded_on
             .map(|day| crate::clock::stamp(day.midnight().assume_utc())),
@@ -668,7 +697,11 @@ async fn existing_status(conn: &mut SqliteConnection, number: i64) -> sqlx::Resu
     super::store::status_of_number(conn, number).await
 }
 
-fn segment_doc(segment: &ParsedSegment, person: Option<PersonRef>) -> SegmentDoc {
+fn segment_doc(
+    segment: &ParsedSegment,
+    person: Option<PersonRef>,
+    notes_html: String,
+) -> SegmentDoc {
     let credited_as = segment
         .host
         .clone()
@@ -681,6 +714,7 @@ fn segment_doc(segment: &ParsedSegment, person: Option<PersonRef>) -> SegmentDoc
         title: segment.title.clone(),
         url: segment.url.clone().filter(|u| crate::links::is_web_url(u)),
         notes_md: segment.notes_md.clone(),
+        notes_html,
         ..Default::default()
     }
 }

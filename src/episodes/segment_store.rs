@@ -15,6 +15,9 @@ pub struct NewSegment<'a> {
     pub title: &'a str,
     pub url: Option<&'a str>,
     pub notes: &'a str,
+    /// The notes rendered for a host, when the writer rendered them already; a guest's are
+    /// left for the first read (their links get `nofollow ugc`).
+    pub notes_html: Option<&'a str>,
     pub start: Option<i64>,
 }
 
@@ -30,6 +33,7 @@ impl<'a> NewSegment<'a> {
             title: &segment.title,
             url: segment.url.as_deref(),
             notes: &segment.notes_md,
+            notes_html: Some(segment.notes_html.as_str()).filter(|html| !html.is_empty()),
             start: segment.start_secs,
         }
     }
@@ -45,9 +49,13 @@ pub async fn insert_segments(
         return Ok(Vec::new());
     }
     let mut rows: Vec<(i64, i64)> = sqlx::query_as(
-        "insert into segments (episode_id, position, kind, person_id, credited_as, number, title, url, notes_md, start_secs)
+        "insert into segments (episode_id, position, kind, person_id, credited_as, number, title, url, notes_md,
+             notes_html, start_secs)
          select ?1, j.value ->> 'position', j.value ->> 'kind', j.value ->> 'person', j.value ->> 'credited_as',
-             j.value ->> 'number', j.value ->> 'title', j.value ->> 'url', j.value ->> 'notes', j.value ->> 'start'
+             j.value ->> 'number', j.value ->> 'title', j.value ->> 'url', j.value ->> 'notes',
+             iif(coalesce((select is_guest from people where id = j.value ->> 'person'), 0), null,
+                 j.value ->> 'notes_html'),
+             j.value ->> 'start'
          from json_each(?2) j order by j.key
          returning position, id",
     )

@@ -368,10 +368,14 @@ async fn render_notes(
             .push(note_segment(row, base_url).await);
     }
     let mut rendered = HashMap::new();
-    for (id, intro_md) in store::intros(conn, &ids_json).await? {
+    for (id, intro_md, intro_html) in store::intros(conn, &ids_json).await? {
+        let intro_html = match intro_html {
+            Some(html) => html,
+            None => markdown::render_pooled(intro_md, Author::Host).await,
+        };
         let page = NotesHtml {
             segments: segments.remove(&id).unwrap_or_default(),
-            intro_html: markdown::render_pooled(intro_md, Author::Host).await,
+            intro_html,
         };
         rendered.insert(id, xml_safe(&page.render()?));
     }
@@ -404,7 +408,11 @@ async fn note_segment(row: SegmentRow, base_url: &str) -> NoteSegment {
             .map(|slug| format!("{base_url}/hosts/{slug}")),
         title: row.title,
         url: row.url.filter(|u| crate::links::is_web_url(u)),
-        notes_html: markdown::render_pooled(row.notes_md, author).await,
+        // Stored when the notes were written (or first read), with the presenter's `rel`.
+        notes_html: match row.notes_html {
+            Some(html) => html,
+            None => markdown::render_pooled(row.notes_md, author).await,
+        },
     }
 }
 

@@ -127,9 +127,14 @@ async fn json_rows<T: serde::de::DeserializeOwned>(
     serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
-/// The intros of the given episodes, as (id, intro_md).
-pub async fn intros(conn: &mut SqliteConnection, ids: &str) -> sqlx::Result<Vec<(i64, String)>> {
-    sqlx::query_as("select id, intro_md from episodes where id in (select value from json_each(?))")
+/// The intros of the given episodes, as (id, intro_md, intro_html when rendered).
+pub async fn intros(
+    conn: &mut SqliteConnection,
+    ids: &str,
+) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
+    sqlx::query_as(
+        "select id, intro_md, intro_html from episodes where id in (select value from json_each(?))",
+    )
         .bind(ids)
         .fetch_all(conn)
         .await

@@ -180,6 +180,49 @@ async fn typos_resolve_to_the_host_and_unknown_names_become_guests() {
 }
 
 #[tokio::test]
+async fn imported_notes_are_rendered_when_written_and_a_guests_links_are_marked_as_theirs() {
+    // The first page or feed after an import reads stored HTML instead of rendering the
+    // archive; a guest's links still get `nofollow ugc`, as when rendered on first read.
+    let app = spawn_app().await;
+    app.import_notes(&fixture("notes/python-bytes-434-seed.md"))
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("501.md");
+    std::fs::write(&path, "# Episode 501: Guests\n\nIntro with [a link](https://intro.example).\n\n**Brian #1:** [Host topic](https://a.example)\n\n- see [host doc](https://host.example)\n\n**Prayson #2:** [Guest topic](https://b.example)\n\n- see [guest doc](https://guest.example)\n").unwrap();
+    app.import_notes(&path).await;
+
+    let stored: Vec<(String, Option<String>)> = sqlx::query_as(
+        "select s.title, s.notes_html from segments s join episodes e on e.id = s.episode_id
+         where e.number = 501 order by s.position",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    let host_html = stored[0]
+        .1
+        .as_deref()
+        .expect("the host's notes are rendered at import");
+    assert!(
+        host_html.contains(r#"<a href="https://host.example" rel="noopener">host doc</a>"#),
+        "{host_html}"
+    );
+    assert_eq!(stored[1].1, None, "a guest's notes wait for the first read");
+    let intro: Option<String> =
+        sqlx::query_scalar("select intro_html from episodes where number = 501")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert!(intro.is_some_and(|html| html.contains("https://intro.example")));
+
+    let feed = app.get("/episodes/rss").await.text().await.unwrap();
+    assert!(
+        feed.contains(r#"href="https://guest.example" rel="noopener nofollow ugc""#),
+        "the feed marks the guest's link"
+    );
+    assert!(feed.contains(r#"href="https://host.example" rel="noopener">"#));
+}
+
+#[tokio::test]
 async fn every_archive_dialect_yields_its_topics() {
     let app = spawn_app().await;
     let expected: &[(&str, i64, usize)] = &[
