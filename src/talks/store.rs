@@ -1,6 +1,6 @@
 //! SQL for events and talks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use sqlx::SqliteConnection;
@@ -98,14 +98,26 @@ impl Seen {
     }
 }
 
-/// Every event with talks `seen` sees, newest first.
+/// Every event with talks `seen` sees, newest first; curators also see the events they
+/// added that have no talks yet.
 pub async fn events(conn: &mut SqliteConnection, seen: Seen) -> sqlx::Result<Vec<Event>> {
-    // Events without talks (the notes holding-event before any notes arrive) are not listed.
+    // The notes' holding event is listed only while it holds talks.
     let sql = format!(
-        "select * from ({}) where talk_count > 0 order by year desc, title",
+        "select * from ({}) where talk_count > 0 or (?1 and slug <> ?2) order by year desc, title",
         seen.event_select()
     );
-    sqlx::query_as(&sql).fetch_all(conn).await
+    sqlx::query_as(&sql)
+        .bind(seen == Seen::Admin)
+        .bind(super::catalog::FROM_THE_SHOW)
+        .fetch_all(conn)
+        .await
+}
+
+/// Every event as (slug, title), newest first: the choices of a talk's event.
+pub async fn event_titles(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("select slug, title from events order by year desc, title")
+        .fetch_all(conn)
+        .await
 }
 
 /// The event with this slug; for listeners, the notes' holding event only while it holds a public talk.
@@ -162,6 +174,78 @@ pub async fn talk_by_slug(
         .bind(slug)
         .fetch_optional(conn)
         .await
+}
+
+/// Talk `id`, as curators see it.
+pub async fn talk_by_id(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<Talk>> {
+    let sql = format!("{} where t.id = ?", Seen::Admin.talk_select());
+    sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
+}
+
+/// `wanted` if event `event_id` has no talk with that slug, else the first of `wanted-2`,
+/// `wanted-3`… it has not.
+pub async fn free_talk_slug(
+    conn: &mut SqliteConnection,
+    event_id: i64,
+    wanted: &str,
+) -> sqlx::Result<String> {
+    // `like` may match more than `wanted-N` (`_` is a wildcard); the exact check is below.
+    let taken: HashSet<String> = sqlx::query_scalar(
+        "select slug from talks where event_id = ?1 and (slug = ?2 or slug like ?2 || '-%')",
+    )
+    .bind(event_id)
+    .bind(wanted)
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .collect();
+    Ok(first_free(wanted, &taken))
+}
+
+/// `wanted`, else `wanted-2`, `wanted-3`…: the first not in `taken`.
+fn first_free(wanted: &str, taken: &HashSet<String>) -> String {
+    std::iter::once(wanted.to_string())
+        .chain((2..).map(|n| format!("{wanted}-{n}")))
+        .find(|slug| !taken.contains(slug))
+        .unwrap_or_default()
+}
+
+/// Creates talk `slug` of event `event_id` titled `title`, with `extra_json` (pyvideo fields
+/// the catalog does not model); returns its id. Its other fields are set by [`update_talk`].
+pub async fn insert_talk(
+    conn: &mut SqliteConnection,
+    event_id: i64,
+    slug: &str,
+    title: &str,
+    extra_json: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "insert into talks (event_id, slug, title, extra_json) values (?, ?, ?, ?) returning id",
+    )
+    .bind(event_id)
+    .bind(slug)
+    .bind(title)
+    .bind(extra_json)
+    .fetch_one(conn)
+    .await
+}
+
+/// How many episode segments link to talk `talk_id`, published or not.
+pub async fn segment_count(conn: &mut SqliteConnection, talk_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select count(*) from segment_talks where talk_id = ?")
+        .bind(talk_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Deletes talk `id`; its speaker credits, related links and segment links go with it
+/// (`on delete cascade`), and the search index forgets it (trigger).
+pub async fn delete_talk(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
+    sqlx::query("delete from talks where id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// The speakers of a talk, in order, as (person slug, name as the talk credits them).
@@ -269,22 +353,45 @@ pub async fn move_talk(
     Ok(())
 }
 
+/// The curated fields of an event, as saved.
+pub struct EventFields<'a> {
+    pub title: &'a str,
+    pub year: Option<i64>,
+    pub url: &'a str,
+    pub description: &'a str,
+}
+
+/// Creates event `slug` with its curated fields; returns its id.
+pub async fn insert_event(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    fields: &EventFields<'_>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "insert into events (title, year, url, description, slug) values (?, ?, ?, ?, ?) returning id",
+    )
+    .bind(fields.title)
+    .bind(fields.year)
+    .bind(fields.url)
+    .bind(fields.description)
+    .bind(slug)
+    .fetch_one(conn)
+    .await
+}
+
 /// Sets the curated fields of event `slug`; returns its id, none when there is no such event.
 pub async fn update_event(
     conn: &mut SqliteConnection,
     slug: &str,
-    title: &str,
-    year: Option<i64>,
-    url: &str,
-    description: &str,
+    fields: &EventFields<'_>,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
         "update events set title = ?, year = ?, url = ?, description = ? where slug = ? returning id",
     )
-    .bind(title)
-    .bind(year)
-    .bind(url)
-    .bind(description)
+    .bind(fields.title)
+    .bind(fields.year)
+    .bind(fields.url)
+    .bind(fields.description)
     .bind(slug)
     .fetch_optional(conn)
     .await
@@ -359,4 +466,21 @@ pub async fn set_videos(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_slug_gets_the_first_free_number() {
+        let taken = |slugs: &[&str]| slugs.iter().map(|s| s.to_string()).collect::<HashSet<_>>();
+        assert_eq!(first_free("intro", &taken(&[])), "intro");
+        assert_eq!(first_free("intro", &taken(&["intro-2"])), "intro");
+        assert_eq!(first_free("intro", &taken(&["intro"])), "intro-2");
+        assert_eq!(
+            first_free("intro", &taken(&["intro", "intro-2", "intro-4"])),
+            "intro-3"
+        );
+    }
 }
