@@ -508,3 +508,123 @@ async fn deleting_a_talk_asks_first_and_says_which_segments_lose_it() {
     let event = app.page("/admin/talks/pycon-us-2025?deleted=1").await;
     assert_eq!(texts(&event, ".notice"), ["Talk deleted."]);
 }
+
+/// In a real Chromium: a curator adds an event and a talk through the forms (the event's URL
+/// name follows its title as typed), and the catalog's admin pages fit phones and desktops
+/// with no serious axe-core violation.
+#[tokio::test]
+async fn a_curator_adds_an_event_and_a_talk_in_the_browser() {
+    use crate::browser::{
+        axe_source, browser, click_then_wait, fill, look_at, sign_in, start_driver,
+    };
+    use fantoccini::Locator;
+
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.add_user("host@example.com", "host").await;
+    app.import_seed_notes_and_catalog().await;
+    let client = browser(&mut driver).await;
+    sign_in(&client, &app, "host@example.com").await;
+    client
+        .goto(&format!("{}/admin/talks", app.address))
+        .await
+        .unwrap();
+
+    click_then_wait(&client, "a[href='/admin/events/new']", "#slug").await;
+    fill(&client, "title", "PyCon Testland 2026").await;
+    let suggested = client
+        .find(Locator::Id("slug"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    fill(&client, "year", "2026").await;
+    click_then_wait(
+        &client,
+        "form[action='/admin/events/new'] button[type=submit]",
+        "a.button[href$='/new-talk']",
+    )
+    .await;
+    click_then_wait(&client, "a.button[href$='/new-talk']", "#video_url").await;
+    fill(&client, "title", "Zygomorphic Parsers").await;
+    fill(&client, "speakers", "Ada Quillfeather, Bo Lindqvist").await;
+    fill(&client, "recorded", "2026-04-02").await;
+    fill(
+        &client,
+        "video_url",
+        "https://www.youtube.com/watch?v=abcDEF12345",
+    )
+    .await;
+    fill(&client, "description", "Parsing with flowers.").await;
+    click_then_wait(
+        &client,
+        "form[action$='/new-talk'] button[type=submit]",
+        ".notice",
+    )
+    .await;
+    let landed = client.current_url().await.unwrap();
+
+    assert_eq!(suggested.as_deref(), Some("pycon-testland-2026"));
+    assert_eq!(
+        landed.path(),
+        "/admin/talks/pycon-testland-2026/zygomorphic-parsers"
+    );
+    let (_, talk) = app
+        .json("/api/v1/talks/pycon-testland-2026/zygomorphic-parsers")
+        .await;
+    assert_eq!(talk["speakers"][1]["name"], "Bo Lindqvist");
+    let pages = [
+        ("admin-event-new", "/admin/events/new".to_string()),
+        (
+            "admin-talk-new",
+            "/admin/events/pycon-testland-2026/new-talk".to_string(),
+        ),
+        (
+            "admin-event-talks",
+            "/admin/talks/pycon-testland-2026".to_string(),
+        ),
+        (
+            "admin-talk-moveable",
+            "/admin/talks/pycon-testland-2026/zygomorphic-parsers".to_string(),
+        ),
+        ("admin-talk-delete", format!("{UNLEARNING}/delete")),
+    ];
+    let problems = look_at(&client, &app, &pages, axe_source().as_deref()).await;
+    // What the screens above leave below the fold on a phone: the talk's delete button, and
+    // the new-talk form sent with mistakes.
+    let talk_page = format!("{}{}", app.address, pages[3].1);
+    client.goto(&talk_page).await.unwrap();
+    shoot_at(&client, ".episode-actions", "admin-talk-actions-phone").await;
+    let new_talk = format!("{}{}", app.address, pages[1].1);
+    client.goto(&new_talk).await.unwrap();
+    fill(&client, "video_url", "youtube.com/watch?v=abc").await;
+    click_then_wait(
+        &client,
+        "form[action$='/new-talk'] button[type=submit]",
+        "#video_url-error",
+    )
+    .await;
+    shoot_at(&client, "#title", "admin-talk-new-errors-phone").await;
+    client.close().await.unwrap();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Scrolls `selector` into view and saves a screenshot as `name`.png.
+async fn shoot_at(client: &fantoccini::Client, selector: &str, name: &str) {
+    client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+            vec![selector.into()],
+        )
+        .await
+        .unwrap();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(
+        crate::browser::screenshot_dir().join(format!("{name}.png")),
+        png,
+    )
+    .unwrap();
+}
