@@ -137,8 +137,12 @@ fn consequences(doomed: &Doomed) -> Vec<String> {
         1 => "1 episode segment will no longer link to it.".to_string(),
         n => format!("{n} episode segments will no longer link to it."),
     });
-    if doomed.from_notes && doomed.segments > 0 {
-        lines.push("It was found in those notes: importing them again brings it back.".to_string());
+    if doomed.segments > 0 {
+        // A notes import finds talks by their video and makes one for a video it cannot place.
+        lines.push(
+            "Their notes still name its video: importing them again brings it back, among the talks discussed on the show."
+                .to_string(),
+        );
     }
     lines.push("Its speakers stay in the people list. This cannot be undone.".to_string());
     lines

@@ -146,8 +146,6 @@ pub struct Doomed {
     pub event_title: String,
     /// Episode segments that link to the talk.
     pub segments: i64,
-    /// Whether the talk was found in notes and still waits for a catalog record.
-    pub from_notes: bool,
 }
 
 /// What deleting talk `slug` of `event` would take with it.
@@ -176,7 +174,6 @@ async fn doomed(
             title: talk.title,
             event_title: talk.event_title,
             segments,
-            from_notes: talk.event == FROM_THE_SHOW,
         },
     ))
 }

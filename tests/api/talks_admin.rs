@@ -143,6 +143,9 @@ async fn the_new_event_form_says_which_field_is_wrong_and_keeps_what_was_typed()
     );
 
     let taken = html(add_event(&app, "Another Testland", "testland").await).await;
+    let forged = app
+        .post_form("/admin/events/new", &[("title", "Forged Con")])
+        .await;
     let untitled = app
         .admin_post(
             "/admin/events/new",
@@ -174,6 +177,11 @@ async fn the_new_event_form_says_which_field_is_wrong_and_keeps_what_was_typed()
         Some("must start with https:// or http://")
     );
     assert_eq!(attrs(&untitled, "#slug", "value"), ["Test Land"]);
+    assert_eq!(
+        forged.status(),
+        403,
+        "a form without the session's CSRF token"
+    );
     assert_eq!(
         count(
             &app,
@@ -413,6 +421,38 @@ async fn a_moved_talk_answers_at_its_new_address_with_its_speakers_links_and_seg
     assert_eq!(
         detail,
         "Unlearning SQL: from pycon-us-2025/unlearning-sql to sql-summit/unlearning-sql"
+    );
+}
+
+#[tokio::test]
+async fn a_talk_found_in_notes_moves_into_a_catalog_event_it_was_missing_from() {
+    let app = spawn_app().await;
+    app.import_seed_notes_and_catalog().await;
+    app.login_as_host().await;
+    add_event(&app, "SQL Summit 2026", "sql-summit").await;
+    let (_, held) = app.json("/api/v1/talks/from-the-show").await;
+    let slug = held["talks"][0]["slug"].as_str().unwrap().to_string();
+    let path = format!("/admin/talks/from-the-show/{slug}");
+    let options = attrs(&app.page(&path).await, "#event option", "value");
+    let form = talk_form_moved_to(&app, &path, "sql-summit").await;
+
+    let response = post_owned(&app, &path, &form).await;
+
+    assert!(
+        options.contains(&"from-the-show".to_string()),
+        "a talk found in notes may stay where it is: {options:?}"
+    );
+    assert_is_redirect_to(
+        &response,
+        &format!("/admin/talks/sql-summit/{slug}?saved=1"),
+    );
+    let (status, moved) = app.json(&format!("/api/v1/talks/sql-summit/{slug}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(moved["discussed_in"][0]["episode_number"], 434);
+    let (_, still_held) = app.json("/api/v1/talks/from-the-show").await;
+    assert_eq!(
+        still_held["talks"].as_array().unwrap().len() + 1,
+        held["talks"].as_array().unwrap().len()
     );
 }
 
