@@ -6,8 +6,9 @@ use sqlx::{SqliteConnection, SqlitePool};
 use super::catalog::{self, FROM_THE_SHOW};
 use super::pyvideo::Video as PyVideo;
 use super::service::TalksError;
-use super::store::{self, Event, Seen, Talk, TalkFields};
+use super::store::{self, Event, Seen, Talk};
 use super::store_catalog;
+use super::store_curate::{self, TalkFields};
 use super::talk_form::{
     TalkForm, as_typed_or_kept, check_talk, related_lines, related_text, video_kind,
 };
@@ -83,8 +84,8 @@ pub async fn create_talk(
     let wanted = Some(slugify(title))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "talk".to_string());
-    let slug = store::free_talk_slug(&mut tx, event.id, &wanted).await?;
-    let id = store::insert_talk(&mut tx, event.id, &slug, title, SITE_RECORD_EXTRA).await?;
+    let slug = store_curate::free_talk_slug(&mut tx, event.id, &wanted).await?;
+    let id = store_curate::insert_talk(&mut tx, event.id, &slug, title, SITE_RECORD_EXTRA).await?;
     let talk = store::talk_by_id(&mut tx, id)
         .await?
         .ok_or(TalksError::NotFound)?;
@@ -125,7 +126,7 @@ async fn move_talk(
             "must be one of the events listed",
         ))
     })?;
-    let slug = store::free_talk_slug(conn, event.id, &talk.slug).await?;
+    let slug = store_curate::free_talk_slug(conn, event.id, &talk.slug).await?;
     // The slug is free there, so the move happens.
     store::move_talk(conn, talk.id, event.id, &slug).await?;
     let detail = format!(
@@ -167,7 +168,7 @@ async fn doomed(
     let talk = store::talk_by_slug(conn, event, slug, Seen::Admin)
         .await?
         .ok_or(TalksError::NotFound)?;
-    let segments = store::segment_count(conn, talk.id).await?;
+    let segments = store_curate::segment_count(conn, talk.id).await?;
     Ok((
         talk.id,
         Doomed {
@@ -188,7 +189,7 @@ pub async fn delete_talk(
 ) -> Result<Doomed, TalksError> {
     let mut tx = crate::db::begin_write(db).await?;
     let (id, doomed) = doomed(&mut tx, event, slug).await?;
-    store::delete_talk(&mut tx, id).await?;
+    store_curate::delete_talk(&mut tx, id).await?;
     let detail = format!(
         "{} ({}; linked from {} segments)",
         doomed.title, doomed.event_title, doomed.segments
@@ -243,7 +244,7 @@ async fn apply_form(
         duration_secs: duration,
         language: as_typed_or_kept(&form.language, &talk.language),
     };
-    store::update_talk(conn, talk.id, &fields).await?;
+    store_curate::update_talk(conn, talk.id, &fields).await?;
     save_speakers(conn, talk.id, &form.speakers).await?;
     if let Some(url) = &form.video_url {
         save_video(conn, talk, url.trim()).await?;
@@ -267,7 +268,7 @@ async fn save_speakers(conn: &mut SqliteConnection, talk_id: i64, typed: &str) -
         let person_id = crate::people::store::resolve_or_create(conn, &person, true).await?;
         speakers.push((person_id, name));
     }
-    store::set_speakers(conn, talk_id, &speakers).await
+    store_curate::set_speakers(conn, talk_id, &speakers).await
 }
 
 /// Makes `url` the talk's first video (none when empty), keeping any others of its record;
@@ -291,7 +292,7 @@ async fn save_video(conn: &mut SqliteConnection, talk: &Talk, url: &str) -> sqlx
         (false, false) => videos[0] = typed,
     }
     let json = serde_json::to_string(&videos).map_err(|e| sqlx::Error::Encode(e.into()))?;
-    store::set_videos(
+    store_curate::set_videos(
         conn,
         talk.id,
         &json,

@@ -7,7 +7,8 @@ use sqlx::SqlitePool;
 use super::catalog::FROM_THE_SHOW;
 use super::manage::audit_curator;
 use super::service::TalksError;
-use super::store::{self, EventFields, Seen};
+use super::store::{self, Seen};
+use super::store_curate::{self, EventFields};
 use crate::episodes::model::slugify;
 use crate::validation::{FieldErrors, OnUnique};
 
@@ -115,7 +116,7 @@ pub async fn create_event(
     let slug = slug.unwrap_or_default();
     let fields = fields_of(form, year);
     let mut tx = crate::db::begin_write(db).await?;
-    let id = store::insert_event(&mut tx, &slug, &fields)
+    let id = store_curate::insert_event(&mut tx, &slug, &fields)
         .await
         .on_unique("events.slug", || {
             TalksError::Invalid(FieldErrors::one("slug", "is taken by another event"))
@@ -135,7 +136,7 @@ pub async fn update_event(
     let year = check_event(form).map_err(TalksError::Invalid)?;
     let fields = fields_of(form, year);
     let mut tx = crate::db::begin_write(db).await?;
-    let id = store::update_event(&mut tx, slug, &fields)
+    let id = store_curate::update_event(&mut tx, slug, &fields)
         .await?
         .ok_or(TalksError::NotFound)?;
     audit_curator(&mut tx, user_id, "update", "event", id, fields.title).await?;

@@ -14,6 +14,7 @@ pub mod pyvideo;
 pub mod service;
 pub mod store;
 mod store_catalog;
+mod store_curate;
 pub mod talk_form;
 pub mod transfer;
 
