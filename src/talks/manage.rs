@@ -107,7 +107,7 @@ async fn catalog_event(conn: &mut SqliteConnection, slug: &str) -> Result<Event,
         .ok_or(TalksError::NotFound)
 }
 
-/// Event `slug` for a talk that may add talks, checked: not found when curators may not.
+/// Event `slug`, if curators may add talks to it; not found otherwise.
 pub async fn event_for_new_talk(db: &SqlitePool, slug: &str) -> Result<Event, TalksError> {
     catalog_event(&mut *db.acquire().await?, slug).await
 }
@@ -120,11 +120,13 @@ async fn move_talk(
     talk: &Talk,
     target: &str,
 ) -> Result<Placed, TalksError> {
-    let event = catalog_event(conn, target).await.map_err(|_| {
-        TalksError::Invalid(FieldErrors::one(
+    let event = catalog_event(conn, target).await.map_err(|e| match e {
+        // The select offers only events it may join; anything else was not typed there.
+        TalksError::NotFound => TalksError::Invalid(FieldErrors::one(
             "event",
             "must be one of the events listed",
-        ))
+        )),
+        other => other,
     })?;
     let slug = store_curate::free_talk_slug(conn, event.id, &talk.slug).await?;
     // The slug is free there, so the move happens.
@@ -191,14 +193,18 @@ pub async fn delete_talk(
     let (id, doomed) = doomed(&mut tx, event, slug).await?;
     store_curate::delete_talk(&mut tx, id).await?;
     let detail = format!(
-        "{} ({}; linked from {} segments)",
-        doomed.title, doomed.event_title, doomed.segments
+        "{} ({}; linked from {} segment{})",
+        doomed.title,
+        doomed.event_title,
+        doomed.segments,
+        if doomed.segments == 1 { "" } else { "s" }
     );
     audit_talk(&mut tx, user_id, "delete", id, &detail).await?;
     tx.commit().await?;
     Ok(doomed)
 }
 
+/// Records that curator `user_id` did `action` to talk `talk_id`, now.
 async fn audit_talk(
     conn: &mut SqliteConnection,
     user_id: i64,

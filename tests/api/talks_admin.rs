@@ -544,7 +544,10 @@ async fn deleting_a_talk_asks_first_and_says_which_segments_lose_it() {
     );
     let (action, entity, detail) = audit_entries(&app).await.remove(0);
     assert_eq!((action.as_str(), entity.as_str()), ("delete", "talk"));
-    assert!(detail.starts_with("Unlearning SQL"), "{detail}");
+    assert_eq!(
+        detail,
+        "Unlearning SQL (PyCon US 2025; linked from 1 segment)"
+    );
     let event = app.page("/admin/talks/pycon-us-2025?deleted=1").await;
     assert_eq!(texts(&event, ".notice"), ["Talk deleted."]);
 }
