@@ -90,6 +90,7 @@ fn what(action: &str, entity: &str) -> String {
         "invite" => "invited a",
         "erase" => "erased",
         "delete" => "deleted",
+        "move" => "moved",
         "duplicate" => "duplicated",
         "restore" => "restored a revision of",
         "remove" => "removed",

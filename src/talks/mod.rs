@@ -1,9 +1,12 @@
 //! The talk catalog: events and their talks, pyvideo-shaped, and the episodes that discussed them.
 
 mod admin;
+mod admin_actions;
 pub mod catalog;
 #[cfg(test)]
 mod fuzz;
+pub mod manage;
+pub mod manage_event;
 pub mod noted;
 mod public;
 pub mod pyjson;
@@ -11,6 +14,8 @@ pub mod pyvideo;
 pub mod service;
 pub mod store;
 mod store_catalog;
+mod store_curate;
+pub mod talk_form;
 pub mod transfer;
 
 use axum::Router;
@@ -40,8 +45,21 @@ pub fn admin_router() -> Router<AppState> {
             get(admin::edit).post(admin::update),
         )
         .route(
+            "/talks/{event}/{talk}/delete",
+            get(admin_actions::confirm_delete).post(admin_actions::delete),
+        )
+        // `new` is a slug no event may have (manage_event::RESERVED_SLUGS).
+        .route(
+            "/events/new",
+            get(admin_actions::new_event).post(admin_actions::create_event),
+        )
+        .route(
             "/events/{event}",
             get(admin::edit_event).post(admin::update_event),
+        )
+        .route(
+            "/events/{event}/new-talk",
+            get(admin_actions::new_talk).post(admin_actions::create_talk),
         )
 }
 

@@ -98,14 +98,26 @@ impl Seen {
     }
 }
 
-/// Every event with talks `seen` sees, newest first.
+/// Every event with talks `seen` sees, newest first; curators also see the events they
+/// added that have no talks yet.
 pub async fn events(conn: &mut SqliteConnection, seen: Seen) -> sqlx::Result<Vec<Event>> {
-    // Events without talks (the notes holding-event before any notes arrive) are not listed.
+    // The notes' holding event is listed only while it holds talks.
     let sql = format!(
-        "select * from ({}) where talk_count > 0 order by year desc, title",
+        "select * from ({}) where talk_count > 0 or (?1 and slug <> ?2) order by year desc, title",
         seen.event_select()
     );
-    sqlx::query_as(&sql).fetch_all(conn).await
+    sqlx::query_as(&sql)
+        .bind(seen == Seen::Admin)
+        .bind(super::catalog::FROM_THE_SHOW)
+        .fetch_all(conn)
+        .await
+}
+
+/// Every event as (slug, title), newest first: the choices of a talk's event.
+pub async fn event_titles(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("select slug, title from events order by year desc, title")
+        .fetch_all(conn)
+        .await
 }
 
 /// The event with this slug; for listeners, the notes' holding event only while it holds a public talk.
@@ -162,6 +174,12 @@ pub async fn talk_by_slug(
         .bind(slug)
         .fetch_optional(conn)
         .await
+}
+
+/// Talk `id`, as curators see it.
+pub async fn talk_by_id(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<Talk>> {
+    let sql = format!("{} where t.id = ?", Seen::Admin.talk_select());
+    sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
 }
 
 /// The speakers of a talk, in order, as (person slug, name as the talk credits them).
@@ -266,97 +284,5 @@ pub async fn move_talk(
     .bind(id)
     .execute(conn)
     .await?;
-    Ok(())
-}
-
-/// Sets the curated fields of event `slug`; returns its id, none when there is no such event.
-pub async fn update_event(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    title: &str,
-    year: Option<i64>,
-    url: &str,
-    description: &str,
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "update events set title = ?, year = ?, url = ?, description = ? where slug = ? returning id",
-    )
-    .bind(title)
-    .bind(year)
-    .bind(url)
-    .bind(description)
-    .bind(slug)
-    .fetch_optional(conn)
-    .await
-}
-
-/// The curated fields of a talk, as saved.
-pub struct TalkFields<'a> {
-    pub title: &'a str,
-    pub description: &'a str,
-    pub recorded: Option<&'a str>,
-    pub duration_secs: Option<i64>,
-    pub language: &'a str,
-}
-
-/// Sets the curated fields of talk `id`.
-pub async fn update_talk(
-    conn: &mut SqliteConnection,
-    id: i64,
-    fields: &TalkFields<'_>,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "update talks set title = ?, description = ?, recorded = ?, duration_secs = ?, language = ? where id = ?",
-    )
-    .bind(fields.title)
-    .bind(fields.description)
-    .bind(fields.recorded)
-    .bind(fields.duration_secs)
-    .bind(fields.language)
-    .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Makes `people` (person id, name as credited), in order, the speakers of talk `talk_id`;
-/// someone named twice keeps their first place.
-pub async fn set_speakers(
-    conn: &mut SqliteConnection,
-    talk_id: i64,
-    people: &[(i64, &str)],
-) -> sqlx::Result<()> {
-    sqlx::query("delete from talk_speakers where talk_id = ?")
-        .bind(talk_id)
-        .execute(&mut *conn)
-        .await?;
-    for (position, (person_id, name)) in people.iter().enumerate() {
-        sqlx::query(
-            "insert or ignore into talk_speakers (talk_id, person_id, position, credited_as) values (?, ?, ?, ?)",
-        )
-        .bind(talk_id)
-        .bind(person_id)
-        .bind(position as i64)
-        .bind(name)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Sets the videos of talk `id` (pyvideo's `videos` array as JSON) and the YouTube id that
-/// identifies it.
-pub async fn set_videos(
-    conn: &mut SqliteConnection,
-    id: i64,
-    videos_json: &str,
-    video_id: Option<&str>,
-) -> sqlx::Result<()> {
-    sqlx::query("update talks set videos_json = ?, video_id = ? where id = ?")
-        .bind(videos_json)
-        .bind(video_id)
-        .bind(id)
-        .execute(conn)
-        .await?;
     Ok(())
 }

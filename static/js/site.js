@@ -42,6 +42,25 @@
     });
   });
 
+  // A new event's URL name follows its title as it is typed, until the curator types one of
+  // their own. Only a suggestion: the server makes the slug from the title when it is empty
+  // (transliterating scripts this leaves out) and checks whatever is sent.
+  document.querySelectorAll("input[data-slug-from]").forEach(function (slug) {
+    var source = document.getElementById(slug.getAttribute("data-slug-from"));
+    if (!source) {
+      return;
+    }
+    var suggested = slug.value === "";
+    slug.addEventListener("input", function () { suggested = slug.value === ""; });
+    source.addEventListener("input", function () {
+      if (suggested) {
+        slug.value = source.value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+          .toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80)
+          .replace(/-+$/, "");
+      }
+    });
+  });
+
   // Times stored in UTC read in the reader's own zone, to the minute: "19 May 2025, 19:04 CEST".
   document.querySelectorAll("time[data-local-minute]").forEach(function (time) {
     var at = new Date(time.getAttribute("datetime"));

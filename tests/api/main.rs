@@ -35,5 +35,6 @@ mod settings_cli;
 mod smtp_sink;
 mod speakers;
 mod subscriptions;
+mod talks_admin;
 mod talks_catalog;
 mod transcripts;
