@@ -23,6 +23,7 @@ pub mod memory;
 pub mod notes;
 pub mod people;
 pub mod podcast_feed;
+pub mod rendered;
 mod router;
 pub mod search;
 pub mod settings;

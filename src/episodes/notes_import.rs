@@ -9,9 +9,9 @@ use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status};
 use super::save::{Known, SaveError, save_episode_with};
 use super::source_store::{self, NotesSource, SourceStamp};
 use crate::admin::store::record_imports;
-use crate::markdown::{self, Author};
 use crate::notes::{self, ParsedEpisode, ParsedSegment};
 use crate::people::aliases;
+use crate::rendered::ForHosts;
 use crate::talks::noted::{self, NotedTalk};
 
 /// How to import.
@@ -110,29 +110,9 @@ struct ReadyFile {
     number: i64,
     title: String,
     source: Source,
-    rendered: Rendered,
-}
-
-/// The file's markdown rendered for a host, on the parsing thread: pages and feeds read the
-/// HTML from the first request on, and the writing thread does not wait for it.
-#[derive(Default)]
-struct Rendered {
-    intro_html: String,
-    /// One per parsed segment, in order.
-    notes_html: Vec<String>,
-}
-
-impl Rendered {
-    fn of(parsed: &ParsedEpisode) -> Self {
-        Self {
-            intro_html: markdown::render(&parsed.intro_md, Author::Host),
-            notes_html: parsed
-                .segments
-                .iter()
-                .map(|segment| markdown::render(&segment.notes_md, Author::Host))
-                .collect(),
-        }
-    }
+    /// Rendered on the parsing thread: pages and feeds read the HTML from the first request
+    /// on, and the writing thread does not wait for it.
+    rendered: ForHosts,
 }
 
 /// Where an episode's notes came from: the file's name and the SHA-256 of its text.
@@ -351,7 +331,10 @@ fn read_and_parse(path: &Path, options: ImportOptions) -> Result<ReadyFile, Impo
     let (number, title) = number_and_title(&parsed, file_name, options.number)
         .map_err(|message| ImportError::new(path, Some(1), message))?;
     Ok(ReadyFile {
-        rendered: Rendered::of(&parsed),
+        rendered: ForHosts::render(
+            &parsed.intro_md,
+            parsed.segments.iter().map(|s| s.notes_md.as_str()),
+        ),
         parsed,
         number,
         title,
@@ -445,7 +428,7 @@ pub async fn import_pasted(
             file: String::new(),
             sha256: String::new(),
         },
-        rendered: Rendered::default(),
+        rendered: ForHosts::default(),
     };
     import_parsed(&mut tx, &mut Memo::new(false), &ready, None)
         .await

@@ -217,7 +217,7 @@ async fn render_notes(
         Some(id) => people::store::is_guest(conn, id).await?,
         None => false,
     };
-    let author = if guest { Author::Guest } else { Author::Host };
+    let author = crate::rendered::author_of(Some(guest));
     Ok(markdown::render_pooled(notes_md.to_string(), author).await)
 }
 

@@ -21,14 +21,7 @@ pub async fn load_episode(
         return Ok(None);
     };
     let mut segments = store::segments_of(conn, row.id).await?;
-    // A bulk import leaves intro and notes unrendered (rendering 1,000 episodes would dominate
-    // it): the first read renders them once and keeps the HTML.
-    if row.intro_html.is_none() {
-        let html = markdown::render_pooled(row.intro_md.clone(), Author::Host).await;
-        store::set_intro_html(conn, row.id, &html).await?;
-        row.intro_html = Some(html);
-    }
-    render_missing(conn, &mut segments).await?;
+    crate::rendered::fill_missing(conn, &mut row, &mut segments).await?;
     let mut links = group_by_segment(store::links_of(conn, row.id).await?, |l| l.segment_id);
     let mut talks = group_by_segment(store::talks_of(conn, row.id).await?, |t| t.segment_id);
     let segments = segments
@@ -40,23 +33,6 @@ pub async fn load_episode(
         })
         .collect();
     Ok(Some(episode_doc(row, segments)))
-}
-
-async fn render_missing(
-    conn: &mut SqliteConnection,
-    segments: &mut [SegmentRow],
-) -> sqlx::Result<()> {
-    for segment in segments.iter_mut().filter(|s| s.notes_html.is_none()) {
-        let author = if segment.person_is_guest.unwrap_or(false) {
-            Author::Guest
-        } else {
-            Author::Host
-        };
-        let html = markdown::render_pooled(segment.notes_md.clone(), author).await;
-        store::set_notes_html(conn, segment.id, &html).await?;
-        segment.notes_html = Some(html);
-    }
-    Ok(())
 }
 
 fn group_by_segment<T>(rows: Vec<T>, key: impl Fn(&T) -> i64) -> HashMap<i64, Vec<T>> {
@@ -113,11 +89,7 @@ fn segment_doc(
     links: Vec<store::SegmentLinkRow>,
     talks: Vec<store::SegmentTalkRow>,
 ) -> SegmentDoc {
-    let author = if row.person_is_guest.unwrap_or(false) {
-        Author::Guest
-    } else {
-        Author::Host
-    };
+    let author = crate::rendered::author_of(row.person_is_guest);
     SegmentDoc {
         // Rendered when saved; rows saved before that (or whose author changed) render now.
         notes_html: row

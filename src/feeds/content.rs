@@ -16,7 +16,6 @@ use super::items::{Format, ItemCache, fingerprint, hash_parts};
 use super::store::{self, FeedRow, PersonRow};
 use crate::episodes::model::SegmentKind;
 use crate::episodes::store::SegmentRow;
-use crate::markdown::{self, Author};
 
 /// Why a feed could not be built: the database or a template failed (never the reader's fault).
 #[derive(Debug, thiserror::Error)]
@@ -369,10 +368,7 @@ async fn render_notes(
     }
     let mut rendered = HashMap::new();
     for (id, intro_md, intro_html) in store::intros(conn, &ids_json).await? {
-        let intro_html = match intro_html {
-            Some(html) => html,
-            None => markdown::render_pooled(intro_md, Author::Host).await,
-        };
+        let intro_html = crate::rendered::intro_of(intro_html, intro_md).await;
         let page = NotesHtml {
             segments: segments.remove(&id).unwrap_or_default(),
             intro_html,
@@ -384,11 +380,6 @@ async fn render_notes(
 
 async fn note_segment(row: SegmentRow, base_url: &str) -> NoteSegment {
     let kind = SegmentKind::parse(&row.kind).unwrap_or(SegmentKind::Other);
-    let author = if row.person_is_guest.unwrap_or(false) {
-        Author::Guest
-    } else {
-        Author::Host
-    };
     let name = row.person_name.unwrap_or_default();
     let heading = match (kind, row.number) {
         (SegmentKind::Topic, Some(number)) if !name.is_empty() => format!("{name} #{number}:"),
@@ -409,10 +400,8 @@ async fn note_segment(row: SegmentRow, base_url: &str) -> NoteSegment {
         title: row.title,
         url: row.url.filter(|u| crate::links::is_web_url(u)),
         // Stored when the notes were written (or first read), with the presenter's `rel`.
-        notes_html: match row.notes_html {
-            Some(html) => html,
-            None => markdown::render_pooled(row.notes_md, author).await,
-        },
+        notes_html: crate::rendered::notes_of(row.notes_html, row.notes_md, row.person_is_guest)
+            .await,
     }
 }
 

@@ -9,7 +9,7 @@ use crate::accounts::store::audit;
 use crate::clock;
 use crate::episodes::model::slugify;
 use crate::links::is_web_url;
-use crate::markdown::{self, Author};
+use crate::markdown;
 use crate::talks::store::SpokenTalk;
 use crate::validation::{FieldErrors, OnUnique};
 
@@ -46,11 +46,7 @@ pub async fn person_view(db: &SqlitePool, slug: &str) -> Result<PersonView, Peop
         .ok_or(PeopleError::NotFound)?;
     let segments = store::segments_presented(&mut conn, person.id).await?;
     let talks = crate::talks::store::talks_spoken_by(&mut conn, person.id).await?;
-    let author = if person.is_guest {
-        Author::Guest
-    } else {
-        Author::Host
-    };
+    let author = crate::rendered::author_of(Some(person.is_guest));
     let bio_html = markdown::render_pooled(person.bio_md.clone(), author).await;
     Ok(PersonView {
         person,
@@ -169,7 +165,7 @@ pub async fn update_person(
         .await
         .on_unique("people.slug", || taken("slug"))?;
     // Their notes were rendered for their old role (nofollow or not): render again when read.
-    crate::episodes::store::forget_notes_html_of_person(&mut tx, id).await?;
+    crate::rendered::forget_person(&mut tx, id).await?;
     let aliases: Vec<&str> = form
         .aliases
         .split(',')
