@@ -236,8 +236,11 @@ async fn notes_of(
                 html: Arc::from(html),
             })
             .collect();
-        let json = serde_json::to_string(&stored)?;
-        match store::save_html(&mut tx, renderer, &json).await {
+        let rows: Vec<(i64, i64, &str)> = stored
+            .iter()
+            .map(|row| (row.id, row.stamp, &*row.html))
+            .collect();
+        match store::save_html(&mut tx, renderer, &rows).await {
             Ok(()) => {
                 if let Err(error) = tx.commit().await {
                     tracing::debug!(%error, "rendered notes not stored");
@@ -251,7 +254,6 @@ async fn notes_of(
 }
 
 /// A rendering as stored, under its stamp.
-#[derive(serde::Serialize)]
 struct StoredNotes {
     id: i64,
     stamp: i64,

@@ -143,8 +143,9 @@ pub async fn intros(
 /// The segments of the given episodes (`ids` is a JSON array), in order.
 pub async fn segments_of(conn: &mut SqliteConnection, ids: &str) -> sqlx::Result<Vec<SegmentRow>> {
     sqlx::query_as(
-        "select s.id, s.episode_id, s.position, s.kind, s.number, s.title, s.url, s.notes_md,
-                s.notes_html, s.start_secs,
+        "select s.id, s.episode_id, s.position, s.kind, s.number, s.title, s.url,
+                -- The markdown only where no rendering is stored: it is rendered from then.
+                iif(s.notes_html is null, s.notes_md, '') as notes_md, s.notes_html, s.start_secs,
  p.slug as person_slug, p.name as person_name, p.is_guest as person_is_guest
          from segments s left join people p on p.id = s.person_id
          where s.episode_id in (select value from json_each(?)) order by s.episode_id, s.position",
@@ -170,20 +171,30 @@ pub async fn stored_html(
     .await
 }
 
-/// Stores rendered notes, `rows` being a JSON array of `{id, stamp, html}`, in one statement.
+/// Rows of rendered notes written per statement: a statement's parameters stay well under
+/// SQLite's limit (32,766).
+const HTML_ROWS_PER_STATEMENT: usize = 500;
+
+/// Stores rendered notes, `rows` being (episode id, stamp, html), a few statements for all.
+/// The HTML is bound as it is: a whole archive's notes (megabytes) as one JSON parameter
+/// cost more to encode and decode than to write.
 pub async fn save_html(
     conn: &mut SqliteConnection,
     renderer: &str,
-    rows: &str,
+    rows: &[(i64, i64, &str)],
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "insert or replace into episode_html (episode_id, renderer, stamp, html)
-         select j.value ->> 'id', ?, j.value ->> 'stamp', j.value ->> 'html' from json_each(?) j",
-    )
-    .bind(renderer)
-    .bind(rows)
-    .execute(conn)
-    .await?;
+    for chunk in rows.chunks(HTML_ROWS_PER_STATEMENT) {
+        let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "insert or replace into episode_html (episode_id, renderer, stamp, html) ",
+        );
+        insert.push_values(chunk, |mut row, (id, stamp, html)| {
+            row.push_bind(*id)
+                .push_bind(renderer)
+                .push_bind(*stamp)
+                .push_bind(*html);
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
