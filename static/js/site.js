@@ -88,12 +88,30 @@
       var query = searchForm.elements.q.value;
       loadSearchIndex().then(function (index) {
         if (index && Array.isArray(index.entries)) {
-          showStaticResults(query, index.entries);
+          showStaticResults(query, index.entries, true);
         } else {
           sessionStorage.setItem("shownotes-search", "live");
           searchForm.submit();
         }
       });
+    });
+    searchFromAddress(searchForm);
+  }
+
+  // A search address opened on the static copy (`/search/?q=…`, a bookmark or a shared link)
+  // gets the copy's empty search page; a server would have answered it with results and
+  // the query in the box. So an empty box under a `q` searches the copy's index at once.
+  function searchFromAddress(form) {
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (!query || !query.trim() || form.elements.q.value) {
+      return;
+    }
+    form.elements.q.value = query;
+    loadSearchIndex().then(function (index) {
+      // Opened, not typed: the page starts where every page does, focus untouched.
+      if (index && Array.isArray(index.entries)) {
+        showStaticResults(query, index.entries, false);
+      }
     });
   }
 
@@ -167,7 +185,7 @@
 
   var STATIC_HITS_SHOWN = 50;
 
-  function showStaticResults(query, entries) {
+  function showStaticResults(query, entries, moveFocus) {
     var words = folded(query).split(/\s+/).filter(Boolean);
     var hits = words.length === 0 ? [] : entries.filter(function (entry) {
       var text = folded(entry.t + " " + entry.c);
@@ -197,7 +215,9 @@
     var main = document.getElementById("main");
     main.replaceChildren.apply(main, parts);
     document.title = "Search: " + query;
-    heading.focus();
+    if (moveFocus) {
+      heading.focus();
+    }
   }
 
   // An element holding `text` as text (never as markup).

@@ -182,7 +182,7 @@ pub(crate) async fn texts(client: &Client, selector: &str) -> Vec<String> {
 }
 
 /// The two screens every listener page is looked at on.
-const SCREENS: [(&str, u32, u32); 2] = [("desktop", 1280, 900), ("phone", 390, 844)];
+pub(crate) const SCREENS: [(&str, u32, u32); 2] = [("desktop", 1280, 900), ("phone", 390, 844)];
 
 /// Where screenshots go (git-ignored): `target/screenshots/`.
 pub(crate) fn screenshot_dir() -> std::path::PathBuf {

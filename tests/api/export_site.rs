@@ -425,3 +425,75 @@ async fn the_static_copy_carries_a_search_index_of_what_listeners_can_open() {
         std::fs::read(out.join("search-index.json")).unwrap()
     );
 }
+
+/// Serves `root` as a plain static web server would (a folder's `index.html` for its address);
+/// returns its address.
+async fn serve_static(root: &Path) -> String {
+    let files = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(root));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, files).await });
+    address
+}
+
+#[tokio::test]
+async fn a_search_address_opened_on_the_static_copy_shows_the_copys_results() {
+    use crate::browser::{
+        SCREENS, browser, screenshot_dir, sideways_overflow, start_driver, texts,
+    };
+    use fantoccini::Locator;
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let (_app, _dir, out) = exported_seed_site().await;
+    let address = serve_static(&out).await;
+    let client = browser(&mut driver).await;
+
+    let mut shown = Vec::new();
+    for (screen, width, height) in SCREENS {
+        client.set_window_size(width, height).await.unwrap();
+        // A shared search link: no server answers it on the static copy.
+        client
+            .goto(&format!("{address}/search/?q=OpenAI"))
+            .await
+            .unwrap();
+        let appeared = client
+            .wait()
+            .for_element(Locator::Css("#main .hit-title"))
+            .await;
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(
+            screenshot_dir().join(format!("static-search-{screen}.png")),
+            png,
+        )
+        .unwrap();
+        let in_box = client
+            .execute(
+                "return document.getElementById('site-search-q').value;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        shown.push((
+            appeared.is_ok(),
+            texts(&client, "#main .hit-title").await,
+            in_box,
+            sideways_overflow(&client).await,
+        ));
+    }
+    client.close().await.unwrap();
+
+    for (appeared, titles, in_box, overflow) in shown {
+        assert!(
+            appeared,
+            "the static copy showed no results for a search address"
+        );
+        assert!(titles.iter().any(|t| t.contains("OpenAI")), "{titles:?}");
+        assert_eq!(
+            in_box.as_str(),
+            Some("OpenAI"),
+            "the box shows what was searched"
+        );
+        assert!(overflow <= 0, "the results scroll sideways by {overflow}px");
+    }
+}
