@@ -158,17 +158,20 @@ fn tag_steps(html: &str) -> impl Iterator<Item = isize> + '_ {
 /// Renders markdown to sanitized HTML; over a cap, the refusal's message instead.
 /// Blocks for as long as the render takes: async code calls [`render_pooled`].
 pub fn render(markdown: &str, author: Author) -> String {
-    let events = match parse_within_caps(markdown) {
-        Ok(events) => events,
-        Err(refused) => return refusal(&refused),
-    };
+    try_render(markdown, author).unwrap_or_else(|refused| refusal(&refused))
+}
+
+/// Renders markdown to sanitized HTML, or says which cap it is over: what a writer that
+/// renders as it saves uses instead of [`check`] and then [`render`], parsing once.
+pub fn try_render(markdown: &str, author: Author) -> Result<String, Refused> {
+    let events = parse_within_caps(markdown)?;
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, join_adjacent_links(events).into_iter());
     let sanitizer = match author {
         Author::Host => &*HOST_SANITIZER,
         Author::Guest => &*GUEST_SANITIZER,
     };
-    sanitizer.clean(&unsafe_html).to_string()
+    Ok(sanitizer.clean(&unsafe_html).to_string())
 }
 
 /// One link typed as several adjacent links to the same URL (`[Marimo: A Notebook

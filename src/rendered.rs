@@ -29,15 +29,31 @@ pub struct ForHosts {
     pub notes_html: Vec<String>,
 }
 
+/// Which field of an episode is over a cap of [`markdown`], and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverCap {
+    /// `None` for the intro, else the segment's index.
+    pub segment: Option<usize>,
+    pub refused: markdown::Refused,
+}
+
 impl ForHosts {
-    /// Renders `intro_md` and each of `notes`; blocks for as long as that takes.
-    pub fn render<'a>(intro_md: &str, notes: impl Iterator<Item = &'a str>) -> Self {
-        Self {
-            intro_html: markdown::render(intro_md, Author::Host),
+    /// Renders `intro_md` and each of `notes`; blocks for as long as that takes. Markdown over
+    /// a cap is refused here, so the save need not parse it again to check it.
+    pub fn render<'a>(
+        intro_md: &str,
+        notes: impl Iterator<Item = &'a str>,
+    ) -> Result<Self, OverCap> {
+        let over = |segment| move |refused| OverCap { segment, refused };
+        Ok(Self {
+            intro_html: markdown::try_render(intro_md, Author::Host).map_err(over(None))?,
             notes_html: notes
-                .map(|notes_md| markdown::render(notes_md, Author::Host))
-                .collect(),
-        }
+                .enumerate()
+                .map(|(index, notes_md)| {
+                    markdown::try_render(notes_md, Author::Host).map_err(over(Some(index)))
+                })
+                .collect::<Result<_, _>>()?,
+        })
     }
 }
 

@@ -11,7 +11,7 @@ use super::source_store::{self, NotesSource, SourceStamp};
 use crate::admin::store::record_imports;
 use crate::notes::{self, ParsedEpisode, ParsedSegment};
 use crate::people::aliases;
-use crate::rendered::ForHosts;
+use crate::rendered::{ForHosts, OverCap};
 use crate::talks::noted::{self, NotedTalk};
 
 /// How to import.
@@ -334,7 +334,8 @@ fn read_and_parse(path: &Path, options: ImportOptions) -> Result<ReadyFile, Impo
         rendered: ForHosts::render(
             &parsed.intro_md,
             parsed.segments.iter().map(|s| s.notes_md.as_str()),
-        ),
+        )
+        .map_err(|over| over_cap(path, &parsed, over))?,
         parsed,
         number,
         title,
@@ -343,6 +344,18 @@ fn read_and_parse(path: &Path, options: ImportOptions) -> Result<ReadyFile, Impo
             sha256: crate::keys::sha256_hex(&source),
         },
     })
+}
+
+/// The refusal of a file with a field over a markdown cap, at the segment's line.
+fn over_cap(path: &Path, parsed: &ParsedEpisode, over: OverCap) -> ImportError {
+    match over.segment.and_then(|index| parsed.segments.get(index)) {
+        Some(segment) => ImportError::new(
+            path,
+            Some(segment.line),
+            format!("notes of \"{}\": {}", segment.title, over.refused),
+        ),
+        None => ImportError::new(path, None, format!("intro: {}", over.refused)),
+    }
 }
 
 /// Number and title: from the heading, else the file name, else `--number`. A heading and a

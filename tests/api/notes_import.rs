@@ -393,6 +393,37 @@ async fn a_second_file_for_the_same_episode_in_one_run_is_refused_not_written_ov
 }
 
 #[tokio::test]
+async fn notes_nested_too_deep_refuse_their_file_at_the_segments_line_and_the_rest_imports() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("deep.md");
+    let fine = dir.path().join("fine.md");
+    let quotes = "> ".repeat(40);
+    std::fs::write(&deep, format!("# Episode 3: Deep\n\n**Brian #1:** [A](https://a.example)\n\n- a\n\n**Michael #2:** [Deep](https://d.example)\n\n{quotes}word\n")).unwrap();
+    std::fs::write(
+        &fine,
+        "# Episode 4: Fine\n\n**Brian #1:** [A](https://a.example)\n",
+    )
+    .unwrap();
+
+    let mut outcomes = Vec::new();
+    import_together(&app, &[&deep, &fine], |path, outcome| {
+        outcomes.push((
+            path.to_path_buf(),
+            outcome.map(|_| ()).map_err(|e| e.to_string()),
+        ))
+    })
+    .await;
+
+    let expected = format!(
+        "{}:7: notes of \"Deep\": is nested deeper than 32 levels (lists, quotes or HTML); flatten it",
+        deep.display()
+    );
+    assert_eq!(outcomes, [(deep, Err(expected)), (fine, Ok(()))]);
+    assert_eq!(app.get("/api/v1/episodes/3").await.status(), 404);
+}
+
+#[tokio::test]
 async fn three_guests_called_chris_stay_three_people_named_in_full() {
     let app = spawn_app().await;
     app.import_notes(&fixture("notes/python-bytes-434-seed.md"))
