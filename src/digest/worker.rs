@@ -1,4 +1,4 @@
-//! The delivery worker: claims one row at a time, sends it, records the outcome.
+//! The delivery worker: claims rows a batch at a time, sends them, records the outcomes.
 //!
 //! Exactly once, even when the process is killed: a row is claimed (`sending`, its Message-ID
 //! fixed), and the SMTP transaction runs up to the server's go-ahead for the message. Then the
@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use lettre::message::Mailbox;
@@ -96,6 +96,11 @@ pub fn spawn_serving(
     tokio::spawn(Worker::new(site, config).run(Until::Stopped, stop))
 }
 
+/// Rows a task claims at once. A claim, and recording the rows sent, are a write each;
+/// per batch they cost little. Pausing or cancelling a digest lets the batches under way
+/// finish: at most this many mails a task after the click.
+const BATCH: usize = 32;
+
 /// A pool of delivery tasks sharing one rate limit.
 pub struct Worker {
     site: Box<dyn Site>,
@@ -171,7 +176,10 @@ impl Worker {
     }
 
     /// Sends due rows one after another on one connection (which the handover needs at hand)
-    /// until none is left or the stop signal; an idle task holds no connection.
+    /// until none is left or the stop signal; an idle task holds no connection. Rows are
+    /// claimed [`BATCH`] at a time and the sent ones recorded together after the batch: each
+    /// was recorded as handed over before its end-of-data mark, so a crash before that record
+    /// still settles them as sent (see the module comment). Other outcomes are recorded at once.
     async fn work_until_idle(
         &self,
         digest: Option<i64>,
@@ -179,21 +187,73 @@ impl Worker {
     ) -> anyhow::Result<()> {
         let mut conn = self.site.db().acquire().await?;
         while !*stop.borrow() {
-            let Some(claim) = self.claim(&mut conn, digest).await? else {
+            let claims = self.claim(&mut conn, digest).await?;
+            if claims.is_empty() {
                 return Ok(());
-            };
-            let outcome = self.deliver(&mut conn, &claim).await;
-            let (status, error, next) = self.record_of(&claim, outcome);
-            let _turn = self.writing.lock().await;
-            // The row's outcome and its digest's end commit together: whoever settles the
-            // last row marks the digest sent, and no crash leaves it "sending" with nothing left.
-            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-            store::finish_claim(&mut tx, &claim, status, error.as_deref(), &next).await?;
-            let ended = store::finish_digest(&mut tx, claim.digest_id).await?;
-            tx.commit().await?;
-            if ended {
-                self.site.content_changed();
             }
+            let subscribers: Vec<i64> = claims.iter().map(|c| c.subscriber_id).collect();
+            let recipients = store::recipients(&mut conn, &subscribers).await?;
+            let mut sent = Vec::with_capacity(claims.len());
+            let mut left = claims.into_iter();
+            for claim in left.by_ref() {
+                let recipient = recipients.get(&claim.subscriber_id);
+                match self.deliver(&mut conn, &claim, recipient).await {
+                    Ok(true) => sent.push(claim),
+                    outcome => self.record(&mut conn, &claim, outcome).await?,
+                }
+                if *stop.borrow() {
+                    break;
+                }
+            }
+            let untried: Vec<Claim> = left.collect();
+            self.record_batch(&mut conn, &sent, &untried).await?;
+        }
+        Ok(())
+    }
+
+    /// Records one row's outcome. The row's outcome and its digest's end commit together:
+    /// whoever settles the last row marks the digest sent, and no crash leaves it "sending"
+    /// with nothing left.
+    async fn record(
+        &self,
+        conn: &mut SqliteConnection,
+        claim: &Claim,
+        outcome: Result<bool, SendError>,
+    ) -> anyhow::Result<()> {
+        let (status, error, next) = self.record_of(claim, outcome);
+        let _turn = self.writing.lock().await;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        store::finish_claim(&mut tx, claim, status, error.as_deref(), &next).await?;
+        let ended = store::finish_digest(&mut tx, claim.digest_id).await?;
+        tx.commit().await?;
+        if ended {
+            self.site.content_changed();
+        }
+        Ok(())
+    }
+
+    /// Records a batch's sent rows, gives back its untried ones, and ends the digests with
+    /// nothing left, in one transaction.
+    async fn record_batch(
+        &self,
+        conn: &mut SqliteConnection,
+        sent: &[Claim],
+        untried: &[Claim],
+    ) -> anyhow::Result<()> {
+        let mut digests: Vec<i64> = sent.iter().chain(untried).map(|c| c.digest_id).collect();
+        digests.sort_unstable();
+        digests.dedup();
+        let _turn = self.writing.lock().await;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        store::finish_sent(&mut tx, sent, &crate::clock::now()).await?;
+        store::release(&mut tx, untried).await?;
+        let mut ended = false;
+        for digest in digests {
+            ended |= store::finish_digest(&mut tx, digest).await?;
+        }
+        tx.commit().await?;
+        if ended {
+            self.site.content_changed();
         }
         Ok(())
     }
@@ -214,28 +274,41 @@ impl Worker {
         Ok(!store::has_unfinished(&mut conn, digest).await?)
     }
 
+    /// Claims up to [`BATCH`] due rows, or else one row a stopped worker left behind.
     async fn claim(
         &self,
         conn: &mut SqliteConnection,
         digest: Option<i64>,
-    ) -> anyhow::Result<Option<Claim>> {
+    ) -> anyhow::Result<Vec<Claim>> {
         let settings = self.site.settings();
         let now = crate::clock::now();
-        let message_id = crate::mail::new_message_id(&settings.base_url);
+        let message_ids: Vec<String> = (0..BATCH)
+            .map(|_| crate::mail::new_message_id(&settings.base_url))
+            .collect();
         let _turn = self.writing.lock().await;
-        if let Some(claim) = store::claim_pending(conn, digest, &now, &message_id).await? {
-            return Ok(Some(claim));
+        let claims = store::claim_pending(conn, digest, &now, &message_ids).await?;
+        if !claims.is_empty() {
+            return Ok(claims);
         }
         let lease = time::Duration::try_from(self.config.lease).unwrap_or(time::Duration::HOUR);
         let stale_before = crate::clock::after(-lease);
         if store::settle_handed(conn, digest, &stale_before).await? > 0 {
             self.finish_all(conn).await?;
         }
-        Ok(store::claim_stale(conn, digest, &now, &stale_before).await?)
+        Ok(store::claim_stale(conn, digest, &now, &stale_before)
+            .await?
+            .into_iter()
+            .collect())
     }
 
-    /// Sends one claimed row; `Ok(false)` when the subscriber has left since it was queued.
-    async fn deliver(&self, conn: &mut SqliteConnection, claim: &Claim) -> Result<bool, SendError> {
+    /// Sends one claimed row to `recipient` (its address and name); `Ok(false)` when the
+    /// subscriber has left since it was queued.
+    async fn deliver(
+        &self,
+        conn: &mut SqliteConnection,
+        claim: &Claim,
+        recipient: Option<&(String, String)>,
+    ) -> Result<bool, SendError> {
         if claim.attempts > self.config.max_attempts {
             return Err(SendError::Permanent(
                 "no outcome recorded after the last attempt".into(),
@@ -243,9 +316,6 @@ impl Worker {
         }
         let internal = |e: anyhow::Error| SendError::Temporary(format!("{e:#}"));
         let digest = self.digest(conn, claim.digest_id).await.map_err(internal)?;
-        let recipient = store::recipient(conn, claim.subscriber_id)
-            .await
-            .map_err(|e| internal(e.into()))?;
         let Some((email, name)) = recipient else {
             return Ok(false);
         };
@@ -253,18 +323,22 @@ impl Worker {
         let address = email
             .parse()
             .map_err(|_| SendError::Permanent("invalid stored address".into()))?;
-        let to = Mailbox::new(Some(name).filter(|n| !n.is_empty()), address);
+        let to = Mailbox::new(Some(name.clone()).filter(|n| !n.is_empty()), address);
         let unsubscribe = unsubscribe_url(&settings.base_url, self.site.key(), claim.subscriber_id);
-        let message = digest
-            .message(to, &unsubscribe, &claim.message_id, &digest.subject)
+        let mail = digest
+            .outgoing(to, &unsubscribe, &claim.message_id, SystemTime::now())
             .map_err(|e| SendError::Permanent(format!("{e:#}")))?;
         if let Some(limiter) = &self.limiter {
             limiter.until_ready().await;
         }
-        let mut handover = RecordHandover { conn, claim };
+        let mut handover = RecordHandover {
+            conn,
+            claim,
+            writing: &self.writing,
+        };
         self.site
             .mailer()
-            .send_with_handover(message, &mut handover)
+            .send_outgoing(&mail, &mut handover)
             .await
             .map(|()| true)
     }
@@ -317,7 +391,11 @@ impl Worker {
         let row = store::by_id(conn, id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("digest {id} vanished"))?;
-        let digest = Arc::new(Prepared::new(&self.site.settings(), &row)?);
+        let settings = self.site.settings();
+        // A link as long as most recipients' (five-digit ids): lettre's choice of encoding
+        // depends on line lengths, and a body is prepared for the usual choice.
+        let typical = unsubscribe_url(&settings.base_url, self.site.key(), 10_000);
+        let digest = Arc::new(Prepared::new(&settings, &row, &typical)?);
         if let Ok(mut digests) = self.digests.lock() {
             digests.insert(id, digest.clone());
         }
@@ -330,6 +408,8 @@ impl Worker {
 struct RecordHandover<'a> {
     conn: &'a mut SqliteConnection,
     claim: &'a Claim,
+    /// The worker's turn to write (see [`Worker`]).
+    writing: &'a tokio::sync::Mutex<()>,
 }
 
 #[async_trait::async_trait]
@@ -337,6 +417,7 @@ impl Handover for RecordHandover<'_> {
     async fn record(&mut self) -> bool {
         let now = crate::clock::now();
         let claim = self.claim;
+        let _turn = self.writing.lock().await;
         match store::record_handover(self.conn, claim, &now).await {
             Ok(true) => true,
             Ok(false) => {
