@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use lettre::message::Mailbox;
 use sqlx::{Connection, SqliteConnection, SqlitePool};
-use tokio::sync::watch;
+use tokio::sync::{MappedMutexGuard, MutexGuard, watch};
 
 use super::compose::Prepared;
 use super::status::DeliveryStatus;
@@ -108,9 +108,11 @@ pub struct Worker {
     limiter: Option<DefaultDirectRateLimiter>,
     /// Each digest's mail, rendered once per worker.
     digests: Mutex<HashMap<i64, Arc<Prepared>>>,
-    /// Our tasks take turns to write: waiting here is a wake-up, while waiting on SQLite's
-    /// lock is its busy handler's sleep of milliseconds.
-    writing: tokio::sync::Mutex<()>,
+    /// The one connection our tasks use, taking turns (opened on first use). Waiting for it is
+    /// a wake-up, while waiting on SQLite's lock is its busy handler's sleep of milliseconds;
+    /// and with every write on one connection, its page cache stays valid from one to the next
+    /// (a write from another connection makes a connection read its pages again).
+    writer: tokio::sync::Mutex<Option<SqliteConnection>>,
 }
 
 impl Worker {
@@ -124,7 +126,7 @@ impl Worker {
             config,
             limiter,
             digests: Mutex::new(HashMap::new()),
-            writing: tokio::sync::Mutex::new(()),
+            writer: tokio::sync::Mutex::new(None),
         })
     }
 
@@ -135,14 +137,13 @@ impl Worker {
         until: Until,
         stop: watch::Receiver<bool>,
     ) -> anyhow::Result<()> {
-        // Each busy task holds a connection: half the pool stays for everyone else.
+        // As many sends in flight as there may be SMTP connections, within reason.
         let tasks = self
             .config
             .concurrency
             .clamp(1, crate::db::MAX_CONNECTIONS as usize / 2);
         // Digests left "sending" with every row settled end now, whoever queued them.
-        self.finish_all(&mut *self.site.db().acquire().await?)
-            .await?;
+        self.finish_all().await?;
         let tasks: Vec<_> = (0..tasks)
             .map(|_| tokio::spawn(self.clone().task(until, stop.clone())))
             .collect();
@@ -175,8 +176,7 @@ impl Worker {
         }
     }
 
-    /// Sends due rows one after another on one connection (which the handover needs at hand)
-    /// until none is left or the stop signal; an idle task holds no connection. Rows are
+    /// Sends due rows one after another until none is left or the stop signal. Rows are
     /// claimed [`BATCH`] at a time and the sent ones recorded together after the batch: each
     /// was recorded as handed over before its end-of-data mark, so a crash before that record
     /// still settles them as sent (see the module comment). Other outcomes are recorded at once.
@@ -185,28 +185,27 @@ impl Worker {
         digest: Option<i64>,
         stop: &watch::Receiver<bool>,
     ) -> anyhow::Result<()> {
-        let mut conn = self.site.db().acquire().await?;
         while !*stop.borrow() {
-            let claims = self.claim(&mut conn, digest).await?;
+            let claims = self.claim(digest).await?;
             if claims.is_empty() {
                 return Ok(());
             }
             let subscribers: Vec<i64> = claims.iter().map(|c| c.subscriber_id).collect();
-            let recipients = store::recipients(&mut conn, &subscribers).await?;
+            let recipients = store::recipients(&mut *self.writer().await?, &subscribers).await?;
             let mut sent = Vec::with_capacity(claims.len());
             let mut left = claims.into_iter();
             for claim in left.by_ref() {
                 let recipient = recipients.get(&claim.subscriber_id);
-                match self.deliver(&mut conn, &claim, recipient).await {
+                match self.deliver(&claim, recipient).await {
                     Ok(true) => sent.push(claim),
-                    outcome => self.record(&mut conn, &claim, outcome).await?,
+                    outcome => self.record(&claim, outcome).await?,
                 }
                 if *stop.borrow() {
                     break;
                 }
             }
             let untried: Vec<Claim> = left.collect();
-            self.record_batch(&mut conn, &sent, &untried).await?;
+            self.record_batch(&sent, &untried).await?;
         }
         Ok(())
     }
@@ -214,14 +213,9 @@ impl Worker {
     /// Records one row's outcome. The row's outcome and its digest's end commit together:
     /// whoever settles the last row marks the digest sent, and no crash leaves it "sending"
     /// with nothing left.
-    async fn record(
-        &self,
-        conn: &mut SqliteConnection,
-        claim: &Claim,
-        outcome: Result<bool, SendError>,
-    ) -> anyhow::Result<()> {
+    async fn record(&self, claim: &Claim, outcome: Result<bool, SendError>) -> anyhow::Result<()> {
         let (status, error, next) = self.record_of(claim, outcome);
-        let _turn = self.writing.lock().await;
+        let mut conn = self.writer().await?;
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
         store::finish_claim(&mut tx, claim, status, error.as_deref(), &next).await?;
         let ended = store::finish_digest(&mut tx, claim.digest_id).await?;
@@ -234,16 +228,11 @@ impl Worker {
 
     /// Records a batch's sent rows, gives back its untried ones, and ends the digests with
     /// nothing left, in one transaction.
-    async fn record_batch(
-        &self,
-        conn: &mut SqliteConnection,
-        sent: &[Claim],
-        untried: &[Claim],
-    ) -> anyhow::Result<()> {
+    async fn record_batch(&self, sent: &[Claim], untried: &[Claim]) -> anyhow::Result<()> {
         let mut digests: Vec<i64> = sent.iter().chain(untried).map(|c| c.digest_id).collect();
         digests.sort_unstable();
         digests.dedup();
-        let _turn = self.writing.lock().await;
+        let mut conn = self.writer().await?;
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
         store::finish_sent(&mut tx, sent, &crate::clock::now()).await?;
         store::release(&mut tx, untried).await?;
@@ -260,32 +249,44 @@ impl Worker {
 
     /// Marks every digest with nothing left in flight as sent (rows settled by a stale lease,
     /// or by a version that never marked them).
-    async fn finish_all(&self, conn: &mut SqliteConnection) -> anyhow::Result<()> {
+    async fn finish_all(&self) -> anyhow::Result<()> {
+        self.finish_all_on(&mut *self.writer().await?).await
+    }
+
+    async fn finish_all_on(&self, conn: &mut SqliteConnection) -> anyhow::Result<()> {
         if store::finish_digests(conn).await? > 0 {
             self.site.content_changed();
         }
         Ok(())
     }
 
+    /// The worker's connection, once it is this task's turn.
+    async fn writer(&self) -> anyhow::Result<MappedMutexGuard<'_, SqliteConnection>> {
+        let mut writer = self.writer.lock().await;
+        if writer.is_none() {
+            let options = self.site.db().connect_options();
+            *writer = Some(SqliteConnection::connect_with(&options).await?);
+        }
+        MutexGuard::try_map(writer, Option::as_mut)
+            .map_err(|_| anyhow::anyhow!("the worker's connection is not open"))
+    }
+
     /// Whether there is nothing left to wait for; marks finished digests as sent.
     async fn finished(&self, digest: Option<i64>) -> anyhow::Result<bool> {
-        let mut conn = self.site.db().acquire().await?;
-        self.finish_all(&mut conn).await?;
+        let mut conn = self.writer().await?;
+        self.finish_all_on(&mut conn).await?;
         Ok(!store::has_unfinished(&mut conn, digest).await?)
     }
 
     /// Claims up to [`BATCH`] due rows, or else one row a stopped worker left behind.
-    async fn claim(
-        &self,
-        conn: &mut SqliteConnection,
-        digest: Option<i64>,
-    ) -> anyhow::Result<Vec<Claim>> {
+    async fn claim(&self, digest: Option<i64>) -> anyhow::Result<Vec<Claim>> {
         let settings = self.site.settings();
         let now = crate::clock::now();
         let message_ids: Vec<String> = (0..BATCH)
             .map(|_| crate::mail::new_message_id(&settings.base_url))
             .collect();
-        let _turn = self.writing.lock().await;
+        let mut conn = self.writer().await?;
+        let conn = &mut *conn;
         let claims = store::claim_pending(conn, digest, &now, &message_ids).await?;
         if !claims.is_empty() {
             return Ok(claims);
@@ -293,7 +294,7 @@ impl Worker {
         let lease = time::Duration::try_from(self.config.lease).unwrap_or(time::Duration::HOUR);
         let stale_before = crate::clock::after(-lease);
         if store::settle_handed(conn, digest, &stale_before).await? > 0 {
-            self.finish_all(conn).await?;
+            self.finish_all_on(conn).await?;
         }
         Ok(store::claim_stale(conn, digest, &now, &stale_before)
             .await?
@@ -305,7 +306,6 @@ impl Worker {
     /// subscriber has left since it was queued.
     async fn deliver(
         &self,
-        conn: &mut SqliteConnection,
         claim: &Claim,
         recipient: Option<&(String, String)>,
     ) -> Result<bool, SendError> {
@@ -315,7 +315,7 @@ impl Worker {
             ));
         }
         let internal = |e: anyhow::Error| SendError::Temporary(format!("{e:#}"));
-        let digest = self.digest(conn, claim.digest_id).await.map_err(internal)?;
+        let digest = self.digest(claim.digest_id).await.map_err(internal)?;
         let Some((email, name)) = recipient else {
             return Ok(false);
         };
@@ -332,9 +332,8 @@ impl Worker {
             limiter.until_ready().await;
         }
         let mut handover = RecordHandover {
-            conn,
+            worker: self,
             claim,
-            writing: &self.writing,
         };
         self.site
             .mailer()
@@ -384,11 +383,11 @@ impl Worker {
         }
     }
 
-    async fn digest(&self, conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Arc<Prepared>> {
+    async fn digest(&self, id: i64) -> anyhow::Result<Arc<Prepared>> {
         if let Some(digest) = self.digests.lock().ok().and_then(|d| d.get(&id).cloned()) {
             return Ok(digest);
         }
-        let row = store::by_id(conn, id)
+        let row = store::by_id(&mut *self.writer().await?, id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("digest {id} vanished"))?;
         let settings = self.site.settings();
@@ -404,12 +403,10 @@ impl Worker {
 }
 
 /// Records the handover of a claimed row before the mailer writes the message (see the
-/// module comment), on the connection the row was claimed with.
+/// module comment), on the worker's connection.
 struct RecordHandover<'a> {
-    conn: &'a mut SqliteConnection,
+    worker: &'a Worker,
     claim: &'a Claim,
-    /// The worker's turn to write (see [`Worker`]).
-    writing: &'a tokio::sync::Mutex<()>,
 }
 
 #[async_trait::async_trait]
@@ -417,8 +414,13 @@ impl Handover for RecordHandover<'_> {
     async fn record(&mut self) -> bool {
         let now = crate::clock::now();
         let claim = self.claim;
-        let _turn = self.writing.lock().await;
-        match store::record_handover(self.conn, claim, &now).await {
+        let recorded = match self.worker.writer().await {
+            Ok(mut conn) => store::record_handover(&mut conn, claim, &now)
+                .await
+                .map_err(anyhow::Error::from),
+            Err(error) => Err(error),
+        };
+        match recorded {
             Ok(true) => true,
             Ok(false) => {
                 tracing::warn!(
