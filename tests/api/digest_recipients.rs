@@ -2,7 +2,7 @@
 //! unsubscribe link in both bodies and in List-Unsubscribe.
 
 use mail_parser::{Address, HeaderValue, MessageParser};
-use shownotes::digest::manage;
+use shownotes::digest::{manage, store};
 use shownotes::subscribers::subscribe::unsubscribe_url;
 
 use crate::helpers::{TestApp, spawn_app};
@@ -134,4 +134,39 @@ async fn two_recipients_each_get_their_own_address_link_and_message_id_and_nothi
             .unwrap();
         assert_eq!(status, "unsubscribed", "{address} left with their own link");
     }
+}
+
+#[tokio::test]
+async fn a_batch_claims_each_row_once_with_its_own_message_id_and_gives_back_what_it_never_tried() {
+    let app = spawn_app().await;
+    app.seed_digest_queued_for(&["a@example.com", "b@example.com"])
+        .await;
+    let mut conn = app.state.db.acquire().await.unwrap();
+    let now = shownotes::clock::now();
+    let ids: Vec<String> = (0..3).map(|n| format!("<{n}@example.com>")).collect();
+
+    let claims = store::claim_pending(&mut conn, None, &now, &ids)
+        .await
+        .unwrap();
+    let again = store::claim_pending(&mut conn, None, &now, &ids)
+        .await
+        .unwrap();
+    store::release(&mut conn, &claims[..1]).await.unwrap();
+    let released = manage::progress(&app.state.db, 434).await.unwrap();
+    manage::cancel(&app.state.db, 434).await.unwrap();
+    store::release(&mut conn, &claims[1..]).await.unwrap();
+    drop(conn);
+    app.dispatch_all_pending_emails().await;
+
+    assert_eq!(claims.len(), 2, "both rows in one claim");
+    assert!(again.is_empty(), "a claimed row is not claimed twice");
+    assert_ne!(claims[0].message_id, claims[1].message_id);
+    assert_eq!((released.queued, released.sending), (1, 1));
+    let progress = manage::progress(&app.state.db, 434).await.unwrap();
+    assert_eq!(
+        (progress.status.as_str(), progress.skipped, progress.sent),
+        ("cancelled", 2, 0),
+        "rows given back after the cancel are skipped, not left queued"
+    );
+    assert_eq!(app.smtp.count(), 0);
 }
