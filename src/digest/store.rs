@@ -227,26 +227,33 @@ pub async fn claim_stale(
     .await
 }
 
-/// Claims the next due pending row, fixing its Message-ID before anything is sent.
+/// Claims up to `limit` due pending rows at once, fixing each one's Message-ID (the next of
+/// `new_message_ids` where it has none yet) before anything is sent.
 pub async fn claim_pending(
     conn: &mut SqliteConnection,
     digest: Option<i64>,
     now: &str,
-    new_message_id: &str,
-) -> sqlx::Result<Option<Claim>> {
+    new_message_ids: &[String],
+) -> sqlx::Result<Vec<Claim>> {
+    let limit = i64::try_from(new_message_ids.len()).unwrap_or(i64::MAX);
+    let ids = serde_json::to_string(new_message_ids).unwrap_or_default();
     sqlx::query_as(
-        "update deliveries set status = 'sending', attempts = attempts + 1, claimed_at = ?1,
-                message_id = coalesce(message_id, ?2), handed_at = null
-         where rowid = (select d.rowid from deliveries d join digests g on g.id = d.digest_id
-                        where d.status = 'pending' and d.next_attempt_at <= ?1 and g.status = 'sending'
-                          and (?3 is null or d.digest_id = ?3)
-                        order by d.next_attempt_at limit 1)
+        "with due as (select d.rowid as row, row_number() over (order by d.next_attempt_at) - 1 as n
+                      from deliveries d join digests g on g.id = d.digest_id
+                      where d.status = 'pending' and d.next_attempt_at <= ?1 and g.status = 'sending'
+                        and (?3 is null or d.digest_id = ?3)
+                      order by d.next_attempt_at limit ?4)
+         update deliveries set status = 'sending', attempts = attempts + 1, claimed_at = ?1,
+                message_id = coalesce(message_id, (select value from json_each(?2) where key = due.n)),
+                handed_at = null
+         from due where deliveries.rowid = due.row
          returning digest_id, subscriber_id, attempts, message_id",
     )
     .bind(now)
-    .bind(new_message_id)
+    .bind(ids)
     .bind(digest)
-    .fetch_optional(conn)
+    .bind(limit)
+    .fetch_all(conn)
     .await
 }
 
@@ -290,15 +297,73 @@ pub async fn settle_handed(
     Ok(done.rows_affected())
 }
 
-/// The address and name to send to, if the subscriber is still confirmed.
-pub async fn recipient(
+/// The address and name to send to of each of `subscribers` still confirmed, by id.
+pub async fn recipients(
     conn: &mut SqliteConnection,
-    subscriber_id: i64,
-) -> sqlx::Result<Option<(String, String)>> {
-    sqlx::query_as("select email, name from subscribers where id = ? and status = 'confirmed' and email is not null")
-        .bind(subscriber_id)
-        .fetch_optional(conn)
-        .await
+    subscribers: &[i64],
+) -> sqlx::Result<HashMap<i64, (String, String)>> {
+    let ids = serde_json::to_string(subscribers).unwrap_or_default();
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "select id, email, name from subscribers
+         where id in (select value from json_each(?)) and status = 'confirmed' and email is not null",
+    )
+    .bind(ids)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, email, name)| (id, (email, name)))
+        .collect())
+}
+
+/// The rows of `claims` as JSON pairs `[digest_id, subscriber_id]`, for `json_each`.
+fn pairs_of(claims: &[Claim]) -> String {
+    let pairs: Vec<[i64; 2]> = claims
+        .iter()
+        .map(|c| [c.digest_id, c.subscriber_id])
+        .collect();
+    serde_json::to_string(&pairs).unwrap_or_default()
+}
+
+/// Records claimed rows as sent, all in one statement (what [`finish_claim`] does for one).
+pub async fn finish_sent(
+    conn: &mut SqliteConnection,
+    claims: &[Claim],
+    now: &str,
+) -> sqlx::Result<()> {
+    if claims.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "update deliveries set status = 'sent', last_error = null, next_attempt_at = '', sent_at = ?1
+         where status = 'sending' and (digest_id, subscriber_id) in
+               (select value ->> 0, value ->> 1 from json_each(?2))",
+    )
+    .bind(now)
+    .bind(pairs_of(claims))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Gives back claimed rows that were never tried (the worker is stopping): pending again, as if
+/// never claimed, or skipped when their digest was cancelled meanwhile.
+pub async fn release(conn: &mut SqliteConnection, claims: &[Claim]) -> sqlx::Result<()> {
+    if claims.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "update deliveries
+         set status = case when (select g.status from digests g where g.id = deliveries.digest_id)
+                                = 'cancelled' then 'skipped' else 'pending' end,
+             attempts = attempts - 1, handed_at = null
+         where status = 'sending' and handed_at is null and (digest_id, subscriber_id) in
+               (select value ->> 0, value ->> 1 from json_each(?))",
+    )
+    .bind(pairs_of(claims))
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Records the outcome of a claimed row: `sent`, `failed`, `skipped`, or back to `pending`.

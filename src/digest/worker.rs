@@ -1,4 +1,4 @@
-//! The delivery worker: claims one row at a time, sends it, records the outcome.
+//! The delivery worker: claims rows a batch at a time, sends them, records the outcomes.
 //!
 //! Exactly once, even when the process is killed: a row is claimed (`sending`, its Message-ID
 //! fixed), and the SMTP transaction runs up to the server's go-ahead for the message. Then the
@@ -17,12 +17,12 @@
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use lettre::message::Mailbox;
 use sqlx::{Connection, SqliteConnection, SqlitePool};
-use tokio::sync::watch;
+use tokio::sync::{MappedMutexGuard, MutexGuard, watch};
 
 use super::compose::Prepared;
 use super::status::DeliveryStatus;
@@ -96,6 +96,11 @@ pub fn spawn_serving(
     tokio::spawn(Worker::new(site, config).run(Until::Stopped, stop))
 }
 
+/// Rows a task claims at once. A claim, and recording the rows sent, are a write each;
+/// per batch they cost little. Pausing or cancelling a digest lets the batches under way
+/// finish: at most this many mails a task after the click.
+const BATCH: usize = 32;
+
 /// A pool of delivery tasks sharing one rate limit.
 pub struct Worker {
     site: Box<dyn Site>,
@@ -103,9 +108,11 @@ pub struct Worker {
     limiter: Option<DefaultDirectRateLimiter>,
     /// Each digest's mail, rendered once per worker.
     digests: Mutex<HashMap<i64, Arc<Prepared>>>,
-    /// Our tasks take turns to write: waiting here is a wake-up, while waiting on SQLite's
-    /// lock is its busy handler's sleep of milliseconds.
-    writing: tokio::sync::Mutex<()>,
+    /// The one connection our tasks use, taking turns (opened on first use). Waiting for it is
+    /// a wake-up, while waiting on SQLite's lock is its busy handler's sleep of milliseconds;
+    /// and with every write on one connection, its page cache stays valid from one to the next
+    /// (a write from another connection makes a connection read its pages again).
+    writer: tokio::sync::Mutex<Option<SqliteConnection>>,
 }
 
 impl Worker {
@@ -119,7 +126,7 @@ impl Worker {
             config,
             limiter,
             digests: Mutex::new(HashMap::new()),
-            writing: tokio::sync::Mutex::new(()),
+            writer: tokio::sync::Mutex::new(None),
         })
     }
 
@@ -130,14 +137,13 @@ impl Worker {
         until: Until,
         stop: watch::Receiver<bool>,
     ) -> anyhow::Result<()> {
-        // Each busy task holds a connection: half the pool stays for everyone else.
+        // As many sends in flight as there may be SMTP connections, within reason.
         let tasks = self
             .config
             .concurrency
             .clamp(1, crate::db::MAX_CONNECTIONS as usize / 2);
         // Digests left "sending" with every row settled end now, whoever queued them.
-        self.finish_all(&mut *self.site.db().acquire().await?)
-            .await?;
+        self.finish_all().await?;
         let tasks: Vec<_> = (0..tasks)
             .map(|_| tokio::spawn(self.clone().task(until, stop.clone())))
             .collect();
@@ -170,82 +176,146 @@ impl Worker {
         }
     }
 
-    /// Sends due rows one after another on one connection (which the handover needs at hand)
-    /// until none is left or the stop signal; an idle task holds no connection.
+    /// Sends due rows one after another until none is left or the stop signal. Rows are
+    /// claimed [`BATCH`] at a time and the sent ones recorded together after the batch: each
+    /// was recorded as handed over before its end-of-data mark, so a crash before that record
+    /// still settles them as sent (see the module comment). Other outcomes are recorded at once.
     async fn work_until_idle(
         &self,
         digest: Option<i64>,
         stop: &watch::Receiver<bool>,
     ) -> anyhow::Result<()> {
-        let mut conn = self.site.db().acquire().await?;
         while !*stop.borrow() {
-            let Some(claim) = self.claim(&mut conn, digest).await? else {
+            let claims = self.claim(digest).await?;
+            if claims.is_empty() {
                 return Ok(());
-            };
-            let outcome = self.deliver(&mut conn, &claim).await;
-            let (status, error, next) = self.record_of(&claim, outcome);
-            let _turn = self.writing.lock().await;
-            // The row's outcome and its digest's end commit together: whoever settles the
-            // last row marks the digest sent, and no crash leaves it "sending" with nothing left.
-            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-            store::finish_claim(&mut tx, &claim, status, error.as_deref(), &next).await?;
-            let ended = store::finish_digest(&mut tx, claim.digest_id).await?;
-            tx.commit().await?;
-            if ended {
-                self.site.content_changed();
             }
+            let subscribers: Vec<i64> = claims.iter().map(|c| c.subscriber_id).collect();
+            let recipients = store::recipients(&mut *self.writer().await?, &subscribers).await?;
+            let mut sent = Vec::with_capacity(claims.len());
+            let mut left = claims.into_iter();
+            for claim in left.by_ref() {
+                let recipient = recipients.get(&claim.subscriber_id);
+                match self.deliver(&claim, recipient).await {
+                    Ok(true) => sent.push(claim),
+                    outcome => self.record(&claim, outcome).await?,
+                }
+                if *stop.borrow() {
+                    break;
+                }
+            }
+            let untried: Vec<Claim> = left.collect();
+            self.record_batch(&sent, &untried).await?;
+        }
+        Ok(())
+    }
+
+    /// Records one row's outcome. The row's outcome and its digest's end commit together:
+    /// whoever settles the last row marks the digest sent, and no crash leaves it "sending"
+    /// with nothing left.
+    async fn record(&self, claim: &Claim, outcome: Result<bool, SendError>) -> anyhow::Result<()> {
+        let (status, error, next) = self.record_of(claim, outcome);
+        let mut conn = self.writer().await?;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        store::finish_claim(&mut tx, claim, status, error.as_deref(), &next).await?;
+        let ended = store::finish_digest(&mut tx, claim.digest_id).await?;
+        tx.commit().await?;
+        if ended {
+            self.site.content_changed();
+        }
+        Ok(())
+    }
+
+    /// Records a batch's sent rows, gives back its untried ones, and ends the digests with
+    /// nothing left, in one transaction.
+    async fn record_batch(&self, sent: &[Claim], untried: &[Claim]) -> anyhow::Result<()> {
+        let mut digests: Vec<i64> = sent.iter().chain(untried).map(|c| c.digest_id).collect();
+        digests.sort_unstable();
+        digests.dedup();
+        let mut conn = self.writer().await?;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        store::finish_sent(&mut tx, sent, &crate::clock::now()).await?;
+        store::release(&mut tx, untried).await?;
+        let mut ended = false;
+        for digest in digests {
+            ended |= store::finish_digest(&mut tx, digest).await?;
+        }
+        tx.commit().await?;
+        if ended {
+            self.site.content_changed();
         }
         Ok(())
     }
 
     /// Marks every digest with nothing left in flight as sent (rows settled by a stale lease,
     /// or by a version that never marked them).
-    async fn finish_all(&self, conn: &mut SqliteConnection) -> anyhow::Result<()> {
+    async fn finish_all(&self) -> anyhow::Result<()> {
+        self.finish_all_on(&mut *self.writer().await?).await
+    }
+
+    async fn finish_all_on(&self, conn: &mut SqliteConnection) -> anyhow::Result<()> {
         if store::finish_digests(conn).await? > 0 {
             self.site.content_changed();
         }
         Ok(())
     }
 
+    /// The worker's connection, once it is this task's turn.
+    async fn writer(&self) -> anyhow::Result<MappedMutexGuard<'_, SqliteConnection>> {
+        let mut writer = self.writer.lock().await;
+        if writer.is_none() {
+            let options = self.site.db().connect_options();
+            *writer = Some(SqliteConnection::connect_with(&options).await?);
+        }
+        MutexGuard::try_map(writer, Option::as_mut)
+            .map_err(|_| anyhow::anyhow!("the worker's connection is not open"))
+    }
+
     /// Whether there is nothing left to wait for; marks finished digests as sent.
     async fn finished(&self, digest: Option<i64>) -> anyhow::Result<bool> {
-        let mut conn = self.site.db().acquire().await?;
-        self.finish_all(&mut conn).await?;
+        let mut conn = self.writer().await?;
+        self.finish_all_on(&mut conn).await?;
         Ok(!store::has_unfinished(&mut conn, digest).await?)
     }
 
-    async fn claim(
-        &self,
-        conn: &mut SqliteConnection,
-        digest: Option<i64>,
-    ) -> anyhow::Result<Option<Claim>> {
+    /// Claims up to [`BATCH`] due rows, or else one row a stopped worker left behind.
+    async fn claim(&self, digest: Option<i64>) -> anyhow::Result<Vec<Claim>> {
         let settings = self.site.settings();
         let now = crate::clock::now();
-        let message_id = crate::mail::new_message_id(&settings.base_url);
-        let _turn = self.writing.lock().await;
-        if let Some(claim) = store::claim_pending(conn, digest, &now, &message_id).await? {
-            return Ok(Some(claim));
+        let message_ids: Vec<String> = (0..BATCH)
+            .map(|_| crate::mail::new_message_id(&settings.base_url))
+            .collect();
+        let mut conn = self.writer().await?;
+        let conn = &mut *conn;
+        let claims = store::claim_pending(conn, digest, &now, &message_ids).await?;
+        if !claims.is_empty() {
+            return Ok(claims);
         }
         let lease = time::Duration::try_from(self.config.lease).unwrap_or(time::Duration::HOUR);
         let stale_before = crate::clock::after(-lease);
         if store::settle_handed(conn, digest, &stale_before).await? > 0 {
-            self.finish_all(conn).await?;
+            self.finish_all_on(conn).await?;
         }
-        Ok(store::claim_stale(conn, digest, &now, &stale_before).await?)
+        Ok(store::claim_stale(conn, digest, &now, &stale_before)
+            .await?
+            .into_iter()
+            .collect())
     }
 
-    /// Sends one claimed row; `Ok(false)` when the subscriber has left since it was queued.
-    async fn deliver(&self, conn: &mut SqliteConnection, claim: &Claim) -> Result<bool, SendError> {
+    /// Sends one claimed row to `recipient` (its address and name); `Ok(false)` when the
+    /// subscriber has left since it was queued.
+    async fn deliver(
+        &self,
+        claim: &Claim,
+        recipient: Option<&(String, String)>,
+    ) -> Result<bool, SendError> {
         if claim.attempts > self.config.max_attempts {
             return Err(SendError::Permanent(
                 "no outcome recorded after the last attempt".into(),
             ));
         }
         let internal = |e: anyhow::Error| SendError::Temporary(format!("{e:#}"));
-        let digest = self.digest(conn, claim.digest_id).await.map_err(internal)?;
-        let recipient = store::recipient(conn, claim.subscriber_id)
-            .await
-            .map_err(|e| internal(e.into()))?;
+        let digest = self.digest(claim.digest_id).await.map_err(internal)?;
         let Some((email, name)) = recipient else {
             return Ok(false);
         };
@@ -253,18 +323,21 @@ impl Worker {
         let address = email
             .parse()
             .map_err(|_| SendError::Permanent("invalid stored address".into()))?;
-        let to = Mailbox::new(Some(name).filter(|n| !n.is_empty()), address);
+        let to = Mailbox::new(Some(name.clone()).filter(|n| !n.is_empty()), address);
         let unsubscribe = unsubscribe_url(&settings.base_url, self.site.key(), claim.subscriber_id);
-        let message = digest
-            .message(to, &unsubscribe, &claim.message_id, &digest.subject)
+        let mail = digest
+            .outgoing(to, &unsubscribe, &claim.message_id, SystemTime::now())
             .map_err(|e| SendError::Permanent(format!("{e:#}")))?;
         if let Some(limiter) = &self.limiter {
             limiter.until_ready().await;
         }
-        let mut handover = RecordHandover { conn, claim };
+        let mut handover = RecordHandover {
+            worker: self,
+            claim,
+        };
         self.site
             .mailer()
-            .send_with_handover(message, &mut handover)
+            .send_outgoing(&mail, &mut handover)
             .await
             .map(|()| true)
     }
@@ -310,14 +383,18 @@ impl Worker {
         }
     }
 
-    async fn digest(&self, conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Arc<Prepared>> {
+    async fn digest(&self, id: i64) -> anyhow::Result<Arc<Prepared>> {
         if let Some(digest) = self.digests.lock().ok().and_then(|d| d.get(&id).cloned()) {
             return Ok(digest);
         }
-        let row = store::by_id(conn, id)
+        let row = store::by_id(&mut *self.writer().await?, id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("digest {id} vanished"))?;
-        let digest = Arc::new(Prepared::new(&self.site.settings(), &row)?);
+        let settings = self.site.settings();
+        // A link as long as most recipients' (five-digit ids): lettre's choice of encoding
+        // depends on line lengths, and a body is prepared for the usual choice.
+        let typical = unsubscribe_url(&settings.base_url, self.site.key(), 10_000);
+        let digest = Arc::new(Prepared::new(&settings, &row, &typical)?);
         if let Ok(mut digests) = self.digests.lock() {
             digests.insert(id, digest.clone());
         }
@@ -326,9 +403,9 @@ impl Worker {
 }
 
 /// Records the handover of a claimed row before the mailer writes the message (see the
-/// module comment), on the connection the row was claimed with.
+/// module comment), on the worker's connection.
 struct RecordHandover<'a> {
-    conn: &'a mut SqliteConnection,
+    worker: &'a Worker,
     claim: &'a Claim,
 }
 
@@ -337,7 +414,13 @@ impl Handover for RecordHandover<'_> {
     async fn record(&mut self) -> bool {
         let now = crate::clock::now();
         let claim = self.claim;
-        match store::record_handover(self.conn, claim, &now).await {
+        let recorded = match self.worker.writer().await {
+            Ok(mut conn) => store::record_handover(&mut conn, claim, &now)
+                .await
+                .map_err(anyhow::Error::from),
+            Err(error) => Err(error),
+        };
+        match recorded {
             Ok(true) => true,
             Ok(false) => {
                 tracing::warn!(

@@ -5,15 +5,18 @@ mod headers;
 mod outbox;
 mod smtp;
 mod smtp_server;
+mod spliced;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use lettre::Message;
+use lettre::address::Envelope;
 
 pub use headers::{ListUnsubscribe, ListUnsubscribePost};
 pub use outbox::OutboxMailer;
 pub use smtp::{SMTP_TIMEOUT, SmtpMailer};
+pub use spliced::SplicedBody;
 
 /// How long a claimed delivery belongs to its worker: well past the SMTP timeout, so the
 /// first attempt is certainly over before anyone tries again.
@@ -57,15 +60,50 @@ impl<F: FnMut() -> bool + Send> Handover for F {
     }
 }
 
+/// A message as it goes out: its bytes, its envelope and its Message-ID. A digest writes its
+/// mails this way directly (see `digest::compose`), without a lettre [`Message`] each.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub envelope: Envelope,
+    /// With its angle brackets; empty when the message has none.
+    pub message_id: String,
+    /// The whole message, headers and body, lines ending `\r\n`.
+    pub bytes: Vec<u8>,
+}
+
+impl From<&Message> for Outgoing {
+    fn from(message: &Message) -> Self {
+        Self {
+            envelope: message.envelope().clone(),
+            message_id: message
+                .headers()
+                .get_raw("Message-ID")
+                .unwrap_or_default()
+                .to_string(),
+            bytes: message.formatted(),
+        }
+    }
+}
+
 /// Hands a finished message to whatever delivers mail.
 #[async_trait::async_trait]
 pub trait Mailer: Send + Sync {
+    /// Sends one formatted message to the recipients of its envelope, calling `handover` first.
+    async fn send_outgoing(
+        &self,
+        mail: &Outgoing,
+        handover: &mut dyn Handover,
+    ) -> Result<(), SendError>;
+
     /// Sends one message to the recipients of its envelope, calling `handover` first.
     async fn send_with_handover(
         &self,
         message: Message,
         handover: &mut dyn Handover,
-    ) -> Result<(), SendError>;
+    ) -> Result<(), SendError> {
+        self.send_outgoing(&Outgoing::from(&message), handover)
+            .await
+    }
 
     /// Sends one message to the recipients of its envelope.
     async fn send(&self, message: Message) -> Result<(), SendError> {

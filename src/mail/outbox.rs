@@ -2,9 +2,7 @@
 
 use std::path::PathBuf;
 
-use lettre::Message;
-
-use super::{Handover, Mailer, SendError};
+use super::{Handover, Mailer, Outgoing, SendError};
 
 /// Writes each message to `<dir>/<message-id>.eml`.
 pub struct OutboxMailer {
@@ -22,23 +20,19 @@ impl OutboxMailer {
 impl Mailer for OutboxMailer {
     /// Writes the mail under a temporary name and renames it into place after the handover:
     /// the `.eml` appears whole, or not at all.
-    async fn send_with_handover(
+    async fn send_outgoing(
         &self,
-        message: Message,
+        mail: &Outgoing,
         handover: &mut dyn Handover,
     ) -> Result<(), SendError> {
-        let id = message
-            .headers()
-            .get_raw("Message-ID")
-            .map(file_name_of)
+        let id = Some(file_name_of(&mail.message_id))
+            .filter(|id| !id.is_empty())
             .unwrap_or_else(crate::keys::random_token);
         let io = |e: std::io::Error| SendError::Temporary(format!("outbox: {e}"));
         tokio::fs::create_dir_all(&self.dir).await.map_err(io)?;
         let path = self.dir.join(format!("{id}.eml"));
         let partial = self.dir.join(format!("{id}.eml.part"));
-        tokio::fs::write(&partial, message.formatted())
-            .await
-            .map_err(io)?;
+        tokio::fs::write(&partial, &mail.bytes).await.map_err(io)?;
         if !handover.record().await {
             let _ = tokio::fs::remove_file(&partial).await;
             return Err(SendError::Temporary("the handover was not recorded".into()));

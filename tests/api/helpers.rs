@@ -177,6 +177,15 @@ impl TestApp {
             .expect("import subscribers");
     }
 
+    /// The seed episode with its digest queued for these new confirmed subscribers.
+    pub async fn seed_digest_queued_for(&self, emails: &[&str]) {
+        self.import_seed().await;
+        self.confirmed_subscribers(emails).await;
+        shownotes::digest::manage::send_to_all(&self.state.db, &self.state.settings(), 434)
+            .await
+            .expect("digest queued");
+    }
+
     /// Runs the delivery worker until nothing is left to send (retries waited for).
     pub async fn dispatch_all_pending_emails(&self) {
         self.dispatch_with(fast_delivery()).await;

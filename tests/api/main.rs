@@ -13,6 +13,7 @@ mod cli;
 mod compression;
 mod digest_admin;
 mod digest_crash;
+mod digest_recipients;
 mod digests;
 mod drafts;
 mod editor;
