@@ -138,12 +138,16 @@ pub async fn import_notes_files<P: AsRef<Path>>(
     let mut conn = crate::db::bulk_connection(db).await?;
     let paths: Vec<PathBuf> = files.iter().map(|p| p.as_ref().to_path_buf()).collect();
     let mut batches = paths.chunks(FILES_PER_COMMIT).map(<[PathBuf]>::to_vec);
-    let mut next = batches.next().map(|batch| parse_ahead(batch, options));
+    let mut next = batches
+        .next()
+        .map(|batch| parse_ahead(db.clone(), batch, options));
     while let Some(parsing) = next.take() {
         let parsed = parsing
             .await
-            .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
-        next = batches.next().map(|batch| parse_ahead(batch, options));
+            .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))??;
+        next = batches
+            .next()
+            .map(|batch| parse_ahead(db.clone(), batch, options));
         let outcomes = match write_batch(&mut conn, &parsed, options, false).await? {
             Some(outcomes) => outcomes,
             None => write_batch(&mut conn, &parsed, options, true)
@@ -157,19 +161,36 @@ pub async fn import_notes_files<P: AsRef<Path>>(
     sqlx::Connection::close(conn).await
 }
 
-/// Reads and parses `batch` on a blocking thread.
+/// Each file of a batch, read and parsed or refused.
+type ParsedBatch = Vec<(PathBuf, Result<ReadyFile, ImportError>)>;
+
+/// Reads, parses and renders `batch` on a blocking thread. Files the database already holds
+/// with the same text are not rendered: writing will most likely find them unchanged (and
+/// should it write one after all, its first read renders it).
 fn parse_ahead(
+    db: SqlitePool,
     batch: Vec<PathBuf>,
     options: ImportOptions,
-) -> tokio::task::JoinHandle<Vec<(PathBuf, Result<ReadyFile, ImportError>)>> {
-    tokio::task::spawn_blocking(move || {
-        batch
-            .into_iter()
-            .map(|path| {
-                let ready = read_and_parse(&path, options);
-                (path, ready)
-            })
-            .collect()
+) -> tokio::task::JoinHandle<sqlx::Result<ParsedBatch>> {
+    tokio::spawn(async move {
+        let names: Vec<&str> = batch
+            .iter()
+            .filter_map(|p| p.file_name()?.to_str())
+            .collect();
+        let imported =
+            source_store::imported_files(&mut *db.acquire().await?, &names, options.status).await?;
+        let parsed = tokio::task::spawn_blocking(move || {
+            batch
+                .into_iter()
+                .map(|path| {
+                    let ready = read_and_parse(&path, options, &imported);
+                    (path, ready)
+                })
+                .collect()
+        })
+        .await
+        .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
+        Ok(parsed)
     })
 }
 
@@ -320,7 +341,11 @@ fn remember_source(sources: &mut HashMap<i64, NotesSource>, ready: &ReadyFile, s
 }
 
 /// A file's episode as parsed, with its number, title and source.
-fn read_and_parse(path: &Path, options: ImportOptions) -> Result<ReadyFile, ImportError> {
+fn read_and_parse(
+    path: &Path,
+    options: ImportOptions,
+    imported: &HashSet<(String, String)>,
+) -> Result<ReadyFile, ImportError> {
     let source = read_notes(path)?;
     let parsed =
         notes::parse(&source).map_err(|e| ImportError::new(path, Some(e.line), e.message))?;
@@ -330,18 +355,23 @@ fn read_and_parse(path: &Path, options: ImportOptions) -> Result<ReadyFile, Impo
         .unwrap_or_default();
     let (number, title) = number_and_title(&parsed, file_name, options.number)
         .map_err(|message| ImportError::new(path, Some(1), message))?;
-    Ok(ReadyFile {
-        rendered: ForHosts::render(
+    let sha256 = crate::keys::sha256_hex(&source);
+    let rendered = match imported.contains(&(file_name.to_string(), sha256.clone())) {
+        true => ForHosts::default(),
+        false => ForHosts::render(
             &parsed.intro_md,
             parsed.segments.iter().map(|s| s.notes_md.as_str()),
         )
         .map_err(|over| over_cap(path, &parsed, over))?,
+    };
+    Ok(ReadyFile {
+        rendered,
         parsed,
         number,
         title,
         source: Source {
             file: file_name.to_string(),
-            sha256: crate::keys::sha256_hex(&source),
+            sha256,
         },
     })
 }

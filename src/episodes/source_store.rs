@@ -1,7 +1,7 @@
 //! Which notes file each episode came from: the guard against one file overwriting another
 //! file's episode.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use sqlx::SqliteConnection;
@@ -46,6 +46,25 @@ pub async fn notes_sources(
         .into_iter()
         .map(|row| (row.number, row.source))
         .collect())
+}
+
+/// Of these file names, the (name, SHA-256) of those an episode holds, imported with
+/// `status`: a file with the same text is most likely unchanged.
+pub async fn imported_files(
+    conn: &mut SqliteConnection,
+    files: &[&str],
+    status: Status,
+) -> sqlx::Result<HashSet<(String, String)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "select source_file, source_sha256 from episodes
+         where source_file in (select value from json_each(?)) and source_sha256 is not null
+           and status = ?",
+    )
+    .bind(json_param(files)?)
+    .bind(status)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// That episode `id` now holds what `file` says, its text hashing to `sha256`.

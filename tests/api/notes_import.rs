@@ -220,6 +220,21 @@ async fn imported_notes_are_rendered_when_written_and_a_guests_links_are_marked_
         "the feed marks the guest's link"
     );
     assert!(feed.contains(r#"href="https://host.example" rel="noopener">"#));
+
+    // The file changed: imported again, it is rendered again (an unchanged one is not).
+    let changed = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("host.example", "changed.example");
+    std::fs::write(&path, changed).unwrap();
+    app.import_notes(&path).await;
+    let html: Option<String> = sqlx::query_scalar(
+        "select s.notes_html from segments s join episodes e on e.id = s.episode_id
+         where e.number = 501 and s.position = 1",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert!(html.is_some_and(|html| html.contains("https://changed.example")));
 }
 
 #[tokio::test]
