@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use sqlx::SqliteConnection;
 
 use super::pyvideo::{self, Record, RelatedUrl, Video};
+use super::store_catalog::TalkRow;
 use super::{store, store_catalog};
 use crate::episodes::model::PersonRef;
 use crate::links::UrlKey;
@@ -56,15 +57,28 @@ pub async fn save_records(
         .filter_map(|(_, record)| video_id_of(&record.videos))
         .collect();
     let mut held = store::held_talks_by_video(conn, FROM_THE_SHOW, &videos).await?;
-    let mut ids = Vec::with_capacity(records.len());
-    for (slug, record) in records {
+    let rows: Vec<TalkRow<'_>> = records
+        .iter()
+        .map(|(slug, record)| TalkRow {
+            slug,
+            record,
+            video_id: video_id_of(&record.videos),
+        })
+        .collect();
+    for row in &rows {
         // A talk found in notes and held until now becomes the first record with its
-        // video; records after it that share the video stay talks of their own.
-        if let Some(held_id) = video_id_of(&record.videos).and_then(|v| held.remove(&v)) {
-            store::move_talk(conn, held_id, event_id, slug).await?;
+        // video; records after it that share the video stay talks of their own. Moved
+        // before any record is saved: an event's records have slugs of their own (file
+        // names), so none of them can take the slug first.
+        if let Some(held_id) = row.video_id.as_ref().and_then(|v| held.remove(v)) {
+            store::move_talk(conn, held_id, event_id, row.slug).await?;
         }
-        ids.push(upsert_talk(conn, event_id, slug, record).await?);
     }
+    let by_slug = store_catalog::upsert_talks(conn, event_id, &rows).await?;
+    let ids = records
+        .iter()
+        .map(|(slug, _)| by_slug.get(slug).copied().ok_or(sqlx::Error::RowNotFound))
+        .collect::<sqlx::Result<Vec<i64>>>()?;
     let speakers = speakers_of(conn, records).await?;
     let latest = last_record_of_each_talk(&ids);
     replace_speakers(conn, &latest, &speakers).await?;
@@ -79,16 +93,6 @@ fn last_record_of_each_talk(ids: &[i64]) -> Vec<(i64, usize)> {
     let mut latest: Vec<(i64, usize)> = latest.into_iter().collect();
     latest.sort_unstable();
     latest
-}
-
-/// Inserts the talk, or updates the one with the same event and slug.
-async fn upsert_talk(
-    conn: &mut SqliteConnection,
-    event_id: i64,
-    slug: &str,
-    record: &Record,
-) -> sqlx::Result<i64> {
-    store_catalog::upsert_talk(conn, event_id, slug, record, video_id_of(&record.videos)).await
 }
 
 /// A speaker of a record: their place, the person, and the name as the record wrote it.

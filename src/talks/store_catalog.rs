@@ -38,19 +38,70 @@ fn source_text(source: &Value) -> Option<String> {
     (!source.is_null()).then(|| source.to_string())
 }
 
-/// Inserts the talk of `record` (whose YouTube id is `video_id`), or updates the one with the
-/// same event and slug; returns its id.
-pub async fn upsert_talk(
+/// One catalog record as a talk row: `slug` within its event, `video_id` its YouTube id.
+pub struct TalkRow<'a> {
+    pub slug: &'a str,
+    pub record: &'a Record,
+    pub video_id: Option<String>,
+}
+
+/// A talk row as one JSON object of the statement's parameter.
+#[derive(Serialize)]
+struct TalkJson<'a> {
+    slug: &'a str,
+    title: &'a str,
+    description: &'a str,
+    recorded: Option<&'a str>,
+    duration: Option<i64>,
+    language: &'a str,
+    thumbnail_url: &'a str,
+    video_id: Option<&'a str>,
+    videos: String,
+    tags: String,
+    extra: String,
+    source: Option<String>,
+}
+
+impl<'a> TalkJson<'a> {
+    fn of(row: &'a TalkRow<'a>) -> Self {
+        let record = row.record;
+        Self {
+            slug: row.slug,
+            title: &record.title,
+            description: record.description.as_deref().unwrap_or_default(),
+            recorded: record.recorded.as_deref(),
+            duration: record.duration,
+            language: record.language.as_deref().unwrap_or_default(),
+            thumbnail_url: record.thumbnail_url.as_deref().unwrap_or_default(),
+            video_id: row.video_id.as_deref(),
+            videos: serde_json::to_string(&record.videos).unwrap_or_else(|_| "[]".into()),
+            tags: serde_json::to_string(&record.tags).unwrap_or_else(|_| "[]".into()),
+            extra: Value::Object(record.extra.clone()).to_string(),
+            source: source_text(&record.source),
+        }
+    }
+}
+
+/// Inserts the talk of each row, or updates the one with the same event and slug, in one
+/// statement, rows in order (a later row with a slug updates the talk an earlier one made);
+/// returns each slug's talk id.
+pub async fn upsert_talks(
     conn: &mut SqliteConnection,
     event_id: i64,
-    slug: &str,
-    record: &Record,
-    video_id: Option<String>,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+    rows: &[TalkRow<'_>],
+) -> sqlx::Result<HashMap<String, i64>> {
+    if rows.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let talks: Vec<TalkJson<'_>> = rows.iter().map(TalkJson::of).collect();
+    let ids: Vec<(String, i64)> = sqlx::query_as(
         "insert into talks (event_id, slug, title, description, recorded, duration_secs, language,
              thumbnail_url, video_id, videos_json, tags_json, extra_json, source_json)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         select ?1, j.value ->> 'slug', j.value ->> 'title', j.value ->> 'description',
+             j.value ->> 'recorded', j.value ->> 'duration', j.value ->> 'language',
+             j.value ->> 'thumbnail_url', j.value ->> 'video_id', j.value ->> 'videos',
+             j.value ->> 'tags', j.value ->> 'extra', j.value ->> 'source'
+         from json_each(?2) j where true order by j.key
          on conflict (event_id, slug) do update set
              event_id = excluded.event_id, slug = excluded.slug, title = excluded.title,
              description = excluded.description, recorded = excluded.recorded,
@@ -58,23 +109,13 @@ pub async fn upsert_talk(
              thumbnail_url = excluded.thumbnail_url, video_id = excluded.video_id,
              videos_json = excluded.videos_json, tags_json = excluded.tags_json, extra_json = excluded.extra_json,
              source_json = excluded.source_json
-         returning id",
+         returning slug, id",
     )
     .bind(event_id)
-    .bind(slug)
-    .bind(&record.title)
-    .bind(record.description.as_deref().unwrap_or_default())
-    .bind(&record.recorded)
-    .bind(record.duration)
-    .bind(record.language.as_deref().unwrap_or_default())
-    .bind(record.thumbnail_url.as_deref().unwrap_or_default())
-    .bind(video_id)
-    .bind(serde_json::to_string(&record.videos).unwrap_or_else(|_| "[]".into()))
-    .bind(serde_json::to_string(&record.tags).unwrap_or_else(|_| "[]".into()))
-    .bind(Value::Object(record.extra.clone()).to_string())
-    .bind(source_text(&record.source))
-    .fetch_one(conn)
-    .await
+    .bind(json_param(&talks)?)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().collect())
 }
 
 /// Replaces the speakers of `talks` with `rows` (objects with `talk`, `person`, `position`,
