@@ -36,6 +36,16 @@ pub fn stamp(moment: OffsetDateTime) -> String {
         .expect("a UTC date formats")
 }
 
+/// A moment in an episode's audio, as players show it: `420` → `7:00`, `3723` → `1:02:03`.
+pub fn clock_time(secs: i64) -> String {
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
 /// Reads a stored timestamp back.
 pub fn parse(text: &str) -> Option<OffsetDateTime> {
     time::PrimitiveDateTime::parse(text, FORMAT)
@@ -54,5 +64,12 @@ mod tests {
         assert!(earlier < later, "{earlier} {later}");
         assert_eq!(parse(&later).map(at), Some(later.clone()));
         assert_eq!(later.len(), "2025-05-19T17:00:00.000000Z".len());
+    }
+
+    #[test]
+    fn times_in_the_audio_read_as_players_show_them() {
+        assert_eq!(clock_time(0), "0:00");
+        assert_eq!(clock_time(420), "7:00");
+        assert_eq!(clock_time(3723), "1:02:03");
     }
 }

@@ -28,7 +28,6 @@ mod summary;
 mod view;
 mod zoned;
 
-pub use public::clock_time;
 pub use save::{SaveError, save_episode, save_episode_in};
 pub use view::{format_date, format_duration, load_episode};
 

@@ -204,7 +204,7 @@ impl EpisodeArticle {
                 Some(Chapter {
                     label: chapter_label(segment),
                     secs,
-                    at: clock_time(secs),
+                    at: crate::clock::clock_time(secs),
                 })
             })
             .collect();
@@ -241,16 +241,6 @@ fn chapter_label(segment: &SegmentDoc) -> String {
         },
         (SegmentKind::Joke, _) => format!("Joke: {}", segment.title),
         _ => segment.title.clone(),
-    }
-}
-
-/// `420` → `7:00`, `3723` → `1:02:03`.
-pub fn clock_time(secs: i64) -> String {
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
     }
 }
 

@@ -2,7 +2,7 @@
 //! from there) and what was said, with the speaker's name where the voice changes.
 
 use super::format::Cue;
-use crate::episodes::clock_time;
+use crate::clock::clock_time;
 
 /// The transcript section of an episode page.
 #[derive(Debug, Clone)]
