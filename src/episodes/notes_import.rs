@@ -198,7 +198,7 @@ fn parse_ahead(
 /// database rolls the batch back and gives `None`; with them, only that file is undone.
 async fn write_batch(
     conn: &mut SqliteConnection,
-    batch: &[(PathBuf, Result<ReadyFile, ImportError>)],
+    batch: &ParsedBatch,
     options: ImportOptions,
     savepoints: bool,
 ) -> sqlx::Result<Option<Vec<Result<Imported, ImportError>>>> {
