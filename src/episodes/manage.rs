@@ -9,6 +9,7 @@ use super::{revisions, store};
 use crate::accounts::store::audit;
 use crate::admin::store::{Actor, record};
 use crate::clock;
+use crate::rendered::feed_notes;
 use crate::validation::{FieldErrors, OnUnique};
 
 /// Why an edit was not saved.
@@ -78,6 +79,7 @@ pub async fn create(
     .await?;
     apply_publishing(&mut tx, user_id, id, &publishing, &now).await?;
     revisions::record(&mut tx, id, user_id, &now).await?;
+    feed_notes::refresh(&mut tx, &[id]).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -130,6 +132,7 @@ pub async fn save_as(
     .await?;
     apply_publishing(&mut tx, user_id, id, &publishing, &now).await?;
     revisions::record(&mut tx, id, user_id, &now).await?;
+    feed_notes::refresh(&mut tx, &[id]).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -185,6 +188,7 @@ pub async fn change_status(
     let now = clock::now();
     let mut tx = crate::db::begin_write(db).await?;
     apply_status(&mut tx, user_id, id, &change, &now).await?;
+    feed_notes::refresh(&mut tx, &[id]).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -255,6 +259,8 @@ pub async fn publish_due(db: &SqlitePool) -> sqlx::Result<Vec<i64>> {
         )
         .await?;
     }
+    let ids: Vec<i64> = published.iter().map(|(id, _)| *id).collect();
+    feed_notes::refresh(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(published.into_iter().map(|(_, number)| number).collect())
 }

@@ -11,6 +11,7 @@ use super::source_store::{self, NotesSource, SourceStamp};
 use crate::admin::store::record_imports;
 use crate::notes::{self, ParsedEpisode, ParsedSegment};
 use crate::people::aliases;
+use crate::rendered::feed_notes;
 use crate::rendered::{ForHosts, OverCap};
 use crate::talks::noted::{self, NotedTalk};
 
@@ -491,6 +492,9 @@ pub async fn import_pasted(
     )
     .await
     .map_err(|e| db_error(e.into()))?;
+    feed_notes::refresh(&mut tx, &[id])
+        .await
+        .map_err(|e| db_error(e.into()))?;
     tx.commit().await.map_err(|e| db_error(e.into()))?;
     Ok(id)
 }
@@ -538,7 +542,8 @@ impl Memo {
         }
         record_imports(conn, "episode", &std::mem::take(&mut self.audited)).await?;
         source_store::set_notes_sources(conn, &std::mem::take(&mut self.sources)).await?;
-        Ok(())
+        // Last: the writes above may touch the episodes, which forgets their fragments.
+        feed_notes::refresh_stale(conn).await
     }
 }
 

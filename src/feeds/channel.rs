@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 
-use super::content::xml_safe;
+use super::xml_text::xml_safe;
 use crate::settings::Settings;
 
 /// The Podcasting 2.0 namespace for deriving a podcast's guid from its feed URL.

@@ -5,17 +5,16 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use askama::Template;
 use bytes::Bytes;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqlitePool;
 use time::OffsetDateTime;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
 
 pub use super::items::{FeedPerson, RenderedItem};
 use super::items::{Format, ItemCache, fingerprint, hash_parts};
 use super::store::{self, FeedRow, PersonRow};
-use crate::episodes::model::SegmentKind;
-use crate::episodes::store::SegmentRow;
+use super::xml_text::xml_safe;
+use crate::rendered::feed_notes::{self, FeedNotesError};
 
 /// Why a feed could not be built: the database or a template failed (never the reader's fault).
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +27,15 @@ pub enum FeedError {
     Json(#[from] serde_json::Error),
 }
 
+impl From<FeedNotesError> for FeedError {
+    fn from(error: FeedNotesError) -> Self {
+        match error {
+            FeedNotesError::Database(error) => Self::Database(error),
+            FeedNotesError::Template(error) => Self::Template(error),
+        }
+    }
+}
+
 /// What a feed's items are read from: the database, the items kept in memory, the site's address.
 #[derive(Clone, Copy)]
 pub struct Source<'a> {
@@ -37,9 +45,6 @@ pub struct Source<'a> {
 }
 
 type Result<T, E = FeedError> = std::result::Result<T, E>;
-
-/// Names the code that renders cached notes: a new release re-renders them.
-const RENDERER: &str = concat!(env!("CARGO_PKG_VERSION"), "+notes-1");
 
 /// An episode's audio file.
 #[derive(Debug, Clone)]
@@ -149,7 +154,7 @@ pub async fn rendered_items(
     render: impl Fn(&FeedEpisode) -> Result<String>,
 ) -> Result<RenderedItems> {
     let base_url = source.base_url;
-    let renderer = format!("{RENDERER} {base_url}");
+    let renderer = feed_notes::renderer(base_url);
     // One read snapshot: notes rendered here are stored only if nothing changed meanwhile
     // (SQLite refuses the write of a stale snapshot), so no stale rendering is ever kept.
     let mut tx = source.db.begin().await?;
@@ -227,20 +232,10 @@ async fn notes_of(
     }
     if !unrendered.is_empty() {
         let ids: Vec<i64> = unrendered.iter().map(|row| row.id).collect();
-        let rendered = render_notes(&mut tx, &ids, base_url).await?;
-        let stored: Vec<StoredNotes> = rendered
-            .into_iter()
-            .map(|(id, html)| StoredNotes {
-                id,
-                stamp: random_stamp(),
-                html: Arc::from(html),
-            })
-            .collect();
-        let rows: Vec<(i64, i64, &str)> = stored
-            .iter()
-            .map(|row| (row.id, row.stamp, &*row.html))
-            .collect();
-        match store::save_html(&mut tx, renderer, &rows).await {
+        let rendered = feed_notes::render(&mut tx, &ids, base_url).await?;
+        // Stored only if nothing changed since the snapshot was read: SQLite refuses the write
+        // of a stale one, and the next request renders them again.
+        match feed_notes::save(&mut tx, base_url, &rendered).await {
             Ok(()) => {
                 if let Err(error) = tx.commit().await {
                     tracing::debug!(%error, "rendered notes not stored");
@@ -248,22 +243,13 @@ async fn notes_of(
             }
             Err(error) => tracing::debug!(%error, "rendered notes not stored"),
         }
-        notes.extend(stored.into_iter().map(|row| (row.id, row.html)));
+        notes.extend(
+            rendered
+                .into_iter()
+                .map(|row| (row.id, Arc::from(row.html))),
+        );
     }
     Ok(notes)
-}
-
-/// A rendering as stored, under its stamp.
-struct StoredNotes {
-    id: i64,
-    stamp: i64,
-    html: Arc<str>,
-}
-
-fn random_stamp() -> i64 {
-    let mut bytes = [0u8; 8];
-    getrandom::getrandom(&mut bytes).unwrap_or_default();
-    i64::from_le_bytes(bytes)
 }
 
 fn group_persons(rows: Vec<PersonRow>, base_url: &str) -> HashMap<i64, Vec<FeedPerson>> {
@@ -326,85 +312,6 @@ fn feed_episode(
 /// Reads an RFC 3339 timestamp.
 pub fn parse_time(text: Option<&str>) -> Option<OffsetDateTime> {
     text.and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
-}
-
-/// Drops the characters XML 1.0 forbids (most control characters), which no parser would accept.
-pub fn xml_safe(text: &str) -> String {
-    let allowed = |c: char| !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}');
-    if text.chars().all(allowed) {
-        text.to_string()
-    } else {
-        text.chars().filter(|c| allowed(*c)).collect()
-    }
-}
-
-/// The notes of an episode as one HTML fragment: what `content:encoded` carries.
-#[derive(Template)]
-#[template(path = "feeds/notes.html")]
-struct NotesHtml {
-    segments: Vec<NoteSegment>,
-    intro_html: String,
-}
-
-struct NoteSegment {
-    is_sponsor: bool,
-    heading: String,
-    heading_href: Option<String>,
-    title: String,
-    url: Option<String>,
-    notes_html: String,
-}
-
-async fn render_notes(
-    conn: &mut SqliteConnection,
-    ids: &[i64],
-    base_url: &str,
-) -> Result<HashMap<i64, String>> {
-    let ids_json = serde_json::to_string(ids)?;
-    let mut segments: HashMap<i64, Vec<NoteSegment>> = HashMap::new();
-    for row in store::segments_of(conn, &ids_json).await? {
-        segments
-            .entry(row.episode_id)
-            .or_default()
-            .push(note_segment(row, base_url).await);
-    }
-    let mut rendered = HashMap::new();
-    for (id, intro_md, intro_html) in store::intros(conn, &ids_json).await? {
-        let intro_html = crate::rendered::intro_of(intro_html, intro_md).await;
-        let page = NotesHtml {
-            segments: segments.remove(&id).unwrap_or_default(),
-            intro_html,
-        };
-        rendered.insert(id, xml_safe(&page.render()?));
-    }
-    Ok(rendered)
-}
-
-async fn note_segment(row: SegmentRow, base_url: &str) -> NoteSegment {
-    let kind = SegmentKind::parse(&row.kind).unwrap_or(SegmentKind::Other);
-    let name = row.person_name.unwrap_or_default();
-    let heading = match (kind, row.number) {
-        (SegmentKind::Topic, Some(number)) if !name.is_empty() => format!("{name} #{number}:"),
-        (SegmentKind::Extra, _) if !name.is_empty() => format!("Extras from {name}"),
-        (SegmentKind::Extra, _) => "Extras".to_string(),
-        (SegmentKind::Joke, _) => "Joke:".to_string(),
-        (SegmentKind::Sponsor, _) => "Sponsored by".to_string(),
-        _ => String::new(),
-    };
-    let presents = matches!(kind, SegmentKind::Topic | SegmentKind::Extra) && !name.is_empty();
-    NoteSegment {
-        is_sponsor: kind == SegmentKind::Sponsor,
-        heading,
-        heading_href: row
-            .person_slug
-            .filter(|_| presents)
-            .map(|slug| format!("{base_url}/hosts/{slug}")),
-        title: row.title,
-        url: row.url.filter(|u| crate::links::is_web_url(u)),
-        // Stored when the notes were written (or first read), with the presenter's `rel`.
-        notes_html: crate::rendered::notes_of(row.notes_html, row.notes_md, row.person_is_guest)
-            .await,
-    }
 }
 
 #[cfg(test)]

@@ -127,17 +127,19 @@ async fn json_rows<T: serde::de::DeserializeOwned>(
     serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
-/// The intros of the given episodes, as (id, intro_md, intro_html when rendered).
-pub async fn intros(
+/// The intros of the published episodes among `ids` (a JSON array), as (id, intro_md,
+/// intro_html when rendered).
+pub async fn published_intros(
     conn: &mut SqliteConnection,
     ids: &str,
 ) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
     sqlx::query_as(
-        "select id, intro_md, intro_html from episodes where id in (select value from json_each(?))",
+        "select id, intro_md, intro_html from episodes
+         where status = 'published' and id in (select value from json_each(?))",
     )
-        .bind(ids)
-        .fetch_all(conn)
-        .await
+    .bind(ids)
+    .fetch_all(conn)
+    .await
 }
 
 /// The segments of the given episodes (`ids` is a JSON array), in order.
@@ -167,6 +169,22 @@ pub async fn stored_html(
     )
     .bind(renderer)
     .bind(ids)
+    .fetch_all(conn)
+    .await
+}
+
+/// The published episodes with no notes rendering stored by `renderer`.
+pub async fn published_without_html(
+    conn: &mut SqliteConnection,
+    renderer: &str,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "select e.id from episodes e
+         where e.status = 'published' and not exists
+             (select 1 from episode_html h indexed by episode_html_stamp
+              where h.episode_id = e.id and h.renderer = ?)",
+    )
+    .bind(renderer)
     .fetch_all(conn)
     .await
 }

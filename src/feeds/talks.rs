@@ -7,9 +7,9 @@ use time::format_description::well_known::Rfc2822;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
-use super::content::xml_safe;
 use super::http::{XML, respond};
 use super::store::{self, TalkRow};
+use super::xml_text::xml_safe;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 

@@ -636,3 +636,86 @@ async fn the_podcast_feed_names_a_stylesheet_served_as_xsl_and_still_parses() {
     let parsed = feed_rs::parser::parse(feed.as_bytes()).expect("apps still read the feed");
     assert_eq!(parsed.entries.len(), 1);
 }
+
+/// The feed fragments stored for the site's address, one per episode.
+async fn stored_fragments(app: &TestApp) -> i64 {
+    sqlx::query_scalar(
+        "select count(*) from episode_html
+         where renderer like '% ' || (select base_url from settings)",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .expect("count")
+}
+
+#[tokio::test]
+async fn an_imported_archive_is_in_the_feed_as_a_fresh_render_would_show_it() {
+    let app = spawn_app().await;
+    let archive = crate::helpers::fixture("notes-archive");
+    let mut files: Vec<_> = std::fs::read_dir(&archive)
+        .expect("archive")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    files.sort();
+    let options = shownotes::episodes::notes_import::ImportOptions {
+        status: shownotes::episodes::model::Status::Published,
+        dry_run: false,
+        number: None,
+        replace: false,
+    };
+    let mut imported = 0;
+    shownotes::episodes::notes_import::import_notes_files(
+        &app.state.db,
+        &files,
+        options,
+        |_, outcome| imported += i64::from(outcome.is_ok()),
+    )
+    .await
+    .expect("import");
+    app.state.content_changed();
+
+    // Written with the notes: the first feed request reads them instead of rendering them.
+    assert_eq!(stored_fragments(&app).await, imported);
+    let from_import = body(&app, "/episodes/rss").await;
+    sqlx::query("delete from episode_html")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    app.state.content_changed();
+    let rendered_on_read = body(&app, "/episodes/rss").await;
+
+    assert_eq!(from_import.matches("<item>").count() as i64, imported);
+    assert!(
+        from_import == rendered_on_read,
+        "the notes the import stored differ from a render of the same episodes"
+    );
+}
+
+#[tokio::test]
+async fn a_draft_has_no_feed_fragment_until_it_is_published_and_then_has_one() {
+    let app = spawn_app().await;
+    let id = app
+        .import_notes_as(
+            &crate::helpers::fixture("notes/python-bytes-434-seed.md"),
+            shownotes::episodes::model::Status::Draft,
+        )
+        .await;
+    assert_eq!(stored_fragments(&app).await, 0);
+    app.add_user("host@example.com", "host").await;
+    let host: i64 = sqlx::query_scalar("select id from users")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+
+    shownotes::episodes::manage::change_status(
+        &app.state.db,
+        host,
+        id,
+        shownotes::episodes::manage::StatusChange::Publish,
+    )
+    .await
+    .expect("publish");
+
+    assert_eq!(stored_fragments(&app).await, 1);
+    assert!(body(&app, "/episodes/rss").await.contains("<item>"));
+}
