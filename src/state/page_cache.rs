@@ -23,8 +23,10 @@ pub struct CachedPage {
     /// The content version it was rendered under ([`super::content_version`]): served only
     /// while that is still the version, whichever process changed the content since.
     pub version: i64,
-    /// The compressed copies, made once, when the first visitor who accepts them asks.
-    pub encoded: tokio::sync::OnceCell<Encoded>,
+    /// The compressed copies, each made once, when the first visitor who accepts it asks;
+    /// `None` where it would not make the body smaller.
+    pub gzip: tokio::sync::OnceCell<Option<Variant>>,
+    pub br: tokio::sync::OnceCell<Option<Variant>>,
 }
 
 /// A compressed copy of a page's body: another representation, so it has its own ETag.
@@ -33,28 +35,20 @@ pub struct Variant {
     pub etag: HeaderValue,
 }
 
-/// A page's compressed copies; a coding is missing where it would not make the body smaller.
-#[derive(Default)]
-pub struct Encoded {
-    pub gzip: Option<Variant>,
-    pub br: Option<Variant>,
-}
-
-impl Encoded {
-    fn len(&self) -> usize {
-        [&self.gzip, &self.br]
-            .into_iter()
-            .flatten()
-            .map(|variant| variant.body.len())
-            .sum()
-    }
-}
-
 impl CachedPage {
     /// What the page counts against the budget: its key, its body and its compressed copies.
     fn cost(&self, key: &str) -> usize {
-        let body: usize = self.body.iter().map(Bytes::len).sum();
-        key.len() + body + self.encoded.get().map_or(0, Encoded::len)
+        let copies: usize = [&self.gzip, &self.br]
+            .into_iter()
+            .filter_map(|copy| copy.get()?.as_ref())
+            .map(|variant| variant.body.len())
+            .sum();
+        key.len() + self.body_len() + copies
+    }
+
+    /// The body's length in bytes.
+    pub fn body_len(&self) -> usize {
+        self.body.iter().map(Bytes::len).sum()
     }
 }
 
@@ -243,18 +237,16 @@ mod tests {
             last_modified: SystemTime::now(),
             stored: Instant::now(),
             version: 1,
-            encoded: tokio::sync::OnceCell::new(),
+            gzip: tokio::sync::OnceCell::new(),
+            br: tokio::sync::OnceCell::new(),
         })
     }
 
-    fn gzip_of(len: usize) -> Encoded {
-        Encoded {
-            gzip: Some(Variant {
-                body: Bytes::from(vec![0; len]),
-                etag: HeaderValue::from_static("\"1-gzip\""),
-            }),
-            br: None,
-        }
+    fn gzip_of(len: usize) -> Option<Variant> {
+        Some(Variant {
+            body: Bytes::from(vec![0; len]),
+            etag: HeaderValue::from_static("\"1-gzip\""),
+        })
     }
 
     #[test]
@@ -266,7 +258,7 @@ mod tests {
         cache.put("/new".into(), new.clone(), cache.generation());
         assert_eq!(cache.bytes(), 2 * 44);
 
-        new.encoded.set(gzip_of(20)).ok().unwrap();
+        new.gzip.set(gzip_of(20)).ok().unwrap();
         cache.recount("/new", &new);
 
         assert_eq!(

@@ -6,7 +6,7 @@ use axum::http::header::ACCEPT_ENCODING;
 use axum::http::{HeaderMap, HeaderValue};
 
 use crate::compress::{self, Effort};
-use crate::state::page_cache::{Encoded, Variant};
+use crate::state::page_cache::Variant;
 
 /// A coding a page can be sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +71,15 @@ impl Accepted {
         self.br > 0.0 || self.gzip > 0.0
     }
 
+    /// Whether the visitor takes `coding`.
+    pub fn takes(&self, coding: Coding) -> bool {
+        match coding {
+            Coding::Gzip => self.gzip > 0.0,
+            Coding::Br => self.br > 0.0,
+            Coding::Identity => self.identity > 0.0,
+        }
+    }
+
     /// The most wanted of the codings on offer; on a tie the smaller body (brotli, then gzip).
     /// A visitor who refuses everything on offer still gets the body as it is.
     pub fn choose(&self, has_br: bool, has_gzip: bool) -> Coding {
@@ -109,22 +118,22 @@ fn parse_item(item: &str) -> (String, f32) {
     (coding, weight)
 }
 
-/// The gzip and brotli copies of `body`, each tagged after `etag` (`"…-gzip"`, `"…-br"`).
-/// Runs for milliseconds on a page and longer on a large feed: call it off the async threads.
-pub fn encode(body: &[Bytes], etag: &HeaderValue) -> Encoded {
+/// The copy of `body` in `coding`, tagged after `etag` (`"…-gzip"`, `"…-br"`); none when it would not be
+/// smaller. Runs for milliseconds on a page and longer on a large feed: call it off the async
+/// threads.
+pub fn encode(body: &[Bytes], etag: &HeaderValue, coding: Coding) -> Option<Variant> {
     let len = body.iter().map(Bytes::len).sum();
-    let chunks = || body.iter().map(|chunk| &chunk[..]);
-    let variant = |compressed: std::io::Result<Vec<u8>>, suffix: &str| {
-        let compressed = compressed.ok().filter(|c| c.len() < len)?;
-        Some(Variant {
-            body: Bytes::from(compressed),
-            etag: tagged(etag, suffix)?,
-        })
+    let chunks = body.iter().map(|chunk| &chunk[..]);
+    let (compressed, suffix) = match coding {
+        Coding::Gzip => (compress::gzip(chunks, len, Effort::Served), "gzip"),
+        Coding::Br => (compress::brotli(chunks, len, Effort::Served), "br"),
+        Coding::Identity => return None,
     };
-    Encoded {
-        gzip: variant(compress::gzip(chunks(), len, Effort::Served), "gzip"),
-        br: variant(compress::brotli(chunks(), len, Effort::Served), "br"),
-    }
+    let compressed = compressed.ok().filter(|c| c.len() < len)?;
+    Some(Variant {
+        body: Bytes::from(compressed),
+        etag: tagged(etag, suffix)?,
+    })
 }
 
 /// `"abc"` → `"abc-gzip"`: a strong ETag of its own for each representation.
@@ -176,8 +185,10 @@ mod tests {
     #[test]
     fn each_copy_gets_its_own_strong_etag() {
         let body = [Bytes::from("<p>notes</p>".repeat(50))];
-        let encoded = encode(&body, &HeaderValue::from_static("\"abc-258\""));
-        assert_eq!(encoded.gzip.unwrap().etag, "\"abc-258-gzip\"");
-        assert_eq!(encoded.br.unwrap().etag, "\"abc-258-br\"");
+        let etag = HeaderValue::from_static("\"abc-258\"");
+        let gzip = encode(&body, &etag, Coding::Gzip).unwrap();
+        let br = encode(&body, &etag, Coding::Br).unwrap();
+        assert_eq!(gzip.etag, "\"abc-258-gzip\"");
+        assert_eq!(br.etag, "\"abc-258-br\"");
     }
 }

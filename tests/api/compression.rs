@@ -147,3 +147,25 @@ async fn a_write_changes_the_compressed_pages_etag_and_content() {
     let page = String::from_utf8(decoded(after).await).unwrap();
     assert!(page.contains("After") && !page.contains("Before"));
 }
+
+#[tokio::test]
+async fn a_large_feeds_first_visitor_gets_gzip_without_waiting_for_brotli() {
+    let app = spawn_app().await;
+    app.import_archive().await;
+
+    let first = get_accepting(&app, "/episodes/rss", "gzip, deflate, br").await;
+    let only_br = get_accepting(&app, "/episodes/rss", "br").await;
+    let plain = get_accepting(&app, "/episodes/rss", "identity").await;
+
+    let plain_len: usize = header(&plain, "content-length").unwrap().parse().unwrap();
+    assert!(plain_len > 256 * 1024, "a large feed: {plain_len} bytes");
+    // Made first and sent at once; brotli is made meanwhile for the visitors who want it.
+    assert_eq!(header(&first, "content-encoding"), Some("gzip"));
+    assert_eq!(header(&only_br, "content-encoding"), Some("br"));
+    let plain = decoded(plain).await;
+    assert!(decoded(first).await == plain, "gzip decodes to the feed");
+    assert!(
+        decoded(only_br).await == plain,
+        "brotli decodes to the feed"
+    );
+}

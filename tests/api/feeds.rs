@@ -651,27 +651,7 @@ async fn stored_fragments(app: &TestApp) -> i64 {
 #[tokio::test]
 async fn an_imported_archive_is_in_the_feed_as_a_fresh_render_would_show_it() {
     let app = spawn_app().await;
-    let archive = crate::helpers::fixture("notes-archive");
-    let mut files: Vec<_> = std::fs::read_dir(&archive)
-        .expect("archive")
-        .map(|entry| entry.expect("entry").path())
-        .collect();
-    files.sort();
-    let options = shownotes::episodes::notes_import::ImportOptions {
-        status: shownotes::episodes::model::Status::Published,
-        dry_run: false,
-        number: None,
-        replace: false,
-    };
-    let mut imported = 0;
-    shownotes::episodes::notes_import::import_notes_files(
-        &app.state.db,
-        &files,
-        options,
-        |_, outcome| imported += i64::from(outcome.is_ok()),
-    )
-    .await
-    .expect("import");
+    let imported = app.import_archive().await;
     app.state.content_changed();
 
     // Written with the notes: the first feed request reads them instead of rendering them.

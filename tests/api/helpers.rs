@@ -338,6 +338,33 @@ impl TestApp {
             .await
     }
 
+    /// Imports the fixture archive (`tests/fixtures/notes-archive`, 181 real episodes' notes) as
+    /// `import notes --status published` does; returns how many files went in.
+    pub async fn import_archive(&self) -> i64 {
+        let mut files: Vec<_> = std::fs::read_dir(fixture("notes-archive"))
+            .expect("archive")
+            .map(|entry| entry.expect("entry").path())
+            .collect();
+        files.sort();
+        let options = shownotes::episodes::notes_import::ImportOptions {
+            status: shownotes::episodes::model::Status::Published,
+            dry_run: false,
+            number: None,
+            replace: false,
+        };
+        let mut imported = 0;
+        shownotes::episodes::notes_import::import_notes_files(
+            &self.state.db,
+            &files,
+            options,
+            |_, outcome| imported += i64::from(outcome.is_ok()),
+        )
+        .await
+        .expect("import");
+        self.state.content_changed();
+        imported
+    }
+
     /// The id of episode `number`.
     pub async fn episode_id(&self, number: i64) -> i64 {
         sqlx::query_scalar("select id from episodes where number = ?")
