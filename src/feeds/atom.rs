@@ -47,7 +47,10 @@ pub async fn show(State(state): State<AppState>) -> Result<Response> {
     let site = format!("{}/", settings.base_url);
     let items = rendered_items(source(&state, &settings), None, Format::Atom, |item| {
         let id = atom_id(&item.guid, &site);
-        Ok(AtomEntry { id, item }.render()?)
+        // Escaped notes grow a little; sized up front like the RSS items.
+        let mut text = String::with_capacity(item.content_html.len() * 5 / 4 + 4096);
+        AtomEntry { id, item }.render_into(&mut text)?;
+        Ok(text)
     })
     .await?;
     let channel = Channel::show(&settings, "/episodes/atom", items.newest_change);

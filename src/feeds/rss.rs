@@ -36,6 +36,9 @@ struct PodcastItem<'a> {
 
 const TAIL: &str = "</channel>\n</rss>\n";
 
+/// Room for an item's markup around its notes (titles, enclosure, presenters).
+const ITEM_MARKUP: usize = 4096;
+
 /// The items of the published episodes (only `person_id`'s, when given).
 async fn items(
     state: &AppState,
@@ -43,7 +46,11 @@ async fn items(
     person_id: Option<i64>,
 ) -> Result<RenderedItems> {
     let items = rendered_items(source(state, settings), person_id, Format::Rss, |item| {
-        Ok(PodcastItem { item }.render()?)
+        // Sized for the notes up front: grown by doubling, a large item was copied and its
+        // fresh pages faulted in several times over.
+        let mut text = String::with_capacity(item.content_html.len() + ITEM_MARKUP);
+        PodcastItem { item }.render_into(&mut text)?;
+        Ok(text)
     })
     .await?;
     Ok(items)
