@@ -1,5 +1,6 @@
-//! The podcast feed of 1,000 episodes (cold: page cache emptied, as after any change; first
-//! request of a freshly started server; cached), and search latency over
+//! The podcast feed of 1,000 episodes (first request after they were saved; cold: page cache
+//! emptied, as after any change; first request of a freshly started server; cached), and
+//! search latency over
 //! 1,000 episodes plus 20,000 talks. In-process, so it measures the app, not the network.
 //! Run: `cargo bench --bench feeds_search`. Targets: feed cold ≤ 20 ms, search p99 ≤ 5 ms.
 
@@ -91,7 +92,7 @@ async fn main() {
 
     let first = time_once(&router, "/episodes/rss").await;
     println!(
-        "GET /episodes/rss first render (notes rendered and stored): {:>8.1} ms",
+        "GET /episodes/rss first request after saving them (notes stored by the save): {:>8.1} ms",
         ms(first.0)
     );
     println!("  feed size: {:.1} MB", first.1 as f64 / 1e6);

@@ -162,13 +162,14 @@ pub struct Saved {
     pub segment_ids: Vec<i64>,
 }
 
-/// [`save_episode`] inside the caller's transaction; returns the episode id
-/// and the new segments' ids in order.
+/// [`save_episode`] inside the caller's transaction, with the episode's feed notes when it is
+/// published; returns the episode id and the new segments' ids in order.
 pub async fn save_episode_in(
     conn: &mut SqliteConnection,
     doc: EpisodeDoc,
 ) -> Result<(i64, Vec<i64>), SaveError> {
     let saved = save_episode_with(conn, doc, &mut Known::default()).await?;
+    crate::rendered::feed_notes::refresh(conn, &[saved.episode_id]).await?;
     Ok((saved.episode_id, saved.segment_ids))
 }
 
