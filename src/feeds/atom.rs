@@ -6,7 +6,7 @@ use axum::response::Response;
 use time::format_description::well_known::Rfc3339;
 
 use super::channel::Channel;
-use super::content::{FeedEpisode, rendered_items};
+use super::content::{FeedEpisode, RenderedItem, rendered_items};
 use super::http::{ATOM, respond_document, source};
 use super::items::Format;
 use crate::error::Result;
@@ -50,7 +50,7 @@ pub async fn show(State(state): State<AppState>) -> Result<Response> {
         // Escaped notes grow a little; sized up front like the RSS items.
         let mut text = String::with_capacity(item.content_html.len() * 5 / 4 + 4096);
         AtomEntry { id, item }.render_into(&mut text)?;
-        Ok(text)
+        Ok(RenderedItem::new(text))
     })
     .await?;
     let channel = Channel::show(&settings, "/episodes/atom", items.newest_change);

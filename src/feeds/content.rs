@@ -95,11 +95,29 @@ impl FeedEpisode {
     /// The notes ready to sit inside one CDATA section: a `]]>` in them would end it early,
     /// so it is split across two sections.
     pub fn content_cdata(&self) -> Cow<'_, str> {
-        if self.content_html.contains("]]>") {
+        if memchr::memmem::find(self.content_html.as_bytes(), b"]]>").is_some() {
             Cow::Owned(self.content_html.replace("]]>", "]]]]><![CDATA[>"))
         } else {
             Cow::Borrowed(self.content_html.as_ref())
         }
+    }
+
+    /// [`Self::content_cdata`] as bytes: the notes as read, shared rather than copied, unless
+    /// they hold a `]]>`.
+    pub fn content_cdata_bytes(&self) -> Bytes {
+        match self.content_cdata() {
+            Cow::Borrowed(_) => Bytes::from_owner(SharedText(self.content_html.clone())),
+            Cow::Owned(text) => Bytes::from(text),
+        }
+    }
+}
+
+/// Text shared by an episode and the feed items sent from it.
+struct SharedText(Arc<str>);
+
+impl AsRef<[u8]> for SharedText {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
     }
 }
 
@@ -120,7 +138,7 @@ impl RenderedItems {
     /// The whole document: `head`, the items in order with `separator` between them, `tail`.
     /// The items are shared with the cache, not copied; the tag hashes the items' hashes.
     pub fn document(&self, head: String, separator: &'static str, tail: &'static str) -> Document {
-        let mut chunks = Vec::with_capacity(2 * self.items.len() + 2);
+        let mut chunks = Vec::with_capacity(4 * self.items.len() + 2);
         let mut hashes = Vec::with_capacity(self.items.len() + 2);
         hashes.push(hash_parts(&[
             head.as_bytes(),
@@ -132,7 +150,7 @@ impl RenderedItems {
             if index > 0 {
                 chunks.push(Bytes::from_static(separator.as_bytes()));
             }
-            chunks.push(item.text.clone());
+            chunks.extend(item.parts.iter().cloned());
             hashes.push(item.hash);
         }
         chunks.push(Bytes::from_static(tail.as_bytes()));
@@ -151,7 +169,7 @@ pub async fn rendered_items(
     source: Source<'_>,
     person_id: Option<i64>,
     format: Format,
-    render: impl Fn(&FeedEpisode) -> Result<String>,
+    render: impl Fn(&FeedEpisode) -> Result<RenderedItem>,
 ) -> Result<RenderedItems> {
     let base_url = source.base_url;
     let renderer = feed_notes::renderer(base_url);
@@ -188,7 +206,7 @@ pub async fn rendered_items(
             }
             let html = notes.remove(&row.id).unwrap_or_else(|| Arc::from(""));
             let episode = feed_episode(row, presenters(row).to_vec(), html, base_url);
-            let item = RenderedItem::new(render(&episode)?);
+            let item = render(&episode)?;
             // Notes rendered just now have no stamp in `row`: the next request keeps the item.
             if row.stamp.is_some() {
                 cache.keep(format, row.id, *print, item.clone());

@@ -18,18 +18,25 @@ pub struct FeedPerson {
     pub img: Option<String>,
 }
 
-/// One item in its feed's markup, with a hash of that text.
+/// One item in its feed's markup, in parts (an RSS item shares its notes with the stored
+/// rendering instead of copying them), with a hash of that text.
 #[derive(Debug, Clone)]
 pub struct RenderedItem {
-    pub text: Bytes,
+    pub parts: Vec<Bytes>,
     pub hash: u64,
 }
 
 impl RenderedItem {
     pub(super) fn new(text: String) -> Self {
+        Self::of_parts(vec![Bytes::from(text)])
+    }
+
+    /// The item whose text is `parts` in order.
+    pub(super) fn of_parts(parts: Vec<Bytes>) -> Self {
+        let slices: Vec<&[u8]> = parts.iter().map(|part| &part[..]).collect();
         Self {
-            hash: hash_parts(&[text.as_bytes()]),
-            text: Bytes::from(text),
+            hash: hash_parts(&slices),
+            parts,
         }
     }
 }
@@ -135,10 +142,7 @@ mod tests {
     }
 
     fn item(text: &'static str) -> RenderedItem {
-        RenderedItem {
-            text: text.into(),
-            hash: 0,
-        }
+        RenderedItem::new(text.to_string())
     }
 
     #[test]

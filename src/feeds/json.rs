@@ -5,7 +5,7 @@ use axum::response::Response;
 use serde::Serialize;
 
 use super::channel::Channel;
-use super::content::{FeedEpisode, rendered_items};
+use super::content::{FeedEpisode, RenderedItem, rendered_items};
 use super::http::{JSON_FEED, respond_document, source};
 use super::items::Format;
 use crate::error::Result;
@@ -92,7 +92,7 @@ fn item(episode: &FeedEpisode) -> Item<'_> {
 pub async fn show(State(state): State<AppState>) -> Result<Response> {
     let settings = state.settings();
     let items = rendered_items(source(&state, &settings), None, Format::Json, |episode| {
-        Ok(serde_json::to_string(&item(episode))?)
+        Ok(RenderedItem::new(serde_json::to_string(&item(episode))?))
     })
     .await?;
     let channel = Channel::show(&settings, "/episodes/feed.json", items.newest_change);

@@ -5,9 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::header::VARY;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
+use bytes::Bytes;
 
 use super::channel::Channel;
-use super::content::{FeedEpisode, RenderedItems, rendered_items};
+use super::content::{FeedEpisode, RenderedItem, RenderedItems, rendered_items};
 use super::http::{XML, respond_document, source};
 use super::items::Format;
 use super::page::subscribe_page;
@@ -27,7 +28,8 @@ pub struct PodcastHead {
     pub stylesheet: &'static str,
 }
 
-/// One episode's `<item>`.
+/// One episode's `<item>` up to its notes: the template ends by opening `content:encoded`,
+/// and the notes and [`ITEM_END`] follow.
 #[derive(Template)]
 #[template(path = "feeds/podcast_item.xml")]
 struct PodcastItem<'a> {
@@ -36,8 +38,11 @@ struct PodcastItem<'a> {
 
 const TAIL: &str = "</channel>\n</rss>\n";
 
-/// Room for an item's markup around its notes (titles, enclosure, presenters).
+/// Room for an item's markup before its notes (titles, enclosure, presenters).
 const ITEM_MARKUP: usize = 4096;
+
+/// What closes an item after its notes.
+const ITEM_END: &str = "]]></content:encoded>\n</item>";
 
 /// The items of the published episodes (only `person_id`'s, when given).
 async fn items(
@@ -46,11 +51,14 @@ async fn items(
     person_id: Option<i64>,
 ) -> Result<RenderedItems> {
     let items = rendered_items(source(state, settings), person_id, Format::Rss, |item| {
-        // Sized for the notes up front: grown by doubling, a large item was copied and its
-        // fresh pages faulted in several times over.
-        let mut text = String::with_capacity(item.content_html.len() + ITEM_MARKUP);
-        PodcastItem { item }.render_into(&mut text)?;
-        Ok(text)
+        let mut head = String::with_capacity(ITEM_MARKUP);
+        PodcastItem { item }.render_into(&mut head)?;
+        // The notes are the stored rendering's bytes, not a copy: most of a feed's bytes.
+        Ok(RenderedItem::of_parts(vec![
+            Bytes::from(head),
+            item.content_cdata_bytes(),
+            Bytes::from_static(ITEM_END.as_bytes()),
+        ]))
     })
     .await?;
     Ok(items)
