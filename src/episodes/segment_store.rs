@@ -33,7 +33,9 @@ impl<'a> NewSegment<'a> {
             title: &segment.title,
             url: segment.url.as_deref(),
             notes: &segment.notes_md,
-            notes_html: Some(segment.notes_html.as_str()).filter(|html| !html.is_empty()),
+            // Empty notes render as nothing, for anyone: stored, not left for a first read.
+            notes_html: Some(segment.notes_html.as_str())
+                .filter(|html| !html.is_empty() || segment.notes_md.is_empty()),
             start: segment.start_secs,
         }
     }

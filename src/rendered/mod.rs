@@ -87,6 +87,7 @@ pub async fn notes_of(
 ) -> String {
     match notes_html {
         Some(html) => html,
+        None if notes_md.is_empty() => String::new(),
         None => markdown::render_pooled(notes_md, author_of(presenter_is_guest)).await,
     }
 }
@@ -95,6 +96,7 @@ pub async fn notes_of(
 pub async fn intro_of(intro_html: Option<String>, intro_md: String) -> String {
     match intro_html {
         Some(html) => html,
+        None if intro_md.is_empty() => String::new(),
         None => markdown::render_pooled(intro_md, Author::Host).await,
     }
 }
