@@ -838,3 +838,57 @@ async fn giving_a_segment_another_presenter_drops_the_name_the_notes_typed() {
     assert!(notes.contains("**Michael #1:** [Typo]"), "{notes}");
     assert!(!notes.contains("Brain"), "{notes}");
 }
+
+#[tokio::test]
+async fn editing_a_hosts_bio_keeps_their_rendered_notes() {
+    let app = spawn_app().await;
+    app.import(
+        crate::helpers::episode(4, "Four")
+            .topic(
+                "Brian",
+                1,
+                "Topic",
+                "https://t.example/",
+                "- [a](https://a.example)",
+            )
+            .build(),
+    )
+    .await;
+    app.login_as_admin().await;
+    let (id, guest): (i64, bool) =
+        sqlx::query_as("select id, is_guest from people where slug = 'brian'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    let unrendered = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from segments where notes_html is null")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap()
+    };
+    // The episode's first read keeps its notes' rendering.
+    app.page("/episodes/4").await;
+    assert_eq!(unrendered().await, 0);
+
+    let mut fields = vec![
+        ("name", "Brian"),
+        ("slug", "brian"),
+        ("bio_md", "Tests things."),
+    ];
+    if guest {
+        fields.push(("guest", "on"));
+    }
+    let saved = app
+        .admin_post(&format!("/admin/people/{id}"), &fields)
+        .await;
+
+    assert_eq!(saved.status(), 303);
+    // Nothing the notes show changed: no page renders them again.
+    assert_eq!(unrendered().await, 0);
+    let page = app.page("/hosts/brian").await;
+    assert!(
+        crate::helpers::texts(&page, "main")
+            .concat()
+            .contains("Tests things.")
+    );
+}
