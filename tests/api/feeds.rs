@@ -699,3 +699,29 @@ async fn a_draft_has_no_feed_fragment_until_it_is_published_and_then_has_one() {
     assert_eq!(stored_fragments(&app).await, 1);
     assert!(body(&app, "/episodes/rss").await.contains("<item>"));
 }
+
+#[tokio::test]
+async fn reading_an_episode_page_keeps_its_feed_notes_and_a_new_intro_replaces_them() {
+    let app = spawn_app().await;
+    let mut doc = episode(7, "Seven")
+        .topic("Brian", 1, "B", "https://b.example", "- notes")
+        .build();
+    doc.intro_md = "The first intro.".to_string();
+    app.import(doc.clone()).await;
+    assert_eq!(stored_fragments(&app).await, 1);
+
+    // The page's first read stores the intro's rendering: the feed notes stay.
+    app.page("/episodes/7").await;
+    assert_eq!(stored_fragments(&app).await, 1);
+    assert!(
+        body(&app, "/episodes/rss")
+            .await
+            .contains("The first intro.")
+    );
+
+    doc.intro_md = "The second intro.".to_string();
+    app.import(doc).await;
+    app.state.content_changed();
+    let feed = body(&app, "/episodes/rss").await;
+    assert!(feed.contains("The second intro.") && !feed.contains("The first intro."));
+}
