@@ -243,7 +243,6 @@ async fn notes_of(
     let mut notes = HashMap::with_capacity(rows.len());
     if !stored.is_empty() {
         let ids: Vec<i64> = stored.iter().map(|row| row.id).collect();
-        let ids = serde_json::to_string(&ids)?;
         for (id, html) in store::stored_html(&mut tx, renderer, &ids).await? {
             notes.insert(id, Arc::from(html));
         }

@@ -127,23 +127,26 @@ async fn json_rows<T: serde::de::DeserializeOwned>(
     serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
-/// The intros of the published episodes among `ids` (a JSON array), as (id, intro_md,
-/// intro_html when rendered).
+/// The intros of the published episodes among `ids`, as (id, intro_md, intro_html when
+/// rendered).
 pub async fn published_intros(
     conn: &mut SqliteConnection,
-    ids: &str,
+    ids: &[i64],
 ) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
     sqlx::query_as(
         "select id, intro_md, intro_html from episodes
          where status = 'published' and id in (select value from json_each(?))",
     )
-    .bind(ids)
+    .bind(crate::db::json_param(ids)?)
     .fetch_all(conn)
     .await
 }
 
-/// The segments of the given episodes (`ids` is a JSON array), in order.
-pub async fn segments_of(conn: &mut SqliteConnection, ids: &str) -> sqlx::Result<Vec<SegmentRow>> {
+/// The segments of the given episodes, in order.
+pub async fn segments_of(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> sqlx::Result<Vec<SegmentRow>> {
     sqlx::query_as(
         "select s.id, s.episode_id, s.position, s.kind, s.number, s.title, s.url,
                 -- The markdown only where no rendering is stored: it is rendered from then.
@@ -152,23 +155,23 @@ pub async fn segments_of(conn: &mut SqliteConnection, ids: &str) -> sqlx::Result
          from segments s left join people p on p.id = s.person_id
          where s.episode_id in (select value from json_each(?)) order by s.episode_id, s.position",
     )
-    .bind(ids)
+    .bind(crate::db::json_param(ids)?)
     .fetch_all(conn)
     .await
 }
 
-/// Stored notes renderings of the given episodes (`ids` is a JSON array): (id, html).
+/// Stored notes renderings of the given episodes: (id, html).
 pub async fn stored_html(
     conn: &mut SqliteConnection,
     renderer: &str,
-    ids: &str,
+    ids: &[i64],
 ) -> sqlx::Result<Vec<(i64, String)>> {
     sqlx::query_as(
         "select episode_id, html from episode_html
          where renderer = ? and episode_id in (select value from json_each(?))",
     )
     .bind(renderer)
-    .bind(ids)
+    .bind(crate::db::json_param(ids)?)
     .fetch_all(conn)
     .await
 }

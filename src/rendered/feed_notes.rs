@@ -123,13 +123,13 @@ async fn render_published(
     ids: &[i64],
     base_url: &str,
 ) -> Result<HashMap<i64, String>, FeedNotesError> {
-    let intros = store::published_intros(conn, &json_array(ids)).await?;
+    let intros = store::published_intros(conn, ids).await?;
     if intros.is_empty() {
         return Ok(HashMap::new());
     }
     let published: Vec<i64> = intros.iter().map(|(id, _, _)| *id).collect();
     let mut segments: HashMap<i64, Vec<NoteSegment>> = HashMap::new();
-    for row in store::segments_of(conn, &json_array(&published)).await? {
+    for row in store::segments_of(conn, &published).await? {
         segments
             .entry(row.episode_id)
             .or_default()
@@ -149,12 +149,6 @@ async fn render_published(
         rendered.insert(id, into_xml_safe(html));
     }
     Ok(rendered)
-}
-
-/// `ids` as the JSON array the store's queries take.
-fn json_array(ids: &[i64]) -> String {
-    let items: Vec<String> = ids.iter().map(i64::to_string).collect();
-    format!("[{}]", items.join(","))
 }
 
 async fn note_segment(row: SegmentRow, base_url: &str) -> NoteSegment {

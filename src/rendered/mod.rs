@@ -4,8 +4,9 @@
 //! its parsing threads, so the writing thread never waits for it) and kept with the row. What
 //! a write could not render is rendered by its first read and kept: a guest's imported notes
 //! (their links get `nofollow ugc`, and the import learns who is a guest only as it writes),
-//! and rows whose presenter changed role since. The feed's per-episode fragments build on
-//! these (`feeds::content`), and the page cache on a content version bumped by every write.
+//! and rows whose presenter changed role since. Each published episode's feed notes are made
+//! from these in the writing transaction (`feed_notes`), and the page cache revalidates on a
+//! content version bumped by every write.
 
 use sqlx::SqliteConnection;
 

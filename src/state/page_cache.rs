@@ -2,7 +2,7 @@
 //! within a byte budget. The middleware that fills and serves it is `web::cache`.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -27,6 +27,8 @@ pub struct CachedPage {
     /// `None` where it would not make the body smaller.
     pub gzip: tokio::sync::OnceCell<Option<Variant>>,
     pub br: tokio::sync::OnceCell<Option<Variant>>,
+    /// Whether a task is making the brotli copy of a large page in the background.
+    pub br_in_background: AtomicBool,
 }
 
 /// A compressed copy of a page's body: another representation, so it has its own ETag.
@@ -239,6 +241,7 @@ mod tests {
             version: 1,
             gzip: tokio::sync::OnceCell::new(),
             br: tokio::sync::OnceCell::new(),
+            br_in_background: AtomicBool::new(false),
         })
     }
 

@@ -3,6 +3,7 @@
 //! Each page keeps gzip and brotli copies, made once, sent to whoever accepts them (issue 17).
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Instant, SystemTime};
 
 use axum::body::Bytes;
@@ -79,6 +80,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         version,
         gzip: Default::default(),
         br: Default::default(),
+        br_in_background: Default::default(),
     });
     state.cache.put(key.clone(), page.clone(), generation);
     if accepted.wants_compression() {
@@ -97,16 +99,25 @@ const BROTLI_IN_BACKGROUND_ABOVE: usize = 256 * 1024;
 /// cache's budget.
 async fn encode(state: &AppState, key: &str, page: &Arc<CachedPage>, accepted: Accepted) {
     let takes_gzip = accepted.takes(Coding::Gzip);
-    if takes_gzip {
+    let needs_gzip = takes_gzip && page.gzip.get().is_none();
+    let needs_br = accepted.takes(Coding::Br) && page.br.get().is_none();
+    if !needs_gzip && !needs_br {
+        // Every request once the page has its copies: nothing to make, nothing to recount.
+        return;
+    }
+    if needs_gzip {
         make_copy(page, Coding::Gzip).await;
     }
-    if accepted.takes(Coding::Br) && page.br.get().is_none() {
+    if needs_br {
         if takes_gzip && page.body_len() > BROTLI_IN_BACKGROUND_ABOVE {
-            let (state, key, page) = (state.clone(), key.to_string(), page.clone());
-            tokio::spawn(async move {
-                make_copy(&page, Coding::Br).await;
-                state.cache.recount(&key, &page);
-            });
+            // One task makes it, however many visitors ask meanwhile.
+            if !page.br_in_background.swap(true, Ordering::AcqRel) {
+                let (state, key, page) = (state.clone(), key.to_string(), page.clone());
+                tokio::spawn(async move {
+                    make_copy(&page, Coding::Br).await;
+                    state.cache.recount(&key, &page);
+                });
+            }
         } else {
             make_copy(page, Coding::Br).await;
         }
