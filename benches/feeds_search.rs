@@ -167,7 +167,7 @@ async fn insert_episodes(pool: &SqlitePool) {
         doc.number = number;
         doc.slug = String::new();
         doc.title = format!("{} {}", pick(number, 0), pick(number, 1));
-        doc.published_at = Some(format!(
+        doc.published_at = shownotes::clock::Timestamp::parse(&format!(
             "{}-{:02}-{:02}T08:00:00Z",
             2005 + number / 100,
             1 + (number / 10) % 12,

@@ -3,6 +3,8 @@
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
+use crate::clock::Timestamp;
+
 /// The audit log moved to the admin (issue 14); other domains still call it here.
 pub use crate::admin::store::audit;
 
@@ -76,7 +78,7 @@ pub async fn insert_user(
     password_hash: &str,
     role: &str,
     person_id: Option<i64>,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "insert into users (email, password_hash, role, person_id, created_at) values (?, ?, ?, ?, ?) returning id",
@@ -96,7 +98,7 @@ pub async fn insert_session(
     token_hash: &str,
     user_id: i64,
     csrf: &str,
-    expires_at: &str,
+    expires_at: &Timestamp,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "insert into sessions (token_hash, user_id, csrf, expires_at, last_seen_at) values (?, ?, ?, ?, ?)",
@@ -115,8 +117,8 @@ pub async fn insert_session(
 pub async fn session(
     conn: &mut SqliteConnection,
     token_hash: &str,
-    now: &str,
-    idle_since: &str,
+    now: &Timestamp,
+    idle_since: &Timestamp,
 ) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as(
         "select s.user_id, u.email, u.role, u.person_id, s.csrf from sessions s join users u on u.id = s.user_id
@@ -134,8 +136,8 @@ pub async fn session(
 pub async fn touch_session(
     conn: &mut SqliteConnection,
     token_hash: &str,
-    now: &str,
-    fresh_since: &str,
+    now: &Timestamp,
+    fresh_since: &Timestamp,
 ) -> sqlx::Result<()> {
     sqlx::query("update sessions set last_seen_at = ? where token_hash = ? and last_seen_at < ?")
         .bind(now)
@@ -160,7 +162,7 @@ pub async fn insert_setup_token(
     conn: &mut SqliteConnection,
     token_hash: &str,
     token: &SetupToken,
-    expires_at: &str,
+    expires_at: &Timestamp,
 ) -> sqlx::Result<()> {
     sqlx::query("insert into setup_tokens (token_hash, email, role, person_id, expires_at) values (?, ?, ?, ?, ?)")
         .bind(token_hash)
@@ -177,7 +179,7 @@ pub async fn insert_setup_token(
 pub async fn setup_token(
     conn: &mut SqliteConnection,
     token_hash: &str,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<Option<SetupToken>> {
     sqlx::query_as(
         "select email, role, person_id from setup_tokens where token_hash = ? and used_at is null and expires_at > ?",
@@ -192,7 +194,7 @@ pub async fn setup_token(
 pub async fn use_setup_token(
     conn: &mut SqliteConnection,
     token_hash: &str,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<bool> {
     let done =
         sqlx::query("update setup_tokens set used_at = ? where token_hash = ? and used_at is null")
@@ -219,7 +221,7 @@ pub async fn insert_password_reset(
     conn: &mut SqliteConnection,
     token_hash: &str,
     user_id: i64,
-    expires_at: &str,
+    expires_at: &Timestamp,
 ) -> sqlx::Result<()> {
     sqlx::query("insert into password_resets (token_hash, user_id, expires_at) values (?, ?, ?)")
         .bind(token_hash)
@@ -234,7 +236,7 @@ pub async fn insert_password_reset(
 pub async fn password_reset_is_live(
     conn: &mut SqliteConnection,
     token_hash: &str,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<bool> {
     sqlx::query_scalar(
         "select exists (select 1 from password_resets where token_hash = ? and used_at is null and expires_at > ?)",
@@ -250,7 +252,7 @@ pub async fn password_reset_is_live(
 pub async fn use_password_reset(
     conn: &mut SqliteConnection,
     token_hash: &str,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<Option<i64>> {
     let user_id: Option<i64> = sqlx::query_scalar(
         "update password_resets set used_at = ?2

@@ -6,6 +6,7 @@ use axum::extract::State;
 
 use super::AdminLayout;
 use super::store::{self, AuditRow};
+use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::state::AppState;
 
@@ -15,7 +16,7 @@ const SHOWN: i64 = 500;
 /// One entry as the page shows it.
 pub struct AuditEntry {
     /// The stored UTC time, for `<time datetime>`.
-    pub at: String,
+    pub at: Timestamp,
     /// The same, to the minute: `2025-05-19 17:00 UTC` (the page's script shows it in the
     /// reader's own time zone).
     pub when: String,
@@ -49,7 +50,7 @@ fn entry(row: AuditRow, admin: bool) -> AuditEntry {
         hide_addresses(&row.detail)
     };
     AuditEntry {
-        when: to_the_minute(&row.created_at),
+        when: to_the_minute(row.created_at),
         who: who(&row, admin),
         what: what(&row.action, &row.entity),
         // A deleted thing has no page left to link to.
@@ -60,8 +61,9 @@ fn entry(row: AuditRow, admin: bool) -> AuditEntry {
 }
 
 /// `2025-05-19T17:04:09.123456Z` → `2025-05-19 17:04 UTC`: no seconds, no microseconds.
-pub fn to_the_minute(stamp: &str) -> String {
-    let minute = stamp.get(..16).unwrap_or(stamp).replace('T', " ");
+pub fn to_the_minute(at: Timestamp) -> String {
+    let stamp = at.stored();
+    let minute = stamp.get(..16).unwrap_or(&stamp).replace('T', " ");
     format!("{minute} UTC")
 }
 
@@ -142,7 +144,7 @@ mod tests {
 
     fn row(actor: &str, email: Option<&str>, person: Option<&str>) -> AuditRow {
         AuditRow {
-            created_at: "2025-05-19T17:04:09.123456Z".into(),
+            created_at: Timestamp::parse("2025-05-19T17:04:09.123456Z").unwrap(),
             actor: actor.into(),
             email: email.map(Into::into),
             role: email.map(|_| "host".into()),

@@ -2,6 +2,8 @@
 
 use sqlx::SqliteConnection;
 
+use crate::clock::Timestamp;
+
 /// Who made a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
@@ -48,7 +50,7 @@ pub async fn audit(
     entity: &str,
     entity_id: Option<i64>,
     detail: &str,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<()> {
     let actor = user_id.map_or_else(|| Actor::without_user(action, detail), Actor::User);
     record(conn, actor, action, entity, entity_id, detail, now).await
@@ -63,7 +65,7 @@ pub async fn record(
     entity: &str,
     entity_id: Option<i64>,
     detail: &str,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<()> {
     let user_id = match actor {
         Actor::User(id) => Some(id),
@@ -131,7 +133,7 @@ pub async fn record_imports(
 /// One audit entry with what is known of who made it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRow {
-    pub created_at: String,
+    pub created_at: Timestamp,
     /// `user`, `scheduler`, `import` or `command line`.
     pub actor: String,
     /// The account's email while it exists.

@@ -106,7 +106,7 @@ fn line_of(segment: &SegmentDoc) -> SegmentLine {
 
 /// Renders an episode's digest from the same rendered notes as its web page.
 pub fn render(settings: &Settings, episode: &EpisodeDoc) -> askama::Result<DigestContent> {
-    let date = format_date(episode.published_at.as_deref());
+    let date = format_date(episode.published_at);
     let episode_url = format!(
         "{}/episodes/{}/{}",
         settings.base_url, episode.number, episode.slug
@@ -397,7 +397,7 @@ mod tests {
             html: html.into(),
             text: text.into(),
             status: DigestStatus::Sending,
-            created_at: String::new(),
+            created_at: crate::clock::now(),
             started_at: None,
             sent_at: None,
         }

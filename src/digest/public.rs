@@ -24,19 +24,13 @@ pub struct ArchiveEntry {
 }
 
 fn entry_of(row: DigestRow) -> ArchiveEntry {
-    let sent = row.sent_at.as_deref().and_then(crate::clock::parse);
+    let sent = row.sent_at;
     ArchiveEntry {
         number: row.episode_number,
         subject: row.subject,
-        date: format_date(
-            sent.and_then(|t| {
-                t.format(&time::format_description::well_known::Rfc3339)
-                    .ok()
-            })
-            .as_deref(),
-        ),
+        date: format_date(sent),
         pub_date: sent
-            .and_then(|t| t.format(&Rfc2822).ok())
+            .and_then(|t| t.moment().format(&Rfc2822).ok())
             .unwrap_or_default(),
         html: row.html,
     }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use sqlx::SqliteConnection;
 
 use super::status::{DeliveryStatus, DigestStatus};
+use crate::clock::Timestamp;
 
 /// A digest as stored.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -16,9 +17,9 @@ pub struct DigestRow {
     pub html: String,
     pub text: String,
     pub status: DigestStatus,
-    pub created_at: String,
-    pub started_at: Option<String>,
-    pub sent_at: Option<String>,
+    pub created_at: Timestamp,
+    pub started_at: Option<Timestamp>,
+    pub sent_at: Option<Timestamp>,
 }
 
 const COLUMNS: &str =
@@ -210,8 +211,8 @@ pub struct Claim {
 pub async fn claim_stale(
     conn: &mut SqliteConnection,
     digest: Option<i64>,
-    now: &str,
-    stale_before: &str,
+    now: &Timestamp,
+    stale_before: &Timestamp,
 ) -> sqlx::Result<Option<Claim>> {
     sqlx::query_as(
         "update deliveries set attempts = attempts + 1, claimed_at = ?1
@@ -232,7 +233,7 @@ pub async fn claim_stale(
 pub async fn claim_pending(
     conn: &mut SqliteConnection,
     digest: Option<i64>,
-    now: &str,
+    now: &Timestamp,
     new_message_ids: &[String],
 ) -> sqlx::Result<Vec<Claim>> {
     let limit = i64::try_from(new_message_ids.len()).unwrap_or(i64::MAX);
@@ -262,7 +263,7 @@ pub async fn claim_pending(
 pub async fn record_handover(
     conn: &mut SqliteConnection,
     claim: &Claim,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "update deliveries set handed_at = ?
@@ -282,7 +283,7 @@ pub async fn record_handover(
 pub async fn settle_handed(
     conn: &mut SqliteConnection,
     digest: Option<i64>,
-    stale_before: &str,
+    stale_before: &Timestamp,
 ) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "update deliveries set status = 'sent', sent_at = handed_at,
@@ -329,7 +330,7 @@ fn pairs_of(claims: &[Claim]) -> String {
 pub async fn finish_sent(
     conn: &mut SqliteConnection,
     claims: &[Claim],
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<()> {
     if claims.is_empty() {
         return Ok(());
@@ -372,10 +373,11 @@ pub async fn finish_claim(
     claim: &Claim,
     status: DeliveryStatus,
     error: Option<&str>,
-    next_attempt_at: &str,
+    next_attempt_at: Option<Timestamp>,
 ) -> sqlx::Result<()> {
+    // A row with no next attempt keeps the column's "never" ('').
     sqlx::query(
-        "update deliveries set status = ?, last_error = ?, next_attempt_at = ?,
+        "update deliveries set status = ?, last_error = ?, next_attempt_at = coalesce(?, ''),
                 sent_at = case when ? = 'sent' then ? else sent_at end
          where digest_id = ? and subscriber_id = ? and status = 'sending'",
     )

@@ -27,6 +27,7 @@ use tokio::sync::{MappedMutexGuard, MutexGuard, watch};
 use super::compose::Prepared;
 use super::status::DeliveryStatus;
 use super::store::{self, Claim};
+use crate::clock::Timestamp;
 use crate::keys::SiteKey;
 use crate::mail::{Handover, Mailer, SendError};
 use crate::settings::Settings;
@@ -217,7 +218,7 @@ impl Worker {
         let (status, error, next) = self.record_of(claim, outcome);
         let mut conn = self.writer().await?;
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-        store::finish_claim(&mut tx, claim, status, error.as_deref(), &next).await?;
+        store::finish_claim(&mut tx, claim, status, error.as_deref(), next).await?;
         let ended = store::finish_digest(&mut tx, claim.digest_id).await?;
         tx.commit().await?;
         if ended {
@@ -342,16 +343,16 @@ impl Worker {
             .map(|()| true)
     }
 
-    /// The row's next status, error text and next attempt time.
+    /// The row's next status, error text and next attempt time (none: no further attempt).
     fn record_of(
         &self,
         claim: &Claim,
         outcome: Result<bool, SendError>,
-    ) -> (DeliveryStatus, Option<String>, String) {
+    ) -> (DeliveryStatus, Option<String>, Option<Timestamp>) {
         let ids = (claim.digest_id, claim.subscriber_id, claim.attempts);
         match outcome {
-            Ok(true) => (DeliveryStatus::Sent, None, String::new()),
-            Ok(false) => (DeliveryStatus::Skipped, None, String::new()),
+            Ok(true) => (DeliveryStatus::Sent, None, None),
+            Ok(false) => (DeliveryStatus::Skipped, None, None),
             Err(SendError::Temporary(error)) if claim.attempts < self.config.max_attempts => {
                 tracing::info!(
                     digest = ids.0,
@@ -368,7 +369,7 @@ impl Worker {
                     .min(Duration::from_secs(6 * 3600));
                 let wait = time::Duration::try_from(wait).unwrap_or(time::Duration::HOUR);
                 let next = crate::clock::after(wait);
-                (DeliveryStatus::Pending, Some(error), next)
+                (DeliveryStatus::Pending, Some(error), Some(next))
             }
             Err(error) => {
                 tracing::warn!(
@@ -378,7 +379,7 @@ impl Worker {
                     "delivery failed for good"
                 );
                 let error = Some(error.detail().to_string());
-                (DeliveryStatus::Failed, error, String::new())
+                (DeliveryStatus::Failed, error, None)
             }
         }
     }

@@ -20,6 +20,7 @@ use super::store::Standing;
 use super::zoned::HostZone;
 use super::{load_episode, store};
 use crate::admin::AdminLayout;
+use crate::clock::Timestamp;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::validation::FieldErrors;
@@ -125,7 +126,7 @@ pub struct EditPage {
     /// The zone its host dates it in.
     zone: HostZone,
     /// The stored time the date field shows, for the browser to show in its own zone.
-    shown_utc: Option<String>,
+    shown_utc: Option<Timestamp>,
     public_href: Option<String>,
     form: EpisodeForm,
     rows: Vec<RowView>,
@@ -174,14 +175,10 @@ impl EditPage {
         let zone = HostZone::parse(&standing.time_zone).unwrap_or_else(|_| HostZone::utc());
         // A freshly opened episode shows its time in the zone its host keeps; the browser
         // moves it to the zone it is in (`data-utc`).
-        let shown_utc = standing
-            .publish_at
-            .clone()
-            .or(standing.published_at.clone());
+        let shown_utc = standing.publish_at.or(standing.published_at);
         let fresh = form.publish_at.is_empty() && form.time_zone.is_empty();
         if fresh {
             form.publish_at = shown_utc
-                .as_deref()
                 .map(|at| zone.to_local_input(at))
                 .unwrap_or_default();
             form.time_zone = zone.name().to_string();
@@ -230,7 +227,7 @@ impl EditPage {
     /// The status line in words: "Draft", "Scheduled for Tue 2 Dec, 18:00 (Europe/Berlin)",
     /// "Published Mon 26 May 2025, 08:00 (UTC)".
     fn status_words(&self) -> String {
-        let at = |utc: &Option<String>| utc.as_deref().and_then(|at| self.zone.words(at));
+        let at = |moment: &Option<Timestamp>| moment.and_then(|at| self.zone.words(at));
         match self.standing.status {
             Status::Scheduled => match at(&self.standing.publish_at) {
                 Some(when) => format!("Scheduled for {when}"),

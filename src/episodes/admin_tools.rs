@@ -33,13 +33,13 @@ impl AdminEpisodeRow {
     /// When it was last saved, to the minute ("2025-05-19 17:04 UTC"); the browser shows it in
     /// the reader's own zone.
     pub fn updated_minute(&self) -> String {
-        crate::admin::to_the_minute(&self.updated_at)
+        crate::admin::to_the_minute(self.updated_at)
     }
 
     /// When a scheduled episode goes public, in its host's zone: "Tue 2 Dec, 18:00 (Europe/Berlin)".
     pub fn scheduled_for(&self) -> Option<String> {
         let zone = super::zoned::HostZone::parse(&self.time_zone).ok()?;
-        zone.words(self.publish_at.as_deref()?)
+        zone.words(self.publish_at?)
     }
 }
 

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::manage::{Publishing, StatusChange};
 use super::model::{Audio, EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status, slugify};
 use super::zoned::{HostZone, is_future};
+use crate::clock::Timestamp;
 use crate::links::is_web_url;
 use crate::validation::FieldErrors;
 
@@ -308,7 +309,7 @@ impl EpisodeForm {
     }
 
     /// The host's zone and the typed time in UTC (none when empty).
-    fn publication_time(&self) -> Result<(HostZone, Option<String>), String> {
+    fn publication_time(&self) -> Result<(HostZone, Option<Timestamp>), String> {
         let zone = HostZone::parse(&self.time_zone)?;
         let at = match self.publish_at.trim() {
             "" => None,
@@ -323,9 +324,9 @@ impl EpisodeForm {
 fn publication(
     intent: &str,
     current: Status,
-    at: Option<String>,
-) -> Result<(Option<String>, Option<StatusChange>), String> {
-    let future = at.as_deref().is_some_and(is_future);
+    at: Option<Timestamp>,
+) -> Result<(Option<Timestamp>, Option<StatusChange>), String> {
+    let future = at.is_some_and(is_future);
     let too_early = || "is in the future: press Schedule to publish the episode then".to_string();
     match (intent, at) {
         ("schedule", Some(at)) => Ok((None, Some(StatusChange::Schedule(at)))),
@@ -533,14 +534,14 @@ mod tests {
 
     #[test]
     fn a_past_time_dates_the_episode_and_a_future_one_only_schedules() {
-        let past = Some("2017-01-30T08:00:00Z".to_string());
-        let future = Some("2999-01-01T10:00:00Z".to_string());
+        let past = Timestamp::parse("2017-01-30T08:00:00Z");
+        let future = Timestamp::parse("2999-01-01T10:00:00Z");
         let draft = Status::Draft;
-        assert_eq!(publication("save", draft, past.clone()).unwrap().0, past);
-        assert!(publication("save", draft, future.clone()).is_err());
-        assert!(publication("publish", draft, future.clone()).is_err());
+        assert_eq!(publication("save", draft, past).unwrap().0, past);
+        assert!(publication("save", draft, future).is_err());
+        assert!(publication("publish", draft, future).is_err());
         assert!(matches!(
-            publication("schedule", draft, future.clone()).unwrap().1,
+            publication("schedule", draft, future).unwrap().1,
             Some(StatusChange::Schedule(_))
         ));
         assert!(publication("schedule", draft, None).is_err());

@@ -15,6 +15,7 @@ use super::model::{Audio, EpisodeDoc, Status};
 use super::notes_import::Change;
 use super::save::{Known, SaveError, save_episode_with};
 use crate::admin::store::record_import;
+use crate::clock::Timestamp;
 use crate::podcast_feed::{self, FeedItem};
 
 /// What importing one item did.
@@ -191,9 +192,9 @@ async fn create(
     conn: &mut SqliteConnection,
     item: &FeedItem,
     number: i64,
-    now: &str,
+    now: &Timestamp,
 ) -> Result<i64, SaveError> {
-    let published_at = item.published.map(crate::clock::stamp);
+    let published_at = item.published.map(Timestamp::of);
     let title = match podcast_feed::title_without_number(&item.title) {
         "" => format!("Episode {number}"),
         title => title.to_string(),
@@ -202,7 +203,7 @@ async fn create(
         number,
         title,
         status: Status::Published,
-        published_at: published_at.clone(),
+        published_at,
         intro_md: item.description.clone(),
         audio: item.audio.as_ref().map(|audio| Audio {
             url: audio.url.clone(),
@@ -229,10 +230,7 @@ fn merged(item: &FeedItem, stored: &FeedFields) -> FeedFields {
     let kept = |ours: &Option<i64>| if same_audio { *ours } else { None };
     FeedFields {
         guid: item.identity.clone(),
-        published_at: item
-            .published
-            .map(crate::clock::stamp)
-            .or_else(|| stored.published_at.clone()),
+        published_at: item.published.map(Timestamp::of).or(stored.published_at),
         audio_url: audio
             .map(|a| a.url.clone())
             .or_else(|| stored.audio_url.clone()),

@@ -3,11 +3,13 @@
 
 use sqlx::SqliteConnection;
 
+use crate::clock::Timestamp;
+
 /// An episode's feed fields, as stored or as an import would store them.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FeedFields {
     pub guid: String,
-    pub published_at: Option<String>,
+    pub published_at: Option<Timestamp>,
     pub audio_url: Option<String>,
     pub audio_bytes: Option<i64>,
     pub audio_type: Option<String>,
@@ -63,7 +65,7 @@ pub async fn set_feed_fields(
     id: i64,
     fields: &FeedFields,
     from_feed: bool,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "update episodes set guid = ?, published_at = ?, audio_url = ?, audio_bytes = ?, audio_type = ?,
@@ -72,7 +74,7 @@ pub async fn set_feed_fields(
          where id = ?",
     )
     .bind(&fields.guid)
-    .bind(&fields.published_at)
+    .bind(fields.published_at)
     .bind(&fields.audio_url)
     .bind(fields.audio_bytes)
     .bind(&fields.audio_type)

@@ -9,6 +9,7 @@ use super::{revisions, store};
 use crate::accounts::store::audit;
 use crate::admin::store::{Actor, record};
 use crate::clock;
+use crate::clock::Timestamp;
 use crate::rendered::feed_notes;
 use crate::validation::{FieldErrors, OnUnique};
 
@@ -142,7 +143,7 @@ async fn write_fields_and_segments(
     id: i64,
     version: i64,
     doc: &EpisodeDoc,
-    now: &str,
+    now: &Timestamp,
 ) -> Result<(), EditError> {
     // The version check is in the update itself, so a save racing this one cannot slip in between.
     let updated = store::update_if_version(conn, id, version, doc, now)
@@ -173,7 +174,7 @@ pub enum StatusChange {
     /// Public now.
     Publish,
     /// Public at this time (stamped UTC).
-    Schedule(String),
+    Schedule(Timestamp),
     /// Back to draft.
     Unpublish,
 }
@@ -198,7 +199,7 @@ async fn apply_publishing(
     user_id: i64,
     id: i64,
     publishing: &Publishing,
-    now: &str,
+    now: &Timestamp,
 ) -> Result<(), EditError> {
     if !publishing.time_zone.is_empty() {
         store::set_time_zone(conn, id, &publishing.time_zone).await?;
@@ -215,11 +216,11 @@ async fn apply_status(
     user_id: i64,
     id: i64,
     change: &StatusChange,
-    now: &str,
+    now: &Timestamp,
 ) -> Result<(), EditError> {
     let (status, publish_at) = match change {
         StatusChange::Publish => ("published", None),
-        StatusChange::Schedule(at) => ("scheduled", Some(at.as_str())),
+        StatusChange::Schedule(at) => ("scheduled", Some(*at)),
         StatusChange::Unpublish => ("draft", None),
     };
     if !store::set_status(conn, id, status, publish_at, now).await? {

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::Timestamp;
+
 /// Publication state of an episode, as stored (the table's check allows these three only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, sqlx::Type)]
 #[sqlx(type_name = "TEXT", rename_all = "lowercase")]
@@ -109,11 +111,11 @@ pub struct EpisodeDoc {
     pub status: Status,
     /// When it was (or will be) published, RFC 3339 UTC.
     #[serde(default)]
-    pub published_at: Option<String>,
+    pub published_at: Option<Timestamp>,
     /// Input only, never in JSON: when the episode was recorded (RFC 3339), its publication
     /// date when it has no other (notes that say "recorded on …").
     #[serde(skip)]
-    pub recorded_at: Option<String>,
+    pub recorded_at: Option<Timestamp>,
     /// One-paragraph summary.
     #[serde(default)]
     pub summary: String,

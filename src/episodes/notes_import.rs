@@ -631,7 +631,7 @@ async fn import_parsed(
         intro_html: rendered.intro_html.clone(),
         recorded_at: parsed
             .recorded_on
-            .map(|day| crate::clock::stamp(day.midnight().assume_utc())),
+            .map(|day| crate::clock::Timestamp::of(day.midnight().assume_utc())),
         segments,
         ..Default::default()
     };

@@ -95,7 +95,7 @@ pub async fn show_latest(State(state): State<AppState>, layout: Layout) -> Resul
     };
     let recent = episodes.drain(..).skip(1).take(RECENT_ON_HOME).collect();
     Ok(HomePage {
-        latest_date: format_date(latest.as_ref().and_then(|l| l.published_at.as_deref())),
+        latest_date: format_date(latest.as_ref().and_then(|l| l.published_at)),
         hosts: latest.as_ref().map(|l| l.hosts.clone()).unwrap_or_default(),
         layout,
         latest,
@@ -166,7 +166,7 @@ pub struct Chapter {
 impl EpisodeArticle {
     /// What the line under the title says, only what is known, so it never starts with "·".
     fn meta_parts(&self) -> Vec<MetaPart> {
-        let date = format_date(self.episode.published_at.as_deref());
+        let date = format_date(self.episode.published_at);
         let duration = format_duration(self.episode.audio.as_ref().and_then(|a| a.duration_secs));
         let mut parts = Vec::new();
         if !date.is_empty() {

@@ -2,6 +2,8 @@
 
 use sqlx::SqliteConnection;
 
+use crate::clock::Timestamp;
+
 /// A revision to keep.
 pub struct NewRevision<'a> {
     pub episode_id: i64,
@@ -13,7 +15,7 @@ pub struct NewRevision<'a> {
     pub title: &'a str,
     pub doc_json: &'a str,
     pub notes_md: &'a str,
-    pub created_at: &'a str,
+    pub created_at: &'a Timestamp,
 }
 
 /// Keeps a revision; returns its id.
@@ -73,7 +75,7 @@ pub struct RevisionRow {
     pub person_name: Option<String>,
     pub number: i64,
     pub title: String,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 const LISTED: &str = "select r.id, r.actor, u.email, p.name as person_name, r.number, r.title, r.created_at

@@ -7,6 +7,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use super::model::{EpisodeDoc, Status};
 use super::revision_store::{self, NewRevision, RevisionRow};
 use super::{load_episode, notes_export, store};
+use crate::clock::Timestamp;
 
 /// How many revisions an episode keeps: enough for months of weekly editing with autosave.
 pub const KEPT_PER_EPISODE: i64 = 200;
@@ -69,7 +70,9 @@ pub async fn keep_unrecorded(conn: &mut SqliteConnection, id: i64) -> sqlx::Resu
     if revision_store::newest_doc(conn, id).await?.as_deref() == Some(now.doc_json.as_str()) {
         return Ok(());
     }
-    let saved_at = store::updated_at(conn, id).await?.unwrap_or_default();
+    let saved_at = store::updated_at(conn, id)
+        .await?
+        .unwrap_or_else(crate::clock::now);
     insert(conn, id, None, "earlier", &now, &saved_at).await
 }
 
@@ -78,7 +81,7 @@ pub async fn record(
     conn: &mut SqliteConnection,
     id: i64,
     user_id: i64,
-    at: &str,
+    at: &Timestamp,
 ) -> sqlx::Result<()> {
     let Some(saved) = snapshot(conn, id).await? else {
         return Ok(());
@@ -92,7 +95,7 @@ async fn insert(
     user_id: Option<i64>,
     actor: &str,
     snapshot: &Snapshot,
-    at: &str,
+    at: &Timestamp,
 ) -> sqlx::Result<()> {
     let revision = NewRevision {
         episode_id: id,

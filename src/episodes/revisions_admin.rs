@@ -18,6 +18,7 @@ use super::revisions::{self, KEPT_PER_EPISODE, Revision};
 use super::store;
 use crate::admin::confirm::{self, ConfirmPage};
 use crate::admin::{AdminLayout, to_the_minute};
+use crate::clock::Timestamp;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 
@@ -25,7 +26,7 @@ use crate::state::AppState;
 pub struct RevisionView {
     pub id: i64,
     /// The stored UTC time, for the browser to show in its own zone.
-    pub at: String,
+    pub at: Timestamp,
     /// The same to the minute, as shown without scripts.
     pub when: String,
     pub who: String,
@@ -47,7 +48,7 @@ impl RevisionView {
         };
         Self {
             id: row.id,
-            when: to_the_minute(&row.created_at),
+            when: to_the_minute(row.created_at),
             at: row.created_at,
             who,
             number: row.number,
@@ -184,8 +185,14 @@ fn field_differences(older: &EpisodeDoc, newer: &EpisodeDoc) -> Vec<Difference> 
         ),
         (
             "Publication date (UTC)",
-            older.published_at.clone().unwrap_or_default(),
-            newer.published_at.clone().unwrap_or_default(),
+            older
+                .published_at
+                .map(Timestamp::rfc3339)
+                .unwrap_or_default(),
+            newer
+                .published_at
+                .map(Timestamp::rfc3339)
+                .unwrap_or_default(),
         ),
     ];
     let shown = |text: String| match text.trim() {

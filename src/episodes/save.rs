@@ -1,8 +1,6 @@
 //! Saving a whole episode (its row, segments, links) in one transaction.
 
 use sqlx::{SqliteConnection, SqlitePool};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::model::{EpisodeDoc, SegmentDoc, slugify};
 use super::{segment_store, store};
@@ -46,14 +44,6 @@ fn prepare(mut doc: EpisodeDoc) -> Result<EpisodeDoc, SaveError> {
     }
     if doc.slug.is_empty() {
         doc.slug = slugify(&doc.title);
-    }
-    if let Some(at) = &doc.published_at {
-        OffsetDateTime::parse(at, &Rfc3339).map_err(|_| {
-            invalid(
-                "published_at",
-                format!("{at:?} is not an RFC 3339 time like 2025-05-19T17:00:00Z"),
-            )
-        })?;
     }
     check_urls(&doc)?;
     check_markdown(&doc)?;

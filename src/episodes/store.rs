@@ -4,6 +4,7 @@
 use sqlx::SqliteConnection;
 
 use super::model::{EpisodeDoc, SegmentDoc, Status};
+use crate::clock::Timestamp;
 
 /// An episode row, flat.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -14,7 +15,7 @@ pub struct EpisodeRow {
     pub title: String,
     pub summary: String,
     pub status: Status,
-    pub published_at: Option<String>,
+    pub published_at: Option<Timestamp>,
     pub intro_md: String,
     pub intro_html: Option<String>,
     pub audio_url: Option<String>,
@@ -228,7 +229,7 @@ pub async fn upsert_episode(
     conn: &mut SqliteConnection,
     doc: &EpisodeDoc,
     guid: &str,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<(i64, bool)> {
     let audio = doc.audio.as_ref();
     // A published episode without a date keeps the one listeners already saw, else gets the
@@ -256,7 +257,7 @@ pub async fn upsert_episode(
     .bind(&doc.title)
     .bind(&doc.summary)
     .bind(doc.status.as_str())
-    .bind(&doc.published_at)
+    .bind(doc.published_at)
     .bind(&doc.intro_md)
     // None until rendered: the first read renders it.
     .bind(Some(&doc.intro_html).filter(|html| !html.is_empty()))
@@ -267,7 +268,7 @@ pub async fn upsert_episode(
     .bind(&doc.video_url)
     .bind(guid)
     .bind(now)
-    .bind(&doc.recorded_at)
+    .bind(doc.recorded_at)
     .fetch_one(conn)
     .await
 }
@@ -356,9 +357,9 @@ pub struct AdminEpisodeRow {
     pub number: i64,
     pub title: String,
     pub status: Status,
-    pub published_at: Option<String>,
-    pub publish_at: Option<String>,
-    pub updated_at: String,
+    pub published_at: Option<Timestamp>,
+    pub publish_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
     pub time_zone: String,
 }
 
@@ -393,7 +394,7 @@ pub async fn insert_draft(
     number: i64,
     title: &str,
     guid: &str,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "insert into episodes (number, slug, title, status, guid, created_at, updated_at) values (?, '', ?, 'draft', ?, ?, ?) returning id",
@@ -414,7 +415,7 @@ pub async fn update_if_version(
     id: i64,
     version: i64,
     doc: &EpisodeDoc,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<bool> {
     let audio = doc.audio.as_ref();
     let done = sqlx::query(
@@ -439,7 +440,7 @@ pub async fn update_if_version(
     .bind(now)
     .bind(id)
     .bind(version)
-    .bind(&doc.published_at)
+    .bind(doc.published_at)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -450,8 +451,8 @@ pub async fn set_status(
     conn: &mut SqliteConnection,
     id: i64,
     status: &str,
-    publish_at: Option<&str>,
-    now: &str,
+    publish_at: Option<Timestamp>,
+    now: &Timestamp,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "update episodes set status = ?1, publish_at = ?2,
@@ -469,7 +470,10 @@ pub async fn set_status(
 }
 
 /// Publishes every scheduled episode whose time has come; returns their numbers.
-pub async fn publish_due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result<Vec<(i64, i64)>> {
+pub async fn publish_due(
+    conn: &mut SqliteConnection,
+    now: &Timestamp,
+) -> sqlx::Result<Vec<(i64, i64)>> {
     sqlx::query_as(
         "update episodes set status = 'published', published_at = coalesce(published_at, publish_at),
              publish_at = null, version = version + 1, updated_at = ?1
@@ -485,8 +489,8 @@ pub async fn publish_due(conn: &mut SqliteConnection, now: &str) -> sqlx::Result
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Standing {
     pub status: Status,
-    pub publish_at: Option<String>,
-    pub published_at: Option<String>,
+    pub publish_at: Option<Timestamp>,
+    pub published_at: Option<Timestamp>,
     pub time_zone: String,
 }
 
@@ -556,7 +560,7 @@ pub async fn delete_episode(conn: &mut SqliteConnection, id: i64) -> sqlx::Resul
 }
 
 /// When episode `id` was last saved.
-pub async fn updated_at(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<String>> {
+pub async fn updated_at(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<Timestamp>> {
     sqlx::query_scalar("select updated_at from episodes where id = ?")
         .bind(id)
         .fetch_optional(conn)

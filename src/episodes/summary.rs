@@ -6,6 +6,7 @@ use sqlx::SqlitePool;
 use super::model::{PersonRef, SegmentKind};
 use super::store;
 use super::view::format_date;
+use crate::clock::Timestamp;
 use crate::error::Result;
 
 /// Episodes per list page.
@@ -17,7 +18,7 @@ pub struct EpisodeSummary {
     pub number: i64,
     pub slug: String,
     pub title: String,
-    pub published_at: Option<String>,
+    pub published_at: Option<Timestamp>,
     #[serde(skip)]
     pub date: String,
     pub summary: String,
@@ -57,7 +58,7 @@ pub async fn summaries_page(db: &SqlitePool, page: i64) -> Result<(Vec<EpisodeSu
     let mut summaries: Vec<EpisodeSummary> = rows
         .into_iter()
         .map(|row| EpisodeSummary {
-            date: format_date(row.published_at.as_deref()),
+            date: format_date(row.published_at),
             number: row.number,
             slug: row.slug,
             title: row.title,

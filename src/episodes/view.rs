@@ -3,12 +3,11 @@
 use std::collections::HashMap;
 
 use sqlx::SqliteConnection;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
 use super::model::{Audio, EpisodeDoc, LinkRef, PersonRef, SegmentDoc, SegmentKind, TalkRef};
 use super::store::{self, EpisodeRow, SegmentRow};
+use crate::clock::Timestamp;
 use crate::markdown::{self, Author};
 
 /// The episode numbered `number` with segments, links and talks; drafts only when asked.
@@ -128,11 +127,9 @@ fn segment_doc(
 }
 
 /// "May 19, 2025" from an RFC 3339 timestamp; empty when absent or unreadable.
-pub fn format_date(timestamp: Option<&str>) -> String {
+pub fn format_date(at: Option<Timestamp>) -> String {
     let format = format_description!("[month repr:long] [day padding:none], [year]");
-    timestamp
-        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
-        .and_then(|t| t.format(&format).ok())
+    at.and_then(|t| t.moment().format(&format).ok())
         .unwrap_or_default()
 }
 
@@ -148,11 +145,14 @@ pub fn format_duration(seconds: Option<i64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::{format_date, format_duration};
+    use crate::clock::Timestamp;
 
     #[test]
     fn dates_read_like_a_calendar() {
-        assert_eq!(format_date(Some("2025-05-19T17:00:00Z")), "May 19, 2025");
-        assert_eq!(format_date(Some("not a date")), "");
+        assert_eq!(
+            format_date(Timestamp::parse("2025-05-19T17:00:00Z")),
+            "May 19, 2025"
+        );
         assert_eq!(format_date(None), "");
     }
 

@@ -1,9 +1,11 @@
 //! Times as hosts type and read them: wall-clock times in their own time zone (an IANA name
 //! such as `Europe/Berlin`, as the browser reports it), stored as UTC.
 
+use jiff::Zoned;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, Zoned};
+
+use crate::clock::Timestamp;
 
 /// A time zone a host works in, known to the tz database.
 #[derive(Debug, Clone)]
@@ -39,27 +41,30 @@ impl HostZone {
         &self.name
     }
 
-    /// A `datetime-local` value (`2025-12-02T18:00`) in this zone as the stored UTC time
-    /// (`2025-12-02T17:00:00Z`). A time the clocks skip or repeat reads as the one before the change.
-    pub fn to_utc(&self, local: &str) -> Result<String, String> {
+    /// A `datetime-local` value (`2025-12-02T18:00`) in this zone as the moment it names.
+    /// A time the clocks skip or repeat reads as the one before the change.
+    pub fn to_utc(&self, local: &str) -> Result<Timestamp, String> {
         let bad = || "must be a date and time like 2025-12-02 18:00".to_string();
         let wall: DateTime = local.trim().parse().map_err(|_| bad())?;
         let zoned = wall.to_zoned(self.zone.clone()).map_err(|_| bad())?;
-        Ok(stamp(zoned.timestamp()))
+        let seconds = zoned.timestamp().as_second();
+        time::OffsetDateTime::from_unix_timestamp(seconds)
+            .map(Timestamp::of)
+            .map_err(|_| bad())
     }
 
-    /// A stored UTC time as this zone's `datetime-local` value; empty when unreadable.
-    pub fn to_local_input(&self, utc: &str) -> String {
-        self.zoned(utc)
+    /// A moment as this zone's `datetime-local` value; empty when out of range.
+    pub fn to_local_input(&self, at: Timestamp) -> String {
+        self.zoned(at)
             .map(|at| at.strftime("%Y-%m-%dT%H:%M").to_string())
             .unwrap_or_default()
     }
 
-    /// A stored UTC time as a host reads it: "Tue 2 Dec, 18:00 (Europe/Berlin)", with the
+    /// A moment as a host reads it: "Tue 2 Dec, 18:00 (Europe/Berlin)", with the
     /// year when it is not this year's.
-    pub fn words(&self, utc: &str) -> Option<String> {
-        let at = self.zoned(utc)?;
-        let this_year = Timestamp::now().to_zoned(self.zone.clone()).year() == at.year();
+    pub fn words(&self, at: Timestamp) -> Option<String> {
+        let at = self.zoned(at)?;
+        let this_year = jiff::Timestamp::now().to_zoned(self.zone.clone()).year() == at.year();
         let format = if this_year {
             "%a %-d %b, %H:%M"
         } else {
@@ -68,45 +73,43 @@ impl HostZone {
         Some(format!("{} ({})", at.strftime(format), self.name))
     }
 
-    fn zoned(&self, utc: &str) -> Option<Zoned> {
-        let at: Timestamp = utc.parse().ok()?;
+    fn zoned(&self, at: Timestamp) -> Option<Zoned> {
+        let at = jiff::Timestamp::from_second(at.unix_seconds()).ok()?;
         Some(at.to_zoned(self.zone.clone()))
     }
 }
 
-/// Whether the stored UTC time `utc` is later than now.
-pub fn is_future(utc: &str) -> bool {
-    utc.parse::<Timestamp>()
-        .is_ok_and(|at| at > Timestamp::now())
-}
-
-/// The stored spelling of a moment: RFC 3339 in UTC, whole seconds (as `clock::stamp`).
-fn stamp(at: Timestamp) -> String {
-    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+/// Whether `at` is later than now.
+pub fn is_future(at: Timestamp) -> bool {
+    at > crate::clock::now()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap()
+    }
+
     #[test]
     fn local_times_are_stored_in_utc_and_read_back_in_the_zone() {
         let berlin = HostZone::parse("Europe/Berlin").unwrap();
         assert_eq!(
             berlin.to_utc("2025-12-02T18:00").unwrap(),
-            "2025-12-02T17:00:00Z"
+            at("2025-12-02T17:00:00Z")
         );
         assert_eq!(
             berlin.to_utc("2025-07-01T18:00").unwrap(),
-            "2025-07-01T16:00:00Z",
+            at("2025-07-01T16:00:00Z"),
             "summer time"
         );
         assert_eq!(
-            berlin.to_local_input("2025-12-02T17:00:00Z"),
+            berlin.to_local_input(at("2025-12-02T17:00:00Z")),
             "2025-12-02T18:00"
         );
         assert_eq!(
-            berlin.words("2025-12-02T17:00:00Z").unwrap(),
+            berlin.words(at("2025-12-02T17:00:00Z")).unwrap(),
             "Tue 2 Dec 2025, 18:00 (Europe/Berlin)",
             "another year says which"
         );
@@ -119,7 +122,7 @@ mod tests {
         assert!(HostZone::utc().to_utc("soon").is_err());
         assert_eq!(
             HostZone::utc().to_utc("2025-06-01T10:00").unwrap(),
-            "2025-06-01T10:00:00Z"
+            at("2025-06-01T10:00:00Z")
         );
     }
 }

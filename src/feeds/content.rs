@@ -14,6 +14,7 @@ pub use super::items::{FeedPerson, RenderedItem};
 use super::items::{Format, ItemCache, fingerprint, hash_parts};
 use super::store::{self, FeedRow, PersonRow};
 use super::xml_text::xml_safe;
+use crate::clock::Timestamp;
 use crate::rendered::feed_notes::{self, FeedNotesError};
 
 /// Why a feed could not be built: the database or a template failed (never the reader's fault).
@@ -226,8 +227,9 @@ pub async fn rendered_items(
 
 /// When an episode was published or last changed, whichever is later.
 fn last_change(row: &FeedRow) -> OffsetDateTime {
-    let updated = parse_time(Some(&row.updated_at)).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    parse_time(row.published_at.as_deref()).map_or(updated, |published| published.max(updated))
+    let updated = row.updated_at.moment();
+    row.published_at
+        .map_or(updated, |published| published.moment().max(updated))
 }
 
 /// Each row's notes: read back when a rendering is stored, else rendered now and stored
@@ -288,7 +290,7 @@ fn feed_episode(
     html: Arc<str>,
     base_url: &str,
 ) -> FeedEpisode {
-    let updated = parse_time(Some(&row.updated_at)).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let updated = row.updated_at.moment();
     let audio = row
         .audio_url
         .clone()
@@ -310,7 +312,7 @@ fn feed_episode(
         transcript_url: row
             .has_transcript
             .then(|| format!("{base_url}/episodes/{}/transcript", row.number)),
-        published: parse_time(row.published_at.as_deref()).unwrap_or(updated),
+        published: row.published_at.map_or(updated, Timestamp::moment),
         updated,
         number: row.number,
         title: xml_safe(&row.title),
@@ -324,11 +326,6 @@ fn feed_episode(
         persons,
         content_html: html,
     }
-}
-
-/// Reads an RFC 3339 timestamp.
-pub fn parse_time(text: Option<&str>) -> Option<OffsetDateTime> {
-    text.and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
 }
 
 #[cfg(test)]

@@ -99,6 +99,7 @@ pub fn fingerprint(row: &FeedRow, persons: &[FeedPerson], renderer: &str) -> u64
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::Timestamp;
 
     fn row(id: i64) -> FeedRow {
         FeedRow {
@@ -108,8 +109,8 @@ mod tests {
             title: format!("Episode {id}"),
             summary: String::new(),
             guid: format!("guid-{id}"),
-            published_at: Some("2025-01-01T00:00:00Z".into()),
-            updated_at: "2025-01-01T00:00:00Z".into(),
+            published_at: Timestamp::parse("2025-01-01T00:00:00Z"),
+            updated_at: Timestamp::parse("2025-01-01T00:00:00Z").unwrap(),
             audio_url: None,
             audio_bytes: None,
             audio_type: None,

@@ -8,6 +8,7 @@ use axum::http::header::VARY;
 use axum::response::{IntoResponse, Response};
 
 use super::store::{self, FeedRow};
+use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::state::AppState;
 use crate::web::Layout;
@@ -49,8 +50,8 @@ fn line(row: FeedRow) -> FeedEpisodeLine {
         href: format!("/episodes/{}/{}", row.number, row.slug),
         number: row.number,
         title: row.title,
-        date: crate::episodes::format_date(row.published_at.as_deref()),
-        published_at: row.published_at.unwrap_or_default(),
+        date: crate::episodes::format_date(row.published_at),
+        published_at: row.published_at.map(Timestamp::rfc3339).unwrap_or_default(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use sqlx::SqliteConnection;
 
+use crate::clock::Timestamp;
 use crate::episodes::store::SegmentRow;
 
 /// A published episode as the feeds list it, with its cached notes HTML when still valid.
@@ -13,8 +14,8 @@ pub struct FeedRow {
     pub title: String,
     pub summary: String,
     pub guid: String,
-    pub published_at: Option<String>,
-    pub updated_at: String,
+    pub published_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
     pub audio_url: Option<String>,
     pub audio_bytes: Option<i64>,
     pub audio_type: Option<String>,

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
+use crate::clock::Timestamp;
 use crate::episodes::model::{PersonRef, slugify};
 
 /// A person as their page shows them.
@@ -30,7 +31,7 @@ pub struct PresentedSegment {
     pub episode_number: i64,
     pub episode_slug: String,
     pub episode_title: String,
-    pub published_at: Option<String>,
+    pub published_at: Option<Timestamp>,
     pub kind: String,
     pub number: Option<i64>,
     pub title: String,

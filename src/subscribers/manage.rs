@@ -10,6 +10,7 @@ use sqlx::SqlitePool;
 use super::email::{SubscriberEmail, SubscriberName};
 use super::status::SubscriberStatus;
 use super::store::{self, SubscriberRow};
+use crate::clock::Timestamp;
 
 /// Why a list action did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -110,9 +111,11 @@ pub async fn export_csv(pool: &SqlitePool, out: impl Write) -> anyhow::Result<us
                 r.name,
                 r.status.to_string(),
                 r.source,
-                r.created_at,
-                r.confirmed_at.unwrap_or_default(),
-                r.unsubscribed_at.unwrap_or_default(),
+                r.created_at.rfc3339(),
+                r.confirmed_at.map(Timestamp::rfc3339).unwrap_or_default(),
+                r.unsubscribed_at
+                    .map(Timestamp::rfc3339)
+                    .unwrap_or_default(),
             ];
             writer.write_record(record.map(inert_cell))?;
         }

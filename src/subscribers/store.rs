@@ -3,6 +3,7 @@
 use sqlx::SqliteConnection;
 
 use super::status::SubscriberStatus;
+use crate::clock::Timestamp;
 
 /// One subscriber as the admin list and CSV export show it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
@@ -12,9 +13,9 @@ pub struct SubscriberRow {
     pub name: String,
     pub status: SubscriberStatus,
     pub source: String,
-    pub created_at: String,
-    pub confirmed_at: Option<String>,
-    pub unsubscribed_at: Option<String>,
+    pub created_at: Timestamp,
+    pub confirmed_at: Option<Timestamp>,
+    pub unsubscribed_at: Option<Timestamp>,
 }
 
 const COLUMNS: &str = "id, email, name, status, source, created_at, confirmed_at, unsubscribed_at";
@@ -47,7 +48,7 @@ pub async fn upsert_pending(
     email: &str,
     name: &str,
     token_hash: &str,
-    expires_at: &str,
+    expires_at: &Timestamp,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
         "insert into subscribers (email, name, status, source, confirm_token_hash, confirm_expires_at, created_at)
@@ -75,9 +76,9 @@ pub async fn confirm(conn: &mut SqliteConnection, token_hash: &str) -> sqlx::Res
          where confirm_token_hash = ? and confirm_expires_at > ? and status = 'pending'
          returning id",
     )
-    .bind(&now)
+    .bind(now)
     .bind(token_hash)
-    .bind(&now)
+    .bind(now)
     .fetch_optional(conn)
     .await
 }
@@ -123,8 +124,8 @@ pub async fn insert_imported(
     .bind(email)
     .bind(name)
     .bind(source)
-    .bind(&now)
-    .bind(&now)
+    .bind(now)
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

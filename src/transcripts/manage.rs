@@ -6,6 +6,7 @@ use sqlx::SqlitePool;
 use super::format::{self, Cue, Format, ParseError};
 use super::store;
 use crate::admin::store::audit;
+use crate::clock::Timestamp;
 use crate::{clock, db};
 
 /// The largest transcript file accepted: an hour and a half of talk as WebVTT is about 150 KB,
@@ -164,7 +165,7 @@ async fn record(
     by: By,
     episode_id: i64,
     detail: &str,
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<()> {
     let user = by.user_id();
     audit(

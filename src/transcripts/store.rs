@@ -3,13 +3,14 @@
 use sqlx::SqliteConnection;
 
 use super::format::Cue;
+use crate::clock::Timestamp;
 
 /// What the admin says about an attached transcript.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TranscriptRow {
     pub source_name: String,
     pub source_format: String,
-    pub updated_at: String,
+    pub updated_at: Timestamp,
     pub cue_count: i64,
 }
 
@@ -40,7 +41,7 @@ pub async fn replace(
     source_name: &str,
     source_format: &str,
     cues: &[Cue],
-    now: &str,
+    now: &Timestamp,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "insert into transcripts (episode_id, source_name, source_format, created_at, updated_at)

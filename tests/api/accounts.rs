@@ -498,7 +498,7 @@ async fn a_session_unused_for_two_days_ends_and_one_in_use_stays() {
 
     assert_eq!(in_use.status(), 200, "used yesterday: still signed in");
     assert!(
-        touched > shownotes::clock::after(time::Duration::minutes(-1)),
+        touched > shownotes::clock::after(time::Duration::minutes(-1)).stored(),
         "using it moves the idle clock: {touched}"
     );
     assert_is_redirect_to(&idle, "/admin/login?next=%2Fadmin%2Fepisodes");

@@ -38,4 +38,5 @@ mod speakers;
 mod subscriptions;
 mod talks_admin;
 mod talks_catalog;
+mod times;
 mod transcripts;

@@ -224,7 +224,7 @@ async fn pages_and_the_feed_list_episodes_by_publication_date_not_number() {
     let app = spawn_app().await;
     for (number, day) in [(10, "2020-03-01"), (11, "2020-01-01"), (12, "2020-02-01")] {
         let mut doc = episode(number, &format!("Show {number}")).build();
-        doc.published_at = Some(format!("{day}T08:00:00Z"));
+        doc.published_at = shownotes::clock::Timestamp::parse(&format!("{day}T08:00:00Z"));
         app.import(doc).await;
     }
 

@@ -66,7 +66,7 @@ async fn an_admin_removes_a_host_after_a_confirmation_that_says_what_happens() {
         "person",
         None,
         "bio",
-        "2025-01-01T08:00:00.000000Z",
+        &shownotes::clock::Timestamp::parse("2025-01-01T08:00:00.000000Z").unwrap(),
     )
     .await
     .unwrap();
