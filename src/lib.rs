@@ -27,6 +27,7 @@ pub mod rendered;
 mod router;
 pub mod search;
 pub mod settings;
+pub mod slug;
 pub mod state;
 pub mod subscribers;
 pub mod talks;

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::manage::{self, ManageError, UserAction};
 use super::setup::{self, parse_email};
 use super::store::{self, User};
-use crate::admin::AdminLayout;
+use crate::admin::layout::AdminLayout;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::validation::FieldErrors;

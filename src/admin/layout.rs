@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use crate::accounts::{CurrentUser, Role};
+use crate::accounts::session::{CurrentUser, Role};
 use crate::error::AppError;
 use crate::settings::Settings;
 use crate::state::AppState;

@@ -3,7 +3,7 @@
 mod audit;
 pub mod confirm;
 mod home;
-mod layout;
+pub mod layout;
 pub mod store;
 
 pub use audit::to_the_minute;

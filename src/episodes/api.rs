@@ -4,10 +4,10 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::Serialize;
 
-use super::load_episode;
 use super::model::EpisodeDoc;
 use super::public::PageQuery;
 use super::summary::{EpisodeSummary, Paging, summaries_page};
+use super::view::load_episode;
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
 

@@ -30,7 +30,7 @@ fn links_of(row: &SegmentRow) -> Vec<(String, String)> {
     title_link
         .into_iter()
         .chain(note_links)
-        .filter(|url| links::is_web_url(url))
+        .filter(|url| links::web_url::is_web_url(url))
         .map(|url| (UrlKey::parse(&url).as_str().to_string(), url))
         .filter(|(key, _)| seen.insert(key.clone()))
         .map(|(key, url)| (url, key))

@@ -4,10 +4,11 @@
 use serde::Deserialize;
 
 use super::manage::{Publishing, StatusChange};
-use super::model::{Audio, EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status, slugify};
+use super::model::{Audio, EpisodeDoc, PersonRef, SegmentDoc, SegmentKind, Status};
 use super::zoned::{HostZone, is_future};
 use crate::clock::Timestamp;
-use crate::links::is_web_url;
+use crate::links::web_url::is_web_url;
+use crate::slug::slugify;
 use crate::validation::FieldErrors;
 
 /// The editor form exactly as submitted; segments are parallel lists, one entry per row.

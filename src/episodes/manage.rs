@@ -308,7 +308,7 @@ pub async fn duplicate(db: &SqlitePool, user_id: i64, id: i64) -> Result<i64, Ed
         let (number, _) = store::number_and_version(&mut conn, id)
             .await?
             .ok_or(EditError::NotFound)?;
-        super::load_episode(&mut conn, number, true)
+        super::view::load_episode(&mut conn, number, true)
             .await?
             .ok_or(EditError::NotFound)?
     };
@@ -316,7 +316,7 @@ pub async fn duplicate(db: &SqlitePool, user_id: i64, id: i64) -> Result<i64, Ed
     let title = format!("Copy of {}", original.title);
     let copy = EpisodeDoc {
         number: next,
-        slug: super::model::slugify(&title),
+        slug: crate::slug::slugify(&title),
         title,
         summary: original.summary,
         intro_md: original.intro_md,

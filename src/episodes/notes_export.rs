@@ -4,8 +4,8 @@ use std::path::Path;
 
 use sqlx::SqlitePool;
 
-use super::load_episode;
 use super::model::{EpisodeDoc, SegmentKind};
+use super::view::load_episode;
 use crate::notes::{self, ParsedEpisode, ParsedSegment};
 
 /// Writes `out/{number}.md` for each episode in `numbers` (every episode when

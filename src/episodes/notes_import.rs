@@ -681,7 +681,7 @@ fn unsafe_links(segment: &ParsedSegment) -> Vec<String> {
         .url
         .iter()
         .chain(segment.links.iter().map(|l| &l.url));
-    urls.filter(|url| !crate::links::is_web_url(url))
+    urls.filter(|url| !crate::links::web_url::is_web_url(url))
         .map(|url| {
             format!(
                 "{}: {url} is kept as text, not a link (only http, https and mailto)",
@@ -743,7 +743,10 @@ fn segment_doc(
         person,
         credited_as,
         title: segment.title.clone(),
-        url: segment.url.clone().filter(|u| crate::links::is_web_url(u)),
+        url: segment
+            .url
+            .clone()
+            .filter(|u| crate::links::web_url::is_web_url(u)),
         notes_md: segment.notes_md.clone(),
         notes_html,
         ..Default::default()

@@ -7,8 +7,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind};
+use super::store;
 use super::summary::{EpisodeSummary, Paging, summaries_page};
-use super::{format_date, format_duration, load_episode, store};
+use super::view::{format_date, format_duration, load_episode};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::transcripts::TranscriptView;
@@ -66,7 +67,7 @@ pub struct TopicLine {
 impl HomePage {
     fn artwork(&self) -> Option<&str> {
         let url = &self.layout.show.artwork_url;
-        crate::links::is_web_url(url).then_some(url.as_str())
+        crate::links::web_url::is_web_url(url).then_some(url.as_str())
     }
 
     fn latest_topics(&self) -> Vec<TopicLine> {

@@ -6,7 +6,8 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use super::model::{EpisodeDoc, Status};
 use super::revision_store::{self, NewRevision, RevisionRow};
-use super::{load_episode, notes_export, store};
+use super::view::load_episode;
+use super::{notes_export, store};
 use crate::clock::Timestamp;
 
 /// How many revisions an episode keeps: enough for months of weekly editing with autosave.

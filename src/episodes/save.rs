@@ -2,13 +2,14 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::model::{EpisodeDoc, SegmentDoc, slugify};
+use super::model::{EpisodeDoc, SegmentDoc};
 use super::{segment_store, store};
 use crate::links::store::{KnownLinks, SegmentLink};
 use crate::links::{self, UrlKey};
 use crate::markdown::{self, Author};
 use crate::people;
 use crate::people::store::KnownPeople;
+use crate::slug::slugify;
 
 /// Why an episode could not be saved.
 #[derive(Debug, thiserror::Error)]
@@ -70,7 +71,7 @@ fn check_urls(doc: &EpisodeDoc) -> Result<(), SaveError> {
     if doc
         .audio
         .as_ref()
-        .is_some_and(|audio| !links::is_web_url(&audio.url))
+        .is_some_and(|audio| !links::web_url::is_web_url(&audio.url))
     {
         return Err(invalid("audio.url", "must start with https:// or http://"));
     }
@@ -78,7 +79,7 @@ fn check_urls(doc: &EpisodeDoc) -> Result<(), SaveError> {
         if segment
             .url
             .as_deref()
-            .is_some_and(|url| !links::is_web_url(url))
+            .is_some_and(|url| !links::web_url::is_web_url(url))
         {
             return Err(invalid(
                 format!("segments[{index}].url"),
@@ -270,7 +271,7 @@ fn links_of(episode_id: i64, segment_id: i64, segment: &SegmentDoc) -> Vec<Segme
     // Other schemes stay text in the notes and never become links (issue 13).
     let note_links = links::extract(&segment.notes_md)
         .into_iter()
-        .filter(|link| links::is_web_url(&link.url));
+        .filter(|link| links::web_url::is_web_url(&link.url));
     title_link
         .chain(note_links)
         .enumerate()

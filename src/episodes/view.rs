@@ -104,7 +104,7 @@ fn segment_doc(
         credited_as: row.credited_as,
         title: row.title,
         // Saving refuses other schemes; this guards rows written by older versions.
-        url: row.url.filter(|url| crate::links::is_web_url(url)),
+        url: row.url.filter(|url| crate::links::web_url::is_web_url(url)),
         notes_md: row.notes_md,
         start_secs: row.start_secs,
         links: links

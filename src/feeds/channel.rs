@@ -58,11 +58,13 @@ impl Channel {
             }),
             owner_name: xml_safe(&settings.owner_name),
             owner_email: xml_safe(&settings.owner_email),
-            image: Some(settings.artwork_url.clone()).filter(|u| crate::links::is_web_url(u)),
+            image: Some(settings.artwork_url.clone())
+                .filter(|u| crate::links::web_url::is_web_url(u)),
             categories: parse_categories(&settings.categories),
             explicit: settings.explicit,
             podcast_guid: Some(podcast_guid),
-            funding_url: Some(settings.funding_url.clone()).filter(|u| crate::links::is_web_url(u)),
+            funding_url: Some(settings.funding_url.clone())
+                .filter(|u| crate::links::web_url::is_web_url(u)),
             last_build: newest_change.format(&Rfc2822).unwrap_or_default(),
             self_url,
         }

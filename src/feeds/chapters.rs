@@ -42,7 +42,7 @@ fn chapter(row: ChapterRow) -> Chapter {
     Chapter {
         start_time: row.start_secs,
         title,
-        url: row.url.filter(|u| crate::links::is_web_url(u)),
+        url: row.url.filter(|u| crate::links::web_url::is_web_url(u)),
     }
 }
 

@@ -277,7 +277,7 @@ fn group_persons(rows: Vec<PersonRow>, base_url: &str) -> HashMap<i64, Vec<FeedP
         groups.entry(row.episode_id).or_default().push(FeedPerson {
             role: if row.is_guest { "guest" } else { "host" },
             href: format!("{base_url}/hosts/{}", row.slug),
-            img: Some(row.avatar).filter(|a| crate::links::is_web_url(a)),
+            img: Some(row.avatar).filter(|a| crate::links::web_url::is_web_url(a)),
             name: xml_safe(&row.name),
         });
     }
@@ -294,7 +294,7 @@ fn feed_episode(
     let audio = row
         .audio_url
         .clone()
-        .filter(|u| crate::links::is_web_url(u))
+        .filter(|u| crate::links::web_url::is_web_url(u))
         .map(|url| Enclosure {
             url,
             length: row.audio_bytes,
@@ -322,7 +322,7 @@ fn feed_episode(
         image: row
             .image_url
             .clone()
-            .filter(|u| crate::links::is_web_url(u)),
+            .filter(|u| crate::links::web_url::is_web_url(u)),
         persons,
         content_html: html,
     }

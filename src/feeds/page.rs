@@ -41,7 +41,7 @@ pub struct SubscribePage {
 impl SubscribePage {
     fn artwork(&self) -> Option<&str> {
         let url = &self.layout.show.artwork_url;
-        crate::links::is_web_url(url).then_some(url.as_str())
+        crate::links::web_url::is_web_url(url).then_some(url.as_str())
     }
 }
 

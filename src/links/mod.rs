@@ -4,6 +4,7 @@ mod public;
 pub mod service;
 pub mod store;
 mod url_key;
+pub mod web_url;
 
 pub use url_key::UrlKey;
 
@@ -14,16 +15,6 @@ pub use crate::notes::ParsedLink as FoundLink;
 /// the registry counts links exactly as the notes format reads them.
 pub fn extract(markdown: &str) -> Vec<FoundLink> {
     crate::notes::links_of_markdown(markdown, "")
-}
-
-/// Whether `url` is safe to put in an `href` or `src`: an absolute http(s) or mailto URL.
-pub fn is_web_url(url: &str) -> bool {
-    let lower = url
-        .trim_start()
-        .get(..8)
-        .unwrap_or(url)
-        .to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
 }
 
 use axum::Router;

@@ -5,7 +5,7 @@ use super::blocks::{Block, BlockKind, Ev, line_of, plain_text};
 use super::heads::{host_name, sponsor_name};
 use super::items::{items, own_events};
 use super::links::{links_in, located_links};
-use super::{HostSocials, ParsedSegment, SegmentKind};
+use super::model::{HostSocials, ParsedSegment, SegmentKind};
 
 /// The sponsor segment from the first `Sponsored by …` paragraph of the intro.
 ///

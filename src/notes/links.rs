@@ -5,8 +5,8 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::ParsedLink;
 use super::blocks::{Ev, collapse};
+use super::model::ParsedLink;
 
 /// A link and the byte offset where it (its first piece, when merged) starts.
 #[derive(Debug, Clone)]

@@ -18,8 +18,8 @@ use super::heads::{
 };
 use super::intro::{host_socials, sponsor_segment};
 use super::links::{links_in, starts_with_link, text_before_first_link};
+use super::model::{NotesError, NotesWarning, ParsedEpisode, ParsedSegment, SegmentKind};
 use super::segments::{Mark, MarkKind, build_segments};
-use super::{NotesError, NotesWarning, ParsedEpisode, ParsedSegment, SegmentKind};
 
 /// Parses a notes file. Fails, naming the line, only when there is nothing to import or a
 /// topic number repeats; notes without topics import with a warning.
@@ -47,7 +47,7 @@ pub fn parse(source: &str) -> Result<ParsedEpisode, NotesError> {
     Ok(ParsedEpisode {
         number: title_text.as_deref().and_then(heading_number),
         title: title_text,
-        recorded_on: super::recorded_on(&intro_md),
+        recorded_on: super::recorded::recorded_on(&intro_md),
         intro_md,
         host_socials: host_socials(source, intro_blocks),
         guests: guests(intro_blocks),
@@ -181,7 +181,7 @@ fn line_starts_topic(line: &str) -> bool {
 /// whatever digits its title holds; `Episode 12: Title`), else a number ending it
 /// (`Python Bytes 434`, `PB 480`).
 pub(crate) fn heading_number(heading: &str) -> Option<i64> {
-    if let Some(number) = super::number_in_title(heading) {
+    if let Some(number) = super::title_number::number_in_title(heading) {
         return Some(number);
     }
     let last = heading.split_whitespace().next_back()?;

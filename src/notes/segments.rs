@@ -3,8 +3,8 @@
 use super::blocks::{Block, line_of, line_start, slice, trim_blank_lines};
 use super::heads::TopicHead;
 use super::links::links_in;
+use super::model::{ParsedLink, ParsedSegment, SegmentKind};
 use super::talks::find_talks;
-use super::{ParsedLink, ParsedSegment, SegmentKind};
 
 /// A block that starts a segment (or, for the extras header, may start one).
 #[derive(Debug, Clone)]

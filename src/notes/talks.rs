@@ -3,7 +3,7 @@
 use super::blocks::{Block, BlockKind};
 use super::items::{Item, items, nested_events, own_events};
 use super::links::{links_in, sole_link};
-use super::{ParsedLink, ParsedTalk};
+use super::model::{ParsedLink, ParsedTalk};
 
 /// At least this many talk bullets…
 const MIN_TALKS: usize = 3;

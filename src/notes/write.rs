@@ -5,8 +5,8 @@
 
 use super::blocks::reference_definitions;
 use super::links::links_of_markdown;
+use super::model::{ParsedEpisode, ParsedLink, ParsedSegment, SegmentKind};
 use super::segments::joke_title_from_notes;
-use super::{ParsedEpisode, ParsedLink, ParsedSegment, SegmentKind};
 
 /// Writes the episode in the canonical dialect (`**Brian #1:** [Title](url)`, `**Extras**`, …).
 pub fn write(episode: &ParsedEpisode) -> String {

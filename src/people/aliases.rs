@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use sqlx::SqliteConnection;
 
+use super::person_ref::PersonRef;
 use super::store;
-use crate::episodes::model::{PersonRef, slugify};
+use crate::slug::slugify;
 
 /// A person found or created for a name.
 #[derive(Debug, Clone)]

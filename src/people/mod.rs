@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod aliases;
+pub mod person_ref;
 mod public;
 pub mod service;
 pub mod store;

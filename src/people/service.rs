@@ -7,9 +7,9 @@ use sqlx::SqlitePool;
 use super::store::{self, EditablePerson, ListedPerson, Person, PresentedSegment, Presenter};
 use crate::accounts::store::audit;
 use crate::clock;
-use crate::episodes::model::slugify;
-use crate::links::is_web_url;
+use crate::links::web_url::is_web_url;
 use crate::markdown;
+use crate::slug::slugify;
 use crate::talks::store::SpokenTalk;
 use crate::validation::{FieldErrors, OnUnique};
 

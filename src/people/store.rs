@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
+use super::person_ref::PersonRef;
 use crate::clock::Timestamp;
-use crate::episodes::model::{PersonRef, slugify};
+use crate::slug::slugify;
 
 /// A person as their page shows them.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

@@ -171,7 +171,7 @@ async fn note_segment(row: SegmentRow, base_url: &str) -> NoteSegment {
             .filter(|_| presents)
             .map(|slug| format!("{base_url}/hosts/{slug}")),
         title: row.title,
-        url: row.url.filter(|u| crate::links::is_web_url(u)),
+        url: row.url.filter(|u| crate::links::web_url::is_web_url(u)),
         // Stored when the notes were written (or first read), with the presenter's `rel`.
         notes_html: super::notes_of(row.notes_html, row.notes_md, row.person_is_guest).await,
     }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::Settings;
 use super::keys::SettingError;
-use crate::links::is_web_url;
+use crate::links::web_url::is_web_url;
 use crate::validation::FieldErrors;
 
 /// The settings form, as typed.

@@ -9,9 +9,9 @@ use sqlx::SqliteConnection;
 use super::pyvideo::{self, Record, RelatedUrl, Video};
 use super::store_catalog::TalkRow;
 use super::{store, store_catalog};
-use crate::episodes::model::PersonRef;
 use crate::links::UrlKey;
 use crate::people;
+use crate::people::person_ref::PersonRef;
 
 /// The event that holds talks found in notes until a catalog record claims them.
 pub const FROM_THE_SHOW: &str = "from-the-show";

@@ -14,7 +14,8 @@ use super::talk_form::{
 };
 use crate::accounts::store::audit;
 use crate::clock;
-use crate::episodes::model::{PersonRef, slugify};
+use crate::people::person_ref::PersonRef;
+use crate::slug::slugify;
 use crate::validation::FieldErrors;
 
 /// Where a talk lives after a save: its event's slug and its own.

@@ -9,7 +9,7 @@ use super::manage::audit_curator;
 use super::service::TalksError;
 use super::store::{self, Seen};
 use super::store_curate::{self, EventFields};
-use crate::episodes::model::slugify;
+use crate::slug::slugify;
 use crate::validation::{FieldErrors, OnUnique};
 
 /// The event form, as typed.
@@ -63,7 +63,7 @@ fn check_fields(form: &EventForm, errors: &mut FieldErrors) -> Option<i64> {
     if !form.year.trim().is_empty() && year.is_none() {
         errors.add("year", "must be a year like 2025");
     }
-    if !form.url.trim().is_empty() && !crate::links::is_web_url(form.url.trim()) {
+    if !form.url.trim().is_empty() && !crate::links::web_url::is_web_url(form.url.trim()) {
         errors.add("url", "must start with https:// or http://");
     }
     year

@@ -11,8 +11,8 @@ use super::catalog::FROM_THE_SHOW;
 use super::pyvideo::Video;
 use super::store_catalog;
 use crate::db::json_param;
-use crate::episodes::model::slugify;
 use crate::links::UrlKey;
+use crate::slug::slugify;
 
 /// A talk named in show notes: its title, video URL and the related links under it.
 pub struct NotedTalk<'a> {

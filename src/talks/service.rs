@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
 use super::store::{self, Discussion, Event, Seen, Talk, TalkLink};
-use crate::episodes::model::PersonRef;
+use crate::people::person_ref::PersonRef;
 use crate::validation::FieldErrors;
 
 /// Why a catalog request failed.
@@ -34,7 +34,7 @@ pub struct Video {
 impl Video {
     /// Whether the URL may be an `href`: a record keeps any URL for export, a page links only web ones.
     pub fn is_link(&self) -> bool {
-        crate::links::is_web_url(&self.url)
+        crate::links::web_url::is_web_url(&self.url)
     }
 
     /// The site that hosts the video, by its proper name ("YouTube"), from the URL's host;

@@ -50,7 +50,7 @@ pub struct TalkLink {
 impl TalkLink {
     /// Whether the URL may be an `href` (http, https or mailto).
     pub fn is_link(&self) -> bool {
-        crate::links::is_web_url(&self.url)
+        crate::links::web_url::is_web_url(&self.url)
     }
 }
 

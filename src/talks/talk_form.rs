@@ -94,7 +94,7 @@ pub(super) fn related_lines(typed: &str) -> Result<Vec<RelatedLine<'_>>, String>
 
 /// Whether `url` is a web page's address (not mail).
 fn is_page_url(url: &str) -> bool {
-    crate::links::is_web_url(url) && !url.starts_with("mailto:")
+    crate::links::web_url::is_web_url(url) && !url.starts_with("mailto:")
 }
 
 /// The talk form filled with talk `slug` of `event` as stored.

@@ -26,7 +26,7 @@ pub struct Layout {
 impl Layout {
     /// The page icon: the show's artwork, else the default icon.
     pub fn icon_url(&self) -> &str {
-        if crate::links::is_web_url(&self.show.artwork_url) {
+        if crate::links::web_url::is_web_url(&self.show.artwork_url) {
             &self.show.artwork_url
         } else {
             statics::favicon_url()

@@ -10,7 +10,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::error::AppError;
-use crate::links::is_web_url;
+use crate::links::web_url::is_web_url;
 use crate::state::AppState;
 
 const SITE_CSS: &str = include_str!("../../static/css/site.css");
