@@ -43,21 +43,24 @@ impl SetupToken {
     }
 }
 
-const USER_SELECT: &str = "select u.id, u.email, u.role, u.person_id, p.name as person_name \
-     from users u left join people p on p.id = u.person_id";
-
 /// Whether any admin account exists.
 pub async fn admin_exists(conn: &mut SqliteConnection) -> sqlx::Result<bool> {
-    sqlx::query_scalar("select exists (select 1 from users where role = 'admin')")
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from users where role = 'admin') as "exists!: bool""#
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// Every user, by email.
 pub async fn users(conn: &mut SqliteConnection) -> sqlx::Result<Vec<User>> {
-    sqlx::query_as(&format!("{USER_SELECT} order by u.email"))
-        .fetch_all(conn)
-        .await
+    sqlx::query_as!(
+        User,
+        r#"select u.id as "id!", u.email, u.role, u.person_id, p.name as "person_name?"
+           from users u left join people p on p.id = u.person_id order by u.email"#
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// The user's id and password hash for an email.
@@ -65,10 +68,13 @@ pub async fn credentials(
     conn: &mut SqliteConnection,
     email: &str,
 ) -> sqlx::Result<Option<(i64, String)>> {
-    sqlx::query_as("select id, password_hash from users where email = ?")
-        .bind(email)
-        .fetch_optional(conn)
-        .await
+    let found = sqlx::query!(
+        r#"select id as "id!", password_hash from users where email = ?"#,
+        email
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.map(|user| (user.id, user.password_hash)))
 }
 
 /// Creates a user; a duplicate email is a unique violation on `users.email`.
@@ -80,14 +86,14 @@ pub async fn insert_user(
     person_id: Option<i64>,
     now: &Timestamp,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "insert into users (email, password_hash, role, person_id, created_at) values (?, ?, ?, ?, ?) returning id",
+        email,
+        password_hash,
+        role,
+        person_id,
+        now,
     )
-    .bind(email)
-    .bind(password_hash)
-    .bind(role)
-    .bind(person_id)
-    .bind(now)
     .fetch_one(conn)
     .await
 }
@@ -100,14 +106,15 @@ pub async fn insert_session(
     csrf: &str,
     expires_at: &Timestamp,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    let now = crate::clock::now();
+    sqlx::query!(
         "insert into sessions (token_hash, user_id, csrf, expires_at, last_seen_at) values (?, ?, ?, ?, ?)",
+        token_hash,
+        user_id,
+        csrf,
+        expires_at,
+        now,
     )
-    .bind(token_hash)
-    .bind(user_id)
-    .bind(csrf)
-    .bind(expires_at)
-    .bind(crate::clock::now())
     .execute(conn)
     .await?;
     Ok(())
@@ -120,13 +127,14 @@ pub async fn session(
     now: &Timestamp,
     idle_since: &Timestamp,
 ) -> sqlx::Result<Option<SessionRow>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        SessionRow,
         "select s.user_id, u.email, u.role, u.person_id, s.csrf from sessions s join users u on u.id = s.user_id
          where s.token_hash = ? and s.expires_at > ? and s.last_seen_at > ?",
+        token_hash,
+        now,
+        idle_since,
     )
-    .bind(token_hash)
-    .bind(now)
-    .bind(idle_since)
     .fetch_optional(conn)
     .await
 }
@@ -139,19 +147,20 @@ pub async fn touch_session(
     now: &Timestamp,
     fresh_since: &Timestamp,
 ) -> sqlx::Result<()> {
-    sqlx::query("update sessions set last_seen_at = ? where token_hash = ? and last_seen_at < ?")
-        .bind(now)
-        .bind(token_hash)
-        .bind(fresh_since)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update sessions set last_seen_at = ? where token_hash = ? and last_seen_at < ?",
+        now,
+        token_hash,
+        fresh_since,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Ends a session.
 pub async fn delete_session(conn: &mut SqliteConnection, token_hash: &str) -> sqlx::Result<()> {
-    sqlx::query("delete from sessions where token_hash = ?")
-        .bind(token_hash)
+    sqlx::query!("delete from sessions where token_hash = ?", token_hash)
         .execute(conn)
         .await?;
     Ok(())
@@ -164,14 +173,16 @@ pub async fn insert_setup_token(
     token: &SetupToken,
     expires_at: &Timestamp,
 ) -> sqlx::Result<()> {
-    sqlx::query("insert into setup_tokens (token_hash, email, role, person_id, expires_at) values (?, ?, ?, ?, ?)")
-        .bind(token_hash)
-        .bind(&token.email)
-        .bind(&token.role)
-        .bind(token.person_id)
-        .bind(expires_at)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "insert into setup_tokens (token_hash, email, role, person_id, expires_at) values (?, ?, ?, ?, ?)",
+        token_hash,
+        token.email,
+        token.role,
+        token.person_id,
+        expires_at,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -181,11 +192,12 @@ pub async fn setup_token(
     token_hash: &str,
     now: &Timestamp,
 ) -> sqlx::Result<Option<SetupToken>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        SetupToken,
         "select email, role, person_id from setup_tokens where token_hash = ? and used_at is null and expires_at > ?",
+        token_hash,
+        now,
     )
-    .bind(token_hash)
-    .bind(now)
     .fetch_optional(conn)
     .await
 }
@@ -196,12 +208,13 @@ pub async fn use_setup_token(
     token_hash: &str,
     now: &Timestamp,
 ) -> sqlx::Result<bool> {
-    let done =
-        sqlx::query("update setup_tokens set used_at = ? where token_hash = ? and used_at is null")
-            .bind(now)
-            .bind(token_hash)
-            .execute(conn)
-            .await?;
+    let done = sqlx::query!(
+        "update setup_tokens set used_at = ? where token_hash = ? and used_at is null",
+        now,
+        token_hash,
+    )
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -210,8 +223,7 @@ pub async fn user_id_by_email(
     conn: &mut SqliteConnection,
     email: &str,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("select id from users where email = ?")
-        .bind(email)
+    sqlx::query_scalar!(r#"select id as "id!" from users where email = ?"#, email)
         .fetch_optional(conn)
         .await
 }
@@ -223,12 +235,14 @@ pub async fn insert_password_reset(
     user_id: i64,
     expires_at: &Timestamp,
 ) -> sqlx::Result<()> {
-    sqlx::query("insert into password_resets (token_hash, user_id, expires_at) values (?, ?, ?)")
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(expires_at)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "insert into password_resets (token_hash, user_id, expires_at) values (?, ?, ?)",
+        token_hash,
+        user_id,
+        expires_at,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -238,11 +252,11 @@ pub async fn password_reset_is_live(
     token_hash: &str,
     now: &Timestamp,
 ) -> sqlx::Result<bool> {
-    sqlx::query_scalar(
-        "select exists (select 1 from password_resets where token_hash = ? and used_at is null and expires_at > ?)",
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from password_resets where token_hash = ? and used_at is null and expires_at > ?) as "live!: bool""#,
+        token_hash,
+        now,
     )
-    .bind(token_hash)
-    .bind(now)
     .fetch_one(conn)
     .await
 }
@@ -254,20 +268,22 @@ pub async fn use_password_reset(
     token_hash: &str,
     now: &Timestamp,
 ) -> sqlx::Result<Option<i64>> {
-    let user_id: Option<i64> = sqlx::query_scalar(
+    let user_id: Option<i64> = sqlx::query_scalar!(
         "update password_resets set used_at = ?2
          where token_hash = ?1 and used_at is null and expires_at > ?2 returning user_id",
+        token_hash,
+        now,
     )
-    .bind(token_hash)
-    .bind(now)
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(user_id) = user_id {
-        sqlx::query("update password_resets set used_at = ? where user_id = ? and used_at is null")
-            .bind(now)
-            .bind(user_id)
-            .execute(conn)
-            .await?;
+        sqlx::query!(
+            "update password_resets set used_at = ? where user_id = ? and used_at is null",
+            now,
+            user_id,
+        )
+        .execute(conn)
+        .await?;
     }
     Ok(user_id)
 }
@@ -278,18 +294,19 @@ pub async fn set_password_hash(
     user_id: i64,
     password_hash: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("update users set password_hash = ? where id = ?")
-        .bind(password_hash)
-        .bind(user_id)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update users set password_hash = ? where id = ?",
+        password_hash,
+        user_id,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Ends every session of a user: their browsers are signed out at the next request.
 pub async fn delete_sessions_of(conn: &mut SqliteConnection, user_id: i64) -> sqlx::Result<u64> {
-    let done = sqlx::query("delete from sessions where user_id = ?")
-        .bind(user_id)
+    let done = sqlx::query!("delete from sessions where user_id = ?", user_id)
         .execute(conn)
         .await?;
     Ok(done.rows_affected())
@@ -297,10 +314,14 @@ pub async fn delete_sessions_of(conn: &mut SqliteConnection, user_id: i64) -> sq
 
 /// The user with this id.
 pub async fn user_by_id(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<User>> {
-    sqlx::query_as(&format!("{USER_SELECT} where u.id = ?"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        User,
+        r#"select u.id as "id!", u.email, u.role, u.person_id, p.name as "person_name?"
+           from users u left join people p on p.id = u.person_id where u.id = ?"#,
+        id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// Deletes a user unless they are the last admin; false when nothing was deleted. Their
@@ -310,11 +331,11 @@ pub async fn delete_user_keeping_an_admin(
     id: i64,
 ) -> sqlx::Result<bool> {
     // One statement, so two admins removing each other cannot both pass the count.
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "delete from users where id = ?
          and (role <> 'admin' or (select count(*) from users where role = 'admin') > 1)",
+        id,
     )
-    .bind(id)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -326,12 +347,12 @@ pub async fn set_role_keeping_an_admin(
     id: i64,
     role: &str,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update users set role = ?2 where id = ?1
          and (?2 = 'admin' or role <> 'admin' or (select count(*) from users where role = 'admin') > 1)",
+        id,
+        role,
     )
-    .bind(id)
-    .bind(role)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -340,7 +361,9 @@ pub async fn set_role_keeping_an_admin(
 /// The people an account may be linked to: hosts, not guests (the people table, read here
 /// until the people store offers this list).
 pub async fn linkable_people(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, String)>> {
-    sqlx::query_as("select id, name from people where is_guest = 0 order by name")
-        .fetch_all(conn)
-        .await
+    let people =
+        sqlx::query!(r#"select id as "id!", name from people where is_guest = 0 order by name"#)
+            .fetch_all(conn)
+            .await?;
+    Ok(people.into_iter().map(|p| (p.id, p.name)).collect())
 }

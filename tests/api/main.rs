@@ -9,6 +9,7 @@ mod backup;
 mod browser;
 mod cache;
 mod check_feed;
+mod checked_queries;
 mod cli;
 mod compression;
 mod digest_admin;
