@@ -9,7 +9,7 @@ use crate::clock::Timestamp;
 pub use crate::admin::store::audit;
 
 /// A user as the admin sees them.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -19,7 +19,7 @@ pub struct User {
 }
 
 /// A signed-in session: the user and the session's CSRF token.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct SessionRow {
     pub user_id: i64,
     pub email: String,
@@ -29,7 +29,7 @@ pub struct SessionRow {
 }
 
 /// A one-time link's content.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct SetupToken {
     pub email: Option<String>,
     pub role: String,

@@ -71,17 +71,18 @@ pub async fn record(
         Actor::User(id) => Some(id),
         _ => None,
     };
-    sqlx::query(
+    let actor = actor.as_str();
+    sqlx::query!(
         "insert into audit_log (user_id, person_id, actor, action, entity, entity_id, detail, created_at)
          values (?1, (select person_id from users where id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)",
+        user_id,
+        actor,
+        action,
+        entity,
+        entity_id,
+        detail,
+        now,
     )
-    .bind(user_id)
-    .bind(actor.as_str())
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(detail)
-    .bind(now)
     .execute(conn)
     .await?;
     Ok(())
@@ -116,22 +117,27 @@ pub async fn record_imports(
     if entries.is_empty() {
         return Ok(());
     }
-    sqlx::query(
+    let (actor, now, entries) = (
+        Actor::Import.as_str(),
+        crate::clock::now(),
+        crate::db::json_param(entries)?,
+    );
+    sqlx::query!(
         "insert into audit_log (user_id, person_id, actor, action, entity, entity_id, detail, created_at)
          select null, null, ?1, 'import', ?2, j.value ->> 0, j.value ->> 1, ?3
          from json_each(?4) j order by j.key",
+        actor,
+        entity,
+        now,
+        entries,
     )
-    .bind(Actor::Import.as_str())
-    .bind(entity)
-    .bind(crate::clock::now())
-    .bind(crate::db::json_param(entries)?)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// One audit entry with what is known of who made it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct AuditRow {
     pub created_at: Timestamp,
     /// `user`, `scheduler`, `import` or `command line`.
@@ -150,15 +156,17 @@ pub struct AuditRow {
 
 /// The latest `limit` entries, newest first.
 pub async fn latest(conn: &mut SqliteConnection, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
-    sqlx::query_as(
-        "select a.created_at, a.actor, u.email, u.role, p.name as person_name,
-                a.action, a.entity, a.entity_id, a.detail
+    sqlx::query_as!(
+        AuditRow,
+        r#"select a.created_at as "created_at: Timestamp", a.actor, u.email as "email?",
+                u.role as "role?", p.name as "person_name?", a.action, a.entity, a.entity_id,
+                a.detail
          from audit_log a
          left join users u on u.id = a.user_id
          left join people p on p.id = coalesce(u.person_id, a.person_id)
-         order by a.id desc limit ?",
+         order by a.id desc limit ?"#,
+        limit,
     )
-    .bind(limit)
     .fetch_all(conn)
     .await
 }

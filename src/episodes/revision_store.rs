@@ -20,18 +20,18 @@ pub struct NewRevision<'a> {
 
 /// Keeps a revision; returns its id.
 pub async fn insert(conn: &mut SqliteConnection, revision: &NewRevision<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "insert into episode_revisions (episode_id, user_id, actor, number, title, doc_json, notes_md, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?) returning id",
+    sqlx::query_scalar!(
+        r#"insert into episode_revisions (episode_id, user_id, actor, number, title, doc_json, notes_md, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?) returning id as "id!""#,
+        revision.episode_id,
+        revision.user_id,
+        revision.actor,
+        revision.number,
+        revision.title,
+        revision.doc_json,
+        revision.notes_md,
+        revision.created_at,
     )
-    .bind(revision.episode_id)
-    .bind(revision.user_id)
-    .bind(revision.actor)
-    .bind(revision.number)
-    .bind(revision.title)
-    .bind(revision.doc_json)
-    .bind(revision.notes_md)
-    .bind(revision.created_at)
     .fetch_one(conn)
     .await
 }
@@ -41,10 +41,10 @@ pub async fn newest_doc(
     conn: &mut SqliteConnection,
     episode_id: i64,
 ) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select doc_json from episode_revisions where episode_id = ? order by id desc limit 1",
+        episode_id,
     )
-    .bind(episode_id)
     .fetch_optional(conn)
     .await
 }
@@ -55,19 +55,19 @@ pub async fn keep_newest(
     episode_id: i64,
     keep: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "delete from episode_revisions where episode_id = ?1 and id < coalesce(
              (select id from episode_revisions where episode_id = ?1 order by id desc limit 1 offset ?2 - 1), 0)",
+        episode_id,
+        keep,
     )
-    .bind(episode_id)
-    .bind(keep)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// A revision as listed, with what is known of who saved it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct RevisionRow {
     pub id: i64,
     pub actor: String,
@@ -78,15 +78,17 @@ pub struct RevisionRow {
     pub created_at: Timestamp,
 }
 
-const LISTED: &str = "select r.id, r.actor, u.email, p.name as person_name, r.number, r.title, r.created_at
-     from episode_revisions r left join users u on u.id = r.user_id left join people p on p.id = u.person_id";
-
 /// An episode's revisions, newest first.
 pub async fn list(conn: &mut SqliteConnection, episode_id: i64) -> sqlx::Result<Vec<RevisionRow>> {
-    sqlx::query_as(&format!(
-        "{LISTED} where r.episode_id = ? order by r.id desc"
-    ))
-    .bind(episode_id)
+    sqlx::query_as!(
+        RevisionRow,
+        r#"select r.id as "id!", r.actor, u.email as "email?", p.name as "person_name?", r.number,
+                r.title, r.created_at as "created_at: Timestamp"
+         from episode_revisions r left join users u on u.id = r.user_id
+         left join people p on p.id = u.person_id
+         where r.episode_id = ? order by r.id desc"#,
+        episode_id,
+    )
     .fetch_all(conn)
     .await
 }
@@ -97,17 +99,24 @@ pub async fn one(
     episode_id: i64,
     revision_id: i64,
 ) -> sqlx::Result<Option<(RevisionRow, String, String)>> {
-    let row: Option<RevisionRow> =
-        sqlx::query_as(&format!("{LISTED} where r.episode_id = ? and r.id = ?"))
-            .bind(episode_id)
-            .bind(revision_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let row = sqlx::query_as!(
+        RevisionRow,
+        r#"select r.id as "id!", r.actor, u.email as "email?", p.name as "person_name?", r.number,
+                r.title, r.created_at as "created_at: Timestamp"
+         from episode_revisions r left join users u on u.id = r.user_id
+         left join people p on p.id = u.person_id
+         where r.episode_id = ? and r.id = ?"#,
+        episode_id,
+        revision_id,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(row) = row else { return Ok(None) };
-    let (doc, notes): (String, String) =
-        sqlx::query_as("select doc_json, notes_md from episode_revisions where id = ?")
-            .bind(revision_id)
-            .fetch_one(conn)
-            .await?;
-    Ok(Some((row, doc, notes)))
+    let texts = sqlx::query!(
+        "select doc_json, notes_md from episode_revisions where id = ?",
+        revision_id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(Some((row, texts.doc_json, texts.notes_md)))
 }

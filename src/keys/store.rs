@@ -4,7 +4,7 @@ use sqlx::SqliteConnection;
 
 /// The site key's bytes, as the migration made them with `randomblob`.
 pub async fn site_key(conn: &mut SqliteConnection) -> sqlx::Result<Vec<u8>> {
-    sqlx::query_scalar("select key from server_keys where name = 'site'")
+    sqlx::query_scalar!(r#"select key as "key!" from server_keys where name = 'site'"#)
         .fetch_one(conn)
         .await
 }

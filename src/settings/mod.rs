@@ -13,7 +13,7 @@ use serde::Serialize;
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
 
 /// The show as the site presents it.
-#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Settings {
     pub title: String,
     pub description: String,

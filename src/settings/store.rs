@@ -6,11 +6,13 @@ use super::Settings;
 
 /// Reads the settings row (the first migration creates it).
 pub async fn load(conn: &mut SqliteConnection) -> sqlx::Result<Settings> {
-    sqlx::query_as(
-        "select title, description, base_url, language, owner_name, owner_email, artwork_url,
-                categories, explicit, live_url, funding_url, friends_blurb, digest_sender, podcast_guid,
-                apple_podcasts_url, spotify_url, overcast_url, pocket_casts_url
-         from settings where id = 1",
+    sqlx::query_as!(
+        Settings,
+        r#"select title, description, base_url, language, owner_name, owner_email, artwork_url,
+                categories, explicit as "explicit: bool", live_url, funding_url, friends_blurb,
+                digest_sender, podcast_guid, apple_podcasts_url, spotify_url, overcast_url,
+                pocket_casts_url
+         from settings where id = 1"#
     )
     .fetch_one(conn)
     .await
@@ -18,8 +20,8 @@ pub async fn load(conn: &mut SqliteConnection) -> sqlx::Result<Settings> {
 
 /// Sets the public base URL (from `--base-url`), so feeds and mails link to it.
 pub async fn set_base_url(conn: &mut SqliteConnection, base_url: &str) -> sqlx::Result<()> {
-    sqlx::query("update settings set base_url = ? where id = 1")
-        .bind(base_url.trim_end_matches('/'))
+    let base_url = base_url.trim_end_matches('/');
+    sqlx::query!("update settings set base_url = ? where id = 1", base_url)
         .execute(conn)
         .await?;
     Ok(())
@@ -27,29 +29,29 @@ pub async fn set_base_url(conn: &mut SqliteConnection, base_url: &str) -> sqlx::
 
 /// Saves every setting in one statement.
 pub async fn save(conn: &mut SqliteConnection, s: &Settings) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update settings set title = ?, description = ?, base_url = ?, language = ?, owner_name = ?, owner_email = ?,
              artwork_url = ?, categories = ?, explicit = ?, live_url = ?, funding_url = ?, friends_blurb = ?,
              digest_sender = ?, apple_podcasts_url = ?, spotify_url = ?, overcast_url = ?,
              pocket_casts_url = ? where id = 1",
+        s.title,
+        s.description,
+        s.base_url,
+        s.language,
+        s.owner_name,
+        s.owner_email,
+        s.artwork_url,
+        s.categories,
+        s.explicit,
+        s.live_url,
+        s.funding_url,
+        s.friends_blurb,
+        s.digest_sender,
+        s.apple_podcasts_url,
+        s.spotify_url,
+        s.overcast_url,
+        s.pocket_casts_url,
     )
-    .bind(&s.title)
-    .bind(&s.description)
-    .bind(&s.base_url)
-    .bind(&s.language)
-    .bind(&s.owner_name)
-    .bind(&s.owner_email)
-    .bind(&s.artwork_url)
-    .bind(&s.categories)
-    .bind(s.explicit)
-    .bind(&s.live_url)
-    .bind(&s.funding_url)
-    .bind(&s.friends_blurb)
-    .bind(&s.digest_sender)
-    .bind(&s.apple_podcasts_url)
-    .bind(&s.spotify_url)
-    .bind(&s.overcast_url)
-    .bind(&s.pocket_casts_url)
     .execute(conn)
     .await?;
     Ok(())

@@ -6,7 +6,7 @@ use super::status::SubscriberStatus;
 use crate::clock::Timestamp;
 
 /// One subscriber as the admin list and CSV export show it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SubscriberRow {
     pub id: i64,
     pub email: Option<String>,
@@ -18,27 +18,35 @@ pub struct SubscriberRow {
     pub unsubscribed_at: Option<Timestamp>,
 }
 
-const COLUMNS: &str = "id, email, name, status, source, created_at, confirmed_at, unsubscribed_at";
-
 /// The subscriber with this (case-folded) address.
 pub async fn by_email(
     conn: &mut SqliteConnection,
     email: &str,
 ) -> sqlx::Result<Option<SubscriberRow>> {
-    sqlx::query_as(&format!(
-        "select {COLUMNS} from subscribers where email = ?"
-    ))
-    .bind(email)
+    sqlx::query_as!(
+        SubscriberRow,
+        r#"select id as "id!", email, name, status as "status: SubscriberStatus", source,
+                created_at as "created_at: Timestamp", confirmed_at as "confirmed_at: Timestamp",
+                unsubscribed_at as "unsubscribed_at: Timestamp"
+           from subscribers where email = ?"#,
+        email,
+    )
     .fetch_optional(conn)
     .await
 }
 
 /// The subscriber with this id, erased or not.
 pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<SubscriberRow>> {
-    sqlx::query_as(&format!("select {COLUMNS} from subscribers where id = ?"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        SubscriberRow,
+        r#"select id as "id!", email, name, status as "status: SubscriberStatus", source,
+                created_at as "created_at: Timestamp", confirmed_at as "confirmed_at: Timestamp",
+                unsubscribed_at as "unsubscribed_at: Timestamp"
+           from subscribers where id = ?"#,
+        id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// Records a sign-up with a fresh confirmation link: a new address, one still pending, or
@@ -50,19 +58,20 @@ pub async fn upsert_pending(
     token_hash: &str,
     expires_at: &Timestamp,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "insert into subscribers (email, name, status, source, confirm_token_hash, confirm_expires_at, created_at)
+    let now = crate::clock::now();
+    sqlx::query_scalar!(
+        r#"insert into subscribers (email, name, status, source, confirm_token_hash, confirm_expires_at, created_at)
          values (?, ?, 'pending', 'form', ?, ?, ?)
          on conflict (email) do update set name = excluded.name, status = 'pending', source = 'form',
              confirm_token_hash = excluded.confirm_token_hash, confirm_expires_at = excluded.confirm_expires_at
          where subscribers.status in ('pending', 'unsubscribed')
-         returning id",
+         returning id as "id!""#,
+        email,
+        name,
+        token_hash,
+        expires_at,
+        now,
     )
-    .bind(email)
-    .bind(name)
-    .bind(token_hash)
-    .bind(expires_at)
-    .bind(crate::clock::now())
     .fetch_optional(conn)
     .await
 }
@@ -70,28 +79,28 @@ pub async fn upsert_pending(
 /// Confirms the pending subscriber holding this unexpired link, once.
 pub async fn confirm(conn: &mut SqliteConnection, token_hash: &str) -> sqlx::Result<Option<i64>> {
     let now = crate::clock::now();
-    sqlx::query_scalar(
-        "update subscribers set status = 'confirmed', confirmed_at = ?,
+    sqlx::query_scalar!(
+        r#"update subscribers set status = 'confirmed', confirmed_at = ?1,
                 confirm_token_hash = null, confirm_expires_at = null
-         where confirm_token_hash = ? and confirm_expires_at > ? and status = 'pending'
-         returning id",
+         where confirm_token_hash = ?2 and confirm_expires_at > ?1 and status = 'pending'
+         returning id as "id!""#,
+        now,
+        token_hash,
     )
-    .bind(now)
-    .bind(token_hash)
-    .bind(now)
     .fetch_optional(conn)
     .await
 }
 
 /// Unsubscribes at once; false when the subscriber had already left or was erased.
 pub async fn unsubscribe(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let now = crate::clock::now();
+    let done = sqlx::query!(
         "update subscribers set status = 'unsubscribed', unsubscribed_at = ?,
                 confirm_token_hash = null, confirm_expires_at = null
          where id = ? and status in ('pending', 'confirmed')",
+        now,
+        id,
     )
-    .bind(crate::clock::now())
-    .bind(id)
     .execute(&mut *conn)
     .await?;
     skip_pending_deliveries(conn, id).await?;
@@ -100,10 +109,10 @@ pub async fn unsubscribe(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<b
 
 /// Mail not yet sent to someone who left is never sent.
 pub async fn skip_pending_deliveries(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update deliveries set status = 'skipped' where subscriber_id = ? and status = 'pending'",
+        id,
     )
-    .bind(id)
     .execute(conn)
     .await?;
     Ok(())
@@ -117,15 +126,14 @@ pub async fn insert_imported(
     source: &str,
 ) -> sqlx::Result<bool> {
     let now = crate::clock::now();
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "insert into subscribers (email, name, status, source, created_at, confirmed_at)
-         values (?, ?, 'confirmed', ?, ?, ?) on conflict (email) do nothing",
+         values (?1, ?2, 'confirmed', ?3, ?4, ?4) on conflict (email) do nothing",
+        email,
+        name,
+        source,
+        now,
     )
-    .bind(email)
-    .bind(name)
-    .bind(source)
-    .bind(now)
-    .bind(now)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -145,41 +153,53 @@ pub async fn search(
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
-    let filter = "where status != 'erased' and (?1 = '' or email like ?2 escape '\\' or name like ?2 escape '\\')
-                  and (?3 is null or status = ?3)";
-    let rows = sqlx::query_as(&format!(
-        "select {COLUMNS} from subscribers {filter} order by id limit ?4 offset ?5"
-    ))
-    .bind(text)
-    .bind(&pattern)
-    .bind(status)
-    .bind(limit)
-    .bind(offset)
+    let rows = sqlx::query_as!(
+        SubscriberRow,
+        r#"select id as "id!", email, name, status as "status: SubscriberStatus", source,
+                created_at as "created_at: Timestamp", confirmed_at as "confirmed_at: Timestamp",
+                unsubscribed_at as "unsubscribed_at: Timestamp"
+           from subscribers
+           where status != 'erased' and (?1 = '' or email like ?2 escape '\' or name like ?2 escape '\')
+                 and (?3 is null or status = ?3)
+           order by id limit ?4 offset ?5"#,
+        text,
+        pattern,
+        status,
+        limit,
+        offset,
+    )
     .fetch_all(&mut *conn)
     .await?;
-    let total = sqlx::query_scalar(&format!("select count(*) from subscribers {filter}"))
-        .bind(text)
-        .bind(&pattern)
-        .bind(status)
-        .fetch_one(conn)
-        .await?;
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "count!: i64" from subscribers
+           where status != 'erased' and (?1 = '' or email like ?2 escape '\' or name like ?2 escape '\')
+                 and (?3 is null or status = ?3)"#,
+        text,
+        pattern,
+        status,
+    )
+    .fetch_one(conn)
+    .await?;
     Ok((rows, total))
 }
 
 /// Removes the address, name and any error text that may quote it; the row stays for counts.
 pub async fn erase(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
     skip_pending_deliveries(conn, id).await?;
-    sqlx::query("update deliveries set last_error = null where subscriber_id = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    let done = sqlx::query(
+    sqlx::query!(
+        "update deliveries set last_error = null where subscriber_id = ?",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    let now = crate::clock::now();
+    let done = sqlx::query!(
         "update subscribers set email = null, name = '', status = 'erased', source = '',
                 confirm_token_hash = null, confirm_expires_at = null, unsubscribed_at = ?
          where id = ? and status != 'erased'",
+        now,
+        id,
     )
-    .bind(crate::clock::now())
-    .bind(id)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -187,7 +207,11 @@ pub async fn erase(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
 
 /// How many subscribers are in each status.
 pub async fn counts(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(SubscriberStatus, i64)>> {
-    sqlx::query_as("select status, count(*) from subscribers group by status order by status")
-        .fetch_all(conn)
-        .await
+    let counts = sqlx::query!(
+        r#"select status as "status: SubscriberStatus", count(*) as "count!: i64"
+           from subscribers group by status order by status"#
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(counts.into_iter().map(|c| (c.status, c.count)).collect())
 }

@@ -6,7 +6,7 @@ use super::format::Cue;
 use crate::clock::Timestamp;
 
 /// What the admin says about an attached transcript.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct TranscriptRow {
     pub source_name: String,
     pub source_format: String,
@@ -14,7 +14,6 @@ pub struct TranscriptRow {
     pub cue_count: i64,
 }
 
-#[derive(sqlx::FromRow)]
 struct CueRow {
     start_ms: i64,
     end_ms: i64,
@@ -43,22 +42,24 @@ pub async fn replace(
     cues: &[Cue],
     now: &Timestamp,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into transcripts (episode_id, source_name, source_format, created_at, updated_at)
          values (?1, ?2, ?3, ?4, ?4)
          on conflict (episode_id) do update set source_name = excluded.source_name,
              source_format = excluded.source_format, updated_at = excluded.updated_at",
+        episode_id,
+        source_name,
+        source_format,
+        now,
     )
-    .bind(episode_id)
-    .bind(source_name)
-    .bind(source_format)
-    .bind(now)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("delete from transcript_cues where episode_id = ?")
-        .bind(episode_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "delete from transcript_cues where episode_id = ?",
+        episode_id
+    )
+    .execute(&mut *conn)
+    .await?;
     insert_cues(conn, episode_id, cues).await?;
     index(conn, episode_id, cues).await
 }
@@ -73,13 +74,14 @@ async fn insert_cues(
         .iter()
         .map(|c| (c.start_ms, c.end_ms, c.speaker.as_str(), c.text.as_str()))
         .collect();
-    sqlx::query(
+    let rows = crate::db::json_param(&rows)?;
+    sqlx::query!(
         "insert into transcript_cues (episode_id, position, start_ms, end_ms, speaker, text)
          select ?1, j.key + 1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3
          from json_each(?2) j",
+        episode_id,
+        rows,
     )
-    .bind(episode_id)
-    .bind(crate::db::json_param(&rows)?)
     .execute(conn)
     .await?;
     Ok(())
@@ -98,23 +100,23 @@ async fn index(conn: &mut SqliteConnection, episode_id: i64, cues: &[Cue]) -> sq
         text.push_str(&cue.text);
         text.push('\n');
     }
-    sqlx::query("delete from transcripts_fts where rowid = ?")
-        .bind(episode_id)
+    sqlx::query!("delete from transcripts_fts where rowid = ?", episode_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("insert into transcripts_fts (rowid, text) values (?, ?)")
-        .bind(episode_id)
-        .bind(text)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "insert into transcripts_fts (rowid, text) values (?, ?)",
+        episode_id,
+        text,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Removes episode `episode_id`'s transcript (its cues and search text go with it); whether
 /// there was one.
 pub async fn delete(conn: &mut SqliteConnection, episode_id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("delete from transcripts where episode_id = ?")
-        .bind(episode_id)
+    let done = sqlx::query!("delete from transcripts where episode_id = ?", episode_id)
         .execute(conn)
         .await?;
     Ok(done.rows_affected() > 0)
@@ -125,23 +127,25 @@ pub async fn transcript_of(
     conn: &mut SqliteConnection,
     episode_id: i64,
 ) -> sqlx::Result<Option<TranscriptRow>> {
-    sqlx::query_as(
-        "select t.source_name, t.source_format, t.updated_at,
-                (select count(*) from transcript_cues c where c.episode_id = t.episode_id) as cue_count
-         from transcripts t where t.episode_id = ?",
+    sqlx::query_as!(
+        TranscriptRow,
+        r#"select t.source_name, t.source_format, t.updated_at as "updated_at: Timestamp",
+                (select count(*) from transcript_cues c where c.episode_id = t.episode_id) as "cue_count!: i64"
+         from transcripts t where t.episode_id = ?"#,
+        episode_id,
     )
-    .bind(episode_id)
     .fetch_optional(conn)
     .await
 }
 
 /// The cues of episode `episode_id`, in playing order (none when it has no transcript).
 pub async fn cues_of(conn: &mut SqliteConnection, episode_id: i64) -> sqlx::Result<Vec<Cue>> {
-    let rows: Vec<CueRow> = sqlx::query_as(
+    let rows = sqlx::query_as!(
+        CueRow,
         "select start_ms, end_ms, speaker, text from transcript_cues
          where episode_id = ? order by position",
+        episode_id,
     )
-    .bind(episode_id)
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(Cue::from).collect())
@@ -154,13 +158,14 @@ pub async fn cues_of_number(
     number: i64,
     include_drafts: bool,
 ) -> sqlx::Result<Vec<Cue>> {
-    let rows: Vec<CueRow> = sqlx::query_as(
+    let rows = sqlx::query_as!(
+        CueRow,
         "select c.start_ms, c.end_ms, c.speaker, c.text from transcript_cues c
          join episodes e on e.id = c.episode_id
          where e.number = ? and (? or e.status = 'published') order by c.position",
+        number,
+        include_drafts,
     )
-    .bind(number)
-    .bind(include_drafts)
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(Cue::from).collect())
