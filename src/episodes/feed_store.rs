@@ -6,7 +6,7 @@ use sqlx::SqliteConnection;
 use crate::clock::Timestamp;
 
 /// An episode's feed fields, as stored or as an import would store them.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedFields {
     pub guid: String,
     pub published_at: Option<Timestamp>,
@@ -19,10 +19,9 @@ pub struct FeedFields {
 }
 
 /// An episode's id with its feed fields.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct StoredFeedFields {
     pub id: i64,
-    #[sqlx(flatten)]
     pub fields: FeedFields,
 }
 
@@ -31,13 +30,27 @@ pub async fn feed_fields(
     conn: &mut SqliteConnection,
     number: i64,
 ) -> sqlx::Result<Option<StoredFeedFields>> {
-    sqlx::query_as(
-        "select id, guid, published_at, audio_url, audio_bytes, audio_type, duration_secs, link_url, image_url
-         from episodes where number = ?",
+    let found = sqlx::query!(
+        r#"select id as "id!", guid, published_at as "published_at: Timestamp", audio_url,
+                audio_bytes, audio_type, duration_secs, link_url, image_url
+         from episodes where number = ?"#,
+        number,
     )
-    .bind(number)
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(found.map(|e| StoredFeedFields {
+        id: e.id,
+        fields: FeedFields {
+            guid: e.guid,
+            published_at: e.published_at,
+            audio_url: e.audio_url,
+            audio_bytes: e.audio_bytes,
+            audio_type: e.audio_type,
+            duration_secs: e.duration_secs,
+            link_url: e.link_url,
+            image_url: e.image_url,
+        },
+    }))
 }
 
 /// The number of the episode with `guid`, if any.
@@ -45,15 +58,14 @@ pub async fn number_with_guid(
     conn: &mut SqliteConnection,
     guid: &str,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("select number from episodes where guid = ?")
-        .bind(guid)
+    sqlx::query_scalar!("select number from episodes where guid = ?", guid)
         .fetch_optional(conn)
         .await
 }
 
 /// The highest episode number, if there is any episode.
 pub async fn highest_number(conn: &mut SqliteConnection) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("select max(number) from episodes")
+    sqlx::query_scalar!(r#"select max(number) as "highest?: i64" from episodes"#)
         .fetch_one(conn)
         .await
 }
@@ -67,23 +79,23 @@ pub async fn set_feed_fields(
     from_feed: bool,
     now: &Timestamp,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update episodes set guid = ?, published_at = ?, audio_url = ?, audio_bytes = ?, audio_type = ?,
              duration_secs = ?, link_url = ?, image_url = ?, from_feed = from_feed or ?, updated_at = ?,
              version = version + 1
          where id = ?",
+        fields.guid,
+        fields.published_at,
+        fields.audio_url,
+        fields.audio_bytes,
+        fields.audio_type,
+        fields.duration_secs,
+        fields.link_url,
+        fields.image_url,
+        from_feed,
+        now,
+        id,
     )
-    .bind(&fields.guid)
-    .bind(fields.published_at)
-    .bind(&fields.audio_url)
-    .bind(fields.audio_bytes)
-    .bind(&fields.audio_type)
-    .bind(fields.duration_secs)
-    .bind(&fields.link_url)
-    .bind(&fields.image_url)
-    .bind(from_feed)
-    .bind(now)
-    .bind(id)
     .execute(conn)
     .await?;
     Ok(())

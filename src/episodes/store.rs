@@ -66,54 +66,54 @@ pub struct SegmentTalkRow {
     pub title: String,
 }
 
-const EPISODE_COLUMNS: &str = "id, number, slug, title, summary, status, published_at, intro_md, intro_html, audio_url, \
-     audio_bytes, audio_type, duration_secs, video_url, guid, version";
-
-const SEGMENT_SELECT: &str = "select s.id, s.episode_id, s.position, s.kind, s.number, s.title, s.url, s.notes_md, s.notes_html, \
-     s.start_secs, s.credited_as, p.slug as person_slug, p.name as person_name, p.is_guest as person_is_guest \
-     from segments s left join people p on p.id = s.person_id";
-
 /// The episode numbered `number`; drafts only when `include_drafts`.
 pub async fn episode_by_number(
     conn: &mut SqliteConnection,
     number: i64,
     include_drafts: bool,
 ) -> sqlx::Result<Option<EpisodeRow>> {
-    let sql = format!(
-        "select {EPISODE_COLUMNS} from episodes where number = ? and (? or status = 'published')"
-    );
-    sqlx::query_as(&sql)
-        .bind(number)
-        .bind(include_drafts)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        EpisodeRow,
+        r#"select id as "id!", number, slug, title, summary, status as "status: Status",
+                published_at as "published_at: Timestamp", intro_md, intro_html, audio_url,
+                audio_bytes, audio_type, duration_secs, video_url, guid, version
+         from episodes where number = ? and (? or status = 'published')"#,
+        number,
+        include_drafts,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
-/// Published episodes, newest publication first; the number orders episodes published together.
-const PUBLICATION_ORDER: &str = "published_at desc, number desc";
-
-/// One page of published episodes, newest first.
+/// One page of published episodes, newest publication first; the number orders episodes
+/// published together.
 pub async fn published_page(
     conn: &mut SqliteConnection,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<EpisodeRow>> {
-    let sql = format!(
-        "select {EPISODE_COLUMNS} from episodes where status = 'published' order by {PUBLICATION_ORDER} limit ? offset ?"
-    );
-    sqlx::query_as(&sql)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(conn)
-        .await
+    sqlx::query_as!(
+        EpisodeRow,
+        r#"select id as "id!", number, slug, title, summary, status as "status: Status",
+                published_at as "published_at: Timestamp", intro_md, intro_html, audio_url,
+                audio_bytes, audio_type, duration_secs, video_url, guid, version
+         from episodes where status = 'published' order by published_at desc, number desc
+         limit ? offset ?"#,
+        limit,
+        offset,
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// The id of episode `number`, which must exist.
 pub async fn id_of_number(conn: &mut SqliteConnection, number: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("select id from episodes where number = ?")
-        .bind(number)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"select id as "id!" from episodes where number = ?"#,
+        number
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// The status of episode `number`, if there is one.
@@ -121,24 +121,28 @@ pub async fn status_of_number(
     conn: &mut SqliteConnection,
     number: i64,
 ) -> sqlx::Result<Option<Status>> {
-    sqlx::query_scalar("select status from episodes where number = ?")
-        .bind(number)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"select status as "status: Status" from episodes where number = ?"#,
+        number
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// Every episode's number, drafts included, in order.
 pub async fn all_numbers(conn: &mut SqliteConnection) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("select number from episodes order by number")
+    sqlx::query_scalar!("select number from episodes order by number")
         .fetch_all(conn)
         .await
 }
 
 /// How many episodes are published.
 pub async fn published_count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar("select count(*) from episodes where status = 'published'")
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!: i64" from episodes where status = 'published'"#
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// The segments of an episode, in order.
@@ -146,8 +150,17 @@ pub async fn segments_of(
     conn: &mut SqliteConnection,
     episode_id: i64,
 ) -> sqlx::Result<Vec<SegmentRow>> {
-    let sql = format!("{SEGMENT_SELECT} where s.episode_id = ? order by s.position");
-    sqlx::query_as(&sql).bind(episode_id).fetch_all(conn).await
+    sqlx::query_as!(
+        SegmentRow,
+        r#"select s.id as "id!", s.episode_id, s.position, s.kind, s.number, s.title, s.url, s.notes_md,
+                s.notes_html, s.start_secs, s.credited_as, p.slug as "person_slug?",
+                p.name as "person_name?", p.is_guest as "person_is_guest?: bool"
+         from segments s left join people p on p.id = s.person_id
+         where s.episode_id = ? order by s.position"#,
+        episode_id,
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// The segments of a page of published episodes, in one query.
@@ -156,15 +169,20 @@ pub async fn segments_of_page(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<SegmentRow>> {
-    let sql = format!(
-        "{SEGMENT_SELECT} where s.episode_id in (select id from episodes where status = 'published' \
-         order by {PUBLICATION_ORDER} limit ? offset ?) order by s.episode_id, s.position"
-    );
-    sqlx::query_as(&sql)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(conn)
-        .await
+    sqlx::query_as!(
+        SegmentRow,
+        r#"select s.id as "id!", s.episode_id, s.position, s.kind, s.number, s.title, s.url, s.notes_md,
+                s.notes_html, s.start_secs, s.credited_as, p.slug as "person_slug?",
+                p.name as "person_name?", p.is_guest as "person_is_guest?: bool"
+         from segments s left join people p on p.id = s.person_id
+         where s.episode_id in (select id from episodes where status = 'published'
+                                order by published_at desc, number desc limit ? offset ?)
+         order by s.episode_id, s.position"#,
+        limit,
+        offset,
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// Every link of an episode's segments, in order.
@@ -172,12 +190,14 @@ pub async fn links_of(
     conn: &mut SqliteConnection,
     episode_id: i64,
 ) -> sqlx::Result<Vec<SegmentLinkRow>> {
-    sqlx::query_as(
-        "select sl.segment_id, coalesce(sl.url, l.url) as url, l.url_key, sl.text from segment_links sl
+    sqlx::query_as!(
+        SegmentLinkRow,
+        r#"select sl.segment_id, coalesce(sl.url, l.url) as "url!: String", l.url_key, sl.text
+         from segment_links sl
          join links l on l.id = sl.link_id join segments s on s.id = sl.segment_id
-         where s.episode_id = ? order by sl.segment_id, sl.position",
+         where s.episode_id = ? order by sl.segment_id, sl.position"#,
+        episode_id,
     )
-    .bind(episode_id)
     .fetch_all(conn)
     .await
 }
@@ -187,13 +207,14 @@ pub async fn talks_of(
     conn: &mut SqliteConnection,
     episode_id: i64,
 ) -> sqlx::Result<Vec<SegmentTalkRow>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        SegmentTalkRow,
         "select st.segment_id, e.slug as event, t.slug, t.title from segment_talks st
          join talks t on t.id = st.talk_id join events e on e.id = t.event_id
          join segments s on s.id = st.segment_id
          where s.episode_id = ? order by st.segment_id, st.position",
+        episode_id,
     )
-    .bind(episode_id)
     .fetch_all(conn)
     .await
 }
@@ -204,22 +225,26 @@ pub async fn neighbours(
     conn: &mut SqliteConnection,
     number: i64,
 ) -> sqlx::Result<(Option<(i64, String, String)>, Option<(i64, String, String)>)> {
-    let neighbour = |comparison: &str, order: &str| {
-        format!(
-            "select e.number, e.slug, e.title from episodes e, episodes me
-             where me.number = ?1 and e.status = 'published'
-               and (e.published_at, e.number) {comparison} (me.published_at, me.number)
-             order by {order} limit 1"
-        )
-    };
-    let previous = sqlx::query_as(&neighbour("<", "e.published_at desc, e.number desc"))
-        .bind(number)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let next = sqlx::query_as(&neighbour(">", "e.published_at, e.number"))
-        .bind(number)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let previous = sqlx::query!(
+        "select e.number, e.slug, e.title from episodes e, episodes me
+         where me.number = ?1 and e.status = 'published'
+           and (e.published_at, e.number) < (me.published_at, me.number)
+         order by e.published_at desc, e.number desc limit 1",
+        number,
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|e| (e.number, e.slug, e.title));
+    let next = sqlx::query!(
+        "select e.number, e.slug, e.title from episodes e, episodes me
+         where me.number = ?1 and e.status = 'published'
+           and (e.published_at, e.number) > (me.published_at, me.number)
+         order by e.published_at, e.number limit 1",
+        number,
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|e| (e.number, e.slug, e.title));
     Ok((previous, next))
 }
 
@@ -236,8 +261,14 @@ pub async fn upsert_episode(
     // day it was recorded, else now.
     // A document without audio (notes have none) keeps the episode's audio: a feed import
     // put it there, and podcast apps already downloaded it (issue 12).
-    sqlx::query_as(
-        "insert into episodes (number, slug, title, summary, status, published_at, intro_md, intro_html, audio_url,
+    let status = doc.status.as_str();
+    // None until rendered: the first read renders it.
+    let intro_html = Some(&doc.intro_html).filter(|html| !html.is_empty());
+    let (audio_url, audio_bytes) = (audio.map(|a| &a.url), audio.and_then(|a| a.bytes));
+    let audio_type = audio.and_then(|a| a.mime_type.as_ref());
+    let duration_secs = audio.and_then(|a| a.duration_secs);
+    let saved = sqlx::query!(
+        r#"insert into episodes (number, slug, title, summary, status, published_at, intro_md, intro_html, audio_url,
              audio_bytes, audio_type, duration_secs, video_url, guid, created_at, updated_at)
          values (?1, ?2, ?3, ?4, ?5, coalesce(?6, ?16, iif(?5 = 'published', ?15, null)), ?7, ?8, ?9, ?10,
              ?11, ?12, ?13, ?14, ?15, ?15)
@@ -250,27 +281,27 @@ pub async fn upsert_episode(
              audio_type = iif(?9 is null, episodes.audio_type, excluded.audio_type),
              duration_secs = iif(?9 is null, episodes.duration_secs, excluded.duration_secs),
              video_url = excluded.video_url, updated_at = excluded.updated_at, version = episodes.version + 1
-         returning id, version = 1",
+         returning id as "id!", version = 1 as "is_new!: bool""#,
+        doc.number,
+        doc.slug,
+        doc.title,
+        doc.summary,
+        status,
+        doc.published_at,
+        doc.intro_md,
+        intro_html,
+        audio_url,
+        audio_bytes,
+        audio_type,
+        duration_secs,
+        doc.video_url,
+        guid,
+        now,
+        doc.recorded_at,
     )
-    .bind(doc.number)
-    .bind(&doc.slug)
-    .bind(&doc.title)
-    .bind(&doc.summary)
-    .bind(doc.status.as_str())
-    .bind(doc.published_at)
-    .bind(&doc.intro_md)
-    // None until rendered: the first read renders it.
-    .bind(Some(&doc.intro_html).filter(|html| !html.is_empty()))
-    .bind(audio.map(|a| &a.url))
-    .bind(audio.and_then(|a| a.bytes))
-    .bind(audio.and_then(|a| a.mime_type.as_ref()))
-    .bind(audio.and_then(|a| a.duration_secs))
-    .bind(&doc.video_url)
-    .bind(guid)
-    .bind(now)
-    .bind(doc.recorded_at)
     .fetch_one(conn)
-    .await
+    .await?;
+    Ok((saved.id, saved.is_new))
 }
 
 /// Keeps an episode's rendered intro (derived from `intro_md`, never edited).
@@ -279,11 +310,13 @@ pub async fn set_intro_html(
     episode_id: i64,
     html: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("update episodes set intro_html = ? where id = ?")
-        .bind(html)
-        .bind(episode_id)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update episodes set intro_html = ? where id = ?",
+        html,
+        episode_id
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -293,11 +326,13 @@ pub async fn set_notes_html(
     segment_id: i64,
     html: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("update segments set notes_html = ? where id = ?")
-        .bind(html)
-        .bind(segment_id)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update segments set notes_html = ? where id = ?",
+        html,
+        segment_id
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -307,17 +342,18 @@ pub async fn forget_notes_html_of_person(
     conn: &mut SqliteConnection,
     person_id: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query("update segments set notes_html = null where person_id = ?")
-        .bind(person_id)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update segments set notes_html = null where person_id = ?",
+        person_id
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Removes an episode's segments (their links and talk links cascade).
 pub async fn delete_segments(conn: &mut SqliteConnection, episode_id: i64) -> sqlx::Result<()> {
-    sqlx::query("delete from segments where episode_id = ?")
-        .bind(episode_id)
+    sqlx::query!("delete from segments where episode_id = ?", episode_id)
         .execute(conn)
         .await?;
     Ok(())
@@ -331,21 +367,22 @@ pub async fn insert_segment(
     segment: &SegmentDoc,
     person_id: Option<i64>,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "insert into segments (episode_id, position, kind, person_id, credited_as, number, title, url, notes_md, notes_html, start_secs)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+    let kind = segment.kind.as_str();
+    sqlx::query_scalar!(
+        r#"insert into segments (episode_id, position, kind, person_id, credited_as, number, title, url, notes_md, notes_html, start_secs)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id as "id!""#,
+        episode_id,
+        position,
+        kind,
+        person_id,
+        segment.credited_as,
+        segment.number,
+        segment.title,
+        segment.url,
+        segment.notes_md,
+        segment.notes_html,
+        segment.start_secs,
     )
-    .bind(episode_id)
-    .bind(position)
-    .bind(segment.kind.as_str())
-    .bind(person_id)
-    .bind(&segment.credited_as)
-    .bind(segment.number)
-    .bind(&segment.title)
-    .bind(&segment.url)
-    .bind(&segment.notes_md)
-    .bind(&segment.notes_html)
-    .bind(segment.start_secs)
     .fetch_one(conn)
     .await
 }
@@ -368,11 +405,14 @@ pub async fn admin_list(
     conn: &mut SqliteConnection,
     status: Option<&str>,
 ) -> sqlx::Result<Vec<AdminEpisodeRow>> {
-    sqlx::query_as(
-        "select id, number, title, status, published_at, publish_at, updated_at, time_zone from episodes
-         where ?1 is null or status = ?1 order by number desc",
+    sqlx::query_as!(
+        AdminEpisodeRow,
+        r#"select id as "id!", number, title, status as "status: Status",
+                published_at as "published_at: Timestamp", publish_at as "publish_at: Timestamp",
+                updated_at as "updated_at: Timestamp", time_zone
+         from episodes where ?1 is null or status = ?1 order by number desc"#,
+        status,
     )
-    .bind(status)
     .fetch_all(conn)
     .await
 }
@@ -382,10 +422,10 @@ pub async fn number_and_version(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> sqlx::Result<Option<(i64, i64)>> {
-    sqlx::query_as("select number, version from episodes where id = ?")
-        .bind(id)
+    let found = sqlx::query!("select number, version from episodes where id = ?", id)
         .fetch_optional(conn)
-        .await
+        .await?;
+    Ok(found.map(|e| (e.number, e.version)))
 }
 
 /// Creates a draft with just its number and title; a taken number is a unique violation.
@@ -396,14 +436,14 @@ pub async fn insert_draft(
     guid: &str,
     now: &Timestamp,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "insert into episodes (number, slug, title, status, guid, created_at, updated_at) values (?, '', ?, 'draft', ?, ?, ?) returning id",
+    sqlx::query_scalar!(
+        r#"insert into episodes (number, slug, title, status, guid, created_at, updated_at)
+         values (?1, '', ?2, 'draft', ?3, ?4, ?4) returning id as "id!""#,
+        number,
+        title,
+        guid,
+        now,
     )
-    .bind(number)
-    .bind(title)
-    .bind(guid)
-    .bind(now)
-    .bind(now)
     .fetch_one(conn)
     .await
 }
@@ -418,29 +458,33 @@ pub async fn update_if_version(
     now: &Timestamp,
 ) -> sqlx::Result<bool> {
     let audio = doc.audio.as_ref();
-    let done = sqlx::query(
-        "update episodes set number = ?, slug = ?, title = ?, summary = ?, intro_md = ?, audio_url = ?, audio_bytes = ?,
-             audio_type = ?, duration_secs = ?, video_url = ?, intro_html = ?, updated_at = ?, version = version + 1,
+    let (audio_url, audio_bytes) = (audio.map(|a| &a.url), audio.and_then(|a| a.bytes));
+    let audio_type = audio.and_then(|a| a.mime_type.as_ref());
+    let duration_secs = audio.and_then(|a| a.duration_secs);
+    let done = sqlx::query!(
+        "update episodes set number = ?1, slug = ?2, title = ?3, summary = ?4, intro_md = ?5, audio_url = ?6,
+             audio_bytes = ?7, audio_type = ?8, duration_secs = ?9, video_url = ?10, intro_html = ?11,
+             updated_at = ?12, version = version + 1,
              -- The same minute keeps the seconds the episode had (from a feed, say).
              published_at = case when ?15 is null or substr(published_at, 1, 16) = substr(?15, 1, 16)
                  then published_at else ?15 end
          where id = ?13 and version = ?14",
+        doc.number,
+        doc.slug,
+        doc.title,
+        doc.summary,
+        doc.intro_md,
+        audio_url,
+        audio_bytes,
+        audio_type,
+        duration_secs,
+        doc.video_url,
+        doc.intro_html,
+        now,
+        id,
+        version,
+        doc.published_at,
     )
-    .bind(doc.number)
-    .bind(&doc.slug)
-    .bind(&doc.title)
-    .bind(&doc.summary)
-    .bind(&doc.intro_md)
-    .bind(audio.map(|a| &a.url))
-    .bind(audio.and_then(|a| a.bytes))
-    .bind(audio.and_then(|a| a.mime_type.as_ref()))
-    .bind(audio.and_then(|a| a.duration_secs))
-    .bind(&doc.video_url)
-    .bind(&doc.intro_html)
-    .bind(now)
-    .bind(id)
-    .bind(version)
-    .bind(doc.published_at)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -454,16 +498,16 @@ pub async fn set_status(
     publish_at: Option<Timestamp>,
     now: &Timestamp,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update episodes set status = ?1, publish_at = ?2,
              published_at = case when ?1 = 'published' then coalesce(published_at, ?3) else published_at end,
              updated_at = ?3, version = version + 1
          where id = ?4",
+        status,
+        publish_at,
+        now,
+        id,
     )
-    .bind(status)
-    .bind(publish_at)
-    .bind(now)
-    .bind(id)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -474,14 +518,15 @@ pub async fn publish_due(
     conn: &mut SqliteConnection,
     now: &Timestamp,
 ) -> sqlx::Result<Vec<(i64, i64)>> {
-    sqlx::query_as(
-        "update episodes set status = 'published', published_at = coalesce(published_at, publish_at),
+    let published = sqlx::query!(
+        r#"update episodes set status = 'published', published_at = coalesce(published_at, publish_at),
              publish_at = null, version = version + 1, updated_at = ?1
-         where status = 'scheduled' and publish_at <= ?1 returning id, number",
+         where status = 'scheduled' and publish_at <= ?1 returning id as "id!", number"#,
+        now,
     )
-    .bind(now)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(published.into_iter().map(|e| (e.id, e.number)).collect())
 }
 
 /// Where episode `id` stands: its status, when it goes (or went) public, and the time zone its
@@ -496,17 +541,20 @@ pub struct Standing {
 
 /// Where episode `id` stands, if it exists.
 pub async fn standing_of(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<Standing>> {
-    sqlx::query_as("select status, publish_at, published_at, time_zone from episodes where id = ?")
-        .bind(id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        Standing,
+        r#"select status as "status: Status", publish_at as "publish_at: Timestamp",
+                published_at as "published_at: Timestamp", time_zone
+         from episodes where id = ?"#,
+        id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// Keeps the time zone the host dates episode `id` in.
 pub async fn set_time_zone(conn: &mut SqliteConnection, id: i64, zone: &str) -> sqlx::Result<()> {
-    sqlx::query("update episodes set time_zone = ? where id = ?")
-        .bind(zone)
-        .bind(id)
+    sqlx::query!("update episodes set time_zone = ? where id = ?", zone, id)
         .execute(conn)
         .await?;
     Ok(())
@@ -517,12 +565,11 @@ pub async fn set_time_zone(conn: &mut SqliteConnection, id: i64, zone: &str) -> 
 pub async fn next_number_and_last_intro(
     conn: &mut SqliteConnection,
 ) -> sqlx::Result<(i64, String)> {
-    let last: Option<(i64, String)> =
-        sqlx::query_as("select number, intro_md from episodes order by number desc limit 1")
-            .fetch_optional(conn)
-            .await?;
+    let last = sqlx::query!("select number, intro_md from episodes order by number desc limit 1")
+        .fetch_optional(conn)
+        .await?;
     Ok(last
-        .map(|(number, intro)| (number + 1, intro))
+        .map(|e| (e.number + 1, e.intro_md))
         .unwrap_or((1, String::new())))
 }
 
@@ -540,11 +587,13 @@ pub async fn outline_of(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> sqlx::Result<Option<EpisodeOutline>> {
-    sqlx::query_as(
-        "select number, title, status, (select count(*) from segments where episode_id = e.id) as segments
-         from episodes e where id = ?",
+    sqlx::query_as!(
+        EpisodeOutline,
+        r#"select number, title, status as "status: Status",
+                (select count(*) from segments where episode_id = e.id) as "segments!: i64"
+         from episodes e where id = ?"#,
+        id,
     )
-    .bind(id)
     .fetch_optional(conn)
     .await
 }
@@ -552,8 +601,7 @@ pub async fn outline_of(
 /// Deletes episode `id`; its segments, their links and talk links, and its rendered page go
 /// with it (cascades). False when there was no such episode.
 pub async fn delete_episode(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("delete from episodes where id = ?")
-        .bind(id)
+    let done = sqlx::query!("delete from episodes where id = ?", id)
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -561,8 +609,10 @@ pub async fn delete_episode(conn: &mut SqliteConnection, id: i64) -> sqlx::Resul
 
 /// When episode `id` was last saved.
 pub async fn updated_at(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<Timestamp>> {
-    sqlx::query_scalar("select updated_at from episodes where id = ?")
-        .bind(id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"select updated_at as "updated_at: Timestamp" from episodes where id = ?"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
 }

@@ -39,7 +39,7 @@ pub struct PersonRow {
 }
 
 /// A segment with a start time.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ChapterRow {
     pub kind: String,
     pub title: String,
@@ -48,7 +48,7 @@ pub struct ChapterRow {
 }
 
 /// A talk as its feed item needs it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct TalkRow {
     pub event: String,
     pub event_title: String,
@@ -61,24 +61,21 @@ pub struct TalkRow {
 }
 
 /// One address of the sitemap, with its last change when known.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct SitemapRow {
     pub path: String,
     pub lastmod: Option<String>,
 }
 
-/// `person_id` limits the list to episodes where that person presented something.
-const FEED_FILTER: &str = "e.status = 'published' and (?2 is null or e.id in \
-     (select episode_id from segments where person_id = ?2))";
-
 /// Published episodes, newest first, with the stamp of their notes rendered by `renderer` (if any).
+/// `person_id` limits the list to episodes where that person presented something.
 pub async fn feed_rows(
     conn: &mut SqliteConnection,
     renderer: &str,
     person_id: Option<i64>,
 ) -> sqlx::Result<Vec<FeedRow>> {
-    let sql = format!(
-        "select json_group_array(json_array(e.id, e.number, e.slug, e.title, e.summary, e.guid,
+    let json = sqlx::query_scalar!(
+        r#"select json_group_array(json_array(e.id, e.number, e.slug, e.title, e.summary, e.guid,
                 e.published_at, e.updated_at, e.audio_url, e.audio_bytes, e.audio_type,
                 e.duration_secs, e.image_url,
                 json(iif(exists (select 1 from segments c
@@ -86,46 +83,47 @@ pub async fn feed_rows(
                          'true', 'false')),
                 json(iif(exists (select 1 from transcripts t where t.episode_id = e.id),
                          'true', 'false')),
-                h.stamp) order by e.published_at desc, e.number desc)
+                h.stamp) order by e.published_at desc, e.number desc) as "rows!: String"
          from episodes e
          -- The index holds the stamp: the table's rows start pages of notes the feed skips.
          left join episode_html h indexed by episode_html_stamp
              on h.episode_id = e.id and h.renderer = ?1
-         where {FEED_FILTER}"
-    );
-    json_rows(conn, &sql, renderer, person_id).await
+         where e.status = 'published' and (?2 is null or e.id in
+             (select episode_id from segments where person_id = ?2))"#,
+        renderer,
+        person_id,
+    )
+    .fetch_one(conn)
+    .await?;
+    json_rows(&json)
 }
 
-/// The presenters of every feed episode, each once per episode, in order of appearance.
+/// The presenters of every feed episode, each once per episode, in order of appearance;
+/// `person_id` limits them to episodes where that person presented something.
 pub async fn feed_persons(
     conn: &mut SqliteConnection,
     person_id: Option<i64>,
 ) -> sqlx::Result<Vec<PersonRow>> {
-    let sql = format!(
-        "select json_group_array(json_array(episode_id, slug, name, avatar,
-                json(iif(is_guest, 'true', 'false'))) order by episode_id, first)
+    let json = sqlx::query_scalar!(
+        r#"select json_group_array(json_array(episode_id, slug, name, avatar,
+                json(iif(is_guest, 'true', 'false'))) order by episode_id, first) as "rows!: String"
          from (select s.episode_id, p.slug, p.name, p.avatar, p.is_guest, min(s.position) as first
                from segments s join people p on p.id = s.person_id
                join episodes e on e.id = s.episode_id
-               where {FEED_FILTER} group by s.episode_id, p.id)"
-    );
-    json_rows(conn, &sql, "", person_id).await
+               where e.status = 'published' and (?1 is null or e.id in
+                   (select episode_id from segments where person_id = ?1))
+               group by s.episode_id, p.id)"#,
+        person_id,
+    )
+    .fetch_one(conn)
+    .await?;
+    json_rows(&json)
 }
 
 /// Rows gathered by SQLite into one JSON array of arrays (in the fields' order): a thousand
 /// rows cross from the database thread as one value instead of fourteen thousand.
-async fn json_rows<T: serde::de::DeserializeOwned>(
-    conn: &mut SqliteConnection,
-    sql: &str,
-    first: &str,
-    person_id: Option<i64>,
-) -> sqlx::Result<Vec<T>> {
-    let json: String = sqlx::query_scalar(sql)
-        .bind(first)
-        .bind(person_id)
-        .fetch_one(conn)
-        .await?;
-    serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+fn json_rows<T: serde::de::DeserializeOwned>(json: &str) -> sqlx::Result<Vec<T>> {
+    serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// The intros of the published episodes among `ids`, as (id, intro_md, intro_html when
@@ -134,13 +132,18 @@ pub async fn published_intros(
     conn: &mut SqliteConnection,
     ids: &[i64],
 ) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
-    sqlx::query_as(
-        "select id, intro_md, intro_html from episodes
-         where status = 'published' and id in (select value from json_each(?))",
+    let ids = crate::db::json_param(ids)?;
+    let intros = sqlx::query!(
+        r#"select id as "id!", intro_md, intro_html from episodes
+           where status = 'published' and id in (select value from json_each(?))"#,
+        ids,
     )
-    .bind(crate::db::json_param(ids)?)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(intros
+        .into_iter()
+        .map(|i| (i.id, i.intro_md, i.intro_html))
+        .collect())
 }
 
 /// The segments of the given episodes, in order.
@@ -148,17 +151,39 @@ pub async fn segments_of(
     conn: &mut SqliteConnection,
     ids: &[i64],
 ) -> sqlx::Result<Vec<SegmentRow>> {
-    sqlx::query_as(
-        "select s.id, s.episode_id, s.position, s.kind, s.number, s.title, s.url,
+    let ids = crate::db::json_param(ids)?;
+    // `query!`, not `query_as!`: the feeds do not select the segment's `credited_as`.
+    let segments = sqlx::query!(
+        r#"select s.id as "id!", s.episode_id, s.position, s.kind, s.number, s.title, s.url,
                 -- The markdown only where no rendering is stored: it is rendered from then.
-                iif(s.notes_html is null, s.notes_md, '') as notes_md, s.notes_html, s.start_secs,
- p.slug as person_slug, p.name as person_name, p.is_guest as person_is_guest
+                iif(s.notes_html is null, s.notes_md, '') as "notes_md!: String", s.notes_html,
+                s.start_secs, p.slug as "person_slug?", p.name as "person_name?",
+                p.is_guest as "person_is_guest?: bool"
          from segments s left join people p on p.id = s.person_id
-         where s.episode_id in (select value from json_each(?)) order by s.episode_id, s.position",
+         where s.episode_id in (select value from json_each(?)) order by s.episode_id, s.position"#,
+        ids,
     )
-    .bind(crate::db::json_param(ids)?)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(segments
+        .into_iter()
+        .map(|s| SegmentRow {
+            id: s.id,
+            episode_id: s.episode_id,
+            position: s.position,
+            kind: s.kind,
+            number: s.number,
+            title: s.title,
+            url: s.url,
+            notes_md: s.notes_md,
+            notes_html: s.notes_html,
+            start_secs: s.start_secs,
+            credited_as: None,
+            person_slug: s.person_slug,
+            person_name: s.person_name,
+            person_is_guest: s.person_is_guest,
+        })
+        .collect())
 }
 
 /// Stored notes renderings of the given episodes: (id, html).
@@ -167,14 +192,16 @@ pub async fn stored_html(
     renderer: &str,
     ids: &[i64],
 ) -> sqlx::Result<Vec<(i64, String)>> {
-    sqlx::query_as(
-        "select episode_id, html from episode_html
-         where renderer = ? and episode_id in (select value from json_each(?))",
+    let ids = crate::db::json_param(ids)?;
+    let stored = sqlx::query!(
+        r#"select episode_id as "episode_id!", html from episode_html
+           where renderer = ? and episode_id in (select value from json_each(?))"#,
+        renderer,
+        ids,
     )
-    .bind(renderer)
-    .bind(crate::db::json_param(ids)?)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(stored.into_iter().map(|h| (h.episode_id, h.html)).collect())
 }
 
 /// The published episodes with no notes rendering stored by `renderer`.
@@ -182,13 +209,13 @@ pub async fn published_without_html(
     conn: &mut SqliteConnection,
     renderer: &str,
 ) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
-        "select e.id from episodes e
+    sqlx::query_scalar!(
+        r#"select e.id as "id!" from episodes e
          where e.status = 'published' and not exists
              (select 1 from episode_html h indexed by episode_html_stamp
-              where h.episode_id = e.id and h.renderer = ?)",
+              where h.episode_id = e.id and h.renderer = ?)"#,
+        renderer,
     )
-    .bind(renderer)
     .fetch_all(conn)
     .await
 }
@@ -206,6 +233,7 @@ pub async fn save_html(
     rows: &[(i64, i64, &str)],
 ) -> sqlx::Result<()> {
     for chunk in rows.chunks(HTML_ROWS_PER_STATEMENT) {
+        // Unchecked: the number of `values` rows, hence the SQL, depends on the chunk.
         let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
             "insert or replace into episode_html (episode_id, renderer, stamp, html) ",
         );
@@ -225,10 +253,12 @@ pub async fn published_episode_id(
     conn: &mut SqliteConnection,
     number: i64,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("select id from episodes where number = ? and status = 'published'")
-        .bind(number)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"select id as "id!" from episodes where number = ? and status = 'published'"#,
+        number,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// The segments of an episode that have a start time, in playing order.
@@ -236,11 +266,12 @@ pub async fn chapters_of(
     conn: &mut SqliteConnection,
     episode_id: i64,
 ) -> sqlx::Result<Vec<ChapterRow>> {
-    sqlx::query_as(
-        "select kind, title, url, start_secs from segments
-         where episode_id = ? and start_secs is not null order by start_secs, position",
+    sqlx::query_as!(
+        ChapterRow,
+        r#"select kind, title, url, start_secs as "start_secs!" from segments
+           where episode_id = ? and start_secs is not null order by start_secs, position"#,
+        episode_id,
     )
-    .bind(episode_id)
     .fetch_all(conn)
     .await
 }
@@ -250,20 +281,23 @@ pub async fn person(
     conn: &mut SqliteConnection,
     slug: &str,
 ) -> sqlx::Result<Option<(i64, String)>> {
-    sqlx::query_as("select id, name from public_people where slug = ?")
-        .bind(slug)
-        .fetch_optional(conn)
-        .await
+    let person = sqlx::query!(
+        r#"select id as "id!", name from public_people where slug = ?"#,
+        slug
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(person.map(|p| (p.id, p.name)))
 }
 
 /// The title of the event with this slug, while it holds a public talk.
 pub async fn event_title(conn: &mut SqliteConnection, slug: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select title from events e where slug = ? and exists (select 1 from public_talks t where t.event_id = e.id)",
+        slug,
     )
-        .bind(slug)
-        .fetch_optional(conn)
-        .await
+    .fetch_optional(conn)
+    .await
 }
 
 /// Talks, most recently recorded first; only those of `event` when given.
@@ -272,25 +306,27 @@ pub async fn talks(
     event: Option<&str>,
     limit: i64,
 ) -> sqlx::Result<Vec<TalkRow>> {
-    sqlx::query_as(
-        "select e.slug as event, e.title as event_title, t.slug, t.title, t.description, t.recorded,
+    sqlx::query_as!(
+        TalkRow,
+        r#"select e.slug as event, e.title as event_title, t.slug, t.title, t.description, t.recorded,
                 t.tags_json,
                 coalesce((select group_concat(p.name, ', ') from talk_speakers ts
-                          join people p on p.id = ts.person_id where ts.talk_id = t.id), '') as speakers
+                          join people p on p.id = ts.person_id where ts.talk_id = t.id), '') as "speakers!: String"
          from public_talks t join events e on e.id = t.event_id
          where ?1 is null or e.slug = ?1
-         order by t.recorded desc nulls last, t.id desc limit ?2",
+         order by t.recorded desc nulls last, t.id desc limit ?2"#,
+        event,
+        limit,
     )
-    .bind(event)
-    .bind(limit)
     .fetch_all(conn)
     .await
 }
 
 /// Every public address: episodes, hosts with published segments, events and talks listeners see.
 pub async fn sitemap(conn: &mut SqliteConnection, limit: i64) -> sqlx::Result<Vec<SitemapRow>> {
-    sqlx::query_as(
-        "select '/episodes/' || number || '/' || slug as path, updated_at as lastmod
+    sqlx::query_as!(
+        SitemapRow,
+        r#"select '/episodes/' || number || '/' || slug as "path!: String", updated_at as "lastmod?: String"
              from episodes where status = 'published'
          union all
          select distinct '/hosts/' || p.slug, null from people p
@@ -301,20 +337,21 @@ pub async fn sitemap(conn: &mut SqliteConnection, limit: i64) -> sqlx::Result<Ve
              where exists (select 1 from public_talks t where t.event_id = e.id)
          union all
          select '/talks/' || e.slug || '/' || t.slug, null from public_talks t join events e on e.id = t.event_id
-         limit ?",
+         limit ?"#,
+        limit,
     )
-    .bind(limit)
     .fetch_all(conn)
     .await
 }
 
 /// Published episodes whose guid differs from one they were published with: (number, old guid).
 pub async fn changed_guids(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, String)>> {
-    sqlx::query_as(
+    let changed = sqlx::query!(
         "select g.number, g.guid from published_guids g
          join episodes e on e.number = g.number and e.status = 'published'
-         where g.guid <> e.guid order by g.first_seen",
+         where g.guid <> e.guid order by g.first_seen"
     )
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(changed.into_iter().map(|g| (g.number, g.guid)).collect())
 }

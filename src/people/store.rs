@@ -44,12 +44,14 @@ pub async fn person_by_slug(
     conn: &mut SqliteConnection,
     slug: &str,
 ) -> sqlx::Result<Option<Person>> {
-    sqlx::query_as(
-        "select id, slug, name, bio_md, avatar, mastodon, bluesky, website,
-             is_guest and exists (select 1 from segments s where s.person_id = people.id) as is_guest
-         from public_people people where slug = ?",
+    sqlx::query_as!(
+        Person,
+        r#"select id as "id!", slug as "slug!", name as "name!", bio_md as "bio_md!",
+             avatar as "avatar!", mastodon as "mastodon!", bluesky as "bluesky!", website as "website!",
+             is_guest and exists (select 1 from segments s where s.person_id = people.id) as "is_guest!: bool"
+         from public_people people where slug = ?"#,
+        slug,
     )
-    .bind(slug)
     .fetch_optional(conn)
     .await
 }
@@ -59,13 +61,14 @@ pub async fn segments_presented(
     conn: &mut SqliteConnection,
     person_id: i64,
 ) -> sqlx::Result<Vec<PresentedSegment>> {
-    sqlx::query_as(
-        "select e.number as episode_number, e.slug as episode_slug, e.title as episode_title, e.published_at,
-                s.kind, s.number, s.title, s.url
+    sqlx::query_as!(
+        PresentedSegment,
+        r#"select e.number as episode_number, e.slug as episode_slug, e.title as episode_title,
+                e.published_at as "published_at: Timestamp", s.kind, s.number, s.title, s.url
          from segments s join episodes e on e.id = s.episode_id and e.status = 'published'
-         where s.person_id = ? order by e.published_at desc, e.number desc, s.position",
+         where s.person_id = ? order by e.published_at desc, e.number desc, s.position"#,
+        person_id,
     )
-    .bind(person_id)
     .fetch_all(conn)
     .await
 }
@@ -82,11 +85,13 @@ pub struct Presenter {
 
 /// Everyone credited on topics of published episodes, most episodes first.
 pub async fn presenters(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Presenter>> {
-    sqlx::query_as(
-        "select p.slug, p.name, p.is_guest, count(distinct s.episode_id) as episodes
+    sqlx::query_as!(
+        Presenter,
+        r#"select p.slug as "slug!", p.name as "name!", p.is_guest as "is_guest!: bool",
+                count(distinct s.episode_id) as "episodes!: i64"
          from public_people p join segments s on s.person_id = p.id and s.kind = 'topic'
          join episodes e on e.id = s.episode_id and e.status = 'published'
-         group by p.id order by episodes desc, p.name",
+         group by p.id order by 4 desc, p.name"#
     )
     .fetch_all(conn)
     .await
@@ -94,35 +99,38 @@ pub async fn presenters(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Present
 
 /// Everyone's name, hosts first: what the editor's Host field suggests.
 pub async fn names_hosts_first(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("select name from people order by is_guest, name collate nocase")
+    sqlx::query_scalar!("select name from people order by is_guest, name collate nocase")
         .fetch_all(conn)
         .await
 }
 
 /// The name of person `id`.
 pub async fn name_of(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<String> {
-    sqlx::query_scalar("select name from people where id = ?")
-        .bind(id)
+    sqlx::query_scalar!("select name from people where id = ?", id)
         .fetch_one(conn)
         .await
 }
 
 /// Makes `alias` a name of person `id`, unless it already names someone.
 pub async fn keep_alias(conn: &mut SqliteConnection, alias: &str, id: i64) -> sqlx::Result<()> {
-    sqlx::query("insert or ignore into person_aliases (alias, person_id) values (?, ?)")
-        .bind(alias)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "insert or ignore into person_aliases (alias, person_id) values (?, ?)",
+        alias,
+        id,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Whether a person is a guest (their links are not vouched for).
 pub async fn is_guest(conn: &mut SqliteConnection, person_id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar("select is_guest from people where id = ?")
-        .bind(person_id)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"select is_guest as "is_guest: bool" from people where id = ?"#,
+        person_id
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// The id of the person a reference names, or someone new (a guest when `guest`).
@@ -155,16 +163,17 @@ async fn resolve_or_create_keyed(
     guest: bool,
 ) -> sqlx::Result<(i64, bool)> {
     let name = person.name.trim();
-    let found: Option<(i64, String)> = sqlx::query_as(
-        "select id, slug from people where slug = ?1 and ?1 <> ''
+    let found = sqlx::query!(
+        r#"select id as "id!", slug as "slug!" from people where slug = ?1 and ?1 <> ''
          union all select p.id, p.slug from person_aliases a join people p on p.id = a.person_id where a.alias = ?2
          union all select id, slug from people where name = ?2 collate nocase
-         limit 1",
+         limit 1"#,
+        person.slug,
+        name,
     )
-    .bind(&person.slug)
-    .bind(name)
     .fetch_optional(&mut *conn)
-    .await?;
+    .await?
+    .map(|row| (row.id, row.slug));
     if let Some((id, found_slug)) = found {
         return Ok((id, person.slug.is_empty() || found_slug == person.slug));
     }
@@ -187,10 +196,12 @@ pub async fn unique_slug(conn: &mut SqliteConnection, base: &str) -> sqlx::Resul
         } else {
             format!("{base}-{n}")
         };
-        let taken: Option<i64> = sqlx::query_scalar("select 1 from people where slug = ?")
-            .bind(&candidate)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let taken = sqlx::query_scalar!(
+            r#"select 1 as "taken!: i64" from people where slug = ?"#,
+            candidate
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
         if taken.is_none() {
             return Ok(candidate);
         }
@@ -234,18 +245,20 @@ impl KnownPeople {
             }
         }
         if !slugs.is_empty() {
-            let rows: Vec<(String, i64)> = sqlx::query_as(
-                "select p.slug, p.id from json_each(?) j join people p on p.slug = j.value",
+            let slugs = crate::db::json_param(&slugs)?;
+            let rows = sqlx::query!(
+                r#"select p.slug, p.id as "id!" from json_each(?) j join people p on p.slug = j.value"#,
+                slugs,
             )
-            .bind(crate::db::json_param(&slugs)?)
             .fetch_all(&mut *conn)
             .await?;
             self.by_key.extend(
                 rows.into_iter()
-                    .map(|(slug, id)| (format!("slug:{slug}"), id)),
+                    .map(|row| (format!("slug:{}", row.slug), row.id)),
             );
         }
         if !names.is_empty() {
+            // Unchecked: sqlx cannot describe a query that returns `json_each`'s own columns.
             let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
                 "select j.value, coalesce(
                      (select a.person_id from person_aliases a where a.alias = j.value),
@@ -289,12 +302,14 @@ pub async fn insert_person(
     name: &str,
     is_guest: bool,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar("insert into people (slug, name, is_guest) values (?, ?, ?) returning id")
-        .bind(slug)
-        .bind(name)
-        .bind(is_guest)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"insert into people (slug, name, is_guest) values (?, ?, ?) returning id as "id!""#,
+        slug,
+        name,
+        is_guest,
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// For each of `names` that is someone's name (ASCII case aside): (name, id, slug, person's
@@ -303,6 +318,7 @@ pub async fn people_named(
     conn: &mut SqliteConnection,
     names: &[&str],
 ) -> sqlx::Result<Vec<(String, i64, String, String)>> {
+    // Unchecked: sqlx cannot describe a query that returns `json_each`'s own columns.
     sqlx::query_as(
         "select j.value, p.id, p.slug, p.name from json_each(?) j
          join people p on p.name = j.value collate nocase order by p.id",
@@ -318,17 +334,18 @@ pub async fn by_name_or_alias(
     conn: &mut SqliteConnection,
     name: &str,
 ) -> sqlx::Result<Option<(i64, String, String)>> {
-    sqlx::query_as(
-        "select id, slug, name from (
+    let found = sqlx::query!(
+        r#"select id as "id!: i64", slug as "slug!: String", name as "name!: String" from (
              select 0 as rank, id, slug, name from people where name = ?1 collate nocase
              union all
              select 1, p.id, p.slug, p.name from person_aliases a join people p on p.id = a.person_id
              where a.alias = ?1)
-         order by rank, id limit 1",
+         order by rank, id limit 1"#,
+        name,
     )
-    .bind(name)
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(found.map(|row| (row.id, row.slug, row.name)))
 }
 
 /// The show's hosts as (id, slug, name): people who are no guest, who presented in two episodes
@@ -337,20 +354,26 @@ pub async fn hosts_and_regulars(
     conn: &mut SqliteConnection,
     regulars: &[&str],
 ) -> sqlx::Result<Vec<(i64, String, String)>> {
-    sqlx::query_as(
-        "select id, slug, name from people p where is_guest = 0
+    let regulars = crate::db::json_param(regulars)?;
+    let rows = sqlx::query!(
+        r#"select id as "id!", slug, name from people p where is_guest = 0
             or (select count(distinct s.episode_id) from segments s where s.person_id = p.id) >= 2
-            or name in (select value from json_each(?))",
+            or name in (select value from json_each(?))"#,
+        regulars,
     )
-    .bind(crate::db::json_param(regulars)?)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.id, row.slug, row.name))
+        .collect())
 }
 
 /// Makes the people of `rows` (objects with `id`, `mastodon`, `bluesky`) hosts and fills their
 /// empty Mastodon/Bluesky fields; a row that would change nothing is not written.
 pub async fn mark_hosts<T: Serialize>(conn: &mut SqliteConnection, rows: &[T]) -> sqlx::Result<()> {
-    sqlx::query(
+    let rows = crate::db::json_param(rows)?;
+    sqlx::query!(
         "update people set is_guest = 0,
              mastodon = case when mastodon = '' then coalesce(j.value ->> 'mastodon', '') else mastodon end,
              bluesky = case when bluesky = '' then coalesce(j.value ->> 'bluesky', '') else bluesky end
@@ -358,8 +381,8 @@ pub async fn mark_hosts<T: Serialize>(conn: &mut SqliteConnection, rows: &[T]) -
              and (is_guest <> 0
                   or (mastodon = '' and j.value ->> 'mastodon' is not null)
                   or (bluesky = '' and j.value ->> 'bluesky' is not null))",
+        rows,
     )
-    .bind(crate::db::json_param(rows)?)
     .execute(conn)
     .await?;
     Ok(())
@@ -377,10 +400,12 @@ pub struct ListedPerson {
 
 /// Hosts, then anyone who presented a segment, by name, with how many segments they presented.
 pub async fn admin_list(conn: &mut SqliteConnection) -> sqlx::Result<Vec<ListedPerson>> {
-    sqlx::query_as(
-        "select p.id, p.slug, p.name, p.is_guest, (select count(*) from segments s where s.person_id = p.id) as segments
+    sqlx::query_as!(
+        ListedPerson,
+        r#"select p.id as "id!", p.slug, p.name, p.is_guest as "is_guest: bool",
+                (select count(*) from segments s where s.person_id = p.id) as "segments!: i64"
          from people p where p.is_guest = 0 or exists (select 1 from segments s where s.person_id = p.id)
-         order by p.is_guest, p.name",
+         order by p.is_guest, p.name"#
     )
     .fetch_all(conn)
     .await
@@ -405,13 +430,14 @@ pub async fn editable_person(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> sqlx::Result<Option<EditablePerson>> {
-    sqlx::query_as(
-        "select name, slug, bio_md, avatar, mastodon, bluesky, website, is_guest,
+    sqlx::query_as!(
+        EditablePerson,
+        r#"select name, slug, bio_md, avatar, mastodon, bluesky, website, is_guest as "is_guest: bool",
                 coalesce((select group_concat(alias, ', ') from
-                    (select alias from person_aliases where person_id = p.id order by alias)), '') as aliases
-         from people p where id = ?",
+                    (select alias from person_aliases where person_id = p.id order by alias)), '') as "aliases!: String"
+         from people p where id = ?"#,
+        id,
     )
-    .bind(id)
     .fetch_optional(conn)
     .await
 }
@@ -422,18 +448,18 @@ pub async fn update_person(
     id: i64,
     person: &EditablePerson,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update people set name = ?, slug = ?, bio_md = ?, avatar = ?, mastodon = ?, bluesky = ?, website = ?, is_guest = ? where id = ?",
+        person.name,
+        person.slug,
+        person.bio_md,
+        person.avatar,
+        person.mastodon,
+        person.bluesky,
+        person.website,
+        person.is_guest,
+        id,
     )
-    .bind(&person.name)
-    .bind(&person.slug)
-    .bind(&person.bio_md)
-    .bind(&person.avatar)
-    .bind(&person.mastodon)
-    .bind(&person.bluesky)
-    .bind(&person.website)
-    .bind(person.is_guest)
-    .bind(id)
     .execute(conn)
     .await?;
     Ok(())
@@ -445,16 +471,17 @@ pub async fn set_aliases(
     id: i64,
     aliases: &[&str],
 ) -> sqlx::Result<()> {
-    sqlx::query("delete from person_aliases where person_id = ?")
-        .bind(id)
+    sqlx::query!("delete from person_aliases where person_id = ?", id)
         .execute(&mut *conn)
         .await?;
     for alias in aliases {
-        sqlx::query("insert into person_aliases (alias, person_id) values (?, ?)")
-            .bind(alias)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "insert into person_aliases (alias, person_id) values (?, ?)",
+            alias,
+            id,
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

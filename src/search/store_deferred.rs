@@ -31,7 +31,7 @@ impl Deferred {
 /// indexed. A rollback ends it too.
 #[tracing::instrument(skip_all)]
 pub async fn defer(conn: &mut SqliteConnection) -> sqlx::Result<()> {
-    sqlx::query("insert into search_deferred (deferred) values (1)")
+    sqlx::query!("insert into search_deferred (deferred) values (1)")
         .execute(conn)
         .await?;
     Ok(())
@@ -82,7 +82,7 @@ pub async fn index(conn: &mut SqliteConnection, rows: &Deferred) -> sqlx::Result
         .execute(&mut *conn)
         .await?;
     }
-    sqlx::query("delete from search_deferred")
+    sqlx::query!("delete from search_deferred")
         .execute(conn)
         .await?;
     Ok(())

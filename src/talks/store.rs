@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::SqliteConnection;
 
 /// An event with how many talks it has.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Event {
     #[serde(skip)]
     pub id: i64,
@@ -19,7 +19,7 @@ pub struct Event {
 }
 
 /// A talk, flat.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Talk {
     #[serde(skip)]
     pub id: i64,
@@ -41,7 +41,7 @@ pub struct Talk {
 }
 
 /// A related link of a talk.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 pub struct TalkLink {
     pub url: String,
     pub text: String,
@@ -55,7 +55,7 @@ impl TalkLink {
 }
 
 /// A segment that discussed a talk.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Discussion {
     pub episode_number: i64,
     pub episode_slug: String,
@@ -71,53 +71,46 @@ pub enum Seen {
     Admin,
 }
 
-impl Seen {
-    /// The table or view holding the talks this audience sees (a fixed name, never input).
-    fn talks(self) -> &'static str {
-        match self {
-            Seen::Public => "public_talks",
-            Seen::Admin => "talks",
-        }
-    }
-
-    fn event_select(self) -> String {
-        format!(
-            "select e.id, e.slug, e.title, e.year, e.url, e.description, \
-             (select count(*) from {} t where t.event_id = e.id) as talk_count from events e",
-            self.talks()
-        )
-    }
-
-    fn talk_select(self) -> String {
-        format!(
-            "select t.id, e.slug as event, e.title as event_title, t.slug, t.title, t.description, t.recorded, \
-             t.duration_secs, t.language, t.thumbnail_url, t.video_id, t.videos_json, t.tags_json \
-             from {} t join events e on e.id = t.event_id",
-            self.talks()
-        )
-    }
-}
-
 /// Every event with talks `seen` sees, newest first; curators also see the events they
 /// added that have no talks yet.
 pub async fn events(conn: &mut SqliteConnection, seen: Seen) -> sqlx::Result<Vec<Event>> {
-    // The notes' holding event is listed only while it holds talks.
-    let sql = format!(
-        "select * from ({}) where talk_count > 0 or (?1 and slug <> ?2) order by year desc, title",
-        seen.event_select()
-    );
-    sqlx::query_as(&sql)
-        .bind(seen == Seen::Admin)
-        .bind(super::catalog::FROM_THE_SHOW)
-        .fetch_all(conn)
-        .await
+    // Two statements, not one: the table read (`public_talks` or `talks`) is part of the SQL.
+    match seen {
+        Seen::Public => {
+            sqlx::query_as!(
+                Event,
+                r#"select id as "id!", slug, title, year, url, description, talk_count as "talk_count!: i64"
+                   from (select e.id, e.slug, e.title, e.year, e.url, e.description,
+                             (select count(*) from public_talks t where t.event_id = e.id) as talk_count
+                         from events e)
+                   where talk_count > 0 order by year desc, title"#
+            )
+            .fetch_all(conn)
+            .await
+        }
+        Seen::Admin => {
+            // The notes' holding event is listed only while it holds talks.
+            sqlx::query_as!(
+                Event,
+                r#"select id as "id!", slug, title, year, url, description, talk_count as "talk_count!: i64"
+                   from (select e.id, e.slug, e.title, e.year, e.url, e.description,
+                             (select count(*) from talks t where t.event_id = e.id) as talk_count
+                         from events e)
+                   where talk_count > 0 or slug <> ? order by year desc, title"#,
+                super::catalog::FROM_THE_SHOW,
+            )
+            .fetch_all(conn)
+            .await
+        }
+    }
 }
 
 /// Every event as (slug, title), newest first: the choices of a talk's event.
 pub async fn event_titles(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as("select slug, title from events order by year desc, title")
+    let events = sqlx::query!("select slug, title from events order by year desc, title")
         .fetch_all(conn)
-        .await
+        .await?;
+    Ok(events.into_iter().map(|e| (e.slug, e.title)).collect())
 }
 
 /// The event with this slug; for listeners, the notes' holding event only while it holds a public talk.
@@ -126,16 +119,35 @@ pub async fn event_by_slug(
     slug: &str,
     seen: Seen,
 ) -> sqlx::Result<Option<Event>> {
-    let sql = format!(
-        "select * from ({}) where slug = ?1 and (talk_count > 0 or slug <> ?2 or ?3)",
-        seen.event_select()
-    );
-    sqlx::query_as(&sql)
-        .bind(slug)
-        .bind(super::catalog::FROM_THE_SHOW)
-        .bind(seen == Seen::Admin)
-        .fetch_optional(conn)
-        .await
+    match seen {
+        Seen::Public => {
+            sqlx::query_as!(
+                Event,
+                r#"select id as "id!", slug, title, year, url, description, talk_count as "talk_count!: i64"
+                   from (select e.id, e.slug, e.title, e.year, e.url, e.description,
+                             (select count(*) from public_talks t where t.event_id = e.id) as talk_count
+                         from events e)
+                   where slug = ?1 and (talk_count > 0 or slug <> ?2)"#,
+                slug,
+                super::catalog::FROM_THE_SHOW,
+            )
+            .fetch_optional(conn)
+            .await
+        }
+        Seen::Admin => {
+            sqlx::query_as!(
+                Event,
+                r#"select id as "id!", slug, title, year, url, description, talk_count as "talk_count!: i64"
+                   from (select e.id, e.slug, e.title, e.year, e.url, e.description,
+                             (select count(*) from talks t where t.event_id = e.id) as talk_count
+                         from events e)
+                   where slug = ?"#,
+                slug,
+            )
+            .fetch_optional(conn)
+            .await
+        }
+    }
 }
 
 /// The talks of an event that `seen` sees, by title.
@@ -144,21 +156,50 @@ pub async fn talks_of_event(
     event_id: i64,
     seen: Seen,
 ) -> sqlx::Result<Vec<Talk>> {
-    let sql = format!(
-        "{} where t.event_id = ? order by t.title",
-        seen.talk_select()
-    );
-    sqlx::query_as(&sql).bind(event_id).fetch_all(conn).await
+    match seen {
+        Seen::Public => {
+            sqlx::query_as!(
+                Talk,
+                r#"select t.id as "id!", e.slug as event, e.title as event_title, t.slug, t.title,
+                        t.description, t.recorded, t.duration_secs, t.language, t.thumbnail_url,
+                        t.video_id, t.videos_json, t.tags_json
+                   from public_talks t join events e on e.id = t.event_id
+                   where t.event_id = ? order by t.title"#,
+                event_id,
+            )
+            .fetch_all(conn)
+            .await
+        }
+        Seen::Admin => {
+            sqlx::query_as!(
+                Talk,
+                r#"select t.id as "id!", e.slug as event, e.title as event_title, t.slug, t.title,
+                        t.description, t.recorded, t.duration_secs, t.language, t.thumbnail_url,
+                        t.video_id, t.videos_json, t.tags_json
+                   from talks t join events e on e.id = t.event_id
+                   where t.event_id = ? order by t.title"#,
+                event_id,
+            )
+            .fetch_all(conn)
+            .await
+        }
+    }
 }
 
 /// The public talks tagged `tag` (pyvideo's tags, as written), newest first.
 pub async fn talks_tagged(conn: &mut SqliteConnection, tag: &str) -> sqlx::Result<Vec<Talk>> {
-    let sql = format!(
-        "{} where exists (select 1 from json_each(t.tags_json) j where j.value = ?)
-         order by t.recorded desc, e.title, t.title",
-        Seen::Public.talk_select()
-    );
-    sqlx::query_as(&sql).bind(tag).fetch_all(conn).await
+    sqlx::query_as!(
+        Talk,
+        r#"select t.id as "id!", e.slug as event, e.title as event_title, t.slug, t.title,
+                t.description, t.recorded, t.duration_secs, t.language, t.thumbnail_url,
+                t.video_id, t.videos_json, t.tags_json
+           from public_talks t join events e on e.id = t.event_id
+           where exists (select 1 from json_each(t.tags_json) j where j.value = ?)
+           order by t.recorded desc, e.title, t.title"#,
+        tag,
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// The talk `slug` of event `event`, if `seen` sees it.
@@ -168,18 +209,51 @@ pub async fn talk_by_slug(
     slug: &str,
     seen: Seen,
 ) -> sqlx::Result<Option<Talk>> {
-    let sql = format!("{} where e.slug = ? and t.slug = ?", seen.talk_select());
-    sqlx::query_as(&sql)
-        .bind(event)
-        .bind(slug)
-        .fetch_optional(conn)
-        .await
+    match seen {
+        Seen::Public => {
+            sqlx::query_as!(
+                Talk,
+                r#"select t.id as "id!", e.slug as event, e.title as event_title, t.slug, t.title,
+                        t.description, t.recorded, t.duration_secs, t.language, t.thumbnail_url,
+                        t.video_id, t.videos_json, t.tags_json
+                   from public_talks t join events e on e.id = t.event_id
+                   where e.slug = ? and t.slug = ?"#,
+                event,
+                slug,
+            )
+            .fetch_optional(conn)
+            .await
+        }
+        Seen::Admin => {
+            sqlx::query_as!(
+                Talk,
+                r#"select t.id as "id!", e.slug as event, e.title as event_title, t.slug, t.title,
+                        t.description, t.recorded, t.duration_secs, t.language, t.thumbnail_url,
+                        t.video_id, t.videos_json, t.tags_json
+                   from talks t join events e on e.id = t.event_id
+                   where e.slug = ? and t.slug = ?"#,
+                event,
+                slug,
+            )
+            .fetch_optional(conn)
+            .await
+        }
+    }
 }
 
 /// Talk `id`, as curators see it.
 pub async fn talk_by_id(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<Talk>> {
-    let sql = format!("{} where t.id = ?", Seen::Admin.talk_select());
-    sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
+    sqlx::query_as!(
+        Talk,
+        r#"select t.id as "id!", e.slug as event, e.title as event_title, t.slug, t.title,
+                t.description, t.recorded, t.duration_secs, t.language, t.thumbnail_url,
+                t.video_id, t.videos_json, t.tags_json
+           from talks t join events e on e.id = t.event_id
+           where t.id = ?"#,
+        id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// The speakers of a talk, in order, as (person slug, name as the talk credits them).
@@ -187,17 +261,19 @@ pub async fn speakers_of(
     conn: &mut SqliteConnection,
     talk_id: i64,
 ) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as(
-        "select p.slug, coalesce(ts.credited_as, p.name) from talk_speakers ts join people p on p.id = ts.person_id
-         where ts.talk_id = ? order by ts.position",
+    let speakers = sqlx::query!(
+        r#"select p.slug, coalesce(ts.credited_as, p.name) as "name!: String"
+           from talk_speakers ts join people p on p.id = ts.person_id
+           where ts.talk_id = ? order by ts.position"#,
+        talk_id,
     )
-    .bind(talk_id)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(speakers.into_iter().map(|s| (s.slug, s.name)).collect())
 }
 
 /// A talk someone spoke at, for their page.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SpokenTalk {
     pub event: String,
     pub event_title: String,
@@ -211,22 +287,26 @@ pub async fn talks_spoken_by(
     conn: &mut SqliteConnection,
     person_id: i64,
 ) -> sqlx::Result<Vec<SpokenTalk>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        SpokenTalk,
         "select e.slug as event, e.title as event_title, t.slug, t.title, t.recorded
          from talk_speakers ts join public_talks t on t.id = ts.talk_id join events e on e.id = t.event_id
          where ts.person_id = ? order by t.recorded desc, e.slug, t.slug",
+        person_id,
     )
-    .bind(person_id)
     .fetch_all(conn)
     .await
 }
 
 /// The related links of a talk.
 pub async fn links_of(conn: &mut SqliteConnection, talk_id: i64) -> sqlx::Result<Vec<TalkLink>> {
-    sqlx::query_as("select url, text from talk_links where talk_id = ? order by position")
-        .bind(talk_id)
-        .fetch_all(conn)
-        .await
+    sqlx::query_as!(
+        TalkLink,
+        "select url, text from talk_links where talk_id = ? order by position",
+        talk_id,
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// The published segments that discussed a talk.
@@ -234,13 +314,14 @@ pub async fn discussions_of(
     conn: &mut SqliteConnection,
     talk_id: i64,
 ) -> sqlx::Result<Vec<Discussion>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Discussion,
         "select e.number as episode_number, e.slug as episode_slug, e.title as episode_title, s.title as segment_title
          from segment_talks st join segments s on s.id = st.segment_id
          join episodes e on e.id = s.episode_id and e.status = 'published'
          where st.talk_id = ? order by e.number desc",
+        talk_id,
     )
-    .bind(talk_id)
     .fetch_all(conn)
     .await
 }
@@ -255,16 +336,17 @@ pub async fn held_talks_by_video(
     if videos.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "select t.video_id, t.id from talks t join events e on e.id = t.event_id
-         where e.slug = ? and t.video_id in (select value from json_each(?)) order by t.id desc",
+    let videos = crate::db::json_param(videos)?;
+    let rows = sqlx::query!(
+        r#"select t.video_id as "video_id!", t.id as "id!" from talks t join events e on e.id = t.event_id
+           where e.slug = ? and t.video_id in (select value from json_each(?)) order by t.id desc"#,
+        event,
+        videos,
     )
-    .bind(event)
-    .bind(crate::db::json_param(videos)?)
     .fetch_all(conn)
     .await?;
     // Ordered newest first, so the oldest talk with a video is the one kept.
-    Ok(rows.into_iter().collect())
+    Ok(rows.into_iter().map(|r| (r.video_id, r.id)).collect())
 }
 
 /// Moves talk `id` to event `event_id` as `slug`, unless that event already has a
@@ -275,13 +357,13 @@ pub async fn move_talk(
     event_id: i64,
     slug: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update talks set event_id = ?1, slug = ?2 where id = ?3
          and not exists (select 1 from talks where event_id = ?1 and slug = ?2)",
+        event_id,
+        slug,
+        id,
     )
-    .bind(event_id)
-    .bind(slug)
-    .bind(id)
     .execute(conn)
     .await?;
     Ok(())

@@ -18,17 +18,19 @@ pub async fn upsert_event(
     extra: &Map<String, Value>,
     source: &Value,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "insert into events (slug, title, year, extra_json, source_json) values (?, ?, ?, ?, ?)
+    let extra = Value::Object(extra.clone()).to_string();
+    let source = source_text(source);
+    sqlx::query_scalar!(
+        r#"insert into events (slug, title, year, extra_json, source_json) values (?, ?, ?, ?, ?)
          on conflict (slug) do update set title = excluded.title, year = excluded.year,
              extra_json = excluded.extra_json, source_json = excluded.source_json
-         returning id",
+         returning id as "id!""#,
+        slug,
+        title,
+        year,
+        extra,
+        source,
     )
-    .bind(slug)
-    .bind(title)
-    .bind(year)
-    .bind(Value::Object(extra.clone()).to_string())
-    .bind(source_text(source))
     .fetch_one(conn)
     .await
 }
@@ -94,8 +96,9 @@ pub async fn upsert_talks(
         return Ok(HashMap::new());
     }
     let talks: Vec<TalkJson<'_>> = rows.iter().map(TalkJson::of).collect();
-    let ids: Vec<(String, i64)> = sqlx::query_as(
-        "insert into talks (event_id, slug, title, description, recorded, duration_secs, language,
+    let talks = json_param(&talks)?;
+    let ids = sqlx::query!(
+        r#"insert into talks (event_id, slug, title, description, recorded, duration_secs, language,
              thumbnail_url, video_id, videos_json, tags_json, extra_json, source_json)
          select ?1, j.value ->> 'slug', j.value ->> 'title', j.value ->> 'description',
              j.value ->> 'recorded', j.value ->> 'duration', j.value ->> 'language',
@@ -109,13 +112,13 @@ pub async fn upsert_talks(
              thumbnail_url = excluded.thumbnail_url, video_id = excluded.video_id,
              videos_json = excluded.videos_json, tags_json = excluded.tags_json, extra_json = excluded.extra_json,
              source_json = excluded.source_json
-         returning slug, id",
+         returning slug, id as "id!""#,
+        event_id,
+        talks,
     )
-    .bind(event_id)
-    .bind(json_param(&talks)?)
     .fetch_all(conn)
     .await?;
-    Ok(ids.into_iter().collect())
+    Ok(ids.into_iter().map(|r| (r.slug, r.id)).collect())
 }
 
 /// Replaces the speakers of `talks` with `rows` (objects with `talk`, `person`, `position`,
@@ -125,17 +128,21 @@ pub async fn replace_speakers<T: Serialize>(
     talks: &[i64],
     rows: &[T],
 ) -> sqlx::Result<()> {
-    sqlx::query("delete from talk_speakers where talk_id in (select value from json_each(?))")
-        .bind(json_param(talks)?)
-        .execute(&mut *conn)
-        .await?;
+    let talks = json_param(talks)?;
+    sqlx::query!(
+        "delete from talk_speakers where talk_id in (select value from json_each(?))",
+        talks,
+    )
+    .execute(&mut *conn)
+    .await?;
     // `or ignore`: a speaker named twice keeps their first place.
-    sqlx::query(
+    let rows = json_param(rows)?;
+    sqlx::query!(
         "insert or ignore into talk_speakers (talk_id, person_id, position, credited_as)
          select j.value ->> 'talk', j.value ->> 'person', j.value ->> 'position', j.value ->> 'credited_as'
          from json_each(?) j order by j.key",
+        rows,
     )
-    .bind(json_param(rows)?)
     .execute(conn)
     .await?;
     Ok(())
@@ -148,21 +155,23 @@ pub async fn replace_catalog_links<T: Serialize>(
     talks: &[i64],
     rows: &[T],
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    let talks = json_param(talks)?;
+    sqlx::query!(
         "delete from talk_links where from_notes = 0 and talk_id in (select value from json_each(?))",
+        talks,
     )
-    .bind(json_param(talks)?)
     .execute(&mut *conn)
     .await?;
     // SQLite reads the select into a temporary table before inserting, so `max` sees only the links before this statement.
-    sqlx::query(
+    let rows = json_param(rows)?;
+    sqlx::query!(
         "insert into talk_links (talk_id, position, url, text, bare, from_notes)
          select j.value ->> 'talk',
              (select coalesce(max(t.position), 0) from talk_links t where t.talk_id = j.value ->> 'talk') + (j.value ->> 'offset'),
              j.value ->> 'url', j.value ->> 'text', j.value ->> 'bare', 0
          from json_each(?) j",
+        rows,
     )
-    .bind(json_param(rows)?)
     .execute(conn)
     .await?;
     Ok(())
@@ -177,18 +186,23 @@ pub async fn talks_by_video_or_slug<T: Serialize>(
     event: &str,
     wanted: &[T],
 ) -> sqlx::Result<Vec<(i64, Option<i64>, Option<i64>)>> {
-    sqlx::query_as(
-        "select e.id, (select t.id from talks t join events te on te.id = t.event_id
+    let wanted = json_param(wanted)?;
+    let found = sqlx::query!(
+        r#"select e.id as "id!", (select t.id from talks t join events te on te.id = t.event_id
                  where t.video_id = j.value ->> 'video'
                  order by exists (select 1 from segment_talks st where st.talk_id = t.id) desc,
-                     te.slug = ?1, te.slug, t.slug limit 1),
-             (select id from talks where event_id = e.id and slug = j.value ->> 'slug')
-         from events e, json_each(?2) j where e.slug = ?1 order by j.key",
+                     te.slug = ?1, te.slug, t.slug limit 1) as "by_video?: i64",
+             (select id from talks where event_id = e.id and slug = j.value ->> 'slug') as "by_slug?: i64"
+         from events e, json_each(?2) j where e.slug = ?1 order by j.key"#,
+        event,
+        wanted,
     )
-    .bind(event)
-    .bind(json_param(wanted)?)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(found
+        .into_iter()
+        .map(|r| (r.id, r.by_video, r.by_slug))
+        .collect())
 }
 
 /// Creates talks in event `event_id` from `rows` (objects with `slug`, `title`, `video`,
@@ -198,17 +212,18 @@ pub async fn insert_noted_talks<T: Serialize>(
     event_id: i64,
     rows: &[T],
 ) -> sqlx::Result<HashMap<String, i64>> {
-    let created: Vec<(String, i64)> = sqlx::query_as(
-        "insert into talks (event_id, slug, title, video_id, videos_json)
+    let rows = json_param(rows)?;
+    let created = sqlx::query!(
+        r#"insert into talks (event_id, slug, title, video_id, videos_json)
          select ?1, j.value ->> 'slug', j.value ->> 'title', j.value ->> 'video', j.value ->> 'videos'
          from json_each(?2) j order by j.key
-         returning slug, id",
+         returning slug, id as "id!""#,
+        event_id,
+        rows,
     )
-    .bind(event_id)
-    .bind(json_param(rows)?)
     .fetch_all(conn)
     .await?;
-    Ok(created.into_iter().collect())
+    Ok(created.into_iter().map(|r| (r.slug, r.id)).collect())
 }
 
 /// Adds each talk's related links from notes (objects with `talk`, `url`, `text`) it does not
@@ -221,7 +236,8 @@ pub async fn add_related_links<T: Serialize>(
         return Ok(());
     }
     // SQLite reads the select into a temporary table before inserting, so `max` sees only the links before this statement.
-    sqlx::query(
+    let rows = json_param(rows)?;
+    sqlx::query!(
         "insert into talk_links (talk_id, position, url, text, from_notes)
          select w.talk_id,
              (select coalesce(max(t.position), 0) from talk_links t where t.talk_id = w.talk_id)
@@ -231,8 +247,8 @@ pub async fn add_related_links<T: Serialize>(
                from json_each(?) j) w
          where not exists (select 1 from talk_links t where t.talk_id = w.talk_id and t.url = w.url)
          order by w.key",
+        rows,
     )
-    .bind(json_param(rows)?)
     .execute(conn)
     .await?;
     Ok(())
@@ -247,19 +263,19 @@ pub async fn attach_to_segments<T: Serialize>(
         return Ok(());
     }
     // `or ignore`: a talk named twice in a segment keeps its first place.
-    sqlx::query(
+    let rows = json_param(rows)?;
+    sqlx::query!(
         "insert or ignore into segment_talks (segment_id, talk_id, position)
          select j.value ->> 'segment', j.value ->> 'talk', j.value ->> 'position' from json_each(?) j
          order by j.key",
+        rows,
     )
-    .bind(json_param(rows)?)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// An event as export writes it.
-#[derive(sqlx::FromRow)]
 pub struct EventRecordRow {
     pub id: i64,
     pub slug: String,
@@ -269,7 +285,6 @@ pub struct EventRecordRow {
 }
 
 /// A talk as export writes it.
-#[derive(sqlx::FromRow)]
 pub struct TalkRecordRow {
     pub id: i64,
     pub slug: String,
@@ -287,8 +302,10 @@ pub struct TalkRecordRow {
 
 /// Every event with talks, by slug.
 pub async fn events_to_export(conn: &mut SqliteConnection) -> sqlx::Result<Vec<EventRecordRow>> {
-    sqlx::query_as(
-        "select id, slug, title, extra_json, source_json from events e where exists (select 1 from talks t where t.event_id = e.id) order by slug",
+    sqlx::query_as!(
+        EventRecordRow,
+        r#"select id as "id!", slug, title, extra_json, source_json from events e
+           where exists (select 1 from talks t where t.event_id = e.id) order by slug"#
     )
     .fetch_all(conn)
     .await
@@ -299,11 +316,13 @@ pub async fn talks_to_export(
     conn: &mut SqliteConnection,
     event_id: i64,
 ) -> sqlx::Result<Vec<TalkRecordRow>> {
-    sqlx::query_as(
-        "select id, slug, title, description, recorded, duration_secs, language, thumbnail_url, videos_json, tags_json, extra_json, source_json
-         from talks where event_id = ? order by slug",
+    sqlx::query_as!(
+        TalkRecordRow,
+        r#"select id as "id!", slug, title, description, recorded, duration_secs, language, thumbnail_url,
+                videos_json, tags_json, extra_json, source_json
+           from talks where event_id = ? order by slug"#,
+        event_id,
     )
-    .bind(event_id)
     .fetch_all(conn)
     .await
 }
@@ -313,10 +332,12 @@ pub async fn catalog_links_of(
     conn: &mut SqliteConnection,
     talk_id: i64,
 ) -> sqlx::Result<Vec<(String, String, bool)>> {
-    sqlx::query_as(
-        "select url, text, bare from talk_links where talk_id = ? and from_notes = 0 order by position",
+    let links = sqlx::query!(
+        r#"select url, text, bare as "bare: bool" from talk_links
+           where talk_id = ? and from_notes = 0 order by position"#,
+        talk_id,
     )
-    .bind(talk_id)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(links.into_iter().map(|l| (l.url, l.text, l.bare)).collect())
 }

@@ -12,11 +12,11 @@ pub async fn free_talk_slug(
     wanted: &str,
 ) -> sqlx::Result<String> {
     // `like` may match more than `wanted-N` (`_` is a wildcard); the exact check is below.
-    let taken: HashSet<String> = sqlx::query_scalar(
+    let taken: HashSet<String> = sqlx::query_scalar!(
         "select slug from talks where event_id = ?1 and (slug = ?2 or slug like ?2 || '-%')",
+        event_id,
+        wanted,
     )
-    .bind(event_id)
-    .bind(wanted)
     .fetch_all(conn)
     .await?
     .into_iter()
@@ -41,30 +41,31 @@ pub async fn insert_talk(
     title: &str,
     extra_json: &str,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "insert into talks (event_id, slug, title, extra_json) values (?, ?, ?, ?) returning id",
+    sqlx::query_scalar!(
+        r#"insert into talks (event_id, slug, title, extra_json) values (?, ?, ?, ?) returning id as "id!""#,
+        event_id,
+        slug,
+        title,
+        extra_json,
     )
-    .bind(event_id)
-    .bind(slug)
-    .bind(title)
-    .bind(extra_json)
     .fetch_one(conn)
     .await
 }
 
 /// How many episode segments link to talk `talk_id`, published or not.
 pub async fn segment_count(conn: &mut SqliteConnection, talk_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("select count(*) from segment_talks where talk_id = ?")
-        .bind(talk_id)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!: i64" from segment_talks where talk_id = ?"#,
+        talk_id,
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// Deletes talk `id`; its speaker credits, related links and segment links go with it
 /// (`on delete cascade`), and the search index forgets it (trigger).
 pub async fn delete_talk(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
-    sqlx::query("delete from talks where id = ?")
-        .bind(id)
+    sqlx::query!("delete from talks where id = ?", id)
         .execute(conn)
         .await?;
     Ok(())
@@ -84,14 +85,14 @@ pub async fn insert_event(
     slug: &str,
     fields: &EventFields<'_>,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "insert into events (title, year, url, description, slug) values (?, ?, ?, ?, ?) returning id",
+    sqlx::query_scalar!(
+        r#"insert into events (title, year, url, description, slug) values (?, ?, ?, ?, ?) returning id as "id!""#,
+        fields.title,
+        fields.year,
+        fields.url,
+        fields.description,
+        slug,
     )
-    .bind(fields.title)
-    .bind(fields.year)
-    .bind(fields.url)
-    .bind(fields.description)
-    .bind(slug)
     .fetch_one(conn)
     .await
 }
@@ -102,14 +103,14 @@ pub async fn update_event(
     slug: &str,
     fields: &EventFields<'_>,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "update events set title = ?, year = ?, url = ?, description = ? where slug = ? returning id",
+    sqlx::query_scalar!(
+        r#"update events set title = ?, year = ?, url = ?, description = ? where slug = ? returning id as "id!""#,
+        fields.title,
+        fields.year,
+        fields.url,
+        fields.description,
+        slug,
     )
-    .bind(fields.title)
-    .bind(fields.year)
-    .bind(fields.url)
-    .bind(fields.description)
-    .bind(slug)
     .fetch_optional(conn)
     .await
 }
@@ -129,15 +130,15 @@ pub async fn update_talk(
     id: i64,
     fields: &TalkFields<'_>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update talks set title = ?, description = ?, recorded = ?, duration_secs = ?, language = ? where id = ?",
+        fields.title,
+        fields.description,
+        fields.recorded,
+        fields.duration_secs,
+        fields.language,
+        id,
     )
-    .bind(fields.title)
-    .bind(fields.description)
-    .bind(fields.recorded)
-    .bind(fields.duration_secs)
-    .bind(fields.language)
-    .bind(id)
     .execute(conn)
     .await?;
     Ok(())
@@ -150,18 +151,18 @@ pub async fn set_speakers(
     talk_id: i64,
     people: &[(i64, &str)],
 ) -> sqlx::Result<()> {
-    sqlx::query("delete from talk_speakers where talk_id = ?")
-        .bind(talk_id)
+    sqlx::query!("delete from talk_speakers where talk_id = ?", talk_id)
         .execute(&mut *conn)
         .await?;
-    for (position, (person_id, name)) in people.iter().enumerate() {
-        sqlx::query(
+    for (position, &(person_id, name)) in people.iter().enumerate() {
+        let position = position as i64;
+        sqlx::query!(
             "insert or ignore into talk_speakers (talk_id, person_id, position, credited_as) values (?, ?, ?, ?)",
+            talk_id,
+            person_id,
+            position,
+            name,
         )
-        .bind(talk_id)
-        .bind(person_id)
-        .bind(position as i64)
-        .bind(name)
         .execute(&mut *conn)
         .await?;
     }
@@ -176,12 +177,14 @@ pub async fn set_videos(
     videos_json: &str,
     video_id: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query("update talks set videos_json = ?, video_id = ? where id = ?")
-        .bind(videos_json)
-        .bind(video_id)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update talks set videos_json = ?, video_id = ? where id = ?",
+        videos_json,
+        video_id,
+        id,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
