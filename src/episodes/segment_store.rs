@@ -50,8 +50,9 @@ pub async fn insert_segments(
     if segments.is_empty() {
         return Ok(Vec::new());
     }
-    let mut rows: Vec<(i64, i64)> = sqlx::query_as(
-        "insert into segments (episode_id, position, kind, person_id, credited_as, number, title, url, notes_md,
+    let segments = crate::db::json_param(segments)?;
+    let rows = sqlx::query!(
+        r#"insert into segments (episode_id, position, kind, person_id, credited_as, number, title, url, notes_md,
              notes_html, start_secs)
          select ?1, j.value ->> 'position', j.value ->> 'kind', j.value ->> 'person', j.value ->> 'credited_as',
              j.value ->> 'number', j.value ->> 'title', j.value ->> 'url', j.value ->> 'notes',
@@ -59,13 +60,13 @@ pub async fn insert_segments(
                  j.value ->> 'notes_html'),
              j.value ->> 'start'
          from json_each(?2) j order by j.key
-         returning position, id",
+         returning position, id as "id!""#,
+        episode_id,
+        segments,
     )
-    .bind(episode_id)
-    .bind(crate::db::json_param(segments)?)
     .fetch_all(conn)
-
     .await?;
+    let mut rows: Vec<(i64, i64)> = rows.into_iter().map(|s| (s.position, s.id)).collect();
     // `returning` gives rows in no promised order.
     rows.sort_unstable();
     Ok(rows.into_iter().map(|(_, id)| id).collect())

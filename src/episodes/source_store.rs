@@ -10,7 +10,7 @@ use super::model::Status;
 use crate::db::json_param;
 
 /// An existing episode as an import sees it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct NotesSource {
     /// Its status now.
     pub status: Status,
@@ -22,29 +22,32 @@ pub struct NotesSource {
     pub from_feed: bool,
 }
 
-#[derive(sqlx::FromRow)]
-struct NumberedSource {
-    number: i64,
-    #[sqlx(flatten)]
-    source: NotesSource,
-}
-
 /// The sources of the episodes with these numbers, by number; a number without an episode
 /// is absent. One statement for a whole batch of files.
 pub async fn notes_sources(
     conn: &mut SqliteConnection,
     numbers: &[i64],
 ) -> sqlx::Result<HashMap<i64, NotesSource>> {
-    let rows: Vec<NumberedSource> = sqlx::query_as(
-        "select number, status, source_file, source_sha256, from_feed from episodes
-         where number in (select value from json_each(?))",
+    let numbers = json_param(numbers)?;
+    let rows = sqlx::query!(
+        r#"select number, status as "status: Status", source_file, source_sha256,
+                from_feed as "from_feed: bool"
+         from episodes where number in (select value from json_each(?))"#,
+        numbers,
     )
-    .bind(json_param(numbers)?)
     .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|row| (row.number, row.source))
+        .map(|row| {
+            let source = NotesSource {
+                status: row.status,
+                source_file: row.source_file,
+                source_sha256: row.source_sha256,
+                from_feed: row.from_feed,
+            };
+            (row.number, source)
+        })
         .collect())
 }
 
@@ -55,16 +58,20 @@ pub async fn imported_files(
     files: &[&str],
     status: Status,
 ) -> sqlx::Result<HashSet<(String, String)>> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "select source_file, source_sha256 from episodes
+    let files = json_param(files)?;
+    let rows = sqlx::query!(
+        r#"select source_file as "source_file!", source_sha256 as "source_sha256!" from episodes
          where source_file in (select value from json_each(?)) and source_sha256 is not null
-           and status = ?",
+           and status = ?"#,
+        files,
+        status,
     )
-    .bind(json_param(files)?)
-    .bind(status)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.source_file, row.source_sha256))
+        .collect())
 }
 
 /// That episode `id` now holds what `file` says, its text hashing to `sha256`.
@@ -83,11 +90,12 @@ pub async fn set_notes_sources(
     if stamps.is_empty() {
         return Ok(());
     }
-    sqlx::query(
+    let stamps = json_param(stamps)?;
+    sqlx::query!(
         "update episodes set source_file = j.value ->> 'file', source_sha256 = j.value ->> 'sha256'
          from json_each(?) j where episodes.id = j.value ->> 'id'",
+        stamps,
     )
-    .bind(json_param(stamps)?)
     .execute(conn)
     .await?;
     Ok(())

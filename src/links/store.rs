@@ -88,12 +88,13 @@ async fn attach_all(
             Some((link.segment, *id, link.position, text, url))
         })
         .collect();
-    sqlx::query(
+    let attached = crate::db::json_param(&attached)?;
+    sqlx::query!(
         "insert into segment_links (segment_id, link_id, position, text, url)
          select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4
          from json_each(?) j",
+        attached,
     )
-    .bind(crate::db::json_param(&attached)?)
     .execute(conn)
     .await?;
     Ok(())
@@ -117,19 +118,20 @@ async fn register(
     if unknown.is_empty() {
         return Ok(());
     }
-    let ids: Vec<(i64, String)> = sqlx::query_as(
-        "insert into links (url, url_key, title, first_episode)
+    let unknown = crate::db::json_param(&unknown)?;
+    let ids = sqlx::query!(
+        r#"insert into links (url, url_key, title, first_episode)
          select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 from json_each(?) j
          where true order by j.key
          on conflict (url_key) do update set url_key = excluded.url_key
-         returning id, url_key",
+         returning id as "id!", url_key"#,
+        unknown,
     )
-    .bind(crate::db::json_param(&unknown)?)
     .fetch_all(conn)
     .await?;
     known
         .by_key
-        .extend(ids.into_iter().map(|(id, key)| (key, id)));
+        .extend(ids.into_iter().map(|link| (link.url_key, link.id)));
     Ok(())
 }
 
@@ -162,23 +164,26 @@ pub async fn covered_page(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<CoveredLink>> {
-    sqlx::query_as(
-        "select l.id, l.url, l.url_key, l.title, count(distinct s.episode_id) as episode_count
+    sqlx::query_as!(
+        CoveredLink,
+        r#"select l.id as "id!", l.url as "url!", l.url_key as "url_key!", l.title as "title!",
+                count(distinct s.episode_id) as "episode_count!: i64"
          from links l join segment_links sl on sl.link_id = l.id join segments s on s.id = sl.segment_id
          join episodes e on e.id = s.episode_id and e.status = 'published'
-         group by l.id order by episode_count desc, max(e.number) desc, l.id limit ? offset ?",
+         group by l.id order by 5 desc, max(e.number) desc, l.id limit ? offset ?"#,
+        limit,
+        offset,
     )
-    .bind(limit)
-    .bind(offset)
     .fetch_all(conn)
     .await
 }
 
 /// How many links published episodes covered.
 pub async fn covered_count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "select count(distinct sl.link_id) from segment_links sl join segments s on s.id = sl.segment_id
-         join episodes e on e.id = s.episode_id and e.status = 'published'",
+    sqlx::query_scalar!(
+        r#"select count(distinct sl.link_id) as "count!: i64"
+         from segment_links sl join segments s on s.id = sl.segment_id
+         join episodes e on e.id = s.episode_id and e.status = 'published'"#
     )
     .fetch_one(conn)
     .await
@@ -189,13 +194,15 @@ pub async fn link_by_key(
     conn: &mut SqliteConnection,
     url_key: &str,
 ) -> sqlx::Result<Option<CoveredLink>> {
-    sqlx::query_as(
-        "select l.id, l.url, l.url_key, l.title, count(distinct s.episode_id) as episode_count
+    sqlx::query_as!(
+        CoveredLink,
+        r#"select l.id as "id!", l.url, l.url_key, l.title,
+                count(distinct s.episode_id) as "episode_count!: i64"
          from links l join segment_links sl on sl.link_id = l.id join segments s on s.id = sl.segment_id
          join episodes e on e.id = s.episode_id and e.status = 'published'
-         where l.url_key = ? group by l.id",
+         where l.url_key = ? group by l.id"#,
+        url_key,
     )
-    .bind(url_key)
     .fetch_optional(conn)
     .await
 }
@@ -210,14 +217,15 @@ pub async fn coverage_of(
     }
     let ids = serde_json::to_string(link_ids).unwrap_or_else(|_| "[]".to_string());
     // json_each binds the whole id list as one parameter: no SQL built from values.
-    sqlx::query_as(
-        "select sl.link_id, e.number, e.slug, e.title, min(s.title) as segment_title
+    sqlx::query_as!(
+        Coverage,
+        r#"select sl.link_id, e.number, e.slug, e.title, min(s.title) as "segment_title!: String"
          from segment_links sl join segments s on s.id = sl.segment_id
          join episodes e on e.id = s.episode_id and e.status = 'published'
          where sl.link_id in (select value from json_each(?))
-         group by sl.link_id, e.id order by sl.link_id, e.number desc",
+         group by sl.link_id, e.id order by sl.link_id, e.number desc"#,
+        ids,
     )
-    .bind(ids)
     .fetch_all(conn)
     .await
 }
@@ -236,12 +244,14 @@ pub async fn episodes_covering(
     conn: &mut SqliteConnection,
     url_key: &str,
 ) -> sqlx::Result<Vec<CoveringEpisode>> {
-    sqlx::query_as(
-        "select distinct e.id, e.number, e.title, e.status from links l join segment_links sl on sl.link_id = l.id
+    sqlx::query_as!(
+        CoveringEpisode,
+        r#"select distinct e.id as "id!", e.number, e.title, e.status
+         from links l join segment_links sl on sl.link_id = l.id
          join segments s on s.id = sl.segment_id join episodes e on e.id = s.episode_id
-         where l.url_key = ? order by e.number desc limit 10",
+         where l.url_key = ? order by e.number desc limit 10"#,
+        url_key,
     )
-    .bind(url_key)
     .fetch_all(conn)
     .await
 }
@@ -265,15 +275,17 @@ pub async fn keys_covered_elsewhere(
     if url_keys.is_empty() {
         return Ok(Vec::new());
     }
-    sqlx::query_as(
-        "select distinct l.url_key, e.id, e.number, e.title from links l
+    let url_keys = crate::db::json_param(url_keys)?;
+    sqlx::query_as!(
+        KeyCoveredBy,
+        r#"select distinct l.url_key, e.id as "id!", e.number, e.title from links l
          join segment_links sl on sl.link_id = l.id join segments s on s.id = sl.segment_id
          join episodes e on e.id = s.episode_id
          where l.url_key in (select value from json_each(?1)) and e.id <> ?2
-         order by e.number desc",
+         order by e.number desc"#,
+        url_keys,
+        except_episode,
     )
-    .bind(crate::db::json_param(url_keys)?)
-    .bind(except_episode)
     .fetch_all(conn)
     .await
 }
