@@ -95,7 +95,7 @@ pub fn json_param<T: serde::Serialize + ?Sized>(rows: &T) -> sqlx::Result<String
 
 /// The content version (`migrations/0100_content_version.sql`): moved by every public change.
 pub async fn content_version(db: &SqlitePool) -> sqlx::Result<i64> {
-    sqlx::query_scalar("select version from content_version where id = 1")
+    sqlx::query_scalar!("select version from content_version where id = 1")
         .fetch_one(db)
         .await
 }

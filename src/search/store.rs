@@ -174,7 +174,7 @@ pub async fn optimize(db: &SqlitePool, index: &str) -> sqlx::Result<()> {
 }
 
 /// One entry of the static copy's search index.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct IndexRow {
     pub kind: String,
     pub title: String,
@@ -185,8 +185,10 @@ pub struct IndexRow {
 /// What listeners can find by title: published episodes and their titled segments, newest
 /// first, then the public talks with their event and speakers.
 pub async fn static_index(conn: &mut SqliteConnection) -> sqlx::Result<Vec<IndexRow>> {
-    sqlx::query_as(
-        "select kind, title, href, context from (
+    sqlx::query_as!(
+        IndexRow,
+        r#"select kind as "kind!: String", title as "title!: String", href as "href!: String",
+                context as "context!: String" from (
             select 'episode' as kind, e.title, '/episodes/' || e.number || '/' || e.slug as href,
                    'Episode ' || e.number as context, e.number as n, -1 as position
             from episodes e where e.status = 'published'
@@ -201,7 +203,7 @@ pub async fn static_index(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Index
                    ev.title || coalesce(' · ' || nullif(f.speakers, ''), ''), null, null
             from public_talks t join events ev on ev.id = t.event_id
             left join talks_fts f on f.rowid = t.id)
-         order by n desc nulls last, position, href",
+         order by n desc nulls last, position, href"#
     )
     .fetch_all(conn)
     .await
