@@ -336,21 +336,6 @@ pub async fn set_notes_html(
     Ok(())
 }
 
-/// Forgets the rendered notes of a person's segments (rendered for their role, host or
-/// guest): they are rendered again when next read.
-pub async fn forget_notes_html_of_person(
-    conn: &mut SqliteConnection,
-    person_id: i64,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update segments set notes_html = null where person_id = ?",
-        person_id
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 /// Removes an episode's segments (their links and talk links cascade).
 pub async fn delete_segments(conn: &mut SqliteConnection, episode_id: i64) -> sqlx::Result<()> {
     sqlx::query!("delete from segments where episode_id = ?", episode_id)

@@ -161,15 +161,11 @@ pub async fn update_person(
     let person = check(form).map_err(PeopleError::Invalid)?;
     let mut tx = crate::db::begin_write(db).await?;
     let old_name = store::name_of(&mut tx, id).await?;
-    let was_guest = store::is_guest(&mut tx, id).await?;
+    // A changed guest flag forgets their rendered notes (migration 0150's trigger): they are
+    // rendered again, with the `rel` of the new role, when next read.
     store::update_person(&mut tx, id, &person)
         .await
         .on_unique("people.slug", || taken("slug"))?;
-    // Their notes were rendered for their old role (nofollow or not): render again when read.
-    // Another edit (a bio, an avatar) keeps them: a host's notes are their whole archive.
-    if was_guest != person.is_guest {
-        crate::rendered::forget_person(&mut tx, id).await?;
-    }
     let aliases: Vec<&str> = form
         .aliases
         .split(',')

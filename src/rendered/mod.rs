@@ -101,9 +101,3 @@ pub async fn intro_of(intro_html: Option<String>, intro_md: String) -> String {
         None => markdown::render_pooled(intro_md, Author::Host).await,
     }
 }
-
-/// A person's role changed (guest or host): their notes are rendered again when next read,
-/// with the `rel` of their new role.
-pub async fn forget_person(conn: &mut SqliteConnection, person_id: i64) -> sqlx::Result<()> {
-    store::forget_notes_html_of_person(conn, person_id).await
-}

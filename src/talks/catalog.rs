@@ -10,7 +10,6 @@ use super::pyvideo::{self, Record, RelatedUrl, Video};
 use super::store_catalog::TalkRow;
 use super::{store, store_catalog};
 use crate::links::UrlKey;
-use crate::people;
 use crate::people::person_ref::PersonRef;
 
 /// The event that holds talks found in notes until a catalog record claims them.
@@ -112,7 +111,7 @@ async fn speakers_of<'a>(
         .iter()
         .flat_map(|(_, record)| pyvideo::credited(record).into_iter().map(person))
         .collect();
-    let mut known = people::store::KnownPeople::preload(conn, everyone.iter()).await?;
+    let mut known = crate::people::store::KnownPeople::preload(conn, everyone.iter()).await?;
     let mut speakers = Vec::with_capacity(records.len());
     for (_, record) in records {
         let mut of_record = Vec::with_capacity(record.speakers.len());

@@ -658,9 +658,8 @@ async fn hosts_edit_people_talks_and_events_with_field_errors() {
     assert!(public.contains("PyCon US 2025 (Pittsburgh)"));
 }
 
-#[tokio::test]
-async fn a_guests_links_are_nofollow_until_an_admin_makes_them_a_host() {
-    let app = spawn_app().await;
+/// Episode 3, whose one topic Mallory presents, with a link in its notes.
+async fn import_episode_by_mallory(app: &crate::helpers::TestApp) {
     app.import(
         crate::helpers::episode(3, "Three")
             .topic(
@@ -673,6 +672,12 @@ async fn a_guests_links_are_nofollow_until_an_admin_makes_them_a_host() {
             .build(),
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_guests_links_are_nofollow_until_an_admin_makes_them_a_host() {
+    let app = spawn_app().await;
+    import_episode_by_mallory(&app).await;
     sqlx::query("update people set is_guest = 1 where slug = 'mallory'")
         .execute(&app.state.db)
         .await
@@ -715,6 +720,53 @@ async fn a_guests_links_are_nofollow_until_an_admin_makes_them_a_host() {
             .unwrap()
             .contains("rel=\"noopener\"")
     );
+}
+
+/// Whoever changes a person's role (an import that learns a guest is a host, a script, the
+/// editor), their notes are rendered again for it: the schema forgets the old rendering.
+#[tokio::test]
+async fn a_role_changed_outside_the_editor_renders_the_notes_for_the_new_role() {
+    let app = spawn_app().await;
+    import_episode_by_mallory(&app).await;
+    let rel = || async {
+        app.state.content_changed();
+        let (_, doc) = app.json("/api/v1/episodes/3").await;
+        let html = doc["segments"][0]["notes_html"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        html.split("rel=\"")
+            .nth(1)
+            .unwrap_or_default()
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let imported = rel().await;
+    let db = app.state.db.clone();
+    let set_guest = |guest: bool| {
+        let db = db.clone();
+        async move {
+            sqlx::query("update people set is_guest = ? where slug = 'mallory'")
+                .bind(guest)
+                .execute(&db)
+                .await
+                .unwrap();
+        }
+    };
+
+    set_guest(false).await;
+    let as_host = rel().await;
+    set_guest(true).await;
+    let as_guest = rel().await;
+    set_guest(false).await;
+    let as_host_again = rel().await;
+
+    assert_eq!(imported, "noopener nofollow ugc", "someone new is a guest");
+    assert_eq!(as_host, "noopener");
+    assert_eq!(as_guest, "noopener nofollow ugc");
+    assert_eq!(as_host_again, "noopener");
 }
 
 #[tokio::test]

@@ -339,8 +339,8 @@ async fn a_host_in_berlin_schedules_in_berlin_time_and_reads_when_in_berlin_time
         .await
         .unwrap();
     assert_eq!(
-        stored, "2999-12-02T17:00:00Z",
-        "18:00 in Berlin is 17:00 UTC"
+        stored, "2999-12-02T17:00:00.000000Z",
+        "18:00 in Berlin is 17:00 UTC, in the one stored form"
     );
     assert_eq!(
         texts(&client, ".status-line strong").await,
