@@ -178,6 +178,29 @@ pub async fn skip_pending(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<
     Ok(())
 }
 
+/// Mail not yet sent to a subscriber who left is never sent.
+pub async fn skip_pending_to(conn: &mut SqliteConnection, subscriber_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update deliveries set status = 'skipped' where subscriber_id = ? and status = 'pending'",
+        subscriber_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the error texts of a subscriber's deliveries: a mail server's answer may quote the
+/// address, which erasing a subscriber removes.
+pub async fn forget_errors_of(conn: &mut SqliteConnection, subscriber_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update deliveries set last_error = null where subscriber_id = ?",
+        subscriber_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Counts of a digest's deliveries by status.
 pub async fn delivery_counts(
     conn: &mut SqliteConnection,

@@ -237,6 +237,8 @@ pub async fn erasable(pool: &SqlitePool, id: i64) -> Result<SubscriberRow> {
 /// Erases a subscriber (GDPR): address and name gone, pending mail skipped, counts kept.
 pub async fn erase(pool: &SqlitePool, id: i64) -> Result<()> {
     let mut tx = crate::db::begin_write(pool).await?;
+    crate::digest::store::skip_pending_to(&mut tx, id).await?;
+    crate::digest::store::forget_errors_of(&mut tx, id).await?;
     let erased = store::erase(&mut tx, id).await?;
     tx.commit().await?;
     if erased {

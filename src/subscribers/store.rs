@@ -101,21 +101,9 @@ pub async fn unsubscribe(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<b
         now,
         id,
     )
-    .execute(&mut *conn)
-    .await?;
-    skip_pending_deliveries(conn, id).await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Mail not yet sent to someone who left is never sent.
-pub async fn skip_pending_deliveries(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update deliveries set status = 'skipped' where subscriber_id = ? and status = 'pending'",
-        id,
-    )
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// An imported address; false when the address is already known (never re-subscribed).
@@ -183,15 +171,8 @@ pub async fn search(
     Ok((rows, total))
 }
 
-/// Removes the address, name and any error text that may quote it; the row stays for counts.
+/// Removes the address and name; the row stays for counts.
 pub async fn erase(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<bool> {
-    skip_pending_deliveries(conn, id).await?;
-    sqlx::query!(
-        "update deliveries set last_error = null where subscriber_id = ?",
-        id
-    )
-    .execute(&mut *conn)
-    .await?;
     let now = crate::clock::now();
     let done = sqlx::query!(
         "update subscribers set email = null, name = '', status = 'erased', source = '',

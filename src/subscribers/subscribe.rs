@@ -178,6 +178,7 @@ pub async fn unsubscribe(db: &SqlitePool, key: &SiteKey, token: &str) -> Result<
     let id = subscriber_of(key, token).ok_or(SubscribeError::NotFound)?;
     let mut tx = crate::db::begin_write(db).await?;
     store::unsubscribe(&mut tx, id).await?;
+    crate::digest::store::skip_pending_to(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
 }
