@@ -580,26 +580,8 @@ async fn import_parsed(
     ready: &ReadyFile,
     status: Option<Status>,
 ) -> Result<Imported, SaveError> {
-    let ReadyFile {
-        parsed,
-        number,
-        title,
-        source,
-        rendered,
-    } = ready;
-    let number = *number;
-    let hosts: Vec<&str> = parsed
-        .host_socials
-        .iter()
-        .map(|h| h.name.as_str())
-        .filter(|n| *n != "Show")
-        .collect();
-    let names: Vec<&str> = parsed
-        .segments
-        .iter()
-        .filter_map(|s| s.host.as_deref())
-        .map(|name| full_name(name, parsed, &hosts))
-        .collect();
+    let (parsed, number, source) = (&ready.parsed, ready.number, &ready.source);
+    let (hosts, names) = presenters(parsed);
     let everyone: Vec<&str> = hosts.iter().chain(&names).copied().collect();
     memo.names.learn(conn, &everyone).await?;
     mark_hosts(conn, memo, parsed).await?;
@@ -610,31 +592,7 @@ async fn import_parsed(
             .unwrap_or(Status::Draft),
     };
     let people = aliases::resolve_names(conn, &mut memo.names, &names, &hosts).await?;
-    let segments = parsed
-        .segments
-        .iter()
-        .enumerate()
-        .map(|(index, segment)| {
-            let person = segment
-                .host
-                .as_deref()
-                .and_then(|name| people.get(full_name(name, parsed, &hosts)).cloned());
-            let notes_html = rendered.notes_html.get(index).cloned().unwrap_or_default();
-            segment_doc(segment, person, notes_html)
-        })
-        .collect();
-    let doc = EpisodeDoc {
-        number,
-        title: title.clone(),
-        status,
-        intro_md: parsed.intro_md.clone(),
-        intro_html: rendered.intro_html.clone(),
-        recorded_at: parsed
-            .recorded_on
-            .map(|day| crate::clock::Timestamp::of(day.midnight().assume_utc())),
-        segments,
-        ..Default::default()
-    };
+    let doc = episode_doc(ready, status, &people, &hosts);
     let saved = save_episode_with(conn, doc, &mut memo.known).await?;
     // Pasted notes have no file: the episode keeps the source it had, and the admin's
     // handler records who pasted them. A file is imported from the command line.
@@ -649,6 +607,60 @@ async fn import_parsed(
         false => Change::Updated,
     };
     Ok(summary(ready, change, talks))
+}
+
+/// The show's hosts (named with their socials in the notes) and each topic's presenter, by
+/// full name.
+fn presenters(parsed: &ParsedEpisode) -> (Vec<&str>, Vec<&str>) {
+    let hosts: Vec<&str> = parsed
+        .host_socials
+        .iter()
+        .map(|h| h.name.as_str())
+        .filter(|n| *n != "Show")
+        .collect();
+    let names = parsed
+        .segments
+        .iter()
+        .filter_map(|s| s.host.as_deref())
+        .map(|name| full_name(name, parsed, &hosts))
+        .collect();
+    (hosts, names)
+}
+
+/// The episode `ready` holds, its presenters resolved to `people` and its notes as rendered on
+/// the parsing thread.
+fn episode_doc(
+    ready: &ReadyFile,
+    status: Status,
+    people: &HashMap<String, PersonRef>,
+    hosts: &[&str],
+) -> EpisodeDoc {
+    let (parsed, rendered) = (&ready.parsed, &ready.rendered);
+    let segments = parsed
+        .segments
+        .iter()
+        .enumerate()
+        .map(|(index, segment)| {
+            let person = segment
+                .host
+                .as_deref()
+                .and_then(|name| people.get(full_name(name, parsed, hosts)).cloned());
+            let notes_html = rendered.notes_html.get(index).cloned().unwrap_or_default();
+            segment_doc(segment, person, notes_html)
+        })
+        .collect();
+    EpisodeDoc {
+        number: ready.number,
+        title: ready.title.clone(),
+        status,
+        intro_md: parsed.intro_md.clone(),
+        intro_html: rendered.intro_html.clone(),
+        recorded_at: parsed
+            .recorded_on
+            .map(|day| crate::clock::Timestamp::of(day.midnight().assume_utc())),
+        segments,
+        ..Default::default()
+    }
 }
 
 /// What importing `ready` did, counted from the file.
