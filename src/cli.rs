@@ -83,6 +83,14 @@ pub async fn export(db_path: &Path, command: ExportCommand) -> anyhow::Result<()
                 false => Effort::Export,
             };
             let done = export_site(&pool, &out, base_url, rewrite, effort).await?;
+            if done.addresses == 0 {
+                println!(
+                    "nothing changed since the export in {}: its {} files are current",
+                    out.display(),
+                    done.unchanged
+                );
+                return Ok(());
+            }
             println!(
                 "wrote {} addresses ({} files, {} bytes) to {}; {} files unchanged, {} removed",
                 done.addresses,

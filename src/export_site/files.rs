@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use sha2::{Digest, Sha256};
 
 use super::ExportError;
+use super::made_from::{MADE_FROM, MadeFrom};
 use super::siblings::{Siblings, Target};
 use crate::compress::Effort;
 
@@ -24,6 +25,22 @@ type Manifest = BTreeMap<String, String>;
 /// Fails unless `out` is missing, empty, or an earlier export (it has a readable manifest).
 pub(super) fn check_target(out: &Path) -> Result<(), ExportError> {
     earlier_manifest(out).map(|_| ())
+}
+
+/// How many files the export in `out` holds, when it was made from `made_from` and every file
+/// its manifest names is still there: then there is nothing to write. `None` otherwise.
+pub(super) fn still_current(
+    out: &Path,
+    made_from: &MadeFrom,
+) -> Result<Option<usize>, ExportError> {
+    let Some(manifest) = earlier_manifest(out)? else {
+        return Ok(None);
+    };
+    if MadeFrom::of_export(out).as_ref() != Some(made_from) {
+        return Ok(None);
+    }
+    let all_there = manifest.keys().all(|file| out.join(file).is_file());
+    Ok(all_there.then_some(manifest.len()))
 }
 
 /// The manifest of the earlier export in `out`; `None` when `out` is missing or empty, an
@@ -60,6 +77,8 @@ pub(super) struct Staging {
     unchanged: usize,
     /// The threads writing the text files' `.gz` and `.br` siblings.
     siblings: Siblings,
+    /// What the export is made from, written beside the manifest once it is whole.
+    made_from: MadeFrom,
 }
 
 /// What an export wrote, left alone and removed, in files (compressed siblings included).
@@ -73,7 +92,7 @@ pub(super) struct Counts {
 
 impl Staging {
     /// Creates `.NAME.export-PID` beside `out` (a leftover of a crashed run is removed first).
-    pub fn beside(out: &Path, effort: Effort) -> Result<Self, ExportError> {
+    pub fn beside(out: &Path, effort: Effort, made_from: MadeFrom) -> Result<Self, ExportError> {
         let name = out
             .file_name()
             .ok_or_else(|| ExportError::NotAnExport(out.to_path_buf()))?
@@ -105,14 +124,15 @@ impl Staging {
             written: 0,
             unchanged: 0,
             siblings,
+            made_from,
         })
     }
 
     /// Rewrites the earlier export in `out` file by file, leaving alone what is unchanged;
     /// a missing or empty `out` gets a whole export, written beside it as usual.
-    pub fn in_place(out: &Path, effort: Effort) -> Result<Self, ExportError> {
+    pub fn in_place(out: &Path, effort: Effort, made_from: MadeFrom) -> Result<Self, ExportError> {
         let Some(earlier) = earlier_manifest(out)? else {
-            return Self::beside(out, effort);
+            return Self::beside(out, effort, made_from);
         };
         let siblings = Siblings::start(Target {
             root: out.to_path_buf(),
@@ -129,6 +149,7 @@ impl Staging {
             written: 0,
             unchanged: 0,
             siblings,
+            made_from,
         })
     }
 
@@ -213,6 +234,7 @@ impl Staging {
             let json = serde_json::to_vec_pretty(&self.manifest).map_err(std::io::Error::other);
             let manifest = self.root.join(MANIFEST);
             write_then_rename(&manifest, &json.map_err(|e| io(&manifest, e))?)?;
+            write_then_rename(&self.root.join(MADE_FROM), &self.made_from.to_json())?;
             return Ok(counts);
         }
         let done = self.swap_in();
@@ -270,6 +292,8 @@ impl Staging {
         let json = serde_json::to_vec_pretty(&self.manifest).map_err(std::io::Error::other);
         let manifest = self.root.join(MANIFEST);
         fs::write(&manifest, json.map_err(|e| io(&manifest, e))?).map_err(|e| io(&manifest, e))?;
+        let made_from = self.root.join(MADE_FROM);
+        fs::write(&made_from, self.made_from.to_json()).map_err(|e| io(&made_from, e))?;
         // Checked again: the target may have changed while the pages were rendered.
         check_target(&self.target)?;
         if self.target.exists() {

@@ -4,6 +4,7 @@
 //! bytes the server sends: one renderer. See the README for serving the copy.
 
 mod files;
+mod made_from;
 mod paths;
 mod siblings;
 
@@ -19,10 +20,12 @@ use tower::ServiceExt;
 
 use crate::state::AppState;
 use files::Staging;
+use made_from::MadeFrom;
 use paths::Wanted;
 
 pub use crate::compress::Effort;
 pub use files::MANIFEST;
+pub use made_from::MADE_FROM;
 
 /// Pages that answer forms or per-visitor state and so stay on the live server: the static
 /// copy leaves them out, and a proxy in front of it sends them to the server (README).
@@ -72,8 +75,10 @@ pub struct Exported {
 pub enum Rewrite {
     /// A whole new copy, swapped in for the earlier one.
     All,
-    /// `--changed-since`: every page is rendered again, but only files whose bytes differ
-    /// from the earlier export's manifest are written (and compressed), in place.
+    /// `--changed-since`: nothing is rendered when the content, the build and the options are
+    /// those of the earlier export (and its files are all there); otherwise every page is
+    /// rendered again, but only files whose bytes differ from the earlier export's manifest
+    /// are written (and compressed), in place.
     Changed,
 }
 
@@ -90,6 +95,19 @@ pub async fn export_site(
 ) -> Result<Exported, ExportError> {
     files::check_target(out)?;
     let state = AppState::load(pool.clone(), base_url).await?;
+    let version = crate::db::content_version(pool).await?;
+    let made_from = MadeFrom::new(version, &state.settings().base_url, effort);
+    if rewrite == Rewrite::Changed
+        && let Some(unchanged) = files::still_current(out, &made_from)?
+    {
+        return Ok(Exported {
+            addresses: 0,
+            files: 0,
+            bytes: 0,
+            unchanged,
+            removed: 0,
+        });
+    }
     // Each address is rendered once and written at once: keeping pages in memory buys nothing.
     state.cache.set_budget(0);
     let mut conn = state.db.acquire().await?;
@@ -98,8 +116,8 @@ pub async fn export_site(
     drop(conn);
     let router = crate::app(state);
     let mut staging = match rewrite {
-        Rewrite::All => Staging::beside(out, effort)?,
-        Rewrite::Changed => Staging::in_place(out, effort)?,
+        Rewrite::All => Staging::beside(out, effort, made_from)?,
+        Rewrite::Changed => Staging::in_place(out, effort, made_from)?,
     };
     let written = render_all(&router, &wanted, &mut staging)
         .await

@@ -21,9 +21,14 @@ pub async fn load(conn: &mut SqliteConnection) -> sqlx::Result<Settings> {
 /// Sets the public base URL (from `--base-url`), so feeds and mails link to it.
 pub async fn set_base_url(conn: &mut SqliteConnection, base_url: &str) -> sqlx::Result<()> {
     let base_url = base_url.trim_end_matches('/');
-    sqlx::query!("update settings set base_url = ? where id = 1", base_url)
-        .execute(conn)
-        .await?;
+    // The same URL again writes nothing: an update would move the content version, and every
+    // cached page and `export site --changed-since` would render again for nothing.
+    sqlx::query!(
+        "update settings set base_url = ?1 where id = 1 and base_url <> ?1",
+        base_url
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

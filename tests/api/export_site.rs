@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
-use shownotes::export_site::{Effort, ExportError, Exported, LIVE_ONLY, Rewrite, export_site};
+use shownotes::export_site::{
+    Effort, ExportError, Exported, LIVE_ONLY, MADE_FROM, MANIFEST, Rewrite, export_site,
+};
 
 use crate::cli::run;
 use crate::helpers::{TestApp, episode, files_under, spawn_app};
@@ -137,7 +139,8 @@ async fn the_exported_feeds_parse_and_every_text_file_has_gzip_and_brotli_twins(
         if [".html", ".xml", ".json", ".css", ".js", ".svg", ".txt"]
             .iter()
             .any(|ext| name.ends_with(ext))
-            && !name.ends_with("manifest.json")
+            && !name.ends_with(MANIFEST)
+            && !name.ends_with(MADE_FROM)
         {
             let original = std::fs::read(&file).unwrap();
             let twin = PathBuf::from(format!("{name}.gz"));
@@ -344,6 +347,62 @@ async fn archive_pages_are_written_as_folders_and_their_pager_links_follow() {
     );
     assert_eq!(pager_links("/episodes/page/3"), ["/episodes/page/2"]);
     assert!(served(&out, "/episodes/page/4").is_none());
+}
+
+/// A weekly publish with nothing new (or run twice) renders nothing; a missing file, another
+/// base URL or any public change renders again.
+#[tokio::test]
+async fn changed_since_renders_nothing_when_nothing_it_depends_on_changed() {
+    let app = seeded_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let first = export(&app, &out).await.expect("first export");
+    let incremental = |base_url: Option<&str>| {
+        let base_url = base_url.map(str::to_string);
+        export_site(
+            &app.state.db,
+            &out,
+            base_url,
+            Rewrite::Changed,
+            Effort::Export,
+        )
+    };
+
+    let nothing = incremental(None).await.expect("nothing changed");
+    let home = served(&out, "/").unwrap();
+    std::fs::remove_file(&home).unwrap();
+    let restored = incremental(None).await.expect("a file was deleted");
+    let elsewhere = incremental(Some("https://mirror.example"))
+        .await
+        .expect("new base URL");
+    let again = incremental(Some("https://mirror.example"))
+        .await
+        .expect("same again");
+    app.import(episode(1, "Fresh off the press").build()).await;
+    let changed = incremental(Some("https://mirror.example"))
+        .await
+        .expect("an episode more");
+
+    assert_eq!(
+        (nothing.addresses, nothing.files, nothing.unchanged),
+        (0, 0, first.files),
+        "nothing rendered, nothing written"
+    );
+    assert!(restored.addresses > 0 && home.is_file(), "{restored:?}");
+    assert!(
+        elsewhere.files > 0,
+        "links name the new base URL: {elsewhere:?}"
+    );
+    assert!(
+        std::fs::read_to_string(out.join("sitemap.xml"))
+            .unwrap()
+            .contains("https://mirror.example/")
+    );
+    assert_eq!((again.addresses, again.files), (0, 0));
+    assert!(
+        changed.addresses > 0 && out.join("episodes/1").is_dir(),
+        "{changed:?}"
+    );
 }
 
 #[tokio::test]
