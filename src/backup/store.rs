@@ -1,4 +1,6 @@
 //! SQL for copying the whole database: `VACUUM INTO` and the checks a copy must pass.
+//! Unchecked statements (`sqlx::query`, not `query!`): sqlx cannot describe `vacuum` or a
+//! pragma, and `is_shownotes` must run on any file, whatever its schema.
 
 use sqlx::SqliteConnection;
 

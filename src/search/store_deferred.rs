@@ -70,7 +70,7 @@ pub async fn index(conn: &mut SqliteConnection, rows: &Deferred) -> sqlx::Result
         if ids.is_empty() {
             continue;
         }
-        // Names from the constant above only; the ids are one bound parameter.
+        // Names from the constant above only (hence unchecked); the ids are one bound parameter.
         sqlx::query(&format!(
             "insert into {index} (rowid, {columns})
              select r.id, {values} from {table} r
