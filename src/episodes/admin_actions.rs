@@ -6,6 +6,7 @@ use axum::response::Redirect;
 use axum_extra::extract::Form;
 
 use super::manage::{self, EditError};
+use super::model::Status;
 use super::store;
 use crate::admin::AdminLayout;
 use crate::admin::confirm::{ConfirmForm, ConfirmPage};
@@ -28,12 +29,12 @@ pub async fn confirm_delete(
         1 => "its 1 segment".to_string(),
         n => format!("its {n} segments"),
     };
-    let mut consequences = vec![match outline.status.as_str() {
-        "published" => format!(
+    let mut consequences = vec![match outline.status {
+        Status::Published => format!(
             "Its page, its entry in every feed and {segments} go away; listeners following its address find nothing."
         ),
-        "scheduled" => format!("It will not be published; {segments} go away."),
-        _ => format!("The draft and {segments} go away."),
+        Status::Scheduled => format!("It will not be published; {segments} go away."),
+        Status::Draft => format!("The draft and {segments} go away."),
     }];
     consequences.push(
         "Its revisions go too. This cannot be undone: duplicate it first to keep a copy."

@@ -10,6 +10,7 @@ use axum::{Form, Json};
 use serde::Deserialize;
 
 use super::manage::{self, EditError, StatusChange};
+use super::model::Status;
 use super::notes_import;
 use super::store::{self, AdminEpisodeRow};
 use crate::admin::AdminLayout;
@@ -55,14 +56,12 @@ pub async fn list(
     layout: AdminLayout,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage> {
-    let filter = q
-        .status
-        .filter(|s| ["draft", "scheduled", "published"].contains(&s.as_str()));
-    let episodes = store::admin_list(&mut *state.db.acquire().await?, filter.as_deref()).await?;
+    let filter = q.status.as_deref().and_then(Status::named);
+    let episodes = store::admin_list(&mut *state.db.acquire().await?, filter).await?;
     Ok(ListPage {
         layout,
         episodes,
-        filter: filter.unwrap_or_default(),
+        filter: filter.map(Status::as_str).unwrap_or_default().to_string(),
         deleted: q.deleted,
     })
 }

@@ -3,7 +3,7 @@
 
 use sqlx::SqlitePool;
 
-use super::model::EpisodeDoc;
+use super::model::{EpisodeDoc, Status};
 use super::save::{SaveError, insert_segment};
 use super::{revisions, store};
 use crate::accounts::store::audit;
@@ -219,9 +219,9 @@ async fn apply_status(
     now: &Timestamp,
 ) -> Result<(), EditError> {
     let (status, publish_at) = match change {
-        StatusChange::Publish => ("published", None),
-        StatusChange::Schedule(at) => ("scheduled", Some(*at)),
-        StatusChange::Unpublish => ("draft", None),
+        StatusChange::Publish => (Status::Published, None),
+        StatusChange::Schedule(at) => (Status::Scheduled, Some(*at)),
+        StatusChange::Unpublish => (Status::Draft, None),
     };
     if !store::set_status(conn, id, status, publish_at, now).await? {
         return Err(EditError::NotFound);

@@ -28,6 +28,13 @@ impl Status {
         }
     }
 
+    /// The status spelled `text`, if it is one (a list's filter in the address).
+    pub fn named(text: &str) -> Option<Self> {
+        [Self::Draft, Self::Scheduled, Self::Published]
+            .into_iter()
+            .find(|status| status.as_str() == text)
+    }
+
     /// Reads the stored spelling; anything unknown is treated as a draft (never public).
     pub fn parse(text: &str) -> Self {
         match text {

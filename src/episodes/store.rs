@@ -388,7 +388,7 @@ pub struct AdminEpisodeRow {
 /// Every episode (or those with `status`), newest number first.
 pub async fn admin_list(
     conn: &mut SqliteConnection,
-    status: Option<&str>,
+    status: Option<Status>,
 ) -> sqlx::Result<Vec<AdminEpisodeRow>> {
     sqlx::query_as!(
         AdminEpisodeRow,
@@ -479,7 +479,7 @@ pub async fn update_if_version(
 pub async fn set_status(
     conn: &mut SqliteConnection,
     id: i64,
-    status: &str,
+    status: Status,
     publish_at: Option<Timestamp>,
     now: &Timestamp,
 ) -> sqlx::Result<bool> {
