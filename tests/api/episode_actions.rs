@@ -372,3 +372,31 @@ async fn the_episode_list_says_when_to_the_minute_and_notes_errors_stand_beside_
         assert!(when.ends_with(" UTC") && !when.contains('.'), "{when}");
     }
 }
+
+#[tokio::test]
+async fn the_episode_list_filters_by_status_and_ignores_an_unknown_one() {
+    let app = two_published_episodes().await;
+    app.import(episode(436, "Still writing").draft().build())
+        .await;
+    let numbers = |query: &'static str| {
+        let app = &app;
+        async move {
+            let page = app.page(&format!("/admin/episodes{query}")).await;
+            texts(&page, "table.list tbody tr td:first-child")
+        }
+    };
+
+    let drafts = numbers("?status=draft").await;
+    let published = numbers("?status=published").await;
+    let scheduled = numbers("?status=scheduled").await;
+    let unknown = numbers("?status=archived").await;
+
+    assert_eq!(drafts, ["436"]);
+    assert_eq!(published, ["435", "434"]);
+    assert!(scheduled.is_empty(), "{scheduled:?}");
+    assert_eq!(
+        unknown,
+        ["436", "435", "434"],
+        "an unknown filter lists all"
+    );
+}
