@@ -36,7 +36,7 @@ pub(super) fn still_current(
     let Some(manifest) = earlier_manifest(out)? else {
         return Ok(None);
     };
-    if MadeFrom::of_export(out).as_ref() != Some(made_from) {
+    if !MadeFrom::of_export(out).is_some_and(|earlier| made_from.renders_as(&earlier)) {
         return Ok(None);
     }
     let all_there = manifest.keys().all(|file| out.join(file).is_file());
@@ -79,6 +79,17 @@ pub(super) struct Staging {
     siblings: Siblings,
     /// What the export is made from, written beside the manifest once it is whole.
     made_from: MadeFrom,
+}
+
+/// What the earlier export says of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Earlier {
+    /// It wrote the file, which is still there as written and now in the new manifest.
+    Kept,
+    /// It did not have the file.
+    Absent,
+    /// There is no earlier export, or its file is gone: render it.
+    Unknown,
 }
 
 /// What an export wrote, left alone and removed, in files (compressed siblings included).
@@ -179,15 +190,42 @@ impl Staging {
         };
         let key = manifest_key(file);
         let same = earlier.get(&key) == Some(&hex(&Sha256::digest(body)));
-        if !same || !self.root.join(file).is_file() {
+        same && self.carry(&key)
+    }
+
+    /// What became of `file`, which nothing it shows has changed since the earlier export,
+    /// without rendering it: [`Earlier::Kept`] when that export wrote it and it (with its
+    /// siblings) is still there; [`Earlier::Absent`] when that export did not have it.
+    pub fn keep_earlier(&mut self, file: &Path) -> Earlier {
+        let Some(earlier) = &self.earlier else {
+            return Earlier::Unknown;
+        };
+        let key = manifest_key(file);
+        if !earlier.contains_key(&key) {
+            return Earlier::Absent;
+        }
+        match self.carry(&key) {
+            true => Earlier::Kept,
+            false => Earlier::Unknown,
+        }
+    }
+
+    /// Enters the earlier export's `key` and its siblings in the new manifest, when each of
+    /// them is still on disk.
+    fn carry(&mut self, key: &str) -> bool {
+        let Some(earlier) = &self.earlier else {
+            return false;
+        };
+        let names = [key.to_string(), format!("{key}.gz"), format!("{key}.br")];
+        let kept: Vec<(String, String)> = names
+            .into_iter()
+            .filter_map(|name| earlier.get(&name).map(|sha| (name, sha.clone())))
+            .collect();
+        if !kept.iter().all(|(name, _)| self.root.join(name).is_file()) {
             return false;
         }
-        for name in [key.clone(), format!("{key}.gz"), format!("{key}.br")] {
-            if let Some(sha) = earlier.get(&name) {
-                self.manifest.insert(name, sha.clone());
-                self.unchanged += 1;
-            }
-        }
+        self.unchanged += kept.len();
+        self.manifest.extend(kept);
         true
     }
 

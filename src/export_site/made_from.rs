@@ -1,9 +1,14 @@
 //! What an export was made from, kept beside its manifest: `--changed-since` renders nothing
-//! when the content, the build and the options are those of the export it updates.
+//! when the content, the build and the options are those of the export it updates, and renders
+//! only the changed episodes' own pages (with the site-wide ones) when just episodes changed.
 
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
+
+use super::store;
 
 /// The file at the export's root that holds it.
 pub const MADE_FROM: &str = "export-made-from.json";
@@ -23,6 +28,19 @@ pub(super) struct MadeFrom {
     base_url: String,
     /// How hard the `.gz`/`.br` siblings were compressed.
     effort: String,
+    /// What the pages showed, read once the export knows it renders ([`Self::read_prints`]).
+    #[serde(default)]
+    prints: Option<Prints>,
+}
+
+/// Fingerprints of what the pages were rendered from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Prints {
+    /// What every episode's pages show (settings, people): [`store::site_fingerprint`].
+    site: u64,
+    /// The published episodes, newest first: (number, fingerprint of the rows its own
+    /// pages show).
+    episodes: Vec<(i64, u64)>,
 }
 
 impl MadeFrom {
@@ -32,6 +50,7 @@ impl MadeFrom {
             build: BUILD.to_string(),
             base_url: base_url.to_string(),
             effort: format!("{effort:?}"),
+            prints: None,
         }
     }
 
@@ -42,8 +61,120 @@ impl MadeFrom {
         serde_json::from_slice(&text).ok()
     }
 
+    /// True when `self` renders every byte `earlier` did: same content, build and options.
+    pub fn renders_as(&self, earlier: &Self) -> bool {
+        self.same_options(earlier) && self.content_version == earlier.content_version
+    }
+
+    fn same_options(&self, earlier: &Self) -> bool {
+        (&self.build, &self.base_url, &self.effort)
+            == (&earlier.build, &earlier.base_url, &earlier.effort)
+    }
+
+    /// Reads the fingerprints of what the pages are about to be rendered from.
+    pub async fn read_prints(&mut self, conn: &mut SqliteConnection) -> sqlx::Result<()> {
+        let site = store::site_fingerprint(conn).await?;
+        let by_id = store::episode_fingerprints(conn).await?;
+        let episodes = store::published_order(conn)
+            .await?
+            .into_iter()
+            .map(|(number, id)| (number, by_id.get(&id).copied().unwrap_or_default()))
+            .collect();
+        self.prints = Some(Prints { site, episodes });
+        Ok(())
+    }
+
+    /// The numbers of the episodes whose own pages may differ from `earlier`'s: those whose
+    /// rows changed, that came or went, and their neighbours before and after (an episode
+    /// page links its neighbours by title). `None` when every page must be rendered: other
+    /// options, a site-wide change, or an earlier export that does not say.
+    pub fn touched_since(&self, earlier: &Self) -> Option<BTreeSet<i64>> {
+        let (now, then) = (self.prints.as_ref()?, earlier.prints.as_ref()?);
+        if !self.same_options(earlier) || now.site != then.site {
+            return None;
+        }
+        let (now_prints, then_prints): (HashMap<_, _>, HashMap<_, _>) = (
+            now.episodes.iter().copied().collect(),
+            then.episodes.iter().copied().collect(),
+        );
+        let changed: BTreeSet<i64> = now_prints
+            .keys()
+            .chain(then_prints.keys())
+            .filter(|number| now_prints.get(number) != then_prints.get(number))
+            .copied()
+            .collect();
+        let mut touched = changed.clone();
+        for order in [&now.episodes, &then.episodes] {
+            touched.extend(neighbours_of(order, &changed));
+        }
+        Some(touched)
+    }
+
     pub fn to_json(&self) -> Vec<u8> {
-        // A struct of strings and an integer always serializes.
+        // Strings and integers always serialize.
         serde_json::to_vec_pretty(self).unwrap_or_default()
+    }
+}
+
+/// The episodes next to any of `changed` in `order`.
+fn neighbours_of<'a>(
+    order: &'a [(i64, u64)],
+    changed: &'a BTreeSet<i64>,
+) -> impl Iterator<Item = i64> + 'a {
+    order.iter().enumerate().flat_map(move |(at, (number, _))| {
+        let near = [at.checked_sub(1), Some(at + 1)];
+        near.into_iter()
+            .flatten()
+            .filter_map(move |other| order.get(other))
+            .filter(move |_| changed.contains(number))
+            .map(|(neighbour, _)| *neighbour)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compress::Effort;
+
+    fn made(site: u64, episodes: &[(i64, u64)]) -> MadeFrom {
+        let mut made = MadeFrom::new(1, "https://example.com", Effort::Export);
+        made.prints = Some(Prints {
+            site,
+            episodes: episodes.to_vec(),
+        });
+        made
+    }
+
+    fn touched(now: &MadeFrom, then: &MadeFrom) -> Option<Vec<i64>> {
+        now.touched_since(then).map(|set| set.into_iter().collect())
+    }
+
+    #[test]
+    fn an_edited_episode_touches_itself_and_its_neighbours() {
+        let then = made(7, &[(5, 50), (4, 40), (3, 30), (2, 20), (1, 10)]);
+        let now = made(7, &[(5, 50), (4, 40), (3, 31), (2, 20), (1, 10)]);
+        assert_eq!(touched(&now, &then), Some(vec![2, 3, 4]));
+        assert_eq!(touched(&then, &then), Some(vec![]));
+    }
+
+    #[test]
+    fn a_new_episode_touches_the_one_before_and_a_removed_one_both_sides() {
+        let then = made(7, &[(3, 30), (2, 20), (1, 10)]);
+        let published = made(7, &[(4, 40), (3, 30), (2, 20), (1, 10)]);
+        let unpublished = made(7, &[(3, 30), (1, 10)]);
+        assert_eq!(touched(&published, &then), Some(vec![3, 4]));
+        assert_eq!(touched(&unpublished, &then), Some(vec![1, 2, 3]));
+    }
+
+    #[test]
+    fn a_site_wide_change_or_other_options_touch_everything() {
+        let then = made(7, &[(1, 10)]);
+        assert_eq!(touched(&made(8, &[(1, 10)]), &then), None);
+        let mut elsewhere = made(7, &[(1, 10)]);
+        elsewhere.base_url = "https://mirror.example".into();
+        assert_eq!(touched(&elsewhere, &then), None);
+        let mut unread = then.clone();
+        unread.prints = None;
+        assert_eq!(touched(&then, &unread), None);
     }
 }

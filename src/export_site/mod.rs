@@ -7,6 +7,7 @@ mod files;
 mod made_from;
 mod paths;
 mod siblings;
+mod store;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -76,9 +77,12 @@ pub enum Rewrite {
     /// A whole new copy, swapped in for the earlier one.
     All,
     /// `--changed-since`: nothing is rendered when the content, the build and the options are
-    /// those of the earlier export (and its files are all there); otherwise every page is
-    /// rendered again, but only files whose bytes differ from the earlier export's manifest
-    /// are written (and compressed), in place.
+    /// those of the earlier export (and its files are all there). When only episodes changed,
+    /// their own pages and their neighbours' are rendered, with every page that lists
+    /// episodes (home, archive, feeds, hosts, talks, links, sitemap, search index); the other
+    /// episodes' pages stay as they are. Any other change renders every page. Only files
+    /// whose bytes differ from the earlier export's manifest are written (and compressed),
+    /// in place.
     Changed,
 }
 
@@ -96,7 +100,7 @@ pub async fn export_site(
     files::check_target(out)?;
     let state = AppState::load(pool.clone(), base_url).await?;
     let version = crate::db::content_version(pool).await?;
-    let made_from = MadeFrom::new(version, &state.settings().base_url, effort);
+    let mut made_from = MadeFrom::new(version, &state.settings().base_url, effort);
     if rewrite == Rewrite::Changed
         && let Some(unchanged) = files::still_current(out, &made_from)?
     {
@@ -111,14 +115,20 @@ pub async fn export_site(
     // Each address is rendered once and written at once: keeping pages in memory buys nothing.
     state.cache.set_budget(0);
     let mut conn = state.db.acquire().await?;
+    made_from.read_prints(&mut conn).await?;
     let wanted = paths::public_paths(&mut conn).await?;
     let search_index = crate::search::static_index::json(&mut conn).await?;
     drop(conn);
     let router = crate::app(state);
-    let mut staging = match rewrite {
-        Rewrite::All => Staging::beside(out, effort, made_from)?,
-        Rewrite::Changed => Staging::in_place(out, effort, made_from)?,
+    let (mut staging, touched) = match rewrite {
+        Rewrite::All => (Staging::beside(out, effort, made_from)?, None),
+        Rewrite::Changed => {
+            let touched =
+                MadeFrom::of_export(out).and_then(|earlier| made_from.touched_since(&earlier));
+            (Staging::in_place(out, effort, made_from)?, touched)
+        }
     };
+    let wanted = Wanted::to_render(wanted, touched.as_ref(), &mut staging)?;
     let written = render_all(&router, &wanted, &mut staging)
         .await
         .and_then(|pages| {

@@ -1,14 +1,21 @@
 //! Which addresses the static copy holds, and the file each one is written to.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use sqlx::SqliteConnection;
+
+use super::ExportError;
+use super::files::{Earlier, Staging};
 
 /// One address to request: `optional` ones may answer 404 and are then left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Wanted {
     pub path: String,
     pub optional: bool,
+    /// The number of the episode this address belongs to alone (its page, chapters,
+    /// transcript files, digest page), which `--changed-since` may leave as it was.
+    pub episode: Option<i64>,
 }
 
 impl Wanted {
@@ -16,6 +23,7 @@ impl Wanted {
         Self {
             path: path.into(),
             optional: false,
+            episode: None,
         }
     }
 
@@ -23,7 +31,51 @@ impl Wanted {
         Self {
             path: path.into(),
             optional: true,
+            episode: None,
         }
+    }
+
+    fn of_episode(self, number: i64) -> Self {
+        Self {
+            episode: Some(number),
+            ..self
+        }
+    }
+
+    /// What of `wanted` to render: all of it, but with `touched` (`--changed-since` after
+    /// episodes alone changed) the pages of an episode not in it are left as the earlier
+    /// export wrote them (and entered in the new manifest), and its optional addresses the
+    /// earlier export did not have stay absent.
+    pub fn to_render(
+        wanted: Vec<Wanted>,
+        touched: Option<&BTreeSet<i64>>,
+        staging: &mut Staging,
+    ) -> Result<Vec<Wanted>, ExportError> {
+        let Some(touched) = touched else {
+            return Ok(wanted);
+        };
+        let mut render = Vec::with_capacity(wanted.len());
+        for want in wanted {
+            let untouched = want
+                .episode
+                .is_some_and(|number| !touched.contains(&number));
+            if untouched && want.left_as_it_was(staging)? {
+                continue;
+            }
+            render.push(want);
+        }
+        Ok(render)
+    }
+
+    fn left_as_it_was(&self, staging: &mut Staging) -> Result<bool, ExportError> {
+        // Episode and digest pages are HTML; an episode's other addresses name their file.
+        let file =
+            file_for(&self.path, true).ok_or_else(|| ExportError::BadPath(self.path.clone()))?;
+        Ok(match staging.keep_earlier(&file) {
+            Earlier::Kept => true,
+            Earlier::Absent => self.optional,
+            Earlier::Unknown => false,
+        })
     }
 }
 
@@ -53,29 +105,36 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
     wanted.extend(MAYBE.iter().map(|p| Wanted::optional(*p)));
     for row in crate::feeds::store::sitemap(&mut *conn, i64::MAX).await? {
         let segments: Vec<&str> = row.path.trim_start_matches('/').split('/').collect();
+        let mut page = Wanted::required(row.path.clone());
         match segments.as_slice() {
             ["episodes", number, _] => {
-                wanted.push(Wanted::optional(format!(
-                    "/episodes/{number}/chapters.json"
-                )));
+                // Always a number: the sitemap writes it from the episode's own.
+                let Ok(number) = number.parse::<i64>() else {
+                    wanted.push(page);
+                    continue;
+                };
+                wanted.push(
+                    Wanted::optional(format!("/episodes/{number}/chapters.json"))
+                        .of_episode(number),
+                );
                 // The feed names an attached transcript's files.
                 for extension in ["vtt", "srt"] {
-                    wanted.push(Wanted::optional(format!(
-                        "/episodes/{number}/transcript.{extension}"
-                    )));
+                    wanted.push(
+                        Wanted::optional(format!("/episodes/{number}/transcript.{extension}"))
+                            .of_episode(number),
+                    );
                 }
+                page = page.of_episode(number);
             }
             ["hosts", slug] => wanted.push(Wanted::optional(format!("/hosts/{slug}/rss"))),
             ["talks", event] => wanted.push(Wanted::optional(format!("/talks/{event}/rss"))),
             _ => {}
         }
-        wanted.push(Wanted::required(row.path));
+        wanted.push(page);
     }
     for digest in crate::digest::store::sent(conn).await? {
-        wanted.push(Wanted::required(format!(
-            "/digests/{}",
-            digest.episode_number
-        )));
+        let number = digest.episode_number;
+        wanted.push(Wanted::required(format!("/digests/{number}")).of_episode(number));
     }
     Ok(wanted)
 }

@@ -452,6 +452,103 @@ async fn changed_since_rewrites_only_the_files_whose_bytes_changed_and_removes_t
     assert!(manifest.keys().all(|file| out.join(file).is_file()));
 }
 
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    files_under(dir)
+        .into_iter()
+        .map(|file| {
+            let bytes = std::fs::read(dir.join(&file)).unwrap();
+            (file, bytes)
+        })
+        .collect()
+}
+
+/// After each kind of edit a host makes to episodes, `--changed-since` leaves the folder
+/// holding exactly what a whole new export writes, having rendered far fewer addresses.
+#[tokio::test]
+async fn changed_since_after_episode_edits_leaves_what_a_whole_export_writes() {
+    let app = seeded_app().await;
+    let numbered = |n: i64| {
+        episode(n, &format!("Episode {n}")).topic(
+            "Brian Okken",
+            1,
+            &format!("Topic of {n}"),
+            &format!("https://example.com/{n}"),
+            "- a note",
+        )
+    };
+    for n in 1..=6 {
+        app.import(numbered(n).build()).await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    export(&app, &out).await.expect("first export");
+    // Each edit, with the episodes whose own pages it leaves alone (newest first, the seed's
+    // 434 is the newest: an episode's page links its neighbours).
+    let edits = [
+        (
+            "episode 3 retitled",
+            episode(3, "Episode 3, retitled"),
+            vec![434, 6, 5, 1],
+        ),
+        (
+            "episode 5 gains a topic and its link",
+            numbered(5).topic("Brian Okken", 2, "More", "https://example.org/more", "- b"),
+            vec![434, 3, 2, 1],
+        ),
+        (
+            "episode 6 gains a guest, new to the show: every page again",
+            numbered(6).topic("Ada Guest", 2, "Hers", "https://example.org/hers", "- c"),
+            vec![],
+        ),
+        ("episode 7 published", numbered(7), vec![5, 4, 3, 2, 1]),
+        (
+            "episode 2 back to draft",
+            numbered(2).draft(),
+            vec![434, 7, 6, 5, 4],
+        ),
+        (
+            "episode 4 moved after episode 6",
+            numbered(4).published_at("2020-01-08T09:00:00Z"),
+            vec![434, 1],
+        ),
+    ];
+
+    for (step, (edit, doc, untouched)) in edits.into_iter().enumerate() {
+        app.import(doc.build()).await;
+        let changed = export_site(
+            &app.state.db,
+            &out,
+            Some(app.address.clone()),
+            Rewrite::Changed,
+            Effort::Export,
+        )
+        .await
+        .expect(edit);
+        let whole_dir = dir.path().join(format!("whole-{step}"));
+        let whole = export(&app, &whole_dir).await.expect(edit);
+
+        let (got, want) = (tree(&out), tree(&whole_dir));
+        let names = |t: &[(PathBuf, Vec<u8>)]| t.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&got), names(&want), "{edit}: the same files");
+        for ((file, bytes), (_, wanted)) in got.iter().zip(&want) {
+            assert!(bytes == wanted, "{edit}: {} differs", file.display());
+        }
+        // Their page (and chapters), not counting the compressed twins.
+        let pages_of = |number: &i64| {
+            files_under(&whole_dir.join(format!("episodes/{number}")))
+                .iter()
+                .filter(|file| !file.extension().is_some_and(|e| e == "gz" || e == "br"))
+                .count()
+        };
+        assert_eq!(
+            whole.addresses - changed.addresses,
+            untouched.iter().map(pages_of).sum::<usize>(),
+            "{edit}: the pages of {untouched:?} alone were left unrendered"
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_static_copy_carries_a_search_index_of_what_listeners_can_open() {
     let app = seeded_app().await;

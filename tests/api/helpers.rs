@@ -265,6 +265,12 @@ impl EpisodeBuilder {
         self
     }
 
+    /// Publishes it at `at` (RFC 3339) instead of its number's day.
+    pub fn published_at(mut self, at: &str) -> Self {
+        self.0["published_at"] = at.into();
+        self
+    }
+
     /// Makes it a draft.
     pub fn draft(mut self) -> Self {
         self.0["status"] = "draft".into();
