@@ -6,12 +6,14 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use sha2::{Digest, Sha256};
 
 use super::ExportError;
 use super::made_from::{MADE_FROM, MadeFrom};
+use super::pieces::{CUT_ABOVE, PieceStore};
 use super::siblings::{Siblings, Target};
 use crate::compress::Effort;
 
@@ -77,6 +79,8 @@ pub(super) struct Staging {
     unchanged: usize,
     /// The threads writing the text files' `.gz` and `.br` siblings.
     siblings: Siblings,
+    /// The compressed pieces of large files, kept beside the target between runs.
+    pieces: Arc<PieceStore>,
     /// What the export is made from, written beside the manifest once it is whole.
     made_from: MadeFrom,
 }
@@ -120,10 +124,12 @@ impl Staging {
             }
         }
         fs::create_dir_all(&root).map_err(|e| io(&root, e))?;
+        let pieces = Arc::new(PieceStore::beside(out, effort));
         let siblings = Siblings::start(Target {
             root: root.clone(),
             in_place: false,
             effort,
+            pieces: pieces.clone(),
         });
         Ok(Self {
             root,
@@ -135,6 +141,7 @@ impl Staging {
             written: 0,
             unchanged: 0,
             siblings,
+            pieces,
             made_from,
         })
     }
@@ -145,10 +152,12 @@ impl Staging {
         let Some(earlier) = earlier_manifest(out)? else {
             return Self::beside(out, effort, made_from);
         };
+        let pieces = Arc::new(PieceStore::beside(out, effort));
         let siblings = Siblings::start(Target {
             root: out.to_path_buf(),
             in_place: true,
             effort,
+            pieces: pieces.clone(),
         });
         Ok(Self {
             root: out.to_path_buf(),
@@ -160,6 +169,7 @@ impl Staging {
             written: 0,
             unchanged: 0,
             siblings,
+            pieces,
             made_from,
         })
     }
@@ -173,6 +183,10 @@ impl Staging {
     /// The siblings are written by other threads meanwhile; [`Self::finish`] waits for them.
     pub fn write(&mut self, file: &Path, body: Bytes, is_text: bool) -> Result<(), ExportError> {
         if self.keep_unchanged(file, &body) {
+            if is_text && body.len() > CUT_ABOVE {
+                // Its pieces stay for the day it changes.
+                self.pieces.keep_pieces_of(&body);
+            }
             return Ok(());
         }
         self.put(file, &body)?;
@@ -261,6 +275,7 @@ impl Staging {
             self.abandon();
             return Err(error);
         }
+        self.pieces.prune()?;
         let mut counts = Counts {
             written: self.written,
             bytes: self.bytes,

@@ -14,7 +14,7 @@ use super::store;
 pub const MADE_FROM: &str = "export-made-from.json";
 
 /// This build: a hash of its code, templates, assets, migrations and locked crates (build.rs).
-const BUILD: &str = env!("SHOWNOTES_BUILD_ID");
+pub(super) const BUILD: &str = env!("SHOWNOTES_BUILD_ID");
 
 /// The inputs of an export besides the files themselves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 mod files;
 mod made_from;
 mod paths;
+mod pieces;
 mod siblings;
 mod store;
 

@@ -11,6 +11,7 @@ use sha2::Digest;
 
 use super::ExportError;
 use super::files::{hex, io, sibling, write_file};
+use super::pieces::{CUT_ABOVE, PieceStore};
 use crate::compress::{self, Effort};
 
 /// Files waiting for their siblings, per compressing thread: enough to keep every core busy
@@ -38,6 +39,8 @@ pub(super) struct Target {
     /// Each file goes to a temporary name first, then is renamed into place.
     pub in_place: bool,
     pub effort: Effort,
+    /// Where large files find the compressed pieces earlier runs made.
+    pub pieces: Arc<PieceStore>,
 }
 
 /// One compressing thread per core, fed through a bounded queue.
@@ -115,13 +118,8 @@ fn compress_queued(
         let Ok(job) = next else {
             return Ok(written);
         };
-        let body = &job.body[..];
-        let codings = [
-            (".gz", compress::gzip([body], body.len(), target.effort)),
-            (".br", compress::brotli([body], body.len(), target.effort)),
-        ];
-        for (suffix, compressed) in codings {
-            let compressed = compressed.map_err(|e| io(&job.file, e))?;
+        let (gz, br) = compressed(&job, target)?;
+        for (suffix, compressed) in [(".gz", gz), (".br", br)] {
             let file = sibling(&job.file, suffix);
             write_file(&target.root.join(&file), &compressed, target.in_place)?;
             written.push(Written {
@@ -131,4 +129,17 @@ fn compress_queued(
             });
         }
     }
+}
+
+/// The gzip and brotli of a file: a large one from its pieces, which earlier runs may have made.
+fn compressed(job: &Job, target: &Target) -> Result<(Vec<u8>, Vec<u8>), ExportError> {
+    let body = &job.body[..];
+    if body.len() > CUT_ABOVE {
+        return target.pieces.compress(body);
+    }
+    let failed = |e| io(&job.file, e);
+    Ok((
+        compress::gzip([body], body.len(), target.effort).map_err(failed)?,
+        compress::brotli([body], body.len(), target.effort).map_err(failed)?,
+    ))
 }
