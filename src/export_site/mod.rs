@@ -21,6 +21,7 @@ use sqlx::SqlitePool;
 use tower::ServiceExt;
 
 use crate::state::AppState;
+use crate::web::request_log::InProcess;
 use files::Staging;
 use made_from::MadeFrom;
 use paths::Wanted;
@@ -174,7 +175,9 @@ async fn render_all(
         write(staging, &want.path, &page)?;
         written += 1;
     }
-    written += export_archive(router, staging, &mut assets).await?;
+    for list in paths::PAGED {
+        written += export_pages(router, staging, &mut assets, list).await?;
+    }
     for asset in &assets {
         let page = fetch(router, asset).await?;
         if page.status != StatusCode::OK {
@@ -186,22 +189,23 @@ async fn render_all(
     Ok(written)
 }
 
-/// The archive's pages, written at `/episodes/page/N` with their pager links rewritten to
-/// match (the live site's `?page=N` needs a server).
-async fn export_archive(
+/// The pages of a paged list (the archive, the links), written at `LIST/page/N` with their
+/// pager links rewritten to match (the live site's `?page=N` needs a server).
+async fn export_pages(
     router: &Router,
     staging: &mut Staging,
     assets: &mut BTreeSet<String>,
+    list: &str,
 ) -> Result<usize, ExportError> {
     let mut page: u32 = 1;
     loop {
-        let path = format!("/episodes?page={page}");
+        let path = format!("{list}?page={page}");
         let mut fetched = fetch(router, &path).await?;
         if fetched.status != StatusCode::OK {
             return Err(status_error(&path, fetched.status));
         }
         collect_assets(&fetched.body, assets);
-        let next_link = format!("href=\"/episodes?page={}\"", page + 1);
+        let next_link = format!("href=\"{list}?page={}\"", page + 1);
         let has_next = contains(&fetched.body, next_link.as_bytes());
         let mut html = String::from_utf8_lossy(&fetched.body).into_owned();
         for n in [page.saturating_sub(1), page + 1]
@@ -209,12 +213,12 @@ async fn export_archive(
             .filter(|n| *n > 0)
         {
             html = html.replace(
-                &format!("href=\"/episodes?page={n}\""),
-                &format!("href=\"{}\"", paths::archive_page(n)),
+                &format!("href=\"{list}?page={n}\""),
+                &format!("href=\"{}\"", paths::page_of(list, n)),
             );
         }
         fetched.body = Bytes::from(html);
-        write(staging, &paths::archive_page(page), &fetched)?;
+        write(staging, &paths::page_of(list, page), &fetched)?;
         if !has_next {
             return Ok(page as usize);
         }
@@ -279,6 +283,7 @@ impl Fetched {
 /// `GET path` through the router, in process: no socket, the same middleware as a visitor gets.
 async fn fetch(router: &Router, path: &str) -> Result<Fetched, ExportError> {
     let request = Request::get(path)
+        .extension(InProcess)
         .body(Body::empty())
         .map_err(|_| ExportError::BadPath(path.to_string()))?;
     let response = match router.clone().oneshot(request).await {

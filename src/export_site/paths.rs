@@ -83,7 +83,6 @@ impl Wanted {
 const FIXED: &[&str] = &[
     "/",
     "/talks",
-    "/links",
     "/episodes/rss",
     "/episodes/atom",
     "/episodes/feed.json",
@@ -139,12 +138,15 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
     Ok(wanted)
 }
 
-/// The archive page `N`'s address on the static copy (`?page=N` needs a server).
-pub(super) fn archive_page(page: u32) -> String {
+/// The lists paged with `?page=N`, written page by page (see [`page_of`]).
+pub(super) const PAGED: &[&str] = &["/episodes", "/links"];
+
+/// Page `N` of the paged `list`'s address on the static copy (`?page=N` needs a server).
+pub(super) fn page_of(list: &str, page: u32) -> String {
     if page <= 1 {
-        "/episodes".to_string()
+        list.to_string()
     } else {
-        format!("/episodes/page/{page}")
+        format!("{list}/page/{page}")
     }
 }
 
@@ -192,8 +194,9 @@ mod tests {
     }
 
     #[test]
-    fn the_first_archive_page_is_the_archive_itself() {
-        assert_eq!(archive_page(1), "/episodes");
-        assert_eq!(archive_page(3), "/episodes/page/3");
+    fn the_first_page_of_a_list_is_the_list_itself() {
+        assert_eq!(page_of("/episodes", 1), "/episodes");
+        assert_eq!(page_of("/episodes", 3), "/episodes/page/3");
+        assert_eq!(page_of("/links", 2), "/links/page/2");
     }
 }

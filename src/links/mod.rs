@@ -1,6 +1,7 @@
 //! The link registry: every link of every segment, keyed by its normalized URL.
 
 mod public;
+pub mod ranking;
 pub mod service;
 pub mod store;
 mod url_key;

@@ -42,7 +42,9 @@ pub async fn show_links(
     Query(query): Query<PageQuery>,
 ) -> Result<LinksPage> {
     let page = service::page_number(query.page.as_deref())?;
-    let (links, paging) = service::covered_page(&state.db, page).await?;
+    let version = state.content_version.current(&state.db).await?;
+    let (links, paging) =
+        service::covered_page(&state.db, &state.link_ranking, version, page).await?;
     Ok(LinksPage {
         layout,
         links,

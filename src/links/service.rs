@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
 
+use super::ranking::LinkRanking;
 use super::store::{self, Coverage, CoveredLink};
 use super::url_key::UrlKey;
 
@@ -66,19 +67,43 @@ pub fn page_number(typed: Option<&str>) -> Result<i64, LinksError> {
     }
 }
 
-/// Page `page` of the covered links, each with the episodes that covered it.
+/// Page `page` of the covered links, each with the episodes that covered it, as of content
+/// version `version` (whose ranking `ranking` keeps).
 pub async fn covered_page(
     db: &SqlitePool,
+    ranking: &LinkRanking,
+    version: i64,
     page: i64,
 ) -> Result<(Vec<LinkView>, Paging), LinksError> {
     let mut conn = db.acquire().await?;
-    let links = store::covered_page(&mut conn, PER_PAGE, (page - 1) * PER_PAGE).await?;
-    let total = store::covered_count(&mut conn).await?;
+    let ranked = ranking.under(version, &mut conn).await?;
+    let total = ranked.len() as i64;
     let paging = Paging {
         page,
         pages: ((total + PER_PAGE - 1) / PER_PAGE).max(1),
         total,
     };
+    let first = usize::try_from((page - 1) * PER_PAGE).unwrap_or(usize::MAX);
+    let on_page: Vec<(i64, i64)> = ranked
+        .iter()
+        .skip(first)
+        .take(PER_PAGE as usize)
+        .copied()
+        .collect();
+    let ids: Vec<i64> = on_page.iter().map(|(id, _)| *id).collect();
+    let mut rows: HashMap<i64, CoveredLink> = store::links_by_ids(&mut conn, &ids)
+        .await?
+        .into_iter()
+        .map(|link| (link.id, link))
+        .collect();
+    let links = on_page
+        .into_iter()
+        .filter_map(|(id, episodes)| {
+            let mut link = rows.remove(&id)?;
+            link.episode_count = episodes;
+            Some(link)
+        })
+        .collect();
     Ok((with_coverage(&mut conn, links).await?, paging))
 }
 

@@ -16,6 +16,7 @@ pub use proxies::TrustedProxies;
 use crate::accounts::rate_limit::RateLimiter;
 use crate::feeds::items::ItemCache;
 use crate::keys::SiteKey;
+use crate::links::ranking::LinkRanking;
 use crate::mail::{Mailer, OutboxMailer};
 use crate::settings::{self, Settings};
 use crate::subscribers::limit::SignupLimiter;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub signup_limiter: Arc<SignupLimiter>,
     /// The feeds' rendered items, by what they show.
     pub feed_items: Arc<ItemCache>,
+    /// The order of `/links`, kept per content version.
+    pub link_ranking: Arc<LinkRanking>,
     /// `http://ADDR` of the listener, standing in for a base URL nobody configured.
     listening_base: Arc<std::sync::OnceLock<String>>,
 }
@@ -74,6 +77,7 @@ impl AppState {
             cache: Arc::new(PageCache::default()),
             content_version,
             feed_items: Arc::default(),
+            link_ranking: Arc::default(),
             login_limiter: Arc::new(RateLimiter::new(LOGIN_WINDOW)),
             mail_limiter: Arc::new(RateLimiter::new(MAIL_WINDOW)),
             trusted_proxies: Arc::default(),

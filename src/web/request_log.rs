@@ -21,8 +21,15 @@ const SECRET_AFTER: [&str; 5] = ["confirm", "unsubscribe", "setup", "invite", "r
 /// a listener searched for.
 const PLAIN_PARAMS: [&str; 4] = ["page", "kind", "status", "saved"];
 
+/// Marks a request the program makes of its own router (`export site` asks for every page):
+/// its line is logged at debug level, so an export of thousands of pages prints its summary,
+/// not a line a page. A failure is still logged as an error.
+#[derive(Debug, Clone, Copy)]
+pub struct InProcess;
+
 /// Logs method, path and query with their secrets redacted, status and time.
 pub async fn log_request(request: Request, next: Next) -> Response {
+    let in_process = request.extensions().get::<InProcess>().is_some();
     let id = request
         .headers()
         .get("x-request-id")
@@ -48,6 +55,7 @@ pub async fn log_request(request: Request, next: Next) -> Response {
         Some(LoggedError(error)) => {
             tracing::error!(%method, %path, status, micros, %error, "request failed")
         }
+        None if in_process => tracing::debug!(%method, %path, status, micros, "request"),
         None => tracing::info!(%method, %path, status, micros, "request"),
     }
     if let Ok(value) = HeaderValue::from_str(&id) {

@@ -277,6 +277,11 @@ fn the_cli_exports_a_site_and_refuses_a_foreign_folder() {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(out.join("index.html").is_file());
+    let said = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        said.contains("wrote ") && !said.contains("path=/robots.txt"),
+        "a summary, not a log line a page: {said}"
+    );
     let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
     assert!(
         robots.contains("https://example.org/sitemap.xml"),
@@ -321,11 +326,21 @@ fn the_cli_exports_a_site_and_refuses_a_foreign_folder() {
 }
 
 #[tokio::test]
-async fn archive_pages_are_written_as_folders_and_their_pager_links_follow() {
+async fn paged_lists_are_written_as_folders_and_their_pager_links_follow() {
     let app = spawn_app().await;
     for number in 1..=45 {
-        app.import(episode(number, &format!("Episode {number}")).build())
-            .await;
+        let mut doc = episode(number, &format!("Episode {number}"));
+        for topic in 1..=3 {
+            let url = format!("https://example.com/{number}/{topic}");
+            doc = doc.topic(
+                "Brian Okken",
+                topic,
+                &format!("Topic {topic}"),
+                &url,
+                "- a note",
+            );
+        }
+        app.import(doc.build()).await;
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
@@ -347,6 +362,24 @@ async fn archive_pages_are_written_as_folders_and_their_pager_links_follow() {
     );
     assert_eq!(pager_links("/episodes/page/3"), ["/episodes/page/2"]);
     assert!(served(&out, "/episodes/page/4").is_none());
+
+    // 135 links, 50 a page.
+    assert_eq!(pager_links("/links"), ["/links/page/2"]);
+    assert_eq!(pager_links("/links/page/2"), ["/links", "/links/page/3"]);
+    assert_eq!(pager_links("/links/page/3"), ["/links/page/2"]);
+    let titles_of = |path: &str| {
+        let html = std::fs::read_to_string(served(&out, path).unwrap()).unwrap();
+        (
+            html.contains("<h1>Most-covered links, page 3</h1>"),
+            html.matches("https://example.com/").count(),
+        )
+    };
+    let (third_heading, third_links) = titles_of("/links/page/3");
+    assert!(
+        third_heading,
+        "page 3 holds page 3, not the first page again"
+    );
+    assert!(third_links > 0);
 }
 
 /// A weekly publish with nothing new (or run twice) renders nothing; a missing file, another
