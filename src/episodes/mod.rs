@@ -29,6 +29,8 @@ mod view;
 mod zoned;
 
 pub use save::{SaveError, save_episode, save_episode_in};
+/// Episodes on a page of the archive (`/episodes?page=N`).
+pub use summary::PER_PAGE as ARCHIVE_PAGE_SIZE;
 pub use view::{format_date, format_duration, load_episode};
 
 use axum::Router;

@@ -110,10 +110,49 @@ impl MadeFrom {
         Some(touched)
     }
 
+    /// The archive pages (`per_page` episodes each, newest first) that hold what they held
+    /// in `earlier`: the same episodes, unchanged, with as many pages in all (each page says
+    /// "page N of M"). `None` when every page must be rendered, as for [`Self::touched_since`].
+    pub fn archive_kept_since(&self, earlier: &Self, per_page: usize) -> Option<KeptPages> {
+        let (now, then) = (self.prints.as_ref()?, earlier.prints.as_ref()?);
+        if !self.same_options(earlier) || now.site != then.site {
+            return None;
+        }
+        let per_page = per_page.max(1);
+        let pages = |episodes: &[(i64, u64)]| episodes.len().div_ceil(per_page).max(1);
+        let count = pages(&now.episodes);
+        let mut kept = KeptPages {
+            pages: u32::try_from(count).ok()?,
+            kept: BTreeSet::new(),
+        };
+        if count != pages(&then.episodes) {
+            return Some(kept);
+        }
+        let (now_pages, then_pages) = (
+            now.episodes.chunks(per_page),
+            then.episodes.chunks(per_page),
+        );
+        for (index, (new, old)) in now_pages.zip(then_pages).enumerate() {
+            if new == old {
+                kept.kept.insert(u32::try_from(index + 1).ok()?);
+            }
+        }
+        Some(kept)
+    }
+
     pub fn to_json(&self) -> Vec<u8> {
         // Strings and integers always serialize.
         serde_json::to_vec_pretty(self).unwrap_or_default()
     }
+}
+
+/// The pages of a paged list an in-place export may leave as the earlier one wrote them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct KeptPages {
+    /// How many pages the list has now.
+    pub pages: u32,
+    /// The pages (from 1) that show what they showed.
+    pub kept: BTreeSet<u32>,
 }
 
 /// The episodes next to any of `changed` in `order`.
@@ -164,6 +203,27 @@ mod tests {
         let unpublished = made(7, &[(3, 30), (1, 10)]);
         assert_eq!(touched(&published, &then), Some(vec![3, 4]));
         assert_eq!(touched(&unpublished, &then), Some(vec![1, 2, 3]));
+    }
+
+    fn kept(now: &MadeFrom, then: &MadeFrom) -> Option<(u32, Vec<u32>)> {
+        now.archive_kept_since(then, 2)
+            .map(|k| (k.pages, k.kept.into_iter().collect()))
+    }
+
+    #[test]
+    fn an_archive_page_is_kept_while_its_episodes_and_the_page_count_are() {
+        let then = made(7, &[(5, 50), (4, 40), (3, 30), (2, 20), (1, 10)]);
+        let edited = made(7, &[(5, 50), (4, 40), (3, 31), (2, 20), (1, 10)]);
+        let published = made(7, &[(6, 60), (5, 50), (4, 40), (3, 30), (2, 20), (1, 10)]);
+        let removed = made(7, &[(5, 50), (4, 40), (3, 30), (2, 20)]);
+        assert_eq!(kept(&edited, &then), Some((3, vec![1, 3])));
+        assert_eq!(
+            kept(&published, &then),
+            Some((3, vec![])),
+            "every page shifts"
+        );
+        assert_eq!(kept(&removed, &then), Some((2, vec![])), "one page fewer");
+        assert_eq!(kept(&made(8, &[(1, 10)]), &made(7, &[(1, 10)])), None);
     }
 
     #[test]

@@ -22,8 +22,8 @@ use tower::ServiceExt;
 
 use crate::state::AppState;
 use crate::web::request_log::InProcess;
-use files::Staging;
-use made_from::MadeFrom;
+use files::{Earlier, Staging};
+use made_from::{KeptPages, MadeFrom};
 use paths::Wanted;
 
 pub use crate::compress::Effort;
@@ -122,16 +122,22 @@ pub async fn export_site(
     let search_index = crate::search::static_index::json(&mut conn).await?;
     drop(conn);
     let router = crate::app(state);
-    let (mut staging, touched) = match rewrite {
-        Rewrite::All => (Staging::beside(out, effort, made_from)?, None),
-        Rewrite::Changed => {
-            let touched =
-                MadeFrom::of_export(out).and_then(|earlier| made_from.touched_since(&earlier));
-            (Staging::in_place(out, effort, made_from)?, touched)
-        }
+    let earlier = match rewrite {
+        Rewrite::All => None,
+        Rewrite::Changed => MadeFrom::of_export(out),
+    };
+    let touched = earlier
+        .as_ref()
+        .and_then(|earlier| made_from.touched_since(earlier));
+    let archive_kept = earlier.as_ref().and_then(|earlier| {
+        made_from.archive_kept_since(earlier, crate::episodes::ARCHIVE_PAGE_SIZE as usize)
+    });
+    let mut staging = match rewrite {
+        Rewrite::All => Staging::beside(out, effort, made_from)?,
+        Rewrite::Changed => Staging::in_place(out, effort, made_from)?,
     };
     let wanted = Wanted::to_render(wanted, touched.as_ref(), &mut staging)?;
-    let written = render_all(&router, &wanted, &mut staging)
+    let written = render_all(&router, &wanted, archive_kept.as_ref(), &mut staging)
         .await
         .and_then(|pages| {
             let file = Path::new(crate::search::static_index::FILE);
@@ -160,6 +166,7 @@ pub async fn export_site(
 async fn render_all(
     router: &Router,
     wanted: &[Wanted],
+    archive_kept: Option<&KeptPages>,
     staging: &mut Staging,
 ) -> Result<usize, ExportError> {
     let mut assets = BTreeSet::new();
@@ -176,7 +183,8 @@ async fn render_all(
         written += 1;
     }
     for list in paths::PAGED {
-        written += export_pages(router, staging, &mut assets, list).await?;
+        let kept = archive_kept.filter(|_| *list == paths::ARCHIVE);
+        written += export_pages(router, staging, &mut assets, list, kept).await?;
     }
     for asset in &assets {
         let page = fetch(router, asset).await?;
@@ -190,15 +198,29 @@ async fn render_all(
 }
 
 /// The pages of a paged list (the archive, the links), written at `LIST/page/N` with their
-/// pager links rewritten to match (the live site's `?page=N` needs a server).
+/// pager links rewritten to match (the live site's `?page=N` needs a server); the `kept`
+/// pages are left as the earlier export wrote them. Returns how many pages were rendered.
 async fn export_pages(
     router: &Router,
     staging: &mut Staging,
     assets: &mut BTreeSet<String>,
     list: &str,
+    kept: Option<&KeptPages>,
 ) -> Result<usize, ExportError> {
     let mut page: u32 = 1;
+    let mut rendered = 0;
     loop {
+        if let Some(kept) = kept
+            && kept.kept.contains(&page)
+            && left_as_it_was(staging, &paths::page_of(list, page))?
+        {
+            if page >= kept.pages {
+                return Ok(rendered);
+            }
+            page += 1;
+            continue;
+        }
+        rendered += 1;
         let path = format!("{list}?page={page}");
         let mut fetched = fetch(router, &path).await?;
         if fetched.status != StatusCode::OK {
@@ -220,10 +242,16 @@ async fn export_pages(
         fetched.body = Bytes::from(html);
         write(staging, &paths::page_of(list, page), &fetched)?;
         if !has_next {
-            return Ok(page as usize);
+            return Ok(rendered);
         }
         page += 1;
     }
+}
+
+/// True when the earlier export's page at `path` stays, entered in the new manifest.
+fn left_as_it_was(staging: &mut Staging, path: &str) -> Result<bool, ExportError> {
+    let file = paths::file_for(path, true).ok_or_else(|| ExportError::BadPath(path.into()))?;
+    Ok(staging.keep_earlier(&file) == Earlier::Kept)
 }
 
 /// `None` for an optional address the site does not have.

@@ -138,8 +138,11 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
     Ok(wanted)
 }
 
+/// The archive: the published episodes, newest first, a page at a time.
+pub(super) const ARCHIVE: &str = "/episodes";
+
 /// The lists paged with `?page=N`, written page by page (see [`page_of`]).
-pub(super) const PAGED: &[&str] = &["/episodes", "/links"];
+pub(super) const PAGED: &[&str] = &[ARCHIVE, "/links"];
 
 /// Page `N` of the paged `list`'s address on the static copy (`?page=N` needs a server).
 pub(super) fn page_of(list: &str, page: u32) -> String {
