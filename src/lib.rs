@@ -88,6 +88,10 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
             "no public base URL is set: links in pages, mail and feeds use http://{addr}; set one with --base-url, SHOWNOTES_BASE_URL or the admin's settings"
         );
     }
+    // Requests arriving meanwhile wait in the listener's queue, then find the feed built.
+    let router = app(state.clone());
+    feeds::warm::warm(&router).await;
+    tokio::spawn(feeds::warm::keep_warm(state.clone(), router));
     // The digest worker stops with the server, after finishing the mail it is sending.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = digest::worker::spawn_serving(state.clone(), args.mail.delivery_config(), stop_rx);

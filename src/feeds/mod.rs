@@ -14,6 +14,7 @@ mod rss;
 mod sitemap;
 pub mod store;
 mod talks;
+pub mod warm;
 pub mod xml_text;
 
 pub use items::ItemCache;

@@ -492,3 +492,81 @@ async fn without_a_base_url_links_use_the_listening_address_and_the_log_says_to_
         "serve warns once that a base URL should be set"
     );
 }
+
+/// The next "kept ready" line of `server`'s log, waiting at most 30 s for each line.
+fn next_kept_ready(server: &Server) -> String {
+    loop {
+        let line = server
+            .log
+            .recv_timeout(Duration::from_secs(30))
+            .expect("serve kept no feed ready");
+        if line.contains("kept ready") {
+            return line;
+        }
+    }
+}
+
+/// The server builds the show's feed before it answers its first request, and again soon
+/// after another process (a CLI import) changes the content: no podcast app waits for it.
+#[tokio::test]
+async fn serve_keeps_the_show_feed_ready_at_start_and_after_an_import_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("warm.db");
+    let db_arg = db.to_str().unwrap();
+    let seeded = run(&[
+        "import",
+        "notes",
+        SEED_NOTES,
+        "--status",
+        "published",
+        "--db",
+        db_arg,
+    ]);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let mut server = spawn_server(&db);
+
+    let at_start = next_kept_ready(&server);
+    let fresh = dir.path().join("435.md");
+    std::fs::write(
+        &fresh,
+        "# Python Bytes 435\n\n**Brian #1:** [**A topic fresh off the press**](https://example.com/fresh)\n\n- a note\n",
+    )
+    .unwrap();
+    let imported = run(&[
+        "import",
+        "notes",
+        fresh.to_str().unwrap(),
+        "--status",
+        "published",
+        "--db",
+        db_arg,
+    ]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let after_import = next_kept_ready(&server);
+    let feed = reqwest::get(format!("{}/episodes/rss", server.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    server.child.kill().unwrap();
+
+    for line in [&at_start, &after_import] {
+        assert!(
+            line.contains("/episodes/rss") && line.contains("200"),
+            "{line}"
+        );
+    }
+    assert!(
+        feed.contains("A topic fresh off the press"),
+        "the feed holds the import"
+    );
+}
