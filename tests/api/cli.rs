@@ -40,6 +40,18 @@ fn lines_of(from: impl Read + Send + 'static) -> Receiver<String> {
     receive
 }
 
+/// Runs `shownotes ARGS` and fails the test, with what it said, unless it succeeded.
+pub(crate) fn run_ok(args: &[&str]) -> Output {
+    let output = run(args);
+    assert!(
+        output.status.success(),
+        "shownotes {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
 /// Starts `serve` on port 0 and waits for its "listening on" log line.
 fn spawn_server(db: &Path) -> Server {
     let mut child = Command::new(BIN)
@@ -513,7 +525,7 @@ async fn serve_keeps_the_show_feed_ready_at_start_and_after_an_import_elsewhere(
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("warm.db");
     let db_arg = db.to_str().unwrap();
-    let seeded = run(&[
+    run_ok(&[
         "import",
         "notes",
         SEED_NOTES,
@@ -522,11 +534,6 @@ async fn serve_keeps_the_show_feed_ready_at_start_and_after_an_import_elsewhere(
         "--db",
         db_arg,
     ]);
-    assert!(
-        seeded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
     let mut server = spawn_server(&db);
 
     let at_start = next_kept_ready(&server);
@@ -536,7 +543,7 @@ async fn serve_keeps_the_show_feed_ready_at_start_and_after_an_import_elsewhere(
         "# Python Bytes 435\n\n**Brian #1:** [**A topic fresh off the press**](https://example.com/fresh)\n\n- a note\n",
     )
     .unwrap();
-    let imported = run(&[
+    run_ok(&[
         "import",
         "notes",
         fresh.to_str().unwrap(),
@@ -545,11 +552,6 @@ async fn serve_keeps_the_show_feed_ready_at_start_and_after_an_import_elsewhere(
         "--db",
         db_arg,
     ]);
-    assert!(
-        imported.status.success(),
-        "{}",
-        String::from_utf8_lossy(&imported.stderr)
-    );
     let after_import = next_kept_ready(&server);
     let feed = reqwest::get(format!("{}/episodes/rss", server.url))
         .await
