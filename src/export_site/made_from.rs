@@ -41,6 +41,9 @@ struct Prints {
     /// The published episodes, newest first: (number, fingerprint of the rows its own
     /// pages show).
     episodes: Vec<(i64, u64)>,
+    /// Each page of `/links`, in order: [`store::link_page_prints`].
+    #[serde(default)]
+    link_pages: Vec<u64>,
 }
 
 impl MadeFrom {
@@ -80,7 +83,13 @@ impl MadeFrom {
             .into_iter()
             .map(|(number, id)| (number, by_id.get(&id).copied().unwrap_or_default()))
             .collect();
-        self.prints = Some(Prints { site, episodes });
+        let link_pages =
+            store::link_page_prints(conn, crate::links::service::PER_PAGE as usize).await?;
+        self.prints = Some(Prints {
+            site,
+            episodes,
+            link_pages,
+        });
         Ok(())
     }
 
@@ -118,26 +127,21 @@ impl MadeFrom {
         if !self.same_options(earlier) || now.site != then.site {
             return None;
         }
-        let per_page = per_page.max(1);
-        let pages = |episodes: &[(i64, u64)]| episodes.len().div_ceil(per_page).max(1);
-        let count = pages(&now.episodes);
-        let mut kept = KeptPages {
-            pages: u32::try_from(count).ok()?,
-            kept: BTreeSet::new(),
-        };
-        if count != pages(&then.episodes) {
-            return Some(kept);
-        }
-        let (now_pages, then_pages) = (
-            now.episodes.chunks(per_page),
-            then.episodes.chunks(per_page),
+        let (now_pages, then_pages): (Vec<_>, Vec<_>) = (
+            now.episodes.chunks(per_page.max(1)).collect(),
+            then.episodes.chunks(per_page.max(1)).collect(),
         );
-        for (index, (new, old)) in now_pages.zip(then_pages).enumerate() {
-            if new == old {
-                kept.kept.insert(u32::try_from(index + 1).ok()?);
-            }
+        Some(KeptPages::of(&now_pages, &then_pages))
+    }
+
+    /// The pages of `/links` that show what they showed in `earlier`, while there are as
+    /// many pages. `None` when every page must be rendered, as for [`Self::touched_since`].
+    pub fn link_pages_kept_since(&self, earlier: &Self) -> Option<KeptPages> {
+        let (now, then) = (self.prints.as_ref()?, earlier.prints.as_ref()?);
+        if !self.same_options(earlier) || now.site != then.site {
+            return None;
         }
-        Some(kept)
+        Some(KeptPages::of(&now.link_pages, &then.link_pages))
     }
 
     pub fn to_json(&self) -> Vec<u8> {
@@ -153,6 +157,24 @@ pub(super) struct KeptPages {
     pub pages: u32,
     /// The pages (from 1) that show what they showed.
     pub kept: BTreeSet<u32>,
+}
+
+impl KeptPages {
+    /// The pages whose items (anything comparable, one per page) are the same now as then,
+    /// unless the number of pages changed (each page says "page N of M").
+    fn of<T: PartialEq>(now: &[T], then: &[T]) -> Self {
+        let pages = u32::try_from(now.len().max(1)).unwrap_or(u32::MAX);
+        let kept = if now.len() == then.len() {
+            (1..)
+                .zip(now.iter().zip(then))
+                .filter(|(_, (new, old))| new == old)
+                .map(|(page, _)| page)
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
+        Self { pages, kept }
+    }
 }
 
 /// The episodes next to any of `changed` in `order`.
@@ -180,6 +202,7 @@ mod tests {
         made.prints = Some(Prints {
             site,
             episodes: episodes.to_vec(),
+            link_pages: Vec::new(),
         });
         made
     }

@@ -129,15 +129,22 @@ pub async fn export_site(
     let touched = earlier
         .as_ref()
         .and_then(|earlier| made_from.touched_since(earlier));
-    let archive_kept = earlier.as_ref().and_then(|earlier| {
-        made_from.archive_kept_since(earlier, crate::episodes::ARCHIVE_PAGE_SIZE as usize)
-    });
+    let kept = |list: &str| {
+        let earlier = earlier.as_ref()?;
+        match list {
+            paths::ARCHIVE => {
+                made_from.archive_kept_since(earlier, crate::episodes::ARCHIVE_PAGE_SIZE as usize)
+            }
+            _ => made_from.link_pages_kept_since(earlier),
+        }
+    };
+    let lists_kept: Vec<Option<KeptPages>> = paths::PAGED.iter().map(|list| kept(list)).collect();
     let mut staging = match rewrite {
         Rewrite::All => Staging::beside(out, effort, made_from)?,
         Rewrite::Changed => Staging::in_place(out, effort, made_from)?,
     };
     let wanted = Wanted::to_render(wanted, touched.as_ref(), &mut staging)?;
-    let written = render_all(&router, &wanted, archive_kept.as_ref(), &mut staging)
+    let written = render_all(&router, &wanted, &lists_kept, &mut staging)
         .await
         .and_then(|pages| {
             let file = Path::new(crate::search::static_index::FILE);
@@ -166,7 +173,7 @@ pub async fn export_site(
 async fn render_all(
     router: &Router,
     wanted: &[Wanted],
-    archive_kept: Option<&KeptPages>,
+    lists_kept: &[Option<KeptPages>],
     staging: &mut Staging,
 ) -> Result<usize, ExportError> {
     let mut assets = BTreeSet::new();
@@ -182,9 +189,8 @@ async fn render_all(
         write(staging, &want.path, &page)?;
         written += 1;
     }
-    for list in paths::PAGED {
-        let kept = archive_kept.filter(|_| *list == paths::ARCHIVE);
-        written += export_pages(router, staging, &mut assets, list, kept).await?;
+    for (list, kept) in paths::PAGED.iter().zip(lists_kept) {
+        written += export_pages(router, staging, &mut assets, list, kept.as_ref()).await?;
     }
     for asset in &assets {
         let page = fetch(router, asset).await?;

@@ -88,6 +88,40 @@ pub(super) async fn episode_fingerprints(
     Ok(prints)
 }
 
+/// What a page of `/links` shows of each link: the link, and every published episode segment
+/// citing it, each row with the link's id first.
+const LINK_COVERAGE: &str = "select sl.link_id, l.url, l.url_key, l.title, e.number, e.slug,
+        e.title, s.title
+    from segment_links sl join links l on l.id = sl.link_id
+    join segments s on s.id = sl.segment_id
+    join episodes e on e.id = s.episode_id and e.status = 'published'";
+
+/// A fingerprint of each page of `/links` (`per_page` links each, in the links' ranking):
+/// the links on it, their counts, and all it shows of them.
+pub(super) async fn link_page_prints(
+    conn: &mut SqliteConnection,
+    per_page: usize,
+) -> sqlx::Result<Vec<u64>> {
+    let ranking = crate::links::store::ranking(conn).await?;
+    let mut shown: HashMap<i64, u64> = HashMap::with_capacity(ranking.len());
+    let mut rows = sqlx::query(LINK_COVERAGE).fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        let link: i64 = row.try_get(0)?;
+        let print = shown.entry(link).or_default();
+        *print = print.wrapping_add(row_hash(&row, 0, 1)?);
+    }
+    Ok(ranking
+        .chunks(per_page.max(1))
+        .map(|page| {
+            let links: Vec<(i64, i64, u64)> = page
+                .iter()
+                .map(|(id, count)| (*id, *count, shown.get(id).copied().unwrap_or_default()))
+                .collect();
+            hasher().hash_one(links)
+        })
+        .collect())
+}
+
 /// A hash of every table some page of every episode reads (the show's settings, its people):
 /// see [`NOT_SITE_WIDE`].
 pub(super) async fn site_fingerprint(conn: &mut SqliteConnection) -> sqlx::Result<u64> {

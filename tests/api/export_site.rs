@@ -524,42 +524,48 @@ async fn changed_since_after_episode_edits_leaves_what_a_whole_export_writes() {
     export(&app, &out).await.expect("first export");
     // Each edit, with the episodes whose own pages it renders again (itself and its
     // neighbours: an episode's page links them by title; `None` for every page) and how
-    // many archive pages it leaves as they were.
+    // many archive and /links pages it leaves as they were (the seed's links and those of
+    // 119 to 100 fill the first /links page, the rest the second).
     let edits = [
         (
             "episode 3 retitled",
             episode(3, "Episode 3, retitled"),
             Some(vec![2, 3, 4]),
-            1,
+            (1, 1),
         ),
         (
             "episode 5 gains a topic and its link",
             numbered(5).topic("Brian Okken", 2, "More", "https://example.org/more", "- b"),
             Some(vec![4, 5, 6]),
-            1,
+            (1, 1),
         ),
         (
             "episode 6 gains a guest, new to the show: every page again",
             numbered(6).topic("Ada Guest", 2, "Hers", "https://example.org/hers", "- c"),
             None,
-            0,
+            (0, 0),
         ),
-        ("episode 7 published", numbered(7), Some(vec![100, 7, 6]), 1),
+        (
+            "episode 7 published",
+            numbered(7),
+            Some(vec![100, 7, 6]),
+            (1, 1),
+        ),
         (
             "episode 2 back to draft",
             numbered(2).draft(),
             Some(vec![1, 2, 3]),
-            1,
+            (1, 1),
         ),
         (
-            "episode 4 moved before episode 7",
+            "episode 4 moved before episode 7 (the links pages show no dates)",
             numbered(4).published_at("2020-01-08T09:00:00Z"),
             Some(vec![100, 4, 7, 5, 3]),
-            1,
+            (1, 2),
         ),
     ];
 
-    for (step, (edit, doc, touched, archive_kept)) in edits.into_iter().enumerate() {
+    for (step, (edit, doc, touched, (archive_kept, links_kept))) in edits.into_iter().enumerate() {
         app.import(doc.build()).await;
         let changed = export_site(
             &app.state.db,
@@ -595,8 +601,9 @@ async fn changed_since_after_episode_edits_leaves_what_a_whole_export_writes() {
         };
         assert_eq!(
             whole.addresses - changed.addresses,
-            untouched.iter().map(pages_of).sum::<usize>() + archive_kept,
-            "{edit}: only the pages of {touched:?} and {archive_kept} archive page(s) left alone"
+            untouched.iter().map(pages_of).sum::<usize>() + archive_kept + links_kept,
+            "{edit}: the pages of {touched:?} rendered, {archive_kept} archive and {links_kept} \
+             /links page(s) left alone"
         );
     }
 }
