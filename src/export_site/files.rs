@@ -11,15 +11,13 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use sha2::{Digest, Sha256};
 
-use super::ExportError;
-use super::made_from::{MADE_FROM, MadeFrom};
+use super::disk::{hex, io, manifest_key, write_file, write_then_rename};
+use super::error::ExportError;
+use super::made_from::MadeFrom;
+use super::names::{MADE_FROM, MANIFEST};
 use super::pieces::{CUT_ABOVE, PieceStore};
 use super::siblings::{Siblings, Target};
 use crate::compress::Effort;
-
-/// The file naming every file of an export and its SHA-256; its presence marks a folder
-/// an earlier export wrote, which a new one may replace.
-pub const MANIFEST: &str = "manifest.json";
 
 /// File (relative, `/`-separated) → SHA-256 of its bytes, in hex.
 type Manifest = BTreeMap<String, String>;
@@ -373,45 +371,5 @@ impl Staging {
         if !self.is_in_place() {
             let _ = fs::remove_dir_all(&self.root);
         }
-    }
-}
-
-/// Writes `body` at `path`: in place, under a temporary name renamed into place, so a web
-/// server reading the folder meanwhile sees the old file or the new, never half.
-pub(super) fn write_file(path: &Path, body: &[u8], in_place: bool) -> Result<(), ExportError> {
-    if in_place {
-        write_then_rename(path, body)
-    } else {
-        fs::write(path, body).map_err(|e| io(path, e))
-    }
-}
-
-/// `file` with `suffix` added to its name: `index.html` → `index.html.gz`.
-pub(super) fn sibling(file: &Path, suffix: &str) -> PathBuf {
-    let mut name = file.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
-/// `file` as the manifest names it (`/` between folders on every system).
-fn manifest_key(file: &Path) -> String {
-    file.to_string_lossy().replace('\\', "/")
-}
-
-/// Writes `path` under a temporary name beside it, then renames it into place.
-fn write_then_rename(path: &Path, body: &[u8]) -> Result<(), ExportError> {
-    let temporary = sibling(path, &format!(".tmp-{}", std::process::id()));
-    fs::write(&temporary, body).map_err(|e| io(&temporary, e))?;
-    fs::rename(&temporary, path).map_err(|e| io(path, e))
-}
-
-pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub(super) fn io(path: &Path, source: std::io::Error) -> ExportError {
-    ExportError::Io {
-        path: path.to_path_buf(),
-        source,
     }
 }

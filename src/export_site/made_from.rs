@@ -8,10 +8,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
+use super::names::MADE_FROM;
 use super::store;
-
-/// The file at the export's root that holds it.
-pub const MADE_FROM: &str = "export-made-from.json";
 
 /// This build: a hash of its code, templates, assets, migrations and locked crates (build.rs).
 pub(super) const BUILD: &str = env!("SHOWNOTES_BUILD_ID");

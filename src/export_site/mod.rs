@@ -3,8 +3,11 @@
 //! Every page is requested in process through [`crate::app`], so each file holds exactly the
 //! bytes the server sends: one renderer. See the README for serving the copy.
 
+mod disk;
+mod error;
 mod files;
 mod made_from;
+mod names;
 mod paths;
 mod pieces;
 mod siblings;
@@ -27,36 +30,15 @@ use made_from::{KeptPages, MadeFrom};
 use paths::Wanted;
 
 pub use crate::compress::Effort;
-pub use files::MANIFEST;
-pub use made_from::MADE_FROM;
+pub use error::ExportError;
+pub use names::MADE_FROM;
+pub use names::MANIFEST;
 
 /// Pages that answer forms or per-visitor state and so stay on the live server: the static
 /// copy leaves them out, and a proxy in front of it sends them to the server (README).
 /// `/search` is not among them: the copy holds its empty page (the footer links to it), whose
 /// search box searches the copy's own index in the page.
 pub const LIVE_ONLY: &[&str] = &["/friends-of-the-show", "/login", "/admin"];
-
-/// Why an export stopped; the target folder is then left as it was.
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error(
-        "{0} is not empty and is not an earlier `export site` (it has no {MANIFEST}): choose a new or empty folder"
-    )]
-    NotAnExport(PathBuf),
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("GET {path} answered {status}, not a page to export")]
-    Status { path: String, status: StatusCode },
-    #[error("{0:?} is not an address a static copy can hold")]
-    BadPath(String),
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-    #[error(transparent)]
-    State(#[from] anyhow::Error),
-}
 
 /// What an export wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,19 +108,7 @@ pub async fn export_site(
         Rewrite::All => None,
         Rewrite::Changed => MadeFrom::of_export(out),
     };
-    let touched = earlier
-        .as_ref()
-        .and_then(|earlier| made_from.touched_since(earlier));
-    let kept = |list: &str| {
-        let earlier = earlier.as_ref()?;
-        match list {
-            paths::ARCHIVE => {
-                made_from.archive_kept_since(earlier, crate::episodes::ARCHIVE_PAGE_SIZE as usize)
-            }
-            _ => made_from.link_pages_kept_since(earlier),
-        }
-    };
-    let lists_kept: Vec<Option<KeptPages>> = paths::PAGED.iter().map(|list| kept(list)).collect();
+    let (touched, lists_kept) = what_stays(&made_from, earlier.as_ref());
     let mut staging = match rewrite {
         Rewrite::All => Staging::beside(out, effort, made_from)?,
         Rewrite::Changed => Staging::in_place(out, effort, made_from)?,
@@ -167,6 +137,28 @@ pub async fn export_site(
             Err(e)
         }
     }
+}
+
+/// What an in-place export may leave as the `earlier` one wrote it: the episodes whose own
+/// pages it renders again (`None`: every episode's), and the pages it keeps of each of
+/// [`paths::PAGED`]. With no earlier export, everything is rendered.
+fn what_stays(
+    made_from: &MadeFrom,
+    earlier: Option<&MadeFrom>,
+) -> (Option<BTreeSet<i64>>, Vec<Option<KeptPages>>) {
+    let Some(earlier) = earlier else {
+        return (None, vec![None; paths::PAGED.len()]);
+    };
+    let kept = |list: &&str| match *list {
+        paths::ARCHIVE => {
+            made_from.archive_kept_since(earlier, crate::episodes::ARCHIVE_PAGE_SIZE as usize)
+        }
+        _ => made_from.link_pages_kept_since(earlier),
+    };
+    (
+        made_from.touched_since(earlier),
+        paths::PAGED.iter().map(kept).collect(),
+    )
 }
 
 /// Requests every address, then the assets the pages link to; returns how many were written.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use sqlx::SqliteConnection;
 
-use super::ExportError;
+use super::error::ExportError;
 use super::files::{Earlier, Staging};
 
 /// One address to request: `optional` ones may answer 404 and are then left out.

@@ -12,8 +12,8 @@ use std::sync::{Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 
-use super::ExportError;
-use super::files::{hex, io, sibling};
+use super::disk::{hex, io, sibling};
+use super::error::ExportError;
 use super::made_from::BUILD;
 use crate::compress::Effort;
 use crate::compress::pieces::{brotli_piece, cut, deflate_piece, join_brotli, join_gzip};

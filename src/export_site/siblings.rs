@@ -9,8 +9,8 @@ use std::thread::JoinHandle;
 use axum::body::Bytes;
 use sha2::Digest;
 
-use super::ExportError;
-use super::files::{hex, io, sibling, write_file};
+use super::disk::{hex, io, sibling, write_file};
+use super::error::ExportError;
 use super::pieces::{CUT_ABOVE, PieceStore};
 use crate::compress::{self, Effort};
 
