@@ -16,6 +16,17 @@ pub(super) fn write_file(path: &Path, body: &[u8], in_place: bool) -> Result<(),
     }
 }
 
+/// The hidden folder `.NAME{suffix}` beside `out` (`site` → `.site.pieces`): in the same
+/// folder, so a rename into `out` stays on one file system.
+pub(super) fn beside(out: &Path, suffix: &str) -> PathBuf {
+    let name = out.file_name().unwrap_or_default().to_string_lossy();
+    let parent = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    parent.join(format!(".{name}{suffix}"))
+}
+
 /// `file` with `suffix` added to its name: `index.html` → `index.html.gz`.
 pub(super) fn sibling(file: &Path, suffix: &str) -> PathBuf {
     let mut name = file.as_os_str().to_owned();

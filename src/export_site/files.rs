@@ -11,7 +11,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use sha2::{Digest, Sha256};
 
-use super::disk::{hex, io, manifest_key, write_file, write_then_rename};
+use super::disk::{beside, hex, io, manifest_key, write_file, write_then_rename};
 use super::error::ExportError;
 use super::made_from::MadeFrom;
 use super::names::{MADE_FROM, MANIFEST};
@@ -106,16 +106,11 @@ pub(super) struct Counts {
 impl Staging {
     /// Creates `.NAME.export-PID` beside `out` (a leftover of a crashed run is removed first).
     pub fn beside(out: &Path, effort: Effort, made_from: MadeFrom) -> Result<Self, ExportError> {
-        let name = out
-            .file_name()
-            .ok_or_else(|| ExportError::NotAnExport(out.to_path_buf()))?
-            .to_string_lossy();
-        let parent = match out.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let root = parent.join(format!(".{name}.export-{}", std::process::id()));
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        if out.file_name().is_none() {
+            return Err(ExportError::NotAnExport(out.to_path_buf()));
+        }
+        let root = beside(out, &format!(".export-{}", std::process::id()));
+        let old = beside(out, &format!(".old-{}", std::process::id()));
         for leftover in [&root, &old] {
             if leftover.exists() {
                 fs::remove_dir_all(leftover).map_err(|e| io(leftover, e))?;

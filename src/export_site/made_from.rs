@@ -72,6 +72,13 @@ impl MadeFrom {
             == (&earlier.build, &earlier.base_url, &earlier.effort)
     }
 
+    /// The fingerprints of now and of `earlier`, when the pages may be compared piece by
+    /// piece: both have them, the options are the same and nothing site-wide changed.
+    fn comparable_prints<'a>(&'a self, earlier: &'a Self) -> Option<(&'a Prints, &'a Prints)> {
+        let (now, then) = (self.prints.as_ref()?, earlier.prints.as_ref()?);
+        (self.same_options(earlier) && now.site == then.site).then_some((now, then))
+    }
+
     /// Reads the fingerprints of what the pages are about to be rendered from.
     pub async fn read_prints(&mut self, conn: &mut SqliteConnection) -> sqlx::Result<()> {
         let site = store::site_fingerprint(conn).await?;
@@ -96,10 +103,7 @@ impl MadeFrom {
     /// page links its neighbours by title). `None` when every page must be rendered: other
     /// options, a site-wide change, or an earlier export that does not say.
     pub fn touched_since(&self, earlier: &Self) -> Option<BTreeSet<i64>> {
-        let (now, then) = (self.prints.as_ref()?, earlier.prints.as_ref()?);
-        if !self.same_options(earlier) || now.site != then.site {
-            return None;
-        }
+        let (now, then) = self.comparable_prints(earlier)?;
         let (now_prints, then_prints): (HashMap<_, _>, HashMap<_, _>) = (
             now.episodes.iter().copied().collect(),
             then.episodes.iter().copied().collect(),
@@ -121,10 +125,7 @@ impl MadeFrom {
     /// in `earlier`: the same episodes, unchanged, with as many pages in all (each page says
     /// "page N of M"). `None` when every page must be rendered, as for [`Self::touched_since`].
     pub fn archive_kept_since(&self, earlier: &Self, per_page: usize) -> Option<KeptPages> {
-        let (now, then) = (self.prints.as_ref()?, earlier.prints.as_ref()?);
-        if !self.same_options(earlier) || now.site != then.site {
-            return None;
-        }
+        let (now, then) = self.comparable_prints(earlier)?;
         let (now_pages, then_pages): (Vec<_>, Vec<_>) = (
             now.episodes.chunks(per_page.max(1)).collect(),
             then.episodes.chunks(per_page.max(1)).collect(),
@@ -135,10 +136,7 @@ impl MadeFrom {
     /// The pages of `/links` that show what they showed in `earlier`, while there are as
     /// many pages. `None` when every page must be rendered, as for [`Self::touched_since`].
     pub fn link_pages_kept_since(&self, earlier: &Self) -> Option<KeptPages> {
-        let (now, then) = (self.prints.as_ref()?, earlier.prints.as_ref()?);
-        if !self.same_options(earlier) || now.site != then.site {
-            return None;
-        }
+        let (now, then) = self.comparable_prints(earlier)?;
         Some(KeptPages::of(&now.link_pages, &then.link_pages))
     }
 

@@ -12,7 +12,7 @@ use std::sync::{Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 
-use super::disk::{hex, io, sibling};
+use super::disk::{beside, hex, io, sibling};
 use super::error::ExportError;
 use super::made_from::BUILD;
 use crate::compress::Effort;
@@ -34,13 +34,8 @@ pub(super) struct PieceStore {
 impl PieceStore {
     /// The store beside the export folder `out`.
     pub fn beside(out: &Path, effort: Effort) -> Self {
-        let name = out.file_name().unwrap_or_default().to_string_lossy();
-        let parent = match out.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
         Self {
-            dir: parent.join(format!(".{name}.pieces")),
+            dir: beside(out, ".pieces"),
             effort,
             used: Mutex::default(),
             writes: AtomicUsize::new(0),
