@@ -29,6 +29,9 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
         .pragma("temp_store", "memory");
     let pool = SqlitePoolOptions::new()
         .max_connections(MAX_CONNECTIONS)
+        // A file in this process cannot drop a connection: pinging each one handed out was a
+        // round trip to its thread on every page.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(|e| anyhow::anyhow!("{shown}: cannot open database: {}", one_line(&e)))?;
@@ -55,6 +58,7 @@ pub fn search_pool(pool: &SqlitePool) -> SqlitePool {
         .pragma("query_only", "true");
     SqlitePoolOptions::new()
         .max_connections(SEARCH_CONNECTIONS)
+        .test_before_acquire(false)
         .connect_lazy_with(options)
 }
 

@@ -316,17 +316,18 @@ async fn fetch(router: &Router, path: &str) -> Result<Fetched, ExportError> {
         Ok(response) => response,
         Err(never) => match never {},
     };
+    let (parts, body) = response.into_parts();
     let header = |name| {
-        response
-            .headers()
+        parts
+            .headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
     let content_type = header(CONTENT_TYPE).unwrap_or_default();
     let location = header(LOCATION);
-    let status = response.status();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+    let status = parts.status;
+    let body = axum::body::to_bytes(body, usize::MAX)
         .await
         .map_err(|e| ExportError::Io {
             path: PathBuf::from(path),

@@ -102,6 +102,8 @@ const MAYBE: &[&str] = &["/hosts", "/digests", "/digests/rss"];
 pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Wanted>> {
     let mut wanted: Vec<Wanted> = FIXED.iter().map(|p| Wanted::required(*p)).collect();
     wanted.extend(MAYBE.iter().map(|p| Wanted::optional(*p)));
+    // Asking every episode for transcript files it does not have was a third of the requests.
+    let transcribed = crate::transcripts::store::published_numbers_with_cues(&mut *conn).await?;
     for row in crate::feeds::store::sitemap(&mut *conn, i64::MAX).await? {
         let segments: Vec<&str> = row.path.trim_start_matches('/').split('/').collect();
         let mut page = Wanted::required(row.path.clone());
@@ -117,7 +119,12 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
                         .of_episode(number),
                 );
                 // The feed names an attached transcript's files.
-                for extension in ["vtt", "srt"] {
+                let extensions = if transcribed.contains(&number) {
+                    ["vtt", "srt"].as_slice()
+                } else {
+                    &[]
+                };
+                for extension in extensions {
                     wanted.push(
                         Wanted::optional(format!("/episodes/{number}/transcript.{extension}"))
                             .of_episode(number),

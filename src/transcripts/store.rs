@@ -151,6 +151,19 @@ pub async fn cues_of(conn: &mut SqliteConnection, episode_id: i64) -> sqlx::Resu
     Ok(rows.into_iter().map(Cue::from).collect())
 }
 
+/// The published episodes with a transcript: the ones whose transcript files exist.
+pub async fn published_numbers_with_cues(
+    conn: &mut SqliteConnection,
+) -> sqlx::Result<std::collections::HashSet<i64>> {
+    let numbers = sqlx::query_scalar!(
+        "select e.number from episodes e where e.status = 'published'
+         and exists (select 1 from transcript_cues c where c.episode_id = e.id)"
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(numbers.into_iter().collect())
+}
+
 /// The cues of episode `number` in playing order: none without a transcript, or for a draft
 /// unless `include_drafts`.
 pub async fn cues_of_number(

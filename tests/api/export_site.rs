@@ -102,6 +102,41 @@ async fn an_exported_episode_page_holds_the_bytes_the_server_sends() {
     );
 }
 
+/// Only an episode with a transcript has transcript files, in both formats, as the server
+/// sends them.
+#[tokio::test]
+async fn transcripts_are_exported_for_the_episodes_that_have_one() {
+    let app = seeded_app().await;
+    app.import(episode(7, "Untranscribed").build()).await;
+    let id = app.episode_id(434).await;
+    shownotes::transcripts::manage::attach(
+        &app.state.db,
+        id,
+        "434.vtt",
+        b"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Michael>Hello and welcome.\n",
+        shownotes::transcripts::manage::By::CommandLine,
+    )
+    .await
+    .expect("attach");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    export(&app, &out).await.expect("export");
+
+    for extension in ["vtt", "srt"] {
+        let path = format!("/episodes/434/transcript.{extension}");
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let sent = response.bytes().await.unwrap().to_vec();
+        assert!(String::from_utf8_lossy(&sent).contains("Hello and welcome."));
+        let file = served(&out, &path).unwrap_or_else(|| panic!("{path} exported"));
+        assert_eq!(std::fs::read(file).unwrap(), sent, "{path}");
+        assert_eq!(
+            served(&out, &format!("/episodes/7/transcript.{extension}")),
+            None
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_exported_feeds_parse_and_every_text_file_has_gzip_and_brotli_twins() {
     let (_app, _dir, out) = exported_seed_site().await;
