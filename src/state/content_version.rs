@@ -3,19 +3,24 @@
 //! process wrote. The page cache serves a page only under the version it was rendered with.
 //!
 //! Reading the number costs a query, so it is read again only after the database's write-ahead
-//! log changed (one `stat` a request): in WAL mode every commit, from any process, appends to
+//! log changed (one `stat` a millisecond at most): in WAL mode every commit, from any process, appends to
 //! the log before the writer hears it committed, and a checkpoint that restarts the log changes
 //! its modification time.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use sqlx::SqlitePool;
 
 /// How long after the log last changed a version read is re-checked (far longer than the
 /// instant between a commit's frames reaching the log and readers seeing it).
 const SETTLING: Duration = Duration::from_secs(1);
+
+/// How long a version found settled is taken as current without looking at the log again:
+/// under load the look was a system call a request; a commit from another process is then
+/// seen a millisecond later at most (this process's own writes clear the page cache at once).
+const RECHECK_AFTER: Duration = Duration::from_millis(1);
 
 /// What the log looked like when the version was last read.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -36,6 +41,9 @@ struct Seen {
     mark: LogMark,
     version: i64,
     read_at: SystemTime,
+    /// When the log was last found as `mark` says, long settled: only then is the look
+    /// skipped for a moment (while writes are recent, every request looks).
+    settled_at: Option<Instant>,
 }
 
 impl Seen {
@@ -64,11 +72,20 @@ impl ContentVersion {
 
     /// The version now.
     pub async fn current(&self, db: &SqlitePool) -> sqlx::Result<i64> {
-        let mark = self.log_mark();
-        if let (Some(mark), Ok(seen)) = (mark, self.seen.lock())
+        if let Ok(seen) = self.seen.lock()
             && let Some(seen) = *seen
+            && seen
+                .settled_at
+                .is_some_and(|at| at.elapsed() < RECHECK_AFTER)
+        {
+            return Ok(seen.version);
+        }
+        let mark = self.log_mark();
+        if let (Some(mark), Ok(mut seen)) = (mark, self.seen.lock())
+            && let Some(seen) = seen.as_mut()
             && seen.still_current(mark)
         {
+            seen.settled_at = Some(Instant::now());
             return Ok(seen.version);
         }
         // The mark is taken before the version is read: a commit landing in between changes
@@ -80,6 +97,7 @@ impl ContentVersion {
                 mark,
                 version,
                 read_at,
+                settled_at: None,
             });
         }
         Ok(version)

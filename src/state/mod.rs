@@ -27,9 +27,23 @@ const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(LOGIN_P
 /// Mails the subscribe form sends one address are counted over this window.
 const MAIL_WINDOW: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
-/// Everything a handler may need, cloned cheaply into each request.
+/// Everything a handler may need, cloned cheaply into each request: one pointer, so a clone
+/// is one count moved, not one per field (each middleware and extractor clones it, on every
+/// request, from every core).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What an [`AppState`] shares.
+#[derive(Clone)]
+pub struct Shared {
     /// The SQLite pool.
     pub db: SqlitePool,
     /// Search's own connections to the same database.
@@ -70,7 +84,7 @@ impl AppState {
         let key = SiteKey::load(&mut conn).await?;
         drop(conn);
         let content_version = Arc::new(content_version::ContentVersion::of(&db));
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             search_db: crate::db::search_pool(&db),
             db,
             settings: Arc::new(RwLock::new(Arc::new(loaded))),
@@ -85,7 +99,7 @@ impl AppState {
             mailer: Arc::new(OutboxMailer::new("./outbox".into())),
             signup_limiter: Arc::new(SignupLimiter::default()),
             listening_base: Arc::default(),
-        })
+        })))
     }
 
     /// Links in pages, mail and feeds use `http://{addr}` while the base URL is the install
@@ -123,13 +137,13 @@ impl AppState {
 
     /// The same state sending mail through `mailer`.
     pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
-        self.mailer = mailer;
+        Arc::make_mut(&mut self.0).mailer = mailer;
         self
     }
 
     /// The same state believing `X-Forwarded-For` from these proxies.
     pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
-        self.trusted_proxies = Arc::new(proxies);
+        Arc::make_mut(&mut self.0).trusted_proxies = Arc::new(proxies);
         self
     }
 

@@ -27,6 +27,12 @@ const PLAIN_PARAMS: [&str; 4] = ["page", "kind", "status", "saved"];
 #[derive(Debug, Clone, Copy)]
 pub struct InProcess;
 
+/// This process's id, asked of the system once (each ask is a system call).
+fn process_id() -> u32 {
+    static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *ID.get_or_init(std::process::id)
+}
+
 /// Logs method, path and query with their secrets redacted, status and time.
 pub async fn log_request(request: Request, next: Next) -> Response {
     let in_process = request.extensions().get::<InProcess>().is_some();
@@ -39,7 +45,7 @@ pub async fn log_request(request: Request, next: Next) -> Response {
         .unwrap_or_else(|| {
             format!(
                 "{:x}-{}",
-                std::process::id(),
+                process_id(),
                 NEXT_ID.fetch_add(1, Ordering::Relaxed)
             )
         });
