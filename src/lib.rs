@@ -39,7 +39,6 @@ pub mod web;
 use std::path::Path;
 
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 pub use router::app;
@@ -62,14 +61,7 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
-    // Without TCP_NODELAY the last partial segment of every response waits for the client's
-    // delayed ACK (tens of milliseconds): a large feed then runs at half a static server's
-    // rate. nginx sets it on keep-alive connections too.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "TCP_NODELAY not set");
-        }
-    });
+    let listener = web::zero_copy::listener(listener);
     let without_base_url = state.listen_at(addr);
     let base = state.settings().base_url.clone();
     if let Some(link) = accounts::setup::first_run_link(&state.db, &base).await? {

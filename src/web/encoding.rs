@@ -131,7 +131,7 @@ pub fn encode(body: &[Bytes], etag: &HeaderValue, coding: Coding) -> Option<Vari
     };
     let compressed = compressed.ok().filter(|c| c.len() < len)?;
     Some(Variant {
-        body: Bytes::from(compressed),
+        body: super::zero_copy::sendable(compressed),
         etag: tagged(etag, suffix)?,
     })
 }

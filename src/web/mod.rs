@@ -13,6 +13,7 @@ mod layout;
 pub mod negotiate;
 pub(crate) mod request_log;
 pub(crate) mod statics;
+pub mod zero_copy;
 
 pub use crate::state::AppState;
 pub use client::ClientIp;

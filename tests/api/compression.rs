@@ -169,3 +169,37 @@ async fn a_large_feeds_first_visitor_gets_gzip_without_waiting_for_brotli() {
         "brotli decodes to the feed"
     );
 }
+
+/// A large compressed feed leaves from its in-memory file (`web/zero_copy.rs`); sent to many
+/// visitors at once, each socket filling and draining at its own pace, every copy arrives
+/// whole and the same.
+#[tokio::test]
+async fn a_large_compressed_feed_sent_to_many_visitors_at_once_arrives_whole_for_each() {
+    let app = spawn_app().await;
+    app.import_archive().await;
+    let plain = decoded(get_accepting(&app, "/episodes/rss", "identity").await).await;
+    let first = get_accepting(&app, "/episodes/rss", "gzip").await;
+    let sent_len: usize = header(&first, "content-length").unwrap().parse().unwrap();
+    assert!(
+        sent_len > 64 * 1024,
+        "large enough to leave by sendfile: {sent_len}"
+    );
+
+    let visitors = (0..16).map(|_| {
+        let app = &app;
+        async move {
+            let response = get_accepting(app, "/episodes/rss", "gzip").await;
+            assert_eq!(header(&response, "content-encoding"), Some("gzip"));
+            let received = response.bytes().await.unwrap();
+            assert_eq!(received.len(), sent_len);
+            let mut body = Vec::new();
+            flate2::read::GzDecoder::new(&received[..])
+                .read_to_end(&mut body)
+                .unwrap();
+            body
+        }
+    });
+    for body in futures_util::future::join_all(visitors).await {
+        assert!(body == plain, "every visitor's copy decodes to the feed");
+    }
+}

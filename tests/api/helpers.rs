@@ -77,6 +77,7 @@ async fn spawn(setup_sql: &str, proxies: shownotes::state::TrustedProxies) -> Te
         state.reload_settings().await.expect("reload settings");
     }
     let router = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let listener = shownotes::web::zero_copy::listener(listener);
     tokio::spawn(async move { axum::serve(listener, router).await });
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
