@@ -195,7 +195,21 @@ impl axum::serve::Listener for Listener {
 pub struct Connection(TcpStream);
 
 impl Connection {
-    #[cfg(target_os = "linux")]
+    /// Runs `send` once the socket takes bytes, again each time it turns out full.
+    fn when_writable(
+        &self,
+        cx: &mut Context<'_>,
+        mut send: impl FnMut() -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            ready!(self.0.poll_write_ready(cx))?;
+            match self.0.try_io(Interest::WRITABLE, &mut send) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                sent => return Poll::Ready(sent),
+            }
+        }
+    }
+
     fn send_file(
         &self,
         cx: &mut Context<'_>,
@@ -203,59 +217,34 @@ impl Connection {
         offset: u64,
         len: usize,
     ) -> Poll<io::Result<usize>> {
-        loop {
-            ready!(self.0.poll_write_ready(cx))?;
-            let sent = self.0.try_io(Interest::WRITABLE, || {
-                let mut at = offset;
-                rustix::fs::sendfile(&self.0, file, Some(&mut at), len).map_err(io::Error::from)
-            });
-            match sent {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-                sent => return Poll::Ready(sent),
-            }
-        }
+        self.when_writable(cx, || {
+            let mut at = offset;
+            #[cfg(target_os = "linux")]
+            return rustix::fs::sendfile(&self.0, file, Some(&mut at), len)
+                .map_err(io::Error::from);
+            // Elsewhere no body is sendable, so this is never asked.
+            #[cfg(not(target_os = "linux"))]
+            unreachable!("{file:?} {at} {len}: no sendable bodies without in-memory files")
+        })
     }
 
     /// Writes `bufs` saying more follows at once (`MSG_MORE`), so the kernel waits for it.
-    #[cfg(target_os = "linux")]
     fn send_before_file(
         &self,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        use rustix::net::{SendAncillaryBuffer, SendFlags};
-        loop {
-            ready!(self.0.poll_write_ready(cx))?;
-            let sent = self.0.try_io(Interest::WRITABLE, || {
+        self.when_writable(cx, || {
+            #[cfg(target_os = "linux")]
+            {
+                use rustix::net::{SendAncillaryBuffer, SendFlags};
                 let flags = SendFlags::MORE | SendFlags::NOSIGNAL;
                 rustix::net::sendmsg(&self.0, bufs, &mut SendAncillaryBuffer::default(), flags)
                     .map_err(io::Error::from)
-            });
-            match sent {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-                sent => return Poll::Ready(sent),
             }
-        }
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn send_before_file(
-        &self,
-        _cx: &mut Context<'_>,
-        _bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        unreachable!("no sendable bodies without in-memory files")
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn send_file(
-        &self,
-        _cx: &mut Context<'_>,
-        _file: &OwnedFd,
-        _offset: u64,
-        _len: usize,
-    ) -> Poll<io::Result<usize>> {
-        unreachable!("no sendable bodies without in-memory files")
+            #[cfg(not(target_os = "linux"))]
+            unreachable!("{}: no sendable bodies without in-memory files", bufs.len())
+        })
     }
 }
 
