@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
-use super::query::{Snippet, fts_prefix_query};
+use super::query::{Snippet, fts_prefix_query, fts_query};
 use super::store::{self, HitRow};
 
 /// Why a search failed.
@@ -160,8 +160,12 @@ pub async fn search(db: &SqlitePool, params: &SearchParams) -> Result<SearchResu
         kind,
         groups: Vec::new(),
     };
-    let Some(query) = fts_prefix_query(&results.query) else {
+    let Some(prefixed) = fts_prefix_query(&results.query) else {
         return Ok(results);
+    };
+    let query = Query {
+        exact: fts_query(&results.query).unwrap_or_else(|| prefixed.clone()),
+        prefixed,
     };
     let (groups, per_page) = match kind {
         Some(group) => (vec![group], PER_PAGE),
@@ -175,22 +179,30 @@ pub async fn search(db: &SqlitePool, params: &SearchParams) -> Result<SearchResu
     Ok(results)
 }
 
-/// Page `page` of one group's hits.
+/// What was typed as match expressions: its words whole, and with the last word also
+/// matching as a prefix (`pyte` finds pytest).
+struct Query {
+    exact: String,
+    prefixed: String,
+}
+
+/// Page `page` of one group's hits: of the words as typed when they match more than are
+/// ranked (the prefix would only add matches past the cap, and merging the index entries of
+/// every word `python` starts was most of a common word's time), else of the prefix form.
 async fn group_hits(
     db: &SqlitePool,
     group: Group,
-    query: &str,
+    query: &Query,
     page: i64,
     per_page: i64,
 ) -> Result<GroupHits, SearchError> {
     let mut conn = db.acquire().await?;
     let offset = (page - 1) * per_page;
-    let rows = match group {
-        Group::Episodes => store::episode_hits(&mut conn, query, per_page, offset).await?,
-        Group::Talks => store::talk_hits(&mut conn, query, per_page, offset).await?,
-        Group::Links => store::link_hits(&mut conn, query, per_page, offset).await?,
-    };
-    let total = rows.first().map_or(0, |row| row.total);
+    let mut rows = ranked(&mut conn, group, &query.exact, per_page, offset).await?;
+    if query.prefixed != query.exact && total_of(&rows) < store::CANDIDATES {
+        rows = ranked(&mut conn, group, &query.prefixed, per_page, offset).await?;
+    }
+    let total = total_of(&rows);
     Ok(GroupHits {
         kind: group,
         total,
@@ -199,4 +211,24 @@ async fn group_hits(
         pages: ((total + per_page - 1) / per_page).max(1),
         hits: rows.into_iter().map(Hit::from).collect(),
     })
+}
+
+/// One group's ranked hits for the match expression `query`.
+async fn ranked(
+    conn: &mut sqlx::SqliteConnection,
+    group: Group,
+    query: &str,
+    per_page: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<HitRow>> {
+    match group {
+        Group::Episodes => store::episode_hits(conn, query, per_page, offset).await,
+        Group::Talks => store::talk_hits(conn, query, per_page, offset).await,
+        Group::Links => store::link_hits(conn, query, per_page, offset).await,
+    }
+}
+
+/// How many ranked matches the group has (every row carries it; none without rows).
+fn total_of(rows: &[HitRow]) -> i64 {
+    rows.first().map_or(0, |row| row.total)
 }

@@ -604,6 +604,26 @@ async fn the_last_word_matches_as_a_prefix_while_typing() {
     );
 }
 
+/// A whole word still finds the longer words it starts while it matches fewer than are
+/// ranked; past that (a common word) the ranked matches are the word's own.
+#[tokio::test]
+async fn a_word_typed_whole_finds_the_words_it_starts_too() {
+    let app = spawn_app().await;
+    for (number, word) in [(1, "sqlite"), (2, "sqlalchemy"), (3, "sql")] {
+        let notes = format!("- all about {word}");
+        app.import(
+            episode(number, &format!("Week {number}"))
+                .topic("Brian", 1, "Notes", "https://a.example", &notes)
+                .build(),
+        )
+        .await;
+    }
+
+    let whole = api(&app, "q=sql").await;
+
+    assert_eq!(group(&whole, "episodes")["total"], 3, "{whole}");
+}
+
 #[tokio::test]
 async fn matches_are_highlighted_in_a_colour_that_stands_out() {
     let app = spawn_app().await;
