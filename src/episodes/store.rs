@@ -225,27 +225,30 @@ pub async fn neighbours(
     conn: &mut SqliteConnection,
     number: i64,
 ) -> sqlx::Result<(Option<(i64, String, String)>, Option<(i64, String, String)>)> {
-    let previous = sqlx::query!(
-        "select e.number, e.slug, e.title from episodes e, episodes me
-         where me.number = ?1 and e.status = 'published'
-           and (e.published_at, e.number) < (me.published_at, me.number)
-         order by e.published_at desc, e.number desc limit 1",
+    // One statement for both: each statement is a round trip to the database's thread, and
+    // this page is rendered after every change.
+    let rows = sqlx::query!(
+        r#"select * from (select 'previous' as "side!: String", e.number, e.slug, e.title
+             from episodes e, episodes me
+             where me.number = ?1 and e.status = 'published'
+               and (e.published_at, e.number) < (me.published_at, me.number)
+             order by e.published_at desc, e.number desc limit 1)
+         union all
+         select * from (select 'next', e.number, e.slug, e.title
+             from episodes e, episodes me
+             where me.number = ?1 and e.status = 'published'
+               and (e.published_at, e.number) > (me.published_at, me.number)
+             order by e.published_at, e.number limit 1)"#,
         number,
     )
-    .fetch_optional(&mut *conn)
-    .await?
-    .map(|e| (e.number, e.slug, e.title));
-    let next = sqlx::query!(
-        "select e.number, e.slug, e.title from episodes e, episodes me
-         where me.number = ?1 and e.status = 'published'
-           and (e.published_at, e.number) > (me.published_at, me.number)
-         order by e.published_at, e.number limit 1",
-        number,
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .map(|e| (e.number, e.slug, e.title));
-    Ok((previous, next))
+    .fetch_all(&mut *conn)
+    .await?;
+    let side = |name: &str| {
+        rows.iter()
+            .find(|row| row.side == name)
+            .map(|e| (e.number, e.slug.clone(), e.title.clone()))
+    };
+    Ok((side("previous"), side("next")))
 }
 
 /// Inserts the episode, or updates the one with the same number in place
