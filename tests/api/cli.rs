@@ -28,6 +28,18 @@ struct Server {
     stderr: Receiver<String>,
 }
 
+impl Server {
+    /// The body of `GET path` on this server, as text.
+    async fn text_of(&self, path: &str) -> String {
+        reqwest::get(format!("{}{path}", self.url))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+}
+
 /// Reads `from` line by line on a thread of its own, so the server never writes into a full
 /// or closed pipe; the lines go to the receiver, if anyone still listens.
 fn lines_of(from: impl Read + Send + 'static) -> Receiver<String> {
@@ -472,18 +484,8 @@ async fn without_a_base_url_links_use_the_listening_address_and_the_log_says_to_
     );
 
     let mut server = spawn_server(&db);
-    let feed = reqwest::get(format!("{}/episodes/rss", server.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let page = reqwest::get(format!("{}/episodes/434", server.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let feed = server.text_of("/episodes/rss").await;
+    let page = server.text_of("/episodes/434").await;
     // The warning follows the "listening on" line; a bounded wait, not a sleep.
     let warning = (0..50)
         .filter_map(|_| server.log.recv_timeout(Duration::from_millis(100)).ok())
@@ -553,12 +555,7 @@ async fn serve_keeps_the_show_feed_ready_at_start_and_after_an_import_elsewhere(
         db_arg,
     ]);
     let after_import = next_kept_ready(&server);
-    let feed = reqwest::get(format!("{}/episodes/rss", server.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let feed = server.text_of("/episodes/rss").await;
     server.child.kill().unwrap();
 
     for line in [&at_start, &after_import] {
