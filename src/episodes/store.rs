@@ -28,7 +28,7 @@ pub struct EpisodeRow {
 }
 
 /// A segment row joined with its presenter.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct SegmentRow {
     pub id: i64,
     pub episode_id: i64,
@@ -42,6 +42,7 @@ pub struct SegmentRow {
     pub start_secs: Option<i64>,
     /// Only the episode's own reads select it; feeds do not need it.
     #[sqlx(default)]
+    #[serde(default)]
     pub credited_as: Option<String>,
     pub person_slug: Option<String>,
     pub person_name: Option<String>,
@@ -49,7 +50,7 @@ pub struct SegmentRow {
 }
 
 /// A link of a segment.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct SegmentLinkRow {
     pub segment_id: i64,
     pub url: String,
@@ -58,7 +59,7 @@ pub struct SegmentLinkRow {
 }
 
 /// A talk a segment discusses.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct SegmentTalkRow {
     pub segment_id: i64,
     pub event: String,
@@ -145,22 +146,59 @@ pub async fn published_count(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
     .await
 }
 
-/// The segments of an episode, in order.
-pub async fn segments_of(
+/// An episode's segments with their links and the talks they discuss, each in order.
+pub struct SegmentParts {
+    pub segments: Vec<SegmentRow>,
+    pub links: Vec<SegmentLinkRow>,
+    pub talks: Vec<SegmentTalkRow>,
+}
+
+/// The segments of an episode with their links and talks, in one statement that answers one
+/// row: every row a statement answers is a hand-off from the database's thread, and an
+/// episode's fifty segments, links and talks as rows were most of its page's render.
+pub async fn segment_parts(
     conn: &mut SqliteConnection,
     episode_id: i64,
-) -> sqlx::Result<Vec<SegmentRow>> {
-    sqlx::query_as!(
-        SegmentRow,
-        r#"select s.id as "id!", s.episode_id, s.position, s.kind, s.number, s.title, s.url, s.notes_md,
-                s.notes_html, s.start_secs, s.credited_as, p.slug as "person_slug?",
-                p.name as "person_name?", p.is_guest as "person_is_guest?: bool"
-         from segments s left join people p on p.id = s.person_id
-         where s.episode_id = ? order by s.position"#,
+) -> sqlx::Result<SegmentParts> {
+    let parts = sqlx::query!(
+        r#"select
+             (select json_group_array(json_object('id', s.id, 'episode_id', s.episode_id,
+                     'position', s.position, 'kind', s.kind, 'number', s.number, 'title', s.title,
+                     'url', s.url, 'notes_md', s.notes_md, 'notes_html', s.notes_html,
+                     'start_secs', s.start_secs, 'credited_as', s.credited_as,
+                     'person_slug', p.slug, 'person_name', p.name,
+                     'person_is_guest', case when p.id is null then null
+                         when p.is_guest then json('true') else json('false') end)
+                     order by s.position)
+              from segments s left join people p on p.id = s.person_id
+              where s.episode_id = ?1) as "segments!: String",
+             (select json_group_array(json_object('segment_id', sl.segment_id,
+                     'url', coalesce(sl.url, l.url), 'url_key', l.url_key, 'text', sl.text)
+                     order by sl.segment_id, sl.position)
+              from segment_links sl
+              join links l on l.id = sl.link_id join segments s on s.id = sl.segment_id
+              where s.episode_id = ?1) as "links!: String",
+             (select json_group_array(json_object('segment_id', st.segment_id, 'event', e.slug,
+                     'slug', t.slug, 'title', t.title)
+                     order by st.segment_id, st.position)
+              from segment_talks st
+              join talks t on t.id = st.talk_id join events e on e.id = t.event_id
+              join segments s on s.id = st.segment_id
+              where s.episode_id = ?1) as "talks!: String""#,
         episode_id,
     )
-    .fetch_all(conn)
-    .await
+    .fetch_one(conn)
+    .await?;
+    Ok(SegmentParts {
+        segments: rows_of(&parts.segments)?,
+        links: rows_of(&parts.links)?,
+        talks: rows_of(&parts.talks)?,
+    })
+}
+
+/// Rows a statement gave as one JSON array of objects.
+fn rows_of<T: serde::de::DeserializeOwned>(json: &str) -> sqlx::Result<Vec<T>> {
+    serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// The segments of a page of published episodes, in one query.
@@ -180,40 +218,6 @@ pub async fn segments_of_page(
          order by s.episode_id, s.position"#,
         limit,
         offset,
-    )
-    .fetch_all(conn)
-    .await
-}
-
-/// Every link of an episode's segments, in order.
-pub async fn links_of(
-    conn: &mut SqliteConnection,
-    episode_id: i64,
-) -> sqlx::Result<Vec<SegmentLinkRow>> {
-    sqlx::query_as!(
-        SegmentLinkRow,
-        r#"select sl.segment_id, coalesce(sl.url, l.url) as "url!: String", l.url_key, sl.text
-         from segment_links sl
-         join links l on l.id = sl.link_id join segments s on s.id = sl.segment_id
-         where s.episode_id = ? order by sl.segment_id, sl.position"#,
-        episode_id,
-    )
-    .fetch_all(conn)
-    .await
-}
-
-/// Every talk discussed by an episode's segments.
-pub async fn talks_of(
-    conn: &mut SqliteConnection,
-    episode_id: i64,
-) -> sqlx::Result<Vec<SegmentTalkRow>> {
-    sqlx::query_as!(
-        SegmentTalkRow,
-        "select st.segment_id, e.slug as event, t.slug, t.title from segment_talks st
-         join talks t on t.id = st.talk_id join events e on e.id = t.event_id
-         join segments s on s.id = st.segment_id
-         where s.episode_id = ? order by st.segment_id, st.position",
-        episode_id,
     )
     .fetch_all(conn)
     .await

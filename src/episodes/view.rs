@@ -19,10 +19,14 @@ pub async fn load_episode(
     let Some(mut row) = store::episode_by_number(conn, number, include_drafts).await? else {
         return Ok(None);
     };
-    let mut segments = store::segments_of(conn, row.id).await?;
+    let store::SegmentParts {
+        mut segments,
+        links,
+        talks,
+    } = store::segment_parts(conn, row.id).await?;
     crate::rendered::fill_missing(conn, &mut row, &mut segments).await?;
-    let mut links = group_by_segment(store::links_of(conn, row.id).await?, |l| l.segment_id);
-    let mut talks = group_by_segment(store::talks_of(conn, row.id).await?, |t| t.segment_id);
+    let mut links = group_by_segment(links, |l| l.segment_id);
+    let mut talks = group_by_segment(talks, |t| t.segment_id);
     let segments = segments
         .into_iter()
         .map(|s| {
