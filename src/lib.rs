@@ -21,6 +21,7 @@ pub mod mail;
 pub mod markdown;
 pub mod memory;
 pub mod notes;
+pub mod paging;
 pub mod people;
 pub mod podcast_feed;
 pub mod rendered;

@@ -5,11 +5,11 @@ use axum::extract::{Path, Query, State};
 use serde::Serialize;
 
 use super::model::EpisodeDoc;
-use super::public::PageQuery;
 use super::summary::{EpisodeSummary, Paging, summaries_page};
 use super::view::load_episode;
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
+use crate::web::PageQuery;
 
 /// A page of episode summaries.
 #[derive(Serialize)]

@@ -4,7 +4,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use super::model::{EpisodeDoc, PersonRef, SegmentDoc, SegmentKind};
 use super::store;
@@ -13,29 +12,7 @@ use super::view::{format_date, format_duration, load_episode};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::transcripts::TranscriptView;
-use crate::web::Layout;
-
-/// `?page=N`, 1-based.
-#[derive(Debug, Deserialize)]
-pub struct PageQuery {
-    page: Option<String>,
-}
-
-impl PageQuery {
-    /// The page number, or a clear 400 for anything but a positive integer.
-    pub fn number(&self) -> Result<i64> {
-        match self.page.as_deref() {
-            None | Some("") => Ok(1),
-            Some(text) => text
-                .parse::<i64>()
-                .ok()
-                .filter(|n| (1..=1_000_000).contains(n))
-                .ok_or_else(|| {
-                    AppError::BadRequest(format!("page {text:?} is not a page number (1, 2, 3…)"))
-                }),
-        }
-    }
-}
+use crate::web::{Layout, PageQuery};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "episodes/index.html")]

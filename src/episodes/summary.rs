@@ -26,26 +26,7 @@ pub struct EpisodeSummary {
     pub topics: Vec<String>,
 }
 
-/// Where a list page sits among all pages.
-#[derive(Debug, Clone, Serialize)]
-pub struct Paging {
-    pub page: i64,
-    pub per_page: i64,
-    pub total: i64,
-    pub pages: i64,
-}
-
-impl Paging {
-    /// The previous page's number, if any.
-    pub fn previous(&self) -> Option<i64> {
-        (self.page > 1).then(|| self.page - 1)
-    }
-
-    /// The next page's number, if any.
-    pub fn next(&self) -> Option<i64> {
-        (self.page < self.pages).then(|| self.page + 1)
-    }
-}
+pub use crate::paging::Paging;
 
 /// Page `page` of published episodes, newest first, in three queries whatever the page size.
 pub async fn summaries_page(db: &SqlitePool, page: i64) -> Result<(Vec<EpisodeSummary>, Paging)> {
@@ -83,14 +64,5 @@ pub async fn summaries_page(db: &SqlitePool, page: i64) -> Result<(Vec<EpisodeSu
         }
         summary.topics.push(segment.title);
     }
-    let pages = (total + PER_PAGE - 1) / PER_PAGE;
-    Ok((
-        summaries,
-        Paging {
-            page,
-            per_page: PER_PAGE,
-            total,
-            pages: pages.max(1),
-        },
-    ))
+    Ok((summaries, Paging::new(page, PER_PAGE, total)))
 }

@@ -171,6 +171,10 @@ async fn render_all(
     let mut assets = BTreeSet::new();
     let mut written = 0;
     for want in wanted {
+        if want.paged {
+            written += export_pages(router, staging, &mut assets, &want.path, None).await?;
+            continue;
+        }
         let Some(page) = fetch_wanted(router, want).await? else {
             continue;
         };
@@ -195,7 +199,7 @@ async fn render_all(
     Ok(written)
 }
 
-/// The pages of a paged list (the archive, the links), written at `LIST/page/N` with their
+/// The pages of a paged list (the archive, the links, a host's page), written at `LIST/page/N` with their
 /// pager links rewritten to match (the live site's `?page=N` needs a server); the `kept`
 /// pages are left as the earlier export wrote them. Returns how many pages were rendered.
 async fn export_pages(

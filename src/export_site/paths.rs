@@ -16,6 +16,8 @@ pub(super) struct Wanted {
     /// The number of the episode this address belongs to alone (its page, chapters,
     /// transcript files, digest page), which `--changed-since` may leave as it was.
     pub episode: Option<i64>,
+    /// A list paged with `?page=N` (a host's page): written page by page.
+    pub paged: bool,
 }
 
 impl Wanted {
@@ -24,6 +26,7 @@ impl Wanted {
             path: path.into(),
             optional: false,
             episode: None,
+            paged: false,
         }
     }
 
@@ -32,6 +35,14 @@ impl Wanted {
             path: path.into(),
             optional: true,
             episode: None,
+            paged: false,
+        }
+    }
+
+    fn paged(self) -> Self {
+        Self {
+            paged: true,
+            ..self
         }
     }
 
@@ -132,7 +143,10 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
                 }
                 page = page.of_episode(number);
             }
-            ["hosts", slug] => wanted.push(Wanted::optional(format!("/hosts/{slug}/rss"))),
+            ["hosts", slug] => {
+                wanted.push(Wanted::optional(format!("/hosts/{slug}/rss")));
+                page = page.paged();
+            }
             ["talks", event] => wanted.push(Wanted::optional(format!("/talks/{event}/rss"))),
             _ => {}
         }

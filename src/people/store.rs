@@ -56,20 +56,42 @@ pub async fn person_by_slug(
     .await
 }
 
-/// Every published segment a person presented, newest episode first.
+/// The segments a person presented in `episodes` of their published episodes (newest first)
+/// after the first `offset`, in order.
 pub async fn segments_presented(
     conn: &mut SqliteConnection,
     person_id: i64,
+    episodes: i64,
+    offset: i64,
 ) -> sqlx::Result<Vec<PresentedSegment>> {
     sqlx::query_as!(
         PresentedSegment,
-        r#"select e.number as episode_number, e.slug as episode_slug, e.title as episode_title,
-                e.published_at as "published_at: Timestamp", s.kind, s.number, s.title, s.url
-         from segments s join episodes e on e.id = s.episode_id and e.status = 'published'
-         where s.person_id = ? order by e.published_at desc, e.number desc, s.position"#,
+        r#"with theirs as (
+             select e.id, e.number, e.slug, e.title, e.published_at from episodes e
+             where e.status = 'published'
+               and exists (select 1 from segments s where s.episode_id = e.id and s.person_id = ?1)
+             order by e.published_at desc, e.number desc limit ?2 offset ?3)
+         select t.number as episode_number, t.slug as episode_slug, t.title as episode_title,
+                t.published_at as "published_at: Timestamp", s.kind, s.number, s.title, s.url
+         from theirs t join segments s on s.episode_id = t.id and s.person_id = ?1
+         order by t.published_at desc, t.number desc, s.position"#,
         person_id,
+        episodes,
+        offset,
     )
     .fetch_all(conn)
+    .await
+}
+
+/// How many published episodes have a segment `person_id` presented.
+pub async fn episodes_presented(conn: &mut SqliteConnection, person_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!: i64" from episodes e
+         where e.status = 'published'
+           and exists (select 1 from segments s where s.episode_id = e.id and s.person_id = ?)"#,
+        person_id,
+    )
+    .fetch_one(conn)
     .await
 }
 

@@ -32,6 +32,24 @@ const ROUTE_PARAMS: [(&str, &[&str]); 4] = [
     ("/api/v1/episodes", &["page"]),
     ("/api/v1/links", &["url"]),
 ];
+/// Routes with one path parameter after these prefixes (`/hosts/{slug}`) and the query
+/// parameters they read.
+const PREFIXED_ROUTE_PARAMS: [(&str, &[&str]); 2] =
+    [("/hosts/", &["page"]), ("/api/v1/people/", &["page"])];
+
+/// The query parameters the route at `path` reads.
+fn params_read_at(path: &str) -> &'static [&'static str] {
+    let exact = ROUTE_PARAMS.iter().find(|(route, _)| *route == path);
+    let prefixed = || {
+        PREFIXED_ROUTE_PARAMS.iter().find(|(prefix, _)| {
+            path.strip_prefix(prefix)
+                .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+        })
+    };
+    exact
+        .or_else(prefixed)
+        .map_or(&[][..], |(_, params)| *params)
+}
 /// Browsers may reuse a page for a minute, then revalidate with the ETag.
 const PUBLIC_CACHE_CONTROL: &str = "public, max-age=60";
 
@@ -156,10 +174,7 @@ fn cache_key(uri: &Uri, headers: &HeaderMap) -> String {
 
 fn path_and_params(uri: &Uri) -> String {
     let path = uri.path();
-    let known = ROUTE_PARAMS
-        .iter()
-        .find(|(route, _)| *route == path)
-        .map_or(&[][..], |(_, params)| *params);
+    let known = params_read_at(path);
     let query = uri.query().unwrap_or_default();
     let mut kept = url::form_urlencoded::Serializer::new(String::new());
     for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
@@ -310,4 +325,25 @@ fn page_response(
     };
     headers.insert(VARY, HeaderValue::from_static(vary));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(uri: &str) -> String {
+        path_and_params(&uri.parse::<Uri>().expect("uri"))
+    }
+
+    #[test]
+    fn a_hosts_page_keeps_its_page_and_drops_what_it_does_not_read() {
+        assert_eq!(key("/hosts/brian?page=2&cb=1"), "/hosts/brian?page=2");
+        assert_eq!(
+            key("/api/v1/people/brian?page=3"),
+            "/api/v1/people/brian?page=3"
+        );
+        assert_eq!(key("/hosts/brian/rss?page=2"), "/hosts/brian/rss");
+        assert_eq!(key("/hosts?page=2"), "/hosts");
+        assert_eq!(key("/links?cb=123"), "/links");
+    }
 }

@@ -339,11 +339,44 @@ async fn listener_pages_fit_phones_and_desktops_and_pass_axe_core() {
         ("episode", "/episodes/434".to_string()),
         ("search", "/search?q=pytest".to_string()),
         ("talk", format!("/talks/pycon-us-2025/{talk}")),
+        ("host", "/hosts/brian".to_string()),
         ("signup", "/friends-of-the-show".to_string()),
         ("not-found", "/no-such-page".to_string()),
     ];
     let client = browser(&mut driver).await;
     let problems = look_at(&client, &app, &pages, axe.as_deref()).await;
+    client.close().await.unwrap();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[tokio::test]
+async fn paged_lists_fit_phones_and_desktops_and_pass_axe_core() {
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let app = spawn_app().await;
+    for number in 1..=30 {
+        let url = format!("https://example.com/{number}");
+        let doc = crate::helpers::episode(
+            number,
+            &format!("A show with a long title, number {number}"),
+        )
+        .topic(
+            "Brian Okken",
+            1,
+            "A topic with a title long enough to wrap on a phone",
+            &url,
+            "- a note",
+        )
+        .topic("Brian Okken", 2, "Another topic", &url, "- a note");
+        app.import(doc.build()).await;
+    }
+    let pages = [
+        ("host-page-2", "/hosts/brian-okken?page=2".to_string()),
+        ("archive-page-2", "/episodes?page=2".to_string()),
+    ];
+    let client = browser(&mut driver).await;
+    let problems = look_at(&client, &app, &pages, axe_source().as_deref()).await;
     client.close().await.unwrap();
     assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -392,6 +392,16 @@ async fn paged_lists_are_written_as_folders_and_their_pager_links_follow() {
     );
     assert_eq!(pager_links("/episodes/page/3"), ["/episodes/page/2"]);
     assert!(served(&out, "/episodes/page/4").is_none());
+    // A host's topics, 25 episodes a page.
+    assert_eq!(
+        pager_links("/hosts/brian-okken"),
+        ["/hosts/brian-okken/page/2"]
+    );
+    assert_eq!(
+        pager_links("/hosts/brian-okken/page/2"),
+        ["/hosts/brian-okken"]
+    );
+    assert!(served(&out, "/hosts/brian-okken/page/3").is_none());
 
     // 135 links, 50 a page.
     assert_eq!(pager_links("/links"), ["/links/page/2"]);

@@ -274,13 +274,83 @@ async fn host_page_shows_every_segment_they_presented() {
     let page = app.page("/hosts/brian").await;
 
     assert_eq!(texts(&page, "h1"), ["Brian Okken"]);
-    let presented = texts(&page, ".presented li");
+    let presented = texts(&page, ".presented li li");
     assert_eq!(presented.len(), 3, "{presented:?}");
+    assert_eq!(
+        texts(&page, ".presented > li > a"),
+        ["#434 Most of OpenAI’s tech stack runs on Python"],
+        "each episode once, its segments under it"
+    );
     assert!(
         presented[0].ends_with("#1 Making PyPI’s test suite 81% faster"),
         "{presented:?}"
     );
     assert_eq!(app.get("/hosts/nobody").await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_long_serving_hosts_page_lists_their_topics_a_page_of_episodes_at_a_time() {
+    let app = spawn_app().await;
+    for number in 1..=30 {
+        let url = format!("https://example.com/{number}");
+        let doc = episode(number, &format!("Show {number}"))
+            .topic(
+                "Brian Okken",
+                1,
+                &format!("Topic of show {number}"),
+                &url,
+                "- a note",
+            )
+            .topic(
+                "Brian Okken",
+                2,
+                &format!("More in show {number}"),
+                &url,
+                "- a note",
+            );
+        app.import(doc.build()).await;
+    }
+
+    let first = app.page("/hosts/brian-okken").await;
+    let second = app.page("/hosts/brian-okken?page=2").await;
+    let (_, api_second) = app.json("/api/v1/people/brian-okken?page=2").await;
+
+    let listed = texts(&first, ".presented > li > a");
+    assert_eq!(listed.len(), 25, "{listed:?}");
+    assert_eq!(
+        (&*listed[0], &*listed[24]),
+        ("#30 Show 30", "#6 Show 6"),
+        "newest first"
+    );
+    let topics = texts(&first, ".presented li li");
+    assert_eq!(topics.len(), 50, "two topics each");
+    assert_eq!(
+        (&*topics[0], &*topics[1]),
+        ("#1 Topic of show 30", "#2 More in show 30")
+    );
+    assert_eq!(
+        attrs(&first, ".pager a", "href"),
+        ["/hosts/brian-okken?page=2"]
+    );
+    assert!(texts(&first, ".pager span")[0].contains("Page 1 of 2"));
+    let older = texts(&second, ".presented > li > a");
+    assert_eq!(
+        older,
+        [
+            "#5 Show 5",
+            "#4 Show 4",
+            "#3 Show 3",
+            "#2 Show 2",
+            "#1 Show 1"
+        ]
+    );
+    assert_eq!(texts(&second, ".presented li li").len(), 10);
+    assert_eq!(attrs(&second, ".pager a", "href"), ["/hosts/brian-okken"]);
+    assert!(texts(&second, "h1")[0].starts_with("Brian Okken"));
+    assert_eq!(api_second["paging"]["pages"], 2);
+    assert_eq!(api_second["segments"].as_array().unwrap().len(), 10);
+    assert_eq!(app.get("/hosts/brian-okken?page=3").await.status(), 404);
+    assert_eq!(app.get("/hosts/brian-okken?page=two").await.status(), 400);
 }
 
 #[tokio::test]
