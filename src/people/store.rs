@@ -57,7 +57,10 @@ pub async fn person_by_slug(
 }
 
 /// The segments a person presented in `episodes` of their published episodes (newest first)
-/// after the first `offset`, in order.
+/// after the first `offset`, in order. The page of episodes is found first and its segments
+/// looked up by episode (`cross join` keeps that order, `+` keeps the person's own index out):
+/// SQLite 3.46 otherwise walked all of a person's segments and ran the page's query again for
+/// each, 1.5 s for a page of a host with 4,000 topics.
 pub async fn segments_presented(
     conn: &mut SqliteConnection,
     person_id: i64,
@@ -73,7 +76,7 @@ pub async fn segments_presented(
              order by e.published_at desc, e.number desc limit ?2 offset ?3)
          select t.number as episode_number, t.slug as episode_slug, t.title as episode_title,
                 t.published_at as "published_at: Timestamp", s.kind, s.number, s.title, s.url
-         from theirs t join segments s on s.episode_id = t.id and s.person_id = ?1
+         from theirs t cross join segments s on s.episode_id = t.id and +s.person_id = ?1
          order by t.published_at desc, t.number desc, s.position"#,
         person_id,
         episodes,
