@@ -79,8 +79,6 @@ pub(super) struct Staging {
     siblings: Siblings,
     /// The compressed pieces of large files, kept beside the target between runs.
     pieces: Arc<PieceStore>,
-    /// What the export is made from, written beside the manifest once it is whole.
-    made_from: MadeFrom,
 }
 
 /// What the earlier export says of a file.
@@ -105,7 +103,7 @@ pub(super) struct Counts {
 
 impl Staging {
     /// Creates `.NAME.export-PID` beside `out` (a leftover of a crashed run is removed first).
-    pub fn beside(out: &Path, effort: Effort, made_from: MadeFrom) -> Result<Self, ExportError> {
+    pub fn beside(out: &Path, effort: Effort) -> Result<Self, ExportError> {
         if out.file_name().is_none() {
             return Err(ExportError::NotAnExport(out.to_path_buf()));
         }
@@ -135,15 +133,14 @@ impl Staging {
             unchanged: 0,
             siblings,
             pieces,
-            made_from,
         })
     }
 
     /// Rewrites the earlier export in `out` file by file, leaving alone what is unchanged;
     /// a missing or empty `out` gets a whole export, written beside it as usual.
-    pub fn in_place(out: &Path, effort: Effort, made_from: MadeFrom) -> Result<Self, ExportError> {
+    pub fn in_place(out: &Path, effort: Effort) -> Result<Self, ExportError> {
         let Some(earlier) = earlier_manifest(out)? else {
-            return Self::beside(out, effort, made_from);
+            return Self::beside(out, effort);
         };
         let pieces = Arc::new(PieceStore::beside(out, effort));
         let siblings = Siblings::start(Target {
@@ -163,7 +160,6 @@ impl Staging {
             unchanged: 0,
             siblings,
             pieces,
-            made_from,
         })
     }
 
@@ -260,10 +256,11 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes the manifest and moves the folder into place, replacing an earlier export;
-    /// on failure the temporary folder is removed and the target left as it was. In place,
-    /// removes the files the new export no longer has, then writes the manifest.
-    pub fn finish(mut self) -> Result<Counts, ExportError> {
+    /// Writes the manifest and what the export is `made_from`, and moves the folder into
+    /// place, replacing an earlier export; on failure the temporary folder is removed and the
+    /// target left as it was. In place, removes the files the new export no longer has, then
+    /// writes the manifest.
+    pub fn finish(mut self, made_from: &MadeFrom) -> Result<Counts, ExportError> {
         if let Err(error) = self.record_siblings() {
             self.abandon();
             return Err(error);
@@ -280,10 +277,10 @@ impl Staging {
             let json = serde_json::to_vec_pretty(&self.manifest).map_err(std::io::Error::other);
             let manifest = self.root.join(MANIFEST);
             write_then_rename(&manifest, &json.map_err(|e| io(&manifest, e))?)?;
-            write_then_rename(&self.root.join(MADE_FROM), &self.made_from.to_json())?;
+            write_then_rename(&self.root.join(MADE_FROM), &made_from.to_json())?;
             return Ok(counts);
         }
-        let done = self.swap_in();
+        let done = self.swap_in(made_from);
         if done.is_err() {
             self.abandon();
         }
@@ -334,12 +331,12 @@ impl Staging {
         Ok(())
     }
 
-    fn swap_in(&self) -> Result<(), ExportError> {
+    fn swap_in(&self, made_from: &MadeFrom) -> Result<(), ExportError> {
         let json = serde_json::to_vec_pretty(&self.manifest).map_err(std::io::Error::other);
         let manifest = self.root.join(MANIFEST);
         fs::write(&manifest, json.map_err(|e| io(&manifest, e))?).map_err(|e| io(&manifest, e))?;
-        let made_from = self.root.join(MADE_FROM);
-        fs::write(&made_from, self.made_from.to_json()).map_err(|e| io(&made_from, e))?;
+        let file = self.root.join(MADE_FROM);
+        fs::write(&file, made_from.to_json()).map_err(|e| io(&file, e))?;
         // Checked again: the target may have changed while the pages were rendered.
         check_target(&self.target)?;
         if self.target.exists() {

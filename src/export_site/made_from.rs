@@ -62,6 +62,15 @@ impl MadeFrom {
         serde_json::from_slice(&text).ok()
     }
 
+    pub fn content_version(&self) -> i64 {
+        self.content_version
+    }
+
+    /// Drops the fingerprints: an export made from this renders every page again.
+    pub fn forget_prints(&mut self) {
+        self.prints = None;
+    }
+
     /// True when `self` renders every byte `earlier` did: same content, build and options.
     pub fn renders_as(&self, earlier: &Self) -> bool {
         self.same_options(earlier) && self.content_version == earlier.content_version

@@ -99,7 +99,15 @@ pub async fn export_site(
     // Each address is rendered once and written at once: keeping pages in memory buys nothing.
     state.cache.set_budget(0);
     let mut conn = state.db.acquire().await?;
-    made_from.read_prints(&mut conn).await?;
+    // A whole export needs the fingerprints only to write them down at the end, so they are
+    // read on a connection of their own while the pages render (a fifth of its time before).
+    let prints = match rewrite {
+        Rewrite::All => Some(tokio::spawn(with_prints(pool.clone(), made_from.clone()))),
+        Rewrite::Changed => {
+            made_from.read_prints(&mut conn).await?;
+            None
+        }
+    };
     let wanted = paths::public_paths(&mut conn).await?;
     let search_index = crate::search::static_index::json(&mut conn).await?;
     drop(conn);
@@ -110,8 +118,8 @@ pub async fn export_site(
     };
     let (touched, lists_kept) = what_stays(&made_from, earlier.as_ref());
     let mut staging = match rewrite {
-        Rewrite::All => Staging::beside(out, effort, made_from)?,
-        Rewrite::Changed => Staging::in_place(out, effort, made_from)?,
+        Rewrite::All => Staging::beside(out, effort)?,
+        Rewrite::Changed => Staging::in_place(out, effort)?,
     };
     let wanted = Wanted::to_render(wanted, touched.as_ref(), &mut staging)?;
     let written = render_all(&router, &wanted, &lists_kept, &mut staging)
@@ -121,9 +129,27 @@ pub async fn export_site(
             staging.write(file, Bytes::from(search_index), true)?;
             Ok(pages + 1)
         });
+    let written = match (written, prints) {
+        (Ok(addresses), Some(prints)) => match prints.await {
+            Ok(read) => read.map(|read| {
+                made_from = read;
+                addresses
+            }),
+            Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+        },
+        (written, prints) => {
+            prints.inspect(tokio::task::JoinHandle::abort);
+            written
+        }
+    };
     match written {
         Ok(addresses) => {
-            let counts = staging.finish()?;
+            // Pages and fingerprints read while the content changed may not agree: a later
+            // `--changed-since` then renders everything rather than trust them.
+            if crate::db::content_version(pool).await? != made_from.content_version() {
+                made_from.forget_prints();
+            }
+            let counts = staging.finish(&made_from)?;
             Ok(Exported {
                 addresses,
                 files: counts.written,
@@ -137,6 +163,14 @@ pub async fn export_site(
             Err(e)
         }
     }
+}
+
+/// `made_from` with the fingerprints of what the pages are rendered from, read on a connection
+/// of its own.
+async fn with_prints(pool: SqlitePool, mut made_from: MadeFrom) -> Result<MadeFrom, ExportError> {
+    let mut conn = pool.acquire().await?;
+    made_from.read_prints(&mut conn).await?;
+    Ok(made_from)
 }
 
 /// What an in-place export may leave as the `earlier` one wrote it: the episodes whose own
