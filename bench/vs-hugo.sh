@@ -27,7 +27,8 @@ timed() {
 }
 
 run_shownotes() {
-  rm -rf "$work/db"* "$work/site"
+  # The compressed pieces an earlier run kept beside its copy would spare this run work.
+  rm -rf "$work/db"* "$work/site" "$work/.site.pieces"
   local import export
   import="$(timed "$bin" --db "$work/db" import notes "$work"/notes/*.md --status published)"
   export="$(timed "$bin" --db "$work/db" export site --out "$work/site")"

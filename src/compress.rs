@@ -13,7 +13,9 @@ use flate2::write::GzEncoder;
 /// waits for the first response of a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effort {
-    /// gzip's best; brotli 5 for pages, 7 for files above [`LARGE`].
+    /// gzip 6 for pages (its best gave 1,050 episode pages of a generated show the same
+    /// bytes, 5,151,992 against 5,151,993, in a tenth more of the export's time) and its best
+    /// for the pieces of files above [`LARGE`]; brotli 5 for pages, 7 above [`LARGE`].
     Export,
     /// gzip's best and brotli 11 (9 above [`LARGE`]).
     Best,
@@ -59,8 +61,8 @@ pub fn gzip<'a>(
     effort: Effort,
 ) -> std::io::Result<Vec<u8>> {
     let level = match effort {
-        Effort::Best | Effort::Export => Compression::best(),
-        Effort::Served => Compression::new(6),
+        Effort::Best => Compression::best(),
+        Effort::Export | Effort::Served => Compression::new(6),
     };
     let mut encoder = GzEncoder::new(Vec::with_capacity(len / 3), level);
     for chunk in chunks {
