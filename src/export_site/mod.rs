@@ -385,19 +385,22 @@ fn write(staging: &mut Staging, path: &str, page: &Fetched) -> Result<(), Export
     staging.write(&file, page.body.clone(), page.is_text())
 }
 
-/// Adds every `"/static/…"` address in `text` (the hashed css, js, icon and feed stylesheet URLs).
+/// Adds every `"/static/…"` address in `body` (the hashed css, js, icon and feed stylesheet
+/// URLs). Searched as bytes: the feeds are megabytes, and the addresses are ASCII.
 fn collect_assets(body: &[u8], assets: &mut BTreeSet<String>) {
-    let text = String::from_utf8_lossy(body);
-    for (at, _) in text.match_indices("\"/static/") {
-        let rest = &text[at + 1..];
-        if let Some(end) = rest.find(['"', '?', '#']) {
-            assets.insert(rest[..end].to_string());
+    for at in memchr::memmem::find_iter(body, b"\"/static/") {
+        let rest = &body[at + 1..];
+        let Some(end) = memchr::memchr3(b'"', b'?', b'#', rest) else {
+            continue;
+        };
+        if let Ok(address) = std::str::from_utf8(&rest[..end]) {
+            assets.insert(address.to_string());
         }
     }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 fn status_error(path: &str, status: StatusCode) -> ExportError {
