@@ -161,19 +161,21 @@ pub struct Coverage {
 /// covered): (link id, how many episodes covered it).
 pub async fn ranking(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, i64)>> {
     // Counted per link first, then ordered: a join of every link row before grouping took
-    // twice as long.
-    let rows = sqlx::query!(
+    // twice as long. One row of JSON: each row read is a hand-off from the database's thread,
+    // and an archive covers tens of thousands of links.
+    let json = sqlx::query_scalar!(
         r#"with covered as (
                select sl.link_id, count(distinct s.episode_id) as episodes, max(e.number) as newest
                from segment_links sl join segments s on s.id = sl.segment_id
                join episodes e on e.id = s.episode_id and e.status = 'published'
                group by sl.link_id)
-           select link_id as "link_id!", episodes as "episodes!: i64" from covered
-           order by episodes desc, newest desc, link_id"#
+           select json_group_array(json_array(link_id, episodes)
+                                   order by episodes desc, newest desc, link_id) as "ranked!: String"
+           from covered"#
     )
-    .fetch_all(conn)
+    .fetch_one(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.link_id, r.episodes)).collect())
+    serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// The links with these ids, with `episode_count` left 0 for the caller to fill.
@@ -211,10 +213,12 @@ pub async fn link_by_key(
     .await
 }
 
-/// The published episodes that covered any of `link_ids`, newest first.
+/// The published episodes that covered any of `link_ids`, newest first, at most `per_link` of
+/// them for each link.
 pub async fn coverage_of(
     conn: &mut SqliteConnection,
     link_ids: &[i64],
+    per_link: i64,
 ) -> sqlx::Result<Vec<Coverage>> {
     if link_ids.is_empty() {
         return Ok(Vec::new());
@@ -223,12 +227,17 @@ pub async fn coverage_of(
     // json_each binds the whole id list as one parameter: no SQL built from values.
     sqlx::query_as!(
         Coverage,
-        r#"select sl.link_id, e.number, e.slug, e.title, min(s.title) as "segment_title!: String"
-         from segment_links sl join segments s on s.id = sl.segment_id
-         join episodes e on e.id = s.episode_id and e.status = 'published'
-         where sl.link_id in (select value from json_each(?))
-         group by sl.link_id, e.id order by sl.link_id, e.number desc"#,
+        r#"select link_id as "link_id!", number as "number!", slug as "slug!", title as "title!",
+                segment_title as "segment_title!: String"
+         from (select sl.link_id, e.number, e.slug, e.title, min(s.title) as segment_title,
+                      row_number() over (partition by sl.link_id order by e.number desc) as nth
+               from segment_links sl join segments s on s.id = sl.segment_id
+               join episodes e on e.id = s.episode_id and e.status = 'published'
+               where sl.link_id in (select value from json_each(?1))
+               group by sl.link_id, e.id)
+         where nth <= ?2 order by link_id, number desc"#,
         ids,
+        per_link,
     )
     .fetch_all(conn)
     .await

@@ -64,3 +64,49 @@ async fn long_urls_in_the_link_list_wrap_instead_of_scrolling_sideways() {
         "the link list wraps long URLs"
     );
 }
+
+#[tokio::test]
+async fn a_link_in_every_episode_names_its_five_newest_and_counts_the_rest() {
+    let app = spawn_app().await;
+    for n in 1..=8 {
+        app.import(
+            episode(n, &format!("Show {n}"))
+                .topic(
+                    "Brian",
+                    1,
+                    "Sponsor",
+                    "https://sponsor.example/",
+                    "- thanks",
+                )
+                .build(),
+        )
+        .await;
+    }
+
+    let page = app.page("/links").await;
+    let (_, api) = app.json("/api/v1/links?url=https://sponsor.example/").await;
+
+    assert_eq!(
+        texts(&page, ".links > li:first-child .count"),
+        ["8 episodes"]
+    );
+    assert_eq!(
+        texts(&page, ".links > li:first-child .covered-in li"),
+        [
+            "#8 Show 8 (Sponsor)",
+            "#7 Show 7 (Sponsor)",
+            "#6 Show 6 (Sponsor)",
+            "#5 Show 5 (Sponsor)",
+            "#4 Show 4 (Sponsor)"
+        ]
+    );
+    assert_eq!(
+        texts(&page, ".links > li:first-child .more"),
+        ["and 3 earlier episodes"]
+    );
+    assert_eq!(
+        api["episodes"].as_array().map(Vec::len),
+        Some(8),
+        "the link's own answer names every episode"
+    );
+}
