@@ -368,12 +368,20 @@ async fn paged_lists_fit_phones_and_desktops_and_pass_axe_core() {
             &url,
             "- a note",
         )
-        .topic("Brian Okken", 2, "Another topic", &url, "- a note");
+        .topic(
+            "Brian Okken",
+            2,
+            "Thanks to our sponsor",
+            "https://example.com/a-sponsor-named-in-every-episode",
+            "- a note",
+        );
         app.import(doc.build()).await;
     }
     let pages = [
         ("host-page-2", "/hosts/brian-okken?page=2".to_string()),
         ("archive-page-2", "/episodes?page=2".to_string()),
+        // The sponsor's link names its newest episodes and counts the rest.
+        ("links", "/links".to_string()),
     ];
     let client = browser(&mut driver).await;
     let problems = look_at(&client, &app, &pages, axe_source().as_deref()).await;
