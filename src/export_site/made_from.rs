@@ -2,7 +2,8 @@
 //! when the content, the build and the options are those of the export it updates, and renders
 //! only the changed episodes' own pages (with the site-wide ones) when just episodes changed.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::BuildHasher;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,9 @@ struct Prints {
     /// Each page of `/links`, in order: [`store::link_page_prints`].
     #[serde(default)]
     link_pages: Vec<u64>,
+    /// Each page of each host's list (`/hosts/{slug}`), in order: its episodes' fingerprints.
+    #[serde(default)]
+    host_pages: BTreeMap<String, Vec<u64>>,
 }
 
 impl MadeFrom {
@@ -99,10 +103,24 @@ impl MadeFrom {
             .collect();
         let link_pages =
             store::link_page_prints(conn, crate::links::service::PER_PAGE as usize).await?;
+        let per_page = crate::people::service::EPISODES_PER_PAGE as usize;
+        let host_pages = store::presenters_episodes(conn)
+            .await?
+            .into_iter()
+            .map(|(list, ids)| {
+                let prints: Vec<(i64, u64)> = ids
+                    .iter()
+                    .map(|id| (*id, by_id.get(id).copied().unwrap_or_default()))
+                    .collect();
+                let pages = prints.chunks(per_page).map(page_print).collect();
+                (list, pages)
+            })
+            .collect();
         self.prints = Some(Prints {
             site,
             episodes,
             link_pages,
+            host_pages,
         });
         Ok(())
     }
@@ -149,6 +167,15 @@ impl MadeFrom {
         Some(KeptPages::of(&now.link_pages, &then.link_pages))
     }
 
+    /// The pages of the host's list at `list` (`/hosts/{slug}`) that show what they showed in
+    /// `earlier`, while there are as many pages. `None` when every page must be rendered, as
+    /// for [`Self::touched_since`].
+    pub fn host_pages_kept_since(&self, earlier: &Self, list: &str) -> Option<KeptPages> {
+        let (now, then) = self.comparable_prints(earlier)?;
+        let pages_of = |prints: &Prints| prints.host_pages.get(list).cloned().unwrap_or_default();
+        Some(KeptPages::of(&pages_of(now), &pages_of(then)))
+    }
+
     pub fn to_json(&self) -> Vec<u8> {
         // Strings and integers always serialize.
         serde_json::to_vec_pretty(self).unwrap_or_default()
@@ -182,6 +209,11 @@ impl KeptPages {
     }
 }
 
+/// One fingerprint for a page of episodes: which ones, in order, and what each shows.
+fn page_print(episodes: &[(i64, u64)]) -> u64 {
+    foldhash::fast::FixedState::with_seed(0).hash_one(episodes)
+}
+
 /// The episodes next to any of `changed` in `order`.
 fn neighbours_of<'a>(
     order: &'a [(i64, u64)],
@@ -208,6 +240,7 @@ mod tests {
             site,
             episodes: episodes.to_vec(),
             link_pages: Vec::new(),
+            host_pages: BTreeMap::new(),
         });
         made
     }

@@ -196,8 +196,8 @@ struct Rendering<'a> {
 }
 
 /// Requests every address: first those every export renders, then, knowing from the
-/// fingerprints what changed since the `earlier` export, the episodes' own pages and the pages
-/// of the paged lists, then the assets the pages link to. Returns how many were written;
+/// fingerprints what changed since the `earlier` export, the episodes' own pages, the pages of
+/// the hosts' lists and of the other paged lists, then the assets the pages link to. Returns how many were written;
 /// `made_from` holds the fingerprints when it returns.
 async fn render_all(
     rendering: &mut Rendering<'_>,
@@ -206,8 +206,11 @@ async fn render_all(
     prints: &mut PendingPrints,
     made_from: &mut MadeFrom,
 ) -> Result<usize, ExportError> {
-    let (episodes_own, every_time): (Vec<Wanted>, Vec<Wanted>) =
-        wanted.into_iter().partition(|want| want.episode.is_some());
+    let (every_time, later): (Vec<Wanted>, Vec<Wanted>) = wanted
+        .into_iter()
+        .partition(|want| want.episode.is_none() && !want.paged);
+    let (episodes_own, host_lists): (Vec<Wanted>, Vec<Wanted>) =
+        later.into_iter().partition(|want| want.episode.is_some());
     let mut written = render_wanted(rendering, &every_time).await?;
     if earlier.is_some() {
         read_prints(prints, made_from).await?;
@@ -215,6 +218,12 @@ async fn render_all(
     let (touched, lists_kept) = what_stays(made_from, earlier.as_ref());
     let episodes_own = Wanted::to_render(episodes_own, touched.as_ref(), rendering.staging)?;
     written += render_wanted(rendering, &episodes_own).await?;
+    for list in &host_lists {
+        let kept = earlier
+            .as_ref()
+            .and_then(|earlier| made_from.host_pages_kept_since(earlier, &list.path));
+        written += export_pages(rendering, &list.path, kept.as_ref()).await?;
+    }
     for (list, kept) in paths::PAGED.iter().zip(&lists_kept) {
         written += export_pages(rendering, list, kept.as_ref()).await?;
     }

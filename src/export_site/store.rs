@@ -88,6 +88,29 @@ pub(super) async fn episode_fingerprints(
     Ok(prints)
 }
 
+/// Each person's published episodes with a segment of theirs, newest first, as (the address of
+/// their page, the episodes' ids): what the pages of `/hosts/{slug}` list.
+pub(super) async fn presenters_episodes(
+    conn: &mut SqliteConnection,
+) -> sqlx::Result<Vec<(String, Vec<i64>)>> {
+    let rows = sqlx::query_as::<_, (String, i64)>(
+        "select distinct '/hosts/' || p.slug, e.id, e.published_at, e.number
+         from segments s join people p on p.id = s.person_id
+         join episodes e on e.id = s.episode_id and e.status = 'published'
+         order by 1, e.published_at desc, e.number desc",
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut lists: Vec<(String, Vec<i64>)> = Vec::new();
+    for (path, episode) in rows {
+        match lists.last_mut() {
+            Some((last, episodes)) if *last == path => episodes.push(episode),
+            _ => lists.push((path, vec![episode])),
+        }
+    }
+    Ok(lists)
+}
+
 /// What a page of `/links` shows of each link: the link, and every published episode segment
 /// citing it, each row with the link's id first.
 const LINK_COVERAGE: &str = "select sl.link_id, l.url, l.url_key, l.title, e.number, e.slug,

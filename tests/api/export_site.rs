@@ -569,48 +569,51 @@ async fn changed_since_after_episode_edits_leaves_what_a_whole_export_writes() {
     export(&app, &out).await.expect("first export");
     // Each edit, with the episodes whose own pages it renders again (itself and its
     // neighbours: an episode's page links them by title; `None` for every page) and how
-    // many archive and /links pages it leaves as they were (the seed's links and those of
-    // 119 to 100 fill the first /links page, the rest the second).
+    // many archive, /links and host pages it leaves as they were (the seed's links and those
+    // of 119 to 100 fill the first /links page, the rest the second; the seed's hosts, Brian
+    // and Michael, have a page each, Brian Okken one or two, Ada Guest one once she comes).
     let edits = [
         (
             "episode 3 retitled",
             episode(3, "Episode 3, retitled"),
             Some(vec![2, 3, 4]),
-            (1, 1),
+            (1, 1, 2),
         ),
         (
             "episode 5 gains a topic and its link",
             numbered(5).topic("Brian Okken", 2, "More", "https://example.org/more", "- b"),
             Some(vec![4, 5, 6]),
-            (1, 1),
+            (1, 1, 2),
         ),
         (
             "episode 6 gains a guest, new to the show: every page again",
             numbered(6).topic("Ada Guest", 2, "Hers", "https://example.org/hers", "- c"),
             None,
-            (0, 0),
+            (0, 0, 0),
         ),
         (
             "episode 7 published",
             numbered(7),
             Some(vec![100, 7, 6]),
-            (1, 1),
+            (1, 1, 3),
         ),
         (
             "episode 2 back to draft",
             numbered(2).draft(),
             Some(vec![1, 2, 3]),
-            (1, 1),
+            (1, 1, 3),
         ),
         (
             "episode 4 moved before episode 7 (the links pages show no dates)",
             numbered(4).published_at("2020-01-08T09:00:00Z"),
             Some(vec![100, 4, 7, 5, 3]),
-            (1, 2),
+            (1, 2, 3),
         ),
     ];
 
-    for (step, (edit, doc, touched, (archive_kept, links_kept))) in edits.into_iter().enumerate() {
+    for (step, (edit, doc, touched, (archive_kept, links_kept, hosts_kept))) in
+        edits.into_iter().enumerate()
+    {
         app.import(doc.build()).await;
         let changed = export_site(
             &app.state.db,
@@ -646,9 +649,9 @@ async fn changed_since_after_episode_edits_leaves_what_a_whole_export_writes() {
         };
         assert_eq!(
             whole.addresses - changed.addresses,
-            untouched.iter().map(pages_of).sum::<usize>() + archive_kept + links_kept,
-            "{edit}: the pages of {touched:?} rendered, {archive_kept} archive and {links_kept} \
-             /links page(s) left alone"
+            untouched.iter().map(pages_of).sum::<usize>() + archive_kept + links_kept + hosts_kept,
+            "{edit}: the pages of {touched:?} rendered, {archive_kept} archive, {links_kept} \
+             /links and {hosts_kept} host page(s) left alone"
         );
     }
 }
