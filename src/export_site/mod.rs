@@ -197,8 +197,9 @@ struct Rendering<'a> {
 
 /// Requests every address: first those every export renders, then, knowing from the
 /// fingerprints what changed since the `earlier` export, the episodes' own pages, the pages of
-/// the hosts' lists and of the other paged lists, then the assets the pages link to. Returns how many were written;
-/// `made_from` holds the fingerprints when it returns.
+/// the hosts' lists (the paged addresses of `wanted`) and of the other paged lists, then the
+/// assets the pages link to. Returns how many were written; `made_from` holds the fingerprints
+/// when it returns.
 async fn render_all(
     rendering: &mut Rendering<'_>,
     wanted: Vec<Wanted>,
@@ -253,17 +254,13 @@ async fn read_prints(
     Ok(())
 }
 
-/// Requests and writes `wanted`; returns how many addresses were written.
+/// Requests and writes `wanted` (none of them paged); returns how many addresses were written.
 async fn render_wanted(
     rendering: &mut Rendering<'_>,
     wanted: &[Wanted],
 ) -> Result<usize, ExportError> {
     let mut written = 0;
     for want in wanted {
-        if want.paged {
-            written += export_pages(rendering, &want.path, None).await?;
-            continue;
-        }
         let Some(page) = fetch_wanted(rendering.router, want).await? else {
             continue;
         };
