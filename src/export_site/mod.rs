@@ -185,7 +185,7 @@ fn what_stays(
     )
 }
 
-/// The fingerprints being read, until [`read_prints`] takes them.
+/// The fingerprints being read, until [`await_prints`] takes them.
 type PendingPrints = Option<tokio::task::JoinHandle<Result<MadeFrom, ExportError>>>;
 
 /// Where pages go while they render, and the assets they link.
@@ -214,7 +214,7 @@ async fn render_all(
         later.into_iter().partition(|want| want.episode.is_some());
     let mut written = render_wanted(rendering, &every_time).await?;
     if earlier.is_some() {
-        read_prints(prints, made_from).await?;
+        await_prints(prints, made_from).await?;
     }
     let (touched, lists_kept) = what_stays(made_from, earlier.as_ref());
     let episodes_own = Wanted::to_render(episodes_own, touched.as_ref(), rendering.staging)?;
@@ -236,12 +236,12 @@ async fn render_all(
         write(rendering.staging, &asset, &page)?;
         written += 1;
     }
-    read_prints(prints, made_from).await?;
+    await_prints(prints, made_from).await?;
     Ok(written)
 }
 
 /// Waits for the fingerprints, unless they are already in `made_from`.
-async fn read_prints(
+async fn await_prints(
     prints: &mut PendingPrints,
     made_from: &mut MadeFrom,
 ) -> Result<(), ExportError> {
