@@ -42,7 +42,7 @@ use std::path::Path;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-pub use router::app;
+pub use router::{app, served};
 pub use state::AppState;
 
 /// Opens the database, binds `args.addr` and serves until Ctrl-C or SIGTERM.
@@ -88,7 +88,7 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
     // The digest worker stops with the server, after finishing the mail it is sending.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = digest::worker::spawn_serving(state.clone(), args.mail.delivery_config(), stop_rx);
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let service = router::served(state);
     let served = axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             shutdown_signal().await;

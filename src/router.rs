@@ -1,10 +1,14 @@
 //! The whole site assembled: the one place that knows every domain's routes.
 
-use axum::Router;
+use std::net::SocketAddr;
+
+use axum::extract::Request;
 use axum::extract::State;
+use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
+use axum::{Router, ServiceExt};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -38,6 +42,15 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(from_fn(web::request_log::log_request))
         .with_state(state)
+}
+
+/// The site as `serve` runs it: [`app`] behind the shortcut that answers pages held in memory
+/// before routing ([`web::cache::HitsFirst`]), told each connection's address.
+pub fn served(
+    state: AppState,
+) -> IntoMakeServiceWithConnectInfo<web::cache::HitsFirst<Router>, SocketAddr> {
+    let site = web::cache::HitsFirst::new(app(state.clone()), state);
+    ServiceExt::<Request>::into_make_service_with_connect_info(site)
 }
 
 /// 200 when the database answers, 503 otherwise.

@@ -72,22 +72,10 @@ impl ContentVersion {
 
     /// The version now.
     pub async fn current(&self, db: &SqlitePool) -> sqlx::Result<i64> {
-        if let Ok(seen) = self.seen.lock()
-            && let Some(seen) = *seen
-            && seen
-                .settled_at
-                .is_some_and(|at| at.elapsed() < RECHECK_AFTER)
-        {
-            return Ok(seen.version);
+        if let Some(version) = self.known() {
+            return Ok(version);
         }
         let mark = self.log_mark();
-        if let (Some(mark), Ok(mut seen)) = (mark, self.seen.lock())
-            && let Some(seen) = seen.as_mut()
-            && seen.still_current(mark)
-        {
-            seen.settled_at = Some(Instant::now());
-            return Ok(seen.version);
-        }
         // The mark is taken before the version is read: a commit landing in between changes
         // the log, so the next request reads again.
         let read_at = SystemTime::now();
@@ -101,6 +89,26 @@ impl ContentVersion {
             });
         }
         Ok(version)
+    }
+
+    /// The version when it is known without asking the database: it was read after the log
+    /// settled, and the log has not changed since (looked at once a millisecond at most).
+    pub fn known(&self) -> Option<i64> {
+        let last_read = (*self.seen.lock().ok()?)?;
+        if last_read
+            .settled_at
+            .is_some_and(|at| at.elapsed() < RECHECK_AFTER)
+        {
+            return Some(last_read.version);
+        }
+        // The look is a system call: made outside the lock, as other requests may be looking.
+        let mark = self.log_mark()?;
+        let mut seen = self.seen.lock().ok()?;
+        let seen = seen.as_mut()?;
+        seen.still_current(mark).then(|| {
+            seen.settled_at = Some(Instant::now());
+            seen.version
+        })
     }
 
     fn log_mark(&self) -> Option<LogMark> {

@@ -48,12 +48,11 @@ impl Accepted {
         for value in headers.get_all(ACCEPT_ENCODING) {
             for item in value.to_str().unwrap_or_default().split(',') {
                 let (coding, weight) = parse_item(item);
-                let slot = match coding.as_str() {
-                    "br" => 0,
-                    "gzip" | "x-gzip" => 1,
-                    "identity" => 2,
-                    "*" => 3,
-                    _ => continue,
+                let Some(&(_, slot)) = CODING_SLOTS
+                    .iter()
+                    .find(|(name, _)| coding.eq_ignore_ascii_case(name))
+                else {
+                    continue;
                 };
                 named[slot] = Some(weight);
             }
@@ -99,9 +98,18 @@ impl Accepted {
 }
 
 /// `gzip;q=0.8` → ("gzip", 0.8); a weight that does not parse counts as a refusal.
-fn parse_item(item: &str) -> (String, f32) {
+/// Where each coding's weight goes in `Accepted::of` (names compared without case).
+const CODING_SLOTS: [(&str, usize); 5] = [
+    ("br", 0),
+    ("gzip", 1),
+    ("x-gzip", 1),
+    ("identity", 2),
+    ("*", 3),
+];
+
+fn parse_item(item: &str) -> (&str, f32) {
     let mut parts = item.split(';');
-    let coding = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+    let coding = parts.next().unwrap_or_default().trim();
     let mut weight = 1.0;
     for param in parts {
         if let Some((name, value)) = param.split_once('=')

@@ -1,11 +1,11 @@
 //! Security headers on every response.
 
 use axum::extract::{Request, State};
-use axum::http::HeaderValue;
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -30,12 +30,19 @@ pub async fn security_headers(
     next: Next,
 ) -> Response {
     let admin = is_admin_path(request.uri().path());
+    let https = state.settings().base_url.starts_with("https://");
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+    add_security_headers(response.headers_mut(), admin, https);
+    response
+}
+
+/// The headers [`security_headers`] adds, for a response made without it (a cache hit
+/// answered before routing, [`super::cache::HitsFirst`]).
+pub(crate) fn add_security_headers(headers: &mut HeaderMap, admin: bool, https: bool) {
     if admin {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if state.settings().base_url.starts_with("https://") {
+    if https {
         headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
     }
     if !headers.contains_key(CONTENT_SECURITY_POLICY) {
@@ -47,7 +54,6 @@ pub async fn security_headers(
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    response
 }
 
 fn is_admin_path(path: &str) -> bool {

@@ -3,8 +3,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use axum::body::Bytes;
 use axum::extract::Request;
-use axum::http::{HeaderValue, Uri};
+use axum::http::{HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
@@ -35,39 +36,69 @@ fn process_id() -> u32 {
 
 /// Logs method, path and query with their secrets redacted, status and time.
 pub async fn log_request(request: Request, next: Next) -> Response {
-    let in_process = request.extensions().get::<InProcess>().is_some();
-    let id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| v.len() <= 64)
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            format!(
-                "{:x}-{}",
-                process_id(),
-                NEXT_ID.fetch_add(1, Ordering::Relaxed)
-            )
-        });
-    let method = request.method().clone();
-    let path = loggable(request.uri());
-    let span = tracing::info_span!("request", request_id = %id);
-    let started = Instant::now();
-    let mut response = next.run(request).instrument(span.clone()).await;
-    let status = response.status().as_u16();
-    let micros = started.elapsed().as_micros();
-    let _entered = span.enter();
-    match response.extensions().get::<LoggedError>() {
-        Some(LoggedError(error)) => {
-            tracing::error!(%method, %path, status, micros, %error, "request failed")
-        }
-        None if in_process => tracing::debug!(%method, %path, status, micros, "request"),
-        None => tracing::info!(%method, %path, status, micros, "request"),
-    }
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert("x-request-id", value);
-    }
+    let line = RequestLine::begin(&request);
+    let mut response = next.run(request).instrument(line.span.clone()).await;
+    line.end(&mut response);
     response
+}
+
+/// A request's line in the log, begun when it arrives and written when its response is made;
+/// the response carries its id (`x-request-id`: the client's own when it sent one).
+pub(crate) struct RequestLine {
+    id: String,
+    span: tracing::Span,
+    method: Method,
+    uri: Uri,
+    in_process: bool,
+    started: Instant,
+}
+
+impl RequestLine {
+    pub(crate) fn begin<B>(request: &axum::http::Request<B>) -> Self {
+        let id = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| v.len() <= 64)
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                format!(
+                    "{:x}-{}",
+                    process_id(),
+                    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+                )
+            });
+        Self {
+            span: tracing::info_span!("request", request_id = %id),
+            id,
+            method: request.method().clone(),
+            uri: request.uri().clone(),
+            in_process: request.extensions().get::<InProcess>().is_some(),
+            started: Instant::now(),
+        }
+    }
+
+    /// Writes the line (its fields are made only when the line is written: most are filtered
+    /// out under load).
+    pub(crate) fn end(self, response: &mut Response) {
+        let status = response.status().as_u16();
+        let micros = self.started.elapsed().as_micros();
+        let (method, uri) = (&self.method, &self.uri);
+        let _entered = self.span.enter();
+        match response.extensions().get::<LoggedError>() {
+            Some(LoggedError(error)) => {
+                tracing::error!(%method, path = %loggable(uri), status, micros, %error, "request failed")
+            }
+            None if self.in_process => {
+                tracing::debug!(%method, path = %loggable(uri), status, micros, "request")
+            }
+            None => tracing::info!(%method, path = %loggable(uri), status, micros, "request"),
+        }
+        drop(_entered);
+        if let Ok(value) = HeaderValue::from_maybe_shared(Bytes::from(self.id)) {
+            response.headers_mut().insert("x-request-id", value);
+        }
+    }
 }
 
 /// The request's path and query as the log may show them: a token segment becomes

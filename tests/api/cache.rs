@@ -31,6 +31,71 @@ async fn public_pages_carry_an_etag_and_a_conditional_get_answers_304() {
     }
 }
 
+/// The headers of a response but the ones that differ between any two (the date, the id).
+fn lasting_headers(response: &reqwest::Response) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .filter(|(name, _)| !["date", "x-request-id"].contains(&name.as_str()))
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_string()))
+        .collect();
+    headers.sort();
+    headers
+}
+
+#[tokio::test]
+async fn a_page_served_from_memory_is_the_rendered_one_with_the_same_headers() {
+    let app = spawn_app().await;
+    app.import_seed().await;
+
+    for (path, coding) in [
+        ("/episodes/434", "gzip"),
+        ("/episodes/434", "br"),
+        ("/episodes/rss", "identity"),
+        ("/api/v1/episodes/434", "gzip, br"),
+    ] {
+        let get = |request_id: &'static str| {
+            app.client
+                .get(format!("{}{path}", app.address))
+                .header("accept-encoding", coding)
+                .header("x-request-id", request_id)
+                .send()
+        };
+        let rendered = get("first-look").await.unwrap();
+        // Content unchanged for a while: the second look is answered from memory.
+        app.let_content_settle().await;
+        let from_memory = get("second-look").await.unwrap();
+
+        assert_eq!(from_memory.status(), 200, "{path} {coding}");
+        assert_eq!(
+            lasting_headers(&from_memory),
+            lasting_headers(&rendered),
+            "{path} {coding}"
+        );
+        assert_eq!(from_memory.headers()["x-request-id"], "second-look");
+        assert_eq!(rendered.headers()["x-request-id"], "first-look");
+        let revalidated = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .header("accept-encoding", coding)
+            .header("if-none-match", from_memory.headers()["etag"].clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(revalidated.status(), 304, "{path} {coding}");
+        assert_eq!(
+            revalidated.headers()["x-frame-options"],
+            "DENY",
+            "{path} {coding}"
+        );
+        assert_eq!(
+            from_memory.bytes().await.unwrap(),
+            rendered.bytes().await.unwrap(),
+            "{path} {coding}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_changed_episode_gets_a_new_etag_and_new_content() {
     let app = spawn_app().await;

@@ -6,13 +6,12 @@ use reqwest::{Response, StatusCode};
 use scraper::{Html, Selector};
 use serde_json::Value;
 use shownotes::episodes::{model::EpisodeDoc, save_episode};
-use shownotes::{AppState, app, db};
+use shownotes::{AppState, db};
 use tempfile::TempDir;
 
 use crate::smtp_sink::SmtpSink;
 use shownotes::digest::{DeliveryConfig, Until, Worker};
 use shownotes::mail::SmtpMailer;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -76,7 +75,7 @@ async fn spawn(setup_sql: &str, proxies: shownotes::state::TrustedProxies) -> Te
             .expect("setup sql");
         state.reload_settings().await.expect("reload settings");
     }
-    let router = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let router = shownotes::served(state.clone());
     let listener = shownotes::web::zero_copy::listener(listener);
     tokio::spawn(async move { axum::serve(listener, router).await });
     let client = reqwest::Client::builder()
@@ -97,6 +96,21 @@ impl TestApp {
     /// The app's database file, for the command line to work on while the app runs.
     pub fn db_path(&self) -> std::path::PathBuf {
         self._dir.path().join("shownotes.db")
+    }
+
+    /// Dates the database's last commit a minute back, as on a site whose content last changed
+    /// a while ago, and has the server read the content version once more: it then trusts that
+    /// version without asking again (it waits a second after a commit for that), and answers
+    /// cached pages from memory.
+    pub async fn let_content_settle(&self) {
+        let log = self._dir.path().join("shownotes.db-wal");
+        let a_minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&log)
+            .and_then(|file| file.set_modified(a_minute_ago))
+            .expect("date the write-ahead log back");
+        assert_eq!(self.get("/").await.status(), 200);
     }
 
     /// GET a path.
