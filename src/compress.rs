@@ -49,7 +49,7 @@ pub(crate) fn brotli_quality(len: usize, effort: Effort) -> i32 {
 /// (what browsers accept) and at least 256 KiB even for a small page: with a smaller window
 /// the encoder takes another path, which spent 15 ms on a 15 KB page instead of 0.4-0.8 ms
 /// for the same bytes.
-fn brotli_window(len: usize) -> i32 {
+pub(crate) fn brotli_window(len: usize) -> i32 {
     let bits = usize::BITS - len.max(1).leading_zeros();
     bits.clamp(18, 22) as i32
 }

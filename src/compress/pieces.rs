@@ -8,7 +8,7 @@ use std::io::Write;
 
 use flate2::{Compress, Compression, Crc, FlushCompress};
 
-use super::{Effort, brotli_quality};
+use super::{Effort, brotli_quality, brotli_window};
 
 /// Piece sizes: large enough that starting each piece afresh costs little of the ratio (gzip
 /// looks back 32 KiB, brotli's window here is 4 MiB), small enough that an edit recompresses
@@ -21,8 +21,10 @@ const PIECE_MAX: usize = 2 * 1024 * 1024;
 /// edit, then is all that is compressed again besides the piece the edit is in.
 const HEAD: usize = 16 * 1024;
 
-/// brotli's window for every piece and for the joined stream (4 MiB, what browsers accept):
-/// joined pieces must not name a larger window than the stream they join.
+/// brotli's window for the joined stream (4 MiB, what browsers accept): joined pieces must
+/// not name a larger window than the stream they join. Each piece names the window its own
+/// size needs ([`super::brotli_window`]): the encoder's ring buffer is as large as the window,
+/// and 4 MiB for every 512 KiB piece was a tenth of an export's peak memory.
 const BROTLI_WINDOW: u8 = 22;
 
 /// `body` cut into pieces: its [`HEAD`], then the rest at content-defined points.
@@ -83,7 +85,7 @@ pub fn join_gzip<'a>(body: &[u8], deflated: impl IntoIterator<Item = &'a [u8]>) 
 pub fn brotli_piece(piece: &[u8], body_len: usize, effort: Effort) -> std::io::Result<Vec<u8>> {
     let params = ::brotli::enc::BrotliEncoderParams {
         quality: brotli_quality(body_len, effort),
-        lgwin: i32::from(BROTLI_WINDOW),
+        lgwin: brotli_window(piece.len()).min(i32::from(BROTLI_WINDOW)),
         size_hint: piece.len(),
         catable: true,
         appendable: true,

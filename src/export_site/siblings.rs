@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use sha2::Digest;
@@ -17,6 +18,45 @@ use crate::compress::{self, Effort};
 /// Files waiting for their siblings, per compressing thread: enough to keep every core busy
 /// while a slow page renders, few enough that the waiting bodies stay a few megabytes.
 const QUEUED_PER_THREAD: usize = 8;
+
+/// Bytes of bodies queued or being compressed at once, besides a single body larger than this:
+/// a show's feeds are megabytes each, and the five queued together were a fifth of an export's
+/// peak memory (heaptrack, 1,000 episodes).
+const IN_FLIGHT_BYTES: usize = 16 * 1024 * 1024;
+
+/// The bytes of the bodies queued or being compressed, and a signal when some are done.
+#[derive(Default)]
+struct InFlight {
+    bytes: Mutex<usize>,
+    done: Condvar,
+}
+
+impl InFlight {
+    /// Waits until `len` more bytes fit (at once when nothing is in flight) and counts them;
+    /// false when `stopped` says no thread is left to make room.
+    fn reserve(&self, len: usize, stopped: impl Fn() -> bool) -> bool {
+        let mut bytes = self.bytes.lock().unwrap_or_else(PoisonError::into_inner);
+        while *bytes > 0 && *bytes + len > IN_FLIGHT_BYTES {
+            if stopped() {
+                return false;
+            }
+            // A thread that fails stops without a signal: look again now and then.
+            bytes = self
+                .done
+                .wait_timeout(bytes, Duration::from_millis(50))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        *bytes += len;
+        true
+    }
+
+    fn release(&self, len: usize) {
+        let mut bytes = self.bytes.lock().unwrap_or_else(PoisonError::into_inner);
+        *bytes = bytes.saturating_sub(len);
+        self.done.notify_all();
+    }
+}
 
 /// A sibling as written: its file (relative), its SHA-256 in hex and its length.
 pub(super) struct Written {
@@ -47,6 +87,7 @@ pub(super) struct Target {
 pub(super) struct Siblings {
     queue: Option<SyncSender<Job>>,
     threads: Vec<JoinHandle<Result<Vec<Written>, ExportError>>>,
+    in_flight: Arc<InFlight>,
 }
 
 impl Siblings {
@@ -55,21 +96,28 @@ impl Siblings {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         let (queue, jobs) = sync_channel(cores * QUEUED_PER_THREAD);
         let jobs = Arc::new(Mutex::new(jobs));
+        let in_flight = Arc::new(InFlight::default());
         let threads = (0..cores)
             .map(|_| {
-                let (jobs, target) = (jobs.clone(), target.clone());
-                std::thread::spawn(move || compress_queued(&jobs, &target))
+                let (jobs, target, in_flight) = (jobs.clone(), target.clone(), in_flight.clone());
+                std::thread::spawn(move || compress_queued(&jobs, &target, &in_flight))
             })
             .collect();
         Self {
             queue: Some(queue),
             threads,
+            in_flight,
         }
     }
 
     /// Queues `file`'s siblings; waits while every thread is busy and the queue full. An
     /// error a thread met stops the export here.
     pub fn add(&mut self, file: &Path, body: Bytes) -> Result<(), ExportError> {
+        let threads = &self.threads;
+        let stopped = || threads.iter().all(JoinHandle::is_finished);
+        if !self.in_flight.reserve(body.len(), stopped) {
+            return self.finish().map(|_| ());
+        }
         let job = Job {
             file: file.to_path_buf(),
             body,
@@ -107,6 +155,7 @@ impl Siblings {
 fn compress_queued(
     jobs: &Mutex<Receiver<Job>>,
     target: &Target,
+    in_flight: &InFlight,
 ) -> Result<Vec<Written>, ExportError> {
     let mut written = Vec::new();
     loop {
@@ -118,17 +167,25 @@ fn compress_queued(
         let Ok(job) = next else {
             return Ok(written);
         };
-        let (gz, br) = compressed(&job, target)?;
-        for (suffix, compressed) in [(".gz", gz), (".br", br)] {
-            let file = sibling(&job.file, suffix);
-            write_file(&target.root.join(&file), &compressed, target.in_place)?;
-            written.push(Written {
-                file,
-                sha256: hex(&sha2::Sha256::digest(&compressed)),
-                len: compressed.len() as u64,
-            });
-        }
+        let done = write_siblings(&job, target);
+        in_flight.release(job.body.len());
+        written.extend(done?);
     }
+}
+
+/// Compresses one file and writes its siblings.
+fn write_siblings(job: &Job, target: &Target) -> Result<[Written; 2], ExportError> {
+    let (gz, br) = compressed(job, target)?;
+    let write = |suffix: &str, compressed: Vec<u8>| -> Result<Written, ExportError> {
+        let file = sibling(&job.file, suffix);
+        write_file(&target.root.join(&file), &compressed, target.in_place)?;
+        Ok(Written {
+            file,
+            sha256: hex(&sha2::Sha256::digest(&compressed)),
+            len: compressed.len() as u64,
+        })
+    };
+    Ok([write(".gz", gz)?, write(".br", br)?])
 }
 
 /// The gzip and brotli of a file: a large one from its pieces, which earlier runs may have made.
@@ -142,4 +199,27 @@ fn compressed(job: &Job, target: &Target) -> Result<(Vec<u8>, Vec<u8>), ExportEr
         compress::gzip([body], body.len(), target.effort).map_err(failed)?,
         compress::brotli([body], body.len(), target.effort).map_err(failed)?,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_larger_than_the_budget_goes_alone_and_the_next_waits_for_it() {
+        let in_flight = InFlight::default();
+        let feed = IN_FLIGHT_BYTES + 1;
+        assert!(
+            in_flight.reserve(feed, || false),
+            "nothing in flight: it goes"
+        );
+        // While it is in flight and no thread is left to finish it, a page is refused, not
+        // kept waiting forever.
+        assert!(!in_flight.reserve(1_000, || true));
+        in_flight.release(feed);
+        assert!(
+            in_flight.reserve(1_000, || true),
+            "room again once it is done"
+        );
+    }
 }
