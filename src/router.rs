@@ -1,14 +1,16 @@
 //! The whole site assembled: the one place that knows every domain's routes.
 
+use std::convert::Infallible;
+use std::future::{Ready, ready};
 use std::net::SocketAddr;
+use std::task::{Context, Poll};
 
-use axum::extract::Request;
+use axum::Router;
 use axum::extract::State;
-use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
-use axum::{Router, ServiceExt};
+use axum::serve::{IncomingStream, Listener};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -44,13 +46,43 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The site as `serve` runs it: [`app`] behind the shortcut that answers pages held in memory
-/// before routing ([`web::cache::HitsFirst`]), told each connection's address.
-pub fn served(
+/// The site as `serve` runs it: for each connection, [`app`] behind the shortcut that answers
+/// pages held in memory before routing ([`web::cache::HitsFirst`]), which tells the rest the
+/// client's address.
+#[derive(Clone)]
+pub struct Served {
+    site: Router,
     state: AppState,
-) -> IntoMakeServiceWithConnectInfo<web::cache::HitsFirst<Router>, SocketAddr> {
-    let site = web::cache::HitsFirst::new(app(state.clone()), state);
-    ServiceExt::<Request>::into_make_service_with_connect_info(site)
+}
+
+/// [`Served`] for `state`.
+pub fn served(state: AppState) -> Served {
+    Served {
+        site: app(state.clone()),
+        state,
+    }
+}
+
+impl<L> tower::Service<IncomingStream<'_, L>> for Served
+where
+    L: Listener<Addr = SocketAddr>,
+{
+    type Response = web::cache::HitsFirst<Router>;
+    type Error = Infallible;
+    type Future = Ready<Result<Self::Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, connection: IncomingStream<'_, L>) -> Self::Future {
+        let client = *connection.remote_addr();
+        ready(Ok(web::cache::HitsFirst::new(
+            self.site.clone(),
+            self.state.clone(),
+            client,
+        )))
+    }
 }
 
 /// 200 when the database answers, 503 otherwise.

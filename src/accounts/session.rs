@@ -244,7 +244,7 @@ fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(state.settings().base_url.starts_with("https://"))
+        .secure(state.is_https())
         .max_age(Duration::days(SESSION_DAYS))
         .build()
 }

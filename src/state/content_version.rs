@@ -9,6 +9,7 @@
 
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use sqlx::SqlitePool;
@@ -33,6 +34,46 @@ struct LogMark {
 pub struct ContentVersion {
     log: Option<PathBuf>,
     seen: Mutex<Option<Seen>>,
+    settled: Settled,
+}
+
+/// The version last found settled, which requests take for a moment without a lock or a look
+/// at the log: the lock, taken by every request, was contended under load.
+struct Settled {
+    since: Instant,
+    /// Until when (nanoseconds after `since`) `version` may be taken; 0 when it may not.
+    until: AtomicU64,
+    version: AtomicI64,
+}
+
+impl Settled {
+    fn new() -> Self {
+        Self {
+            since: Instant::now(),
+            until: AtomicU64::new(0),
+            version: AtomicI64::new(0),
+        }
+    }
+
+    fn nanos(&self) -> u64 {
+        u64::try_from(self.since.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    fn get(&self) -> Option<i64> {
+        (self.nanos() < self.until.load(Ordering::Acquire))
+            .then(|| self.version.load(Ordering::Acquire))
+    }
+
+    /// `version` was found settled now: it may be taken for [`RECHECK_AFTER`].
+    fn set(&self, version: i64) {
+        self.version.store(version, Ordering::Release);
+        let until = self.nanos() + RECHECK_AFTER.as_nanos() as u64;
+        self.until.store(until, Ordering::Release);
+    }
+
+    fn clear(&self) {
+        self.until.store(0, Ordering::Release);
+    }
 }
 
 /// A version as read, with the log's look just before and when it was read.
@@ -41,9 +82,6 @@ struct Seen {
     mark: LogMark,
     version: i64,
     read_at: SystemTime,
-    /// When the log was last found as `mark` says, long settled: only then is the look
-    /// skipped for a moment (while writes are recent, every request looks).
-    settled_at: Option<Instant>,
 }
 
 impl Seen {
@@ -67,6 +105,7 @@ impl ContentVersion {
         Self {
             log,
             seen: Mutex::new(None),
+            settled: Settled::new(),
         }
     }
 
@@ -81,11 +120,12 @@ impl ContentVersion {
         let read_at = SystemTime::now();
         let version = crate::db::content_version(db).await?;
         if let (Some(mark), Ok(mut seen)) = (mark, self.seen.lock()) {
+            // While writes are recent every request looks at the log.
+            self.settled.clear();
             *seen = Some(Seen {
                 mark,
                 version,
                 read_at,
-                settled_at: None,
             });
         }
         Ok(version)
@@ -94,19 +134,15 @@ impl ContentVersion {
     /// The version when it is known without asking the database: it was read after the log
     /// settled, and the log has not changed since (looked at once a millisecond at most).
     pub fn known(&self) -> Option<i64> {
-        let last_read = (*self.seen.lock().ok()?)?;
-        if last_read
-            .settled_at
-            .is_some_and(|at| at.elapsed() < RECHECK_AFTER)
-        {
-            return Some(last_read.version);
+        if let Some(version) = self.settled.get() {
+            return Some(version);
         }
         // The look is a system call: made outside the lock, as other requests may be looking.
         let mark = self.log_mark()?;
-        let mut seen = self.seen.lock().ok()?;
-        let seen = seen.as_mut()?;
+        let seen = self.seen.lock().ok()?;
+        let seen = seen.as_ref()?;
         seen.still_current(mark).then(|| {
-            seen.settled_at = Some(Instant::now());
+            self.settled.set(seen.version);
             seen.version
         })
     }

@@ -7,6 +7,7 @@ pub mod proxies;
 
 use std::sync::Arc;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sqlx::SqlitePool;
 
@@ -49,6 +50,8 @@ pub struct Shared {
     /// Search's own connections to the same database.
     pub search_db: SqlitePool,
     settings: Arc<RwLock<Arc<Settings>>>,
+    /// Whether the base URL is https, as the settings say (read on every response).
+    https: Arc<AtomicBool>,
     /// Rendered public pages, dropped whenever content changes.
     pub cache: Arc<PageCache>,
     /// What the page cache checks its pages against: moved by any public change, from any process.
@@ -87,6 +90,7 @@ impl AppState {
         Ok(Self(Arc::new(Shared {
             search_db: crate::db::search_pool(&db),
             db,
+            https: Arc::new(AtomicBool::new(is_https(&loaded))),
             settings: Arc::new(RwLock::new(Arc::new(loaded))),
             cache: Arc::new(PageCache::default()),
             content_version,
@@ -129,10 +133,17 @@ impl AppState {
         {
             loaded.base_url = listening.clone();
         }
+        self.https.store(is_https(&loaded), Ordering::Release);
         match self.settings.write() {
             Ok(mut guard) => *guard = Arc::new(loaded),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(loaded),
         }
+    }
+
+    /// Whether the site's base URL is https: cookies are then `Secure` and responses ask
+    /// browsers to stay on https. Without the settings' lock, as every response asks.
+    pub fn is_https(&self) -> bool {
+        self.https.load(Ordering::Acquire)
     }
 
     /// The same state sending mail through `mailer`.
@@ -168,4 +179,8 @@ impl AppState {
     pub fn content_changed(&self) {
         self.cache.clear();
     }
+}
+
+fn is_https(settings: &Settings) -> bool {
+    settings.base_url.starts_with("https://")
 }

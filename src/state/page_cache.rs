@@ -19,6 +19,8 @@ pub struct CachedPage {
     pub etag: HeaderValue,
     /// When this exact body was first served (whole seconds, as HTTP dates have).
     pub last_modified: SystemTime,
+    /// The same as a `Last-Modified` header, formatted once.
+    pub last_modified_header: Option<HeaderValue>,
     pub stored: Instant,
     /// The content version it was rendered under ([`super::content_version`]): served only
     /// while that is still the version, whichever process changed the content since.
@@ -237,6 +239,7 @@ mod tests {
             content_type: HeaderValue::from_static("text/html"),
             etag: HeaderValue::from_static("\"1\""),
             last_modified: SystemTime::now(),
+            last_modified_header: None,
             stored: Instant::now(),
             version: 1,
             gzip: tokio::sync::OnceCell::new(),

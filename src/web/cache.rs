@@ -4,13 +4,14 @@
 
 use std::convert::Infallible;
 use std::future::{Ready, ready};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
 use std::time::{Instant, SystemTime};
 
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, COOKIE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH,
     LAST_MODIFIED, SET_COOKIE, VARY,
@@ -90,8 +91,10 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let etag = etag_of(&body, parts.extensions.get::<BodyTag>());
+    let last_modified = state.cache.last_modified(&key, &etag);
     let page = Arc::new(CachedPage {
-        last_modified: state.cache.last_modified(&key, &etag),
+        last_modified,
+        last_modified_header: HeaderValue::from_str(&httpdate::fmt_http_date(last_modified)).ok(),
         etag,
         content_type: parts
             .headers
@@ -121,11 +124,17 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
 pub struct HitsFirst<S> {
     site: S,
     state: AppState,
+    /// The connection's client, which the site's handlers are told (`ConnectInfo`).
+    client: SocketAddr,
 }
 
 impl<S> HitsFirst<S> {
-    pub fn new(site: S, state: AppState) -> Self {
-        Self { site, state }
+    pub fn new(site: S, state: AppState, client: SocketAddr) -> Self {
+        Self {
+            site,
+            state,
+            client,
+        }
     }
 }
 
@@ -141,11 +150,12 @@ where
         self.site.poll_ready(cx)
     }
 
-    fn call(&mut self, request: axum::http::Request<B>) -> Self::Future {
-        match answer_from_memory(&self.state, &request) {
-            Some(response) => Either::Left(ready(Ok(response))),
-            None => Either::Right(self.site.call(request)),
+    fn call(&mut self, mut request: axum::http::Request<B>) -> Self::Future {
+        if let Some(response) = answer_from_memory(&self.state, &request) {
+            return Either::Left(ready(Ok(response)));
         }
+        request.extensions_mut().insert(ConnectInfo(self.client));
+        Either::Right(self.site.call(request))
     }
 }
 
@@ -168,7 +178,7 @@ fn answer_from_memory<B>(state: &AppState, request: &axum::http::Request<B>) -> 
     let negotiated = negotiate::is_negotiated(request.uri().path());
     let conditions = Conditions::of(request.headers());
     let mut response = page_response(&page, &conditions, accepted, negotiated);
-    let https = state.settings().base_url.starts_with("https://");
+    let https = state.is_https();
     super::headers::add_security_headers(response.headers_mut(), false, https);
     line.end(&mut response);
     Some(response)
@@ -378,6 +388,8 @@ fn page_response(
         };
         let mut response = Response::new(body);
         let headers = response.headers_mut();
+        // Room for the headers this and the security headers add, made once.
+        headers.reserve(16);
         headers.insert(CONTENT_TYPE, page.content_type.clone());
         if let Some(value) = coding.header() {
             headers.insert(CONTENT_ENCODING, value);
@@ -386,8 +398,8 @@ fn page_response(
     };
     let headers = response.headers_mut();
     headers.insert(ETAG, etag.clone());
-    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(page.last_modified)) {
-        headers.insert(LAST_MODIFIED, date);
+    if let Some(date) = &page.last_modified_header {
+        headers.insert(LAST_MODIFIED, date.clone());
     }
     headers.insert(
         CACHE_CONTROL,

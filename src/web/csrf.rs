@@ -58,7 +58,7 @@ fn cookie_for(token: &str, state: &AppState) -> String {
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(state.settings().base_url.starts_with("https://"))
+        .secure(state.is_https())
         .build()
         .to_string()
 }

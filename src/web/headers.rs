@@ -30,7 +30,7 @@ pub async fn security_headers(
     next: Next,
 ) -> Response {
     let admin = is_admin_path(request.uri().path());
-    let https = state.settings().base_url.starts_with("https://");
+    let https = state.is_https();
     let mut response = next.run(request).await;
     add_security_headers(response.headers_mut(), admin, https);
     response

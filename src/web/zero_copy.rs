@@ -147,8 +147,16 @@ impl Drop for Mapped {
     }
 }
 
+/// Slices shorter than this are copied even from a sendable body (the tail of one a socket
+/// took in part): the copy costs less than finding the file, and every page's headers and
+/// body passed through the lookup's shared lock.
+const SENT_FROM_FILE_FROM: usize = 16 * 1024;
+
 /// The file and offset behind `slice`, when it lies within one sendable body.
 fn file_behind(slice: &[u8]) -> Option<(Arc<OwnedFd>, u64)> {
+    if slice.len() < SENT_FROM_FILE_FROM {
+        return None;
+    }
     let start = slice.as_ptr() as usize;
     let regions = REGIONS
         .read()
