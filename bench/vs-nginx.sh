@@ -69,11 +69,12 @@ EOF
 nginx -c "$work/nginx.conf" -p "$work"
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$nginx_port/" >/dev/null 2>&1 && break; sleep 0.1; done
 
-# The addresses as the sitemap lists them (an episode's page lives at its slug).
+# The home page, the archive's first page, an episode, the show feed and a talk, at the addresses
+# the sitemap lists (an episode's page lives at its slug).
 sitemap="$work/site/sitemap.xml"
 episode="$(grep -oE '/episodes/[0-9]+/[^/<]+<' "$sitemap" | sed -n '1s/<$//p')"
 talk="$(grep -oE '/talks/[^/<]+/[^/<]+<' "$sitemap" | grep -v '/rss<' | sed -n '1s/<$//p')"
-paths=(/ "$episode" /episodes/rss "$talk")
+paths=(/ /episodes "$episode" /episodes/rss "$talk")
 
 # Same bytes: each URL, gzip accepted, decodes to the same body from both.
 for path in "${paths[@]}"; do
