@@ -94,7 +94,6 @@ impl RequestLine {
             }
             None => tracing::info!(%method, path = %loggable(uri), status, micros, "request"),
         }
-        drop(_entered);
         if let Ok(value) = HeaderValue::from_maybe_shared(Bytes::from(self.id)) {
             response.headers_mut().insert("x-request-id", value);
         }
