@@ -49,7 +49,7 @@ pub async fn return_free_memory() {
 }
 
 /// Returns the free pages of every arena to the system.
-fn trim() {
+pub fn trim() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases memory the allocator holds as free; it is safe to
     // call from any thread at any time.

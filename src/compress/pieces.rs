@@ -4,7 +4,7 @@
 //! keeps its compressed bytes: a 12 MB feed edited in one episode is compressed again in one or
 //! two pieces, not whole. Pure code, no I/O beyond memory.
 
-use std::io::Write;
+use std::io::{Read, Write};
 
 use flate2::{Compress, Compression, Crc, FlushCompress};
 
@@ -38,6 +38,50 @@ pub fn cut(body: &[u8]) -> Vec<&[u8]> {
         .collect()
 }
 
+/// The pieces [`cut`] makes of the body that is `parts` joined, each copied out on its own:
+/// a body kept in parts (a feed's items) is never copied whole. Cuts are where [`cut`] puts
+/// them, so pieces kept from either match.
+pub fn cut_parts<'a>(parts: &'a [&'a [u8]]) -> impl Iterator<Item = std::io::Result<Vec<u8>>> + 'a {
+    let mut reader = PartsReader { parts, at: 0 };
+    let mut head = Vec::with_capacity(HEAD);
+    let head = match (&mut reader).take(HEAD as u64).read_to_end(&mut head) {
+        Ok(0) => None,
+        Ok(_) => Some(Ok(head)),
+        Err(e) => Some(Err(e)),
+    };
+    let rest = fastcdc::v2020::StreamCDC::new(reader, PIECE_MIN, PIECE_AVERAGE, PIECE_MAX)
+        .map(|piece| piece.map(|piece| piece.data).map_err(std::io::Error::other));
+    head.into_iter().chain(rest)
+}
+
+/// Reads `parts` in order as one stream.
+struct PartsReader<'a> {
+    parts: &'a [&'a [u8]],
+    /// How far into the first of `parts` the reading is.
+    at: usize,
+}
+
+impl Read for PartsReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut filled = 0;
+        while filled < buf.len() {
+            let Some((first, rest)) = self.parts.split_first() else {
+                break;
+            };
+            let left = &first[self.at..];
+            let n = left.len().min(buf.len() - filled);
+            buf[filled..filled + n].copy_from_slice(&left[..n]);
+            filled += n;
+            self.at += n;
+            if self.at == first.len() {
+                self.parts = rest;
+                self.at = 0;
+            }
+        }
+        Ok(filled)
+    }
+}
+
 /// `piece` as raw deflate blocks that refer to nothing before it and end on a byte boundary
 /// (a full flush), so it can sit anywhere in a gzip member: see [`join_gzip`].
 pub fn deflate_piece(piece: &[u8], effort: Effort) -> std::io::Result<Vec<u8>> {
@@ -61,14 +105,17 @@ pub fn deflate_piece(piece: &[u8], effort: Effort) -> std::io::Result<Vec<u8>> {
     }
 }
 
-/// The gzip member of `body`, whose [`deflate_piece`]s are `deflated` in order.
-pub fn join_gzip<'a>(body: &[u8], deflated: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+/// The gzip member of the body that is `parts` joined, whose [`deflate_piece`]s are
+/// `deflated` in order.
+pub fn join_gzip<'a>(parts: &[&[u8]], deflated: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
     // No name, no time (the bytes depend on the body alone), unknown system.
     const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
     // A final block of fixed codes that holds only its end code.
     const LAST_BLOCK: [u8; 2] = [0x03, 0x00];
     let mut crc = Crc::new();
-    crc.update(body);
+    for part in parts {
+        crc.update(part);
+    }
     let mut out = HEADER.to_vec();
     for piece in deflated {
         out.extend_from_slice(piece);
@@ -76,7 +123,8 @@ pub fn join_gzip<'a>(body: &[u8], deflated: impl IntoIterator<Item = &'a [u8]>) 
     out.extend_from_slice(&LAST_BLOCK);
     out.extend_from_slice(&crc.sum().to_le_bytes());
     // The length modulo 2^32, as the format says.
-    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    let len: usize = parts.iter().map(|part| part.len()).sum();
+    out.extend_from_slice(&(len as u32).to_le_bytes());
     out
 }
 
@@ -169,7 +217,7 @@ mod tests {
             .into_iter()
             .map(|piece| deflate_piece(piece, Effort::Served).unwrap())
             .collect();
-        join_gzip(body, pieces.iter().map(Vec::as_slice))
+        join_gzip(&[body], pieces.iter().map(Vec::as_slice))
     }
 
     fn brotli_of(body: &[u8]) -> Vec<u8> {
@@ -207,6 +255,32 @@ mod tests {
             "{kept} of {} pieces kept",
             new.len()
         );
+    }
+
+    #[test]
+    fn a_body_in_parts_is_cut_where_the_whole_body_is() {
+        let body = feed(3000, Some(11));
+        // Parts of every size, a feed's items' among them, and empty ones.
+        let mut parts: Vec<&[u8]> = Vec::new();
+        let mut rest = &body[..];
+        for size in [0, 1, 5_000, 0, 16_383, 2, 12_000].into_iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (part, after) = rest.split_at(size.min(rest.len()));
+            parts.push(part);
+            rest = after;
+        }
+        let from_parts: Vec<Vec<u8>> = cut_parts(&parts).map(Result::unwrap).collect();
+        let whole: Vec<&[u8]> = cut(&body);
+        assert!(whole.len() > 4, "{} pieces", whole.len());
+        assert!(
+            from_parts
+                .iter()
+                .map(Vec::as_slice)
+                .eq(whole.iter().copied())
+        );
+        assert_eq!(cut_parts(&[b"", b""]).count(), 0, "nothing to cut");
     }
 
     #[test]

@@ -9,11 +9,22 @@ use super::error::ExportError;
 /// Writes `body` at `path`: in place, under a temporary name renamed into place, so a web
 /// server reading the folder meanwhile sees the old file or the new, never half.
 pub(super) fn write_file(path: &Path, body: &[u8], in_place: bool) -> Result<(), ExportError> {
-    if in_place {
-        write_then_rename(path, body)
-    } else {
-        fs::write(path, body).map_err(|e| io(path, e))
+    write_with(path, in_place, |file| fs::write(file, body))
+}
+
+/// Makes the file at `path` with `write`, given the path to write: `path` itself, or in place
+/// a temporary name beside it, renamed into place once written.
+pub(super) fn write_with(
+    path: &Path,
+    in_place: bool,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<(), ExportError> {
+    if !in_place {
+        return write(path).map_err(|e| io(path, e));
     }
+    let temporary = sibling(path, &format!(".tmp-{}", std::process::id()));
+    write(&temporary).map_err(|e| io(&temporary, e))?;
+    fs::rename(&temporary, path).map_err(|e| io(path, e))
 }
 
 /// The hidden folder `.NAME{suffix}` beside `out` (`site` → `.site.pieces`): in the same
@@ -41,9 +52,7 @@ pub(super) fn manifest_key(file: &Path) -> String {
 
 /// Writes `path` under a temporary name beside it, then renames it into place.
 pub(super) fn write_then_rename(path: &Path, body: &[u8]) -> Result<(), ExportError> {
-    let temporary = sibling(path, &format!(".tmp-{}", std::process::id()));
-    fs::write(&temporary, body).map_err(|e| io(&temporary, e))?;
-    fs::rename(&temporary, path).map_err(|e| io(path, e))
+    write_file(path, body, true)
 }
 
 pub(super) fn hex(bytes: &[u8]) -> String {

@@ -8,10 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use sha2::{Digest, Sha256};
-
-use super::disk::{beside, hex, io, manifest_key, write_file, write_then_rename};
+use super::body::Parts;
+use super::disk::{beside, io, manifest_key, write_then_rename, write_with};
 use super::error::ExportError;
 use super::made_from::MadeFrom;
 use super::names::{MADE_FROM, MANIFEST};
@@ -170,15 +168,16 @@ impl Staging {
     /// Writes `body` at `file` (relative), and `.gz` and `.br` siblings when it is text;
     /// in place, a file the earlier export wrote with these very bytes is left as it is.
     /// The siblings are written by other threads meanwhile; [`Self::finish`] waits for them.
-    pub fn write(&mut self, file: &Path, body: Bytes, is_text: bool) -> Result<(), ExportError> {
-        if self.keep_unchanged(file, &body) {
+    pub fn write(&mut self, file: &Path, body: Parts, is_text: bool) -> Result<(), ExportError> {
+        let sha256 = body.sha256();
+        if self.keep_unchanged(file, &sha256) {
             if is_text && body.len() > CUT_ABOVE {
                 // Its pieces stay for the day it changes.
-                self.pieces.keep_pieces_of(&body);
+                self.pieces.keep_pieces_of(&body)?;
             }
             return Ok(());
         }
-        self.put(file, &body)?;
+        self.put(file, &body, sha256)?;
         if is_text {
             self.siblings.add(file, body)?;
         }
@@ -186,13 +185,13 @@ impl Staging {
     }
 
     /// True (and the file and its siblings carried into the new manifest) when the earlier
-    /// export holds `file` with these bytes.
-    fn keep_unchanged(&mut self, file: &Path, body: &[u8]) -> bool {
+    /// export holds `file` with the bytes whose hash is `sha256`.
+    fn keep_unchanged(&mut self, file: &Path, sha256: &str) -> bool {
         let Some(earlier) = &self.earlier else {
             return false;
         };
         let key = manifest_key(file);
-        let same = earlier.get(&key) == Some(&hex(&Sha256::digest(body)));
+        let same = earlier.get(&key).is_some_and(|kept| kept == sha256);
         same && self.carry(&key)
     }
 
@@ -232,13 +231,13 @@ impl Staging {
         true
     }
 
-    fn put(&mut self, file: &Path, body: &[u8]) -> Result<(), ExportError> {
+    fn put(&mut self, file: &Path, body: &Parts, sha256: String) -> Result<(), ExportError> {
         let path = self.root.join(file);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         }
-        write_file(&path, body, self.is_in_place())?;
-        self.record(file, hex(&Sha256::digest(body)), body.len() as u64);
+        write_with(&path, self.is_in_place(), |path| body.write_to(path))?;
+        self.record(file, sha256, body.len() as u64);
         Ok(())
     }
 

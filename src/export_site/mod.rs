@@ -3,6 +3,7 @@
 //! Every page is requested in process through [`crate::app`], so each file holds exactly the
 //! bytes the server sends: one renderer. See the README for serving the copy.
 
+mod body;
 mod disk;
 mod error;
 mod files;
@@ -23,8 +24,10 @@ use axum::http::{Request, StatusCode};
 use sqlx::SqlitePool;
 use tower::ServiceExt;
 
+use crate::feeds::items::Format;
 use crate::state::AppState;
 use crate::web::request_log::InProcess;
+use body::Parts;
 use files::{Earlier, Staging};
 use made_from::{KeptPages, MadeFrom};
 use paths::Wanted;
@@ -98,6 +101,9 @@ pub async fn export_site(
     }
     // Each address is rendered once and written at once: keeping pages in memory buys nothing.
     state.cache.set_budget(0);
+    for once in [Format::Rss, Format::Atom, Format::Json] {
+        state.feed_items.render_once(once);
+    }
     // The fingerprints of what the pages show are read on a connection of their own while the
     // pages every export renders (home, feeds, hosts, talks) render: `--changed-since` needs
     // them only to choose the episodes' own pages, which come after, and a whole export only
@@ -126,7 +132,7 @@ pub async fn export_site(
         .await
         .and_then(|pages| {
             let file = Path::new(crate::search::static_index::FILE);
-            staging.write(file, Bytes::from(search_index), true)?;
+            staging.write(file, Parts::from(Bytes::from(search_index)), true)?;
             Ok(pages + 1)
         });
     if let Some(unread) = prints {
@@ -266,7 +272,9 @@ async fn render_wanted(
         };
         // Pages link their css and js; feeds name the stylesheet a browser shows them with.
         if page.is_text() {
-            collect_assets(&page.body, &mut rendering.assets);
+            for chunk in page.body.slices() {
+                collect_assets(chunk, &mut rendering.assets);
+            }
         }
         write(rendering.staging, &want.path, &page)?;
         written += 1;
@@ -301,10 +309,11 @@ async fn export_pages(
         if fetched.status != StatusCode::OK {
             return Err(status_error(&path, fetched.status));
         }
-        collect_assets(&fetched.body, &mut rendering.assets);
+        let body = fetched.body.joined();
+        collect_assets(&body, &mut rendering.assets);
         let next_link = format!("href=\"{list}?page={}\"", page + 1);
-        let has_next = contains(&fetched.body, next_link.as_bytes());
-        let mut html = String::from_utf8_lossy(&fetched.body).into_owned();
+        let has_next = contains(&body, next_link.as_bytes());
+        let mut html = String::from_utf8_lossy(&body).into_owned();
         for n in [page.saturating_sub(1), page + 1]
             .into_iter()
             .filter(|n| *n > 0)
@@ -314,7 +323,7 @@ async fn export_pages(
                 &format!("href=\"{}\"", paths::page_of(list, n)),
             );
         }
-        fetched.body = Bytes::from(html);
+        fetched.body = Parts::from(Bytes::from(html));
         write(rendering.staging, &paths::page_of(list, page), &fetched)?;
         if !has_next {
             return Ok(rendered);
@@ -365,7 +374,7 @@ struct Fetched {
     status: StatusCode,
     content_type: String,
     location: Option<String>,
-    body: Bytes,
+    body: Parts,
 }
 
 impl Fetched {
@@ -404,18 +413,27 @@ async fn fetch(router: &Router, path: &str) -> Result<Fetched, ExportError> {
     let content_type = header(CONTENT_TYPE).unwrap_or_default();
     let location = header(LOCATION);
     let status = parts.status;
-    let body = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .map_err(|e| ExportError::Io {
-            path: PathBuf::from(path),
-            source: std::io::Error::other(e),
-        })?;
+    let body = read_parts(body).await.map_err(|e| ExportError::Io {
+        path: PathBuf::from(path),
+        source: std::io::Error::other(e),
+    })?;
     Ok(Fetched {
         status,
         content_type,
         location,
         body,
     })
+}
+
+/// A body's chunks as they come: a feed's items are not copied into one buffer.
+async fn read_parts(body: Body) -> Result<Parts, axum::Error> {
+    use futures_util::StreamExt;
+    let mut parts = Parts::default();
+    let mut chunks = body.into_data_stream();
+    while let Some(chunk) = chunks.next().await {
+        parts.push(chunk?);
+    }
+    Ok(parts)
 }
 
 fn write(staging: &mut Staging, path: &str, page: &Fetched) -> Result<(), ExportError> {

@@ -12,11 +12,12 @@ use std::sync::{Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 
+use super::body::Parts;
 use super::disk::{beside, hex, io, sibling};
 use super::error::ExportError;
 use super::made_from::BUILD;
 use crate::compress::Effort;
-use crate::compress::pieces::{brotli_piece, cut, deflate_piece, join_brotli, join_gzip};
+use crate::compress::pieces::{brotli_piece, cut_parts, deflate_piece, join_brotli, join_gzip};
 
 /// Bodies above this size are compressed piece by piece (at least two pieces' worth).
 pub(super) const CUT_ABOVE: usize = 512 * 1024;
@@ -43,28 +44,35 @@ impl PieceStore {
     }
 
     /// The gzip and the brotli of `body`, from the pieces kept where they are the same.
-    pub fn compress(&self, body: &[u8]) -> Result<(Vec<u8>, Vec<u8>), ExportError> {
+    pub fn compress(&self, body: &Parts) -> Result<(Vec<u8>, Vec<u8>), ExportError> {
         let mut deflated = Vec::new();
         let mut brotlied = Vec::new();
-        for piece in cut(body) {
-            let key = self.key(piece);
-            deflated.push(self.kept_or_made(&key, "gz", || deflate_piece(piece, self.effort))?);
+        let slices = body.slices();
+        for piece in cut_parts(&slices) {
+            let piece = piece.map_err(|e| io(&self.dir, e))?;
+            let key = self.key(&piece);
+            deflated.push(self.kept_or_made(&key, "gz", || deflate_piece(&piece, self.effort))?);
             brotlied.push(
-                self.kept_or_made(&key, "br", || brotli_piece(piece, body.len(), self.effort))?,
+                self.kept_or_made(&key, "br", || brotli_piece(&piece, body.len(), self.effort))?,
             );
         }
-        let gz = join_gzip(body, deflated.iter().map(Vec::as_slice));
+        let gz = join_gzip(&slices, deflated.iter().map(Vec::as_slice));
         let br = join_brotli(brotlied.iter().map(Vec::as_slice)).map_err(|e| io(&self.dir, e))?;
         Ok((gz, br))
     }
 
     /// Marks the pieces of `body`, which this export leaves as it was, as still in use.
-    pub fn keep_pieces_of(&self, body: &[u8]) {
+    pub fn keep_pieces_of(&self, body: &Parts) -> Result<(), ExportError> {
+        let slices = body.slices();
+        let mut keys = Vec::new();
+        for piece in cut_parts(&slices) {
+            keys.push(self.key(&piece.map_err(|e| io(&self.dir, e))?));
+        }
         let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
-        for piece in cut(body) {
-            let key = self.key(piece);
+        for key in keys {
             used.extend(["gz", "br"].map(|coding| format!("{key}.{coding}")));
         }
+        Ok(())
     }
 
     /// A piece's name: its bytes, and the build and effort that compress it.

@@ -7,9 +7,9 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use axum::body::Bytes;
 use sha2::Digest;
 
+use super::body::Parts;
 use super::disk::{hex, io, sibling, write_file};
 use super::error::ExportError;
 use super::pieces::{CUT_ABOVE, PieceStore};
@@ -68,7 +68,7 @@ pub(super) struct Written {
 /// A text file whose siblings are still to be written.
 struct Job {
     file: PathBuf,
-    body: Bytes,
+    body: Parts,
 }
 
 /// Where the siblings go and how they are written.
@@ -112,7 +112,7 @@ impl Siblings {
 
     /// Queues `file`'s siblings; waits while every thread is busy and the queue full. An
     /// error a thread met stops the export here.
-    pub fn add(&mut self, file: &Path, body: Bytes) -> Result<(), ExportError> {
+    pub fn add(&mut self, file: &Path, body: Parts) -> Result<(), ExportError> {
         let threads = &self.threads;
         let stopped = || threads.iter().all(JoinHandle::is_finished);
         if !self.in_flight.reserve(body.len(), stopped) {
@@ -168,7 +168,15 @@ fn compress_queued(
             return Ok(written);
         };
         let done = write_siblings(&job, target);
-        in_flight.release(job.body.len());
+        let len = job.body.len();
+        drop(job);
+        if len > CUT_ABOVE {
+            // A feed's items and pieces were freed into the arenas of the threads that made
+            // them, which kept those pages: handing them back took the peak resident memory
+            // of a 1,000-episode export from 128 to 99-110 MB, for no measurable time.
+            crate::memory::trim();
+        }
+        in_flight.release(len);
         written.extend(done?);
     }
 }
@@ -190,14 +198,15 @@ fn write_siblings(job: &Job, target: &Target) -> Result<[Written; 2], ExportErro
 
 /// The gzip and brotli of a file: a large one from its pieces, which earlier runs may have made.
 fn compressed(job: &Job, target: &Target) -> Result<(Vec<u8>, Vec<u8>), ExportError> {
-    let body = &job.body[..];
+    let body = &job.body;
     if body.len() > CUT_ABOVE {
         return target.pieces.compress(body);
     }
     let failed = |e| io(&job.file, e);
+    let slices = body.slices();
     Ok((
-        compress::gzip([body], body.len(), target.effort).map_err(failed)?,
-        compress::brotli([body], body.len(), target.effort).map_err(failed)?,
+        compress::gzip(slices.iter().copied(), body.len(), target.effort).map_err(failed)?,
+        compress::brotli(slices.iter().copied(), body.len(), target.effort).map_err(failed)?,
     ))
 }
 
