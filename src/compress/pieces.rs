@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 
 use flate2::{Compress, Compression, Crc, FlushCompress};
 
-use super::{Effort, brotli_quality, brotli_window};
+use super::{Effort, brotli_quality, brotli_window, gzip_level};
 
 /// Piece sizes: large enough that starting each piece afresh costs little of the ratio (gzip
 /// looks back 32 KiB, brotli's window here is 4 MiB), small enough that an edit recompresses
@@ -83,12 +83,10 @@ impl Read for PartsReader<'_> {
 }
 
 /// `piece` as raw deflate blocks that refer to nothing before it and end on a byte boundary
-/// (a full flush), so it can sit anywhere in a gzip member: see [`join_gzip`].
-pub fn deflate_piece(piece: &[u8], effort: Effort) -> std::io::Result<Vec<u8>> {
-    let level = match effort {
-        Effort::Best | Effort::Export => Compression::best(),
-        Effort::Served => Compression::new(6),
-    };
+/// (a full flush), so it can sit anywhere in a gzip member: see [`join_gzip`]. `body_len` is
+/// the size of the whole body, which sets the level as for a body compressed whole.
+pub fn deflate_piece(piece: &[u8], body_len: usize, effort: Effort) -> std::io::Result<Vec<u8>> {
+    let level = Compression::new(gzip_level(body_len, effort));
     let mut deflate = Compress::new(level, false);
     let mut out = Vec::with_capacity(piece.len() / 3 + 64);
     loop {
@@ -215,7 +213,7 @@ mod tests {
     fn gzip_of(body: &[u8]) -> Vec<u8> {
         let pieces: Vec<Vec<u8>> = cut(body)
             .into_iter()
-            .map(|piece| deflate_piece(piece, Effort::Served).unwrap())
+            .map(|piece| deflate_piece(piece, body.len(), Effort::Served).unwrap())
             .collect();
         join_gzip(&[body], pieces.iter().map(Vec::as_slice))
     }

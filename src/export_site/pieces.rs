@@ -51,7 +51,9 @@ impl PieceStore {
         for piece in cut_parts(&slices) {
             let piece = piece.map_err(|e| io(&self.dir, e))?;
             let key = self.key(&piece);
-            deflated.push(self.kept_or_made(&key, "gz", || deflate_piece(&piece, self.effort))?);
+            deflated.push(self.kept_or_made(&key, "gz", || {
+                deflate_piece(&piece, body.len(), self.effort)
+            })?);
             brotlied.push(
                 self.kept_or_made(&key, "br", || brotli_piece(&piece, body.len(), self.effort))?,
             );
