@@ -184,6 +184,11 @@ impl Staging {
         Ok(())
     }
 
+    /// Waits until no large file is being compressed (see [`Siblings::wait_for_large`]).
+    pub fn wait_for_large(&mut self) -> Result<(), ExportError> {
+        self.siblings.wait_for_large()
+    }
+
     /// True (and the file and its siblings carried into the new manifest) when the earlier
     /// export holds `file` with the bytes whose hash is `sha256`.
     fn keep_unchanged(&mut self, file: &Path, sha256: &str) -> bool {

@@ -267,6 +267,9 @@ async fn render_wanted(
 ) -> Result<usize, ExportError> {
     let mut written = 0;
     for want in wanted {
+        if want.large {
+            rendering.staging.wait_for_large()?;
+        }
         let Some(page) = fetch_wanted(rendering.router, want).await? else {
             continue;
         };

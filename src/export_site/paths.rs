@@ -18,12 +18,17 @@ pub(super) struct Wanted {
     pub episode: Option<i64>,
     /// A list paged with `?page=N` (a host's page): written page by page.
     pub paged: bool,
+    /// A feed of the show's episodes, megabytes of notes: rendered only once the one before
+    /// it is compressed ([`super::files::Staging::wait_for_large`]).
+    pub large: bool,
 }
 
 impl Wanted {
     fn required(path: impl Into<String>) -> Self {
+        let path = path.into();
         Self {
-            path: path.into(),
+            large: FEEDS_OF_EPISODES.contains(&path.as_str()),
+            path,
             optional: false,
             episode: None,
             paged: false,
@@ -32,10 +37,15 @@ impl Wanted {
 
     fn optional(path: impl Into<String>) -> Self {
         Self {
-            path: path.into(),
             optional: true,
-            episode: None,
-            paged: false,
+            ..Self::required(path)
+        }
+    }
+
+    fn large(self) -> Self {
+        Self {
+            large: true,
+            ..self
         }
     }
 
@@ -105,6 +115,9 @@ const FIXED: &[&str] = &[
     "/search",
 ];
 
+/// The show's feeds, each listing every episode with its notes.
+const FEEDS_OF_EPISODES: &[&str] = &["/episodes/rss", "/episodes/atom", "/episodes/feed.json"];
+
 /// List pages this build may not have yet.
 const MAYBE: &[&str] = &["/hosts", "/digests", "/digests/rss"];
 
@@ -144,7 +157,7 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
                 page = page.of_episode(number);
             }
             ["hosts", slug] => {
-                wanted.push(Wanted::optional(format!("/hosts/{slug}/rss")));
+                wanted.push(Wanted::optional(format!("/hosts/{slug}/rss")).large());
                 page = page.paged();
             }
             ["talks", event] => wanted.push(Wanted::optional(format!("/talks/{event}/rss"))),
@@ -215,6 +228,15 @@ mod tests {
             Some("episodes/feed.json".into())
         );
         assert_eq!(file_for("/a/../etc", true), None);
+    }
+
+    #[test]
+    fn the_feeds_of_every_episode_are_the_large_addresses() {
+        assert!(Wanted::required("/episodes/rss").large);
+        assert!(Wanted::required("/episodes/feed.json").large);
+        assert!(Wanted::optional("/hosts/brian/rss").large().large);
+        assert!(!Wanted::required("/").large);
+        assert!(!Wanted::required("/talks/rss").large);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -35,10 +35,30 @@ impl InFlight {
     /// Waits until `len` more bytes fit (at once when nothing is in flight) and counts them;
     /// false when `stopped` says no thread is left to make room.
     fn reserve(&self, len: usize, stopped: impl Fn() -> bool) -> bool {
+        let fits = |bytes: usize| bytes == 0 || bytes + len <= IN_FLIGHT_BYTES;
+        let Some(mut bytes) = self.wait_until(fits, stopped) else {
+            return false;
+        };
+        *bytes += len;
+        true
+    }
+
+    /// Waits until at most `limit` bytes are in flight; false when `stopped` says no thread is
+    /// left to make room.
+    fn settle(&self, limit: usize, stopped: impl Fn() -> bool) -> bool {
+        self.wait_until(|bytes| bytes <= limit, stopped).is_some()
+    }
+
+    /// The count of bytes in flight once `ready` holds of it; `None` when `stopped` first.
+    fn wait_until(
+        &self,
+        ready: impl Fn(usize) -> bool,
+        stopped: impl Fn() -> bool,
+    ) -> Option<MutexGuard<'_, usize>> {
         let mut bytes = self.bytes.lock().unwrap_or_else(PoisonError::into_inner);
-        while *bytes > 0 && *bytes + len > IN_FLIGHT_BYTES {
+        while !ready(*bytes) {
             if stopped() {
-                return false;
+                return None;
             }
             // A thread that fails stops without a signal: look again now and then.
             bytes = self
@@ -47,8 +67,7 @@ impl InFlight {
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
         }
-        *bytes += len;
-        true
+        Some(bytes)
     }
 
     fn release(&self, len: usize) {
@@ -108,6 +127,18 @@ impl Siblings {
             threads,
             in_flight,
         }
+    }
+
+    /// Waits until no large body (one cut in pieces) is being compressed: the next one is
+    /// rendered only then, so that the two and all they are made of are never in memory at
+    /// once. An error a thread met stops the export here.
+    pub fn wait_for_large(&mut self) -> Result<(), ExportError> {
+        let threads = &self.threads;
+        let stopped = || threads.iter().all(JoinHandle::is_finished);
+        if !self.in_flight.settle(CUT_ABOVE, stopped) {
+            return self.finish().map(|_| ());
+        }
+        Ok(())
     }
 
     /// Queues `file`'s siblings; waits while every thread is busy and the queue full. An
@@ -230,5 +261,19 @@ mod tests {
             in_flight.reserve(1_000, || true),
             "room again once it is done"
         );
+    }
+
+    #[test]
+    fn the_next_feed_waits_until_no_large_body_is_in_flight() {
+        let in_flight = InFlight::default();
+        assert!(in_flight.reserve(30_000, || false), "a page");
+        assert!(in_flight.settle(CUT_ABOVE, || true), "pages do not hold it");
+        assert!(in_flight.reserve(12 * 1024 * 1024, || false), "a feed");
+        assert!(
+            !in_flight.settle(CUT_ABOVE, || true),
+            "held while the feed is"
+        );
+        in_flight.release(12 * 1024 * 1024);
+        assert!(in_flight.settle(CUT_ABOVE, || true));
     }
 }
