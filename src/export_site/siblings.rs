@@ -212,19 +212,24 @@ fn compress_queued(
     }
 }
 
-/// Compresses one file and writes its siblings.
-fn write_siblings(job: &Job, target: &Target) -> Result<[Written; 2], ExportError> {
+/// Compresses one file and writes its siblings, each only when smaller than the file: an
+/// episode's empty chapters list (33 bytes) gzips to 53, which a server would send instead.
+fn write_siblings(job: &Job, target: &Target) -> Result<Vec<Written>, ExportError> {
     let (gz, br) = compressed(job, target)?;
-    let write = |suffix: &str, compressed: Vec<u8>| -> Result<Written, ExportError> {
+    let mut written = Vec::with_capacity(2);
+    for (suffix, compressed) in [(".gz", gz), (".br", br)] {
+        if compressed.len() >= job.body.len() {
+            continue;
+        }
         let file = sibling(&job.file, suffix);
         write_file(&target.root.join(&file), &compressed, target.in_place)?;
-        Ok(Written {
+        written.push(Written {
             file,
             sha256: hex(&sha2::Sha256::digest(&compressed)),
             len: compressed.len() as u64,
-        })
-    };
-    Ok([write(".gz", gz)?, write(".br", br)?])
+        });
+    }
+    Ok(written)
 }
 
 /// The gzip and brotli of a file: a large one from its pieces, which earlier runs may have made.
