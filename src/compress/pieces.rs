@@ -27,20 +27,10 @@ const HEAD: usize = 16 * 1024;
 /// and 4 MiB for every 512 KiB piece was a tenth of an export's peak memory.
 const BROTLI_WINDOW: u8 = 22;
 
-/// `body` cut into pieces: its [`HEAD`], then the rest at content-defined points.
-pub fn cut(body: &[u8]) -> Vec<&[u8]> {
-    let (head, rest) = body.split_at(body.len().min(HEAD));
-    let pieces = fastcdc::v2020::FastCDC::new(rest, PIECE_MIN, PIECE_AVERAGE, PIECE_MAX)
-        .map(|chunk| &rest[chunk.offset..chunk.offset + chunk.length]);
-    std::iter::once(head)
-        .filter(|head| !head.is_empty())
-        .chain(pieces)
-        .collect()
-}
-
-/// The pieces [`cut`] makes of the body that is `parts` joined, each copied out on its own:
-/// a body kept in parts (a feed's items) is never copied whole. Cuts are where [`cut`] puts
-/// them, so pieces kept from either match.
+/// The body that is `parts` joined, cut into pieces (its [`HEAD`], then the rest at
+/// content-defined points), each copied out on its own: a body kept in parts (a feed's items)
+/// is never copied whole. The cuts depend on the bytes alone, not on where the parts meet, so
+/// pieces kept from an earlier run still match.
 pub fn cut_parts<'a>(parts: &'a [&'a [u8]]) -> impl Iterator<Item = std::io::Result<Vec<u8>>> + 'a {
     let mut reader = PartsReader { parts, at: 0 };
     let mut head = Vec::with_capacity(HEAD);
@@ -208,6 +198,17 @@ mod tests {
         }
         body.extend_from_slice(b"</channel></rss>");
         body
+    }
+
+    /// `body` cut whole, by fastcdc's cutter over one slice: what [`cut_parts`] must match.
+    fn cut(body: &[u8]) -> Vec<&[u8]> {
+        let (head, rest) = body.split_at(body.len().min(HEAD));
+        let pieces = fastcdc::v2020::FastCDC::new(rest, PIECE_MIN, PIECE_AVERAGE, PIECE_MAX)
+            .map(|chunk| &rest[chunk.offset..chunk.offset + chunk.length]);
+        std::iter::once(head)
+            .filter(|head| !head.is_empty())
+            .chain(pieces)
+            .collect()
     }
 
     fn gzip_of(body: &[u8]) -> Vec<u8> {
