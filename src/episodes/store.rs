@@ -223,6 +223,21 @@ pub async fn segments_of_page(
     .await
 }
 
+/// The addresses published episodes had before their slug changed, as (number, old slug) in
+/// order of number: the live site redirects them to the current slug, a static copy leads
+/// there from a page of its own. A slug an episode has again is left out.
+pub async fn old_slugs(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, String)>> {
+    let rows = sqlx::query!(
+        r#"select e.number as "number!", o.slug as "slug!"
+         from episode_old_slugs o join episodes e on e.id = o.episode_id
+         where e.status = 'published' and o.slug <> e.slug
+         order by e.number, o.slug"#
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.number, row.slug)).collect())
+}
+
 /// The published neighbours of episode `number` in publication order: (previous, next) as
 /// (number, slug, title).
 pub async fn neighbours(

@@ -22,6 +22,8 @@ pub enum ExportError {
     Status { path: String, status: StatusCode },
     #[error("{0:?} is not an address a static copy can hold")]
     BadPath(String),
+    #[error("cannot render a page: {0}")]
+    Render(#[from] askama::Error),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
     #[error(transparent)]

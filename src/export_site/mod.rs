@@ -8,6 +8,7 @@ mod disk;
 mod error;
 mod files;
 mod made_from;
+mod moved;
 mod names;
 mod paths;
 mod pieces;
@@ -114,6 +115,7 @@ pub async fn export_site(
     let wanted = paths::public_paths(&mut conn).await?;
     let search_index = crate::search::static_index::json(&mut conn).await?;
     drop(conn);
+    let base_url = state.settings().base_url.clone();
     let router = crate::app(state);
     let earlier = match rewrite {
         Rewrite::All => None,
@@ -124,6 +126,7 @@ pub async fn export_site(
         Rewrite::Changed => Staging::in_place(out, effort)?,
     };
     let mut rendering = Rendering {
+        base_url,
         router: &router,
         staging: &mut staging,
         assets: BTreeSet::new(),
@@ -196,6 +199,8 @@ type PendingPrints = Option<tokio::task::JoinHandle<Result<MadeFrom, ExportError
 
 /// Where pages go while they render, and the assets they link.
 struct Rendering<'a> {
+    /// The site's address, for the pages at redirected addresses.
+    base_url: String,
     router: &'a Router,
     staging: &'a mut Staging,
     assets: BTreeSet<String>,
@@ -267,6 +272,11 @@ async fn render_wanted(
 ) -> Result<usize, ExportError> {
     let mut written = 0;
     for want in wanted {
+        if let Some(to) = &want.moved_to {
+            write_moved(rendering, &want.path, to)?;
+            written += 1;
+            continue;
+        }
         if want.large {
             rendering.staging.wait_for_large()?;
         }
@@ -283,6 +293,15 @@ async fn render_wanted(
         written += 1;
     }
     Ok(written)
+}
+
+/// The page at `path` that leads to `to`. A few hundred bytes: no compressed twins.
+fn write_moved(rendering: &mut Rendering<'_>, path: &str, to: &str) -> Result<(), ExportError> {
+    let page = moved::page_leading_to(&rendering.base_url, to)?;
+    let file = paths::file_for(path, true).ok_or_else(|| ExportError::BadPath(path.into()))?;
+    rendering
+        .staging
+        .write(&file, Parts::from(Bytes::from(page)), false)
 }
 
 /// The pages of a paged list (the archive, the links, a host's page), written at `LIST/page/N` with their

@@ -1,6 +1,6 @@
 //! Which addresses the static copy holds, and the file each one is written to.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use sqlx::SqliteConnection;
@@ -21,6 +21,9 @@ pub(super) struct Wanted {
     /// A feed of the show's episodes, megabytes of notes: rendered only once the one before
     /// it is compressed ([`super::files::Staging::wait_for_large`]).
     pub large: bool,
+    /// An address the live site redirects to this one (`/episodes/434`, an episode's old slug):
+    /// not requested; the copy holds a page leading there ([`super::moved`]).
+    pub moved_to: Option<String>,
 }
 
 impl Wanted {
@@ -32,6 +35,15 @@ impl Wanted {
             optional: false,
             episode: None,
             paged: false,
+            moved_to: None,
+        }
+    }
+
+    /// `path`, which the live site redirects to `to`.
+    fn moved(path: impl Into<String>, to: &str) -> Self {
+        Self {
+            moved_to: Some(to.to_string()),
+            ..Self::required(path)
         }
     }
 
@@ -122,12 +134,14 @@ const FEEDS_OF_EPISODES: &[&str] = &["/episodes/rss", "/episodes/atom", "/episod
 const MAYBE: &[&str] = &["/hosts", "/digests", "/digests/rss"];
 
 /// Every public address: the fixed pages, then what the sitemap lists (episodes, hosts, events,
-/// talks) with the feeds each of those has, then the sent digests.
+/// talks) with the feeds each of those has, then the sent digests, then the addresses that
+/// lead to an episode's page: its number alone and the slugs it had before.
 pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Wanted>> {
     let mut wanted: Vec<Wanted> = FIXED.iter().map(|p| Wanted::required(*p)).collect();
     wanted.extend(MAYBE.iter().map(|p| Wanted::optional(*p)));
     // Asking every episode for transcript files it does not have was a third of the requests.
     let transcribed = crate::transcripts::store::published_numbers_with_cues(&mut *conn).await?;
+    let mut episode_pages = HashMap::new();
     for row in crate::feeds::store::sitemap(&mut *conn, i64::MAX).await? {
         let segments: Vec<&str> = row.path.trim_start_matches('/').split('/').collect();
         let mut page = Wanted::required(row.path.clone());
@@ -155,6 +169,7 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
                     );
                 }
                 page = page.of_episode(number);
+                episode_pages.insert(number, row.path.clone());
             }
             ["hosts", slug] => {
                 wanted.push(Wanted::optional(format!("/hosts/{slug}/rss")).large());
@@ -168,6 +183,28 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
     for digest in crate::digest::store::sent(conn).await? {
         let number = digest.episode_number;
         wanted.push(Wanted::required(format!("/digests/{number}")).of_episode(number));
+    }
+    wanted.extend(leading_to_episodes(conn, &episode_pages).await?);
+    Ok(wanted)
+}
+
+/// The addresses the live site redirects to an episode's page (`episode_pages`, by number):
+/// `/episodes/{number}` and `/episodes/{number}/{old slug}` for each slug it had before.
+async fn leading_to_episodes(
+    conn: &mut SqliteConnection,
+    episode_pages: &HashMap<i64, String>,
+) -> sqlx::Result<Vec<Wanted>> {
+    let mut wanted: Vec<Wanted> = episode_pages
+        .iter()
+        .map(|(number, page)| {
+            Wanted::moved(format!("/episodes/{number}"), page).of_episode(*number)
+        })
+        .collect();
+    for (number, slug) in crate::episodes::store::old_slugs(conn).await? {
+        if let Some(page) = episode_pages.get(&number) {
+            wanted
+                .push(Wanted::moved(format!("/episodes/{number}/{slug}"), page).of_episode(number));
+        }
     }
     Ok(wanted)
 }

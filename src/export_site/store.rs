@@ -24,6 +24,8 @@ const PER_EPISODE: &[&str] = &[
     "select episode_id, * from transcripts",
     "select episode_id, * from transcript_cues",
     "select e.id, d.* from digests d join episodes e on e.number = d.episode_number",
+    // The addresses that lead to the episode's page.
+    "select episode_id, * from episode_old_slugs",
 ];
 
 /// Tables no episode page reads beyond [`PER_EPISODE`]: those rows themselves, what is derived
@@ -45,6 +47,7 @@ const NOT_SITE_WIDE: &[&str] = &[
     "transcripts",
     "transcript_cues",
     "digests",
+    "episode_old_slugs",
     "episode_html",
     "search_deferred",
     "users",

@@ -259,6 +259,21 @@ pub(crate) async fn serious_violations(client: &Client, axe: &str) -> Vec<String
     serde_json::from_value(found).unwrap()
 }
 
+/// Opens `url`, waits for `awaited` to appear and saves a screenshot named `shot`; whether it
+/// appeared.
+pub(crate) async fn open_and_wait(
+    client: &Client,
+    url: &str,
+    awaited: Locator<'_>,
+    shot: &str,
+) -> bool {
+    client.goto(url).await.unwrap();
+    let appeared = client.wait().for_element(awaited).await.is_ok();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(screenshot_dir().join(format!("{shot}.png")), png).unwrap();
+    appeared
+}
+
 /// Opens each page at both screen sizes, saves a screenshot of each, and returns what is wrong:
 /// sideways scrolling, a header over 96 px, and (given axe-core, on the desktop size) serious
 /// or critical accessibility violations.

@@ -182,8 +182,12 @@ async fn the_exported_feeds_parse_and_every_text_file_has_gzip_and_brotli_twins(
             for (coding, decode) in twins {
                 let twin = PathBuf::from(format!("{name}.{coding}"));
                 if !twin.exists() {
-                    // Only a file of a few bytes, which no coding makes smaller, goes without.
-                    assert!(original.len() < 100, "{name} has no .{coding}");
+                    // Only a file of a few bytes, which no coding makes smaller, or a page
+                    // that sends the browser on to another address goes without.
+                    assert!(
+                        original.len() < 100 || leads_on(&original).is_some(),
+                        "{name} has no .{coding}"
+                    );
                     continue;
                 }
                 assert_eq!(decode(&twin), original, "{name}");
@@ -537,6 +541,148 @@ async fn changed_since_rewrites_only_the_files_whose_bytes_changed_and_removes_t
 }
 
 /// Every file under `dir` with its bytes.
+/// Where a page that sends the browser on (`<meta http-equiv="refresh">`) leads, if it is one.
+fn leads_on(page: &[u8]) -> Option<String> {
+    let html = Html::parse_document(std::str::from_utf8(page).ok()?);
+    let refresh = Selector::parse(r#"meta[http-equiv="refresh"]"#).unwrap();
+    let content = html.select(&refresh).next()?.value().attr("content")?;
+    Some(content.split_once("url=")?.1.to_string())
+}
+
+/// Where the static copy's `path` sends a browser: the address its page leads to, or `None`
+/// for a page of its own (`Some("")` when nothing is served there).
+fn where_copy_leads(root: &Path, path: &str) -> Option<String> {
+    match served(root, path) {
+        Some(file) => leads_on(&std::fs::read(file).unwrap()),
+        None => Some(String::new()),
+    }
+}
+
+#[tokio::test]
+async fn an_episodes_old_address_and_its_number_lead_to_its_page_on_the_static_copy() {
+    let app = spawn_app().await;
+    app.import(episode(3, "Episode 3").build()).await;
+    app.import(episode(8, "Draft title").draft().build()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    export(&app, &out).await.expect("first export");
+    assert_eq!(where_copy_leads(&out, "/episodes/3/episode-3"), None);
+
+    // A typo fixed after publishing; a draft renamed before it ever went out, then published.
+    app.import(episode(3, "Episode 3, retitled").build()).await;
+    app.import(episode(8, "Final title").draft().build()).await;
+    app.import(episode(8, "Final title").build()).await;
+    let changed = |out: PathBuf| {
+        let db = app.state.db.clone();
+        let address = app.address.clone();
+        async move {
+            export_site(&db, &out, Some(address), Rewrite::Changed, Effort::Export)
+                .await
+                .expect("export --changed-since");
+            out
+        }
+    };
+    let out = changed(out).await;
+
+    let current = "/episodes/3/episode-3-retitled".to_string();
+    assert_eq!(
+        where_copy_leads(&out, "/episodes/3/episode-3-retitled"),
+        None
+    );
+    assert_eq!(
+        where_copy_leads(&out, "/episodes/3/episode-3").as_deref(),
+        Some(current.as_str()),
+        "the address shared before the edit leads to the page"
+    );
+    assert_eq!(
+        where_copy_leads(&out, "/episodes/3").as_deref(),
+        Some(current.as_str())
+    );
+    assert_eq!(
+        where_copy_leads(&out, "/episodes/8").as_deref(),
+        Some("/episodes/8/final-title")
+    );
+    assert_eq!(
+        where_copy_leads(&out, "/episodes/8/draft-title").as_deref(),
+        Some(""),
+        "a draft's address was never public"
+    );
+    // The live site sends the old address to the same place.
+    let live = app.get("/episodes/3/episode-3").await;
+    assert_eq!(live.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        live.headers()["location"].to_str().unwrap(),
+        "/episodes/3/episode-3-retitled"
+    );
+
+    // Back to the first title: its address is the page again, the second one leads there.
+    app.import(episode(3, "Episode 3").build()).await;
+    let out = changed(out).await;
+    assert_eq!(where_copy_leads(&out, "/episodes/3/episode-3"), None);
+    assert_eq!(
+        where_copy_leads(&out, "/episodes/3/episode-3-retitled").as_deref(),
+        Some("/episodes/3/episode-3")
+    );
+    // A whole export writes the same.
+    let whole = dir.path().join("whole");
+    export(&app, &whole).await.expect("whole export");
+    assert_eq!(tree(&out), tree(&whole));
+}
+
+#[tokio::test]
+async fn a_browser_opening_an_old_episode_address_on_the_static_copy_lands_on_its_page() {
+    use crate::browser::{SCREENS, browser, open_and_wait, sideways_overflow, start_driver};
+    use fantoccini::Locator;
+    let Some(mut driver) = start_driver() else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.import(episode(3, "Episode 3").build()).await;
+    app.import(episode(3, "Episode 3, retitled").build()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    export(&app, &out).await.expect("export");
+    let address = serve_static(&out).await;
+    let client = browser(&mut driver).await;
+
+    let mut landed = Vec::new();
+    for (screen, width, height) in SCREENS {
+        client.set_window_size(width, height).await.unwrap();
+        for (name, old) in [
+            ("old-slug", "/episodes/3/episode-3"),
+            ("number", "/episodes/3"),
+        ] {
+            let found = open_and_wait(
+                &client,
+                &format!("{address}{old}"),
+                Locator::XPath("//h1[contains(., 'retitled')]"),
+                &format!("static-moved-{name}-{screen}"),
+            )
+            .await;
+            let url = client.current_url().await.unwrap();
+            landed.push((
+                old,
+                found,
+                url.path().trim_end_matches('/').to_string(),
+                sideways_overflow(&client).await,
+            ));
+        }
+    }
+    client.close().await.unwrap();
+
+    for (old, found, path, overflow) in landed {
+        assert!(
+            found,
+            "{old} on the static copy did not lead to the episode"
+        );
+        assert_eq!(path, "/episodes/3/episode-3-retitled", "{old}");
+        assert!(
+            overflow <= 0,
+            "{old}: the page scrolls sideways by {overflow}px"
+        );
+    }
+}
+
 fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files_under(dir)
         .into_iter()
@@ -712,9 +858,7 @@ async fn serve_static(root: &Path) -> String {
 
 #[tokio::test]
 async fn a_search_address_opened_on_the_static_copy_shows_the_copys_results() {
-    use crate::browser::{
-        SCREENS, browser, screenshot_dir, sideways_overflow, start_driver, texts,
-    };
+    use crate::browser::{SCREENS, browser, open_and_wait, sideways_overflow, start_driver, texts};
     use fantoccini::Locator;
     let Some(mut driver) = start_driver() else {
         return;
@@ -727,20 +871,13 @@ async fn a_search_address_opened_on_the_static_copy_shows_the_copys_results() {
     for (screen, width, height) in SCREENS {
         client.set_window_size(width, height).await.unwrap();
         // A shared search link: no server answers it on the static copy.
-        client
-            .goto(&format!("{address}/search/?q=OpenAI"))
-            .await
-            .unwrap();
-        let appeared = client
-            .wait()
-            .for_element(Locator::Css("#main .hit-title"))
-            .await;
-        let png = client.screenshot().await.unwrap();
-        std::fs::write(
-            screenshot_dir().join(format!("static-search-{screen}.png")),
-            png,
+        let appeared = open_and_wait(
+            &client,
+            &format!("{address}/search/?q=OpenAI"),
+            Locator::Css("#main .hit-title"),
+            &format!("static-search-{screen}"),
         )
-        .unwrap();
+        .await;
         let in_box = client
             .execute(
                 "return document.getElementById('site-search-q').value;",
@@ -749,7 +886,7 @@ async fn a_search_address_opened_on_the_static_copy_shows_the_copys_results() {
             .await
             .unwrap();
         shown.push((
-            appeared.is_ok(),
+            appeared,
             texts(&client, "#main .hit-title").await,
             in_box,
             sideways_overflow(&client).await,
