@@ -37,6 +37,7 @@ pub use crate::compress::Effort;
 pub use error::ExportError;
 pub use names::MADE_FROM;
 pub use names::MANIFEST;
+pub use names::NOT_FOUND_PAGE;
 
 /// Pages that answer forms or per-visitor state and so stay on the live server: the static
 /// copy leaves them out, and a proxy in front of it sends them to the server (README).
@@ -224,6 +225,7 @@ async fn render_all(
     let (episodes_own, host_lists): (Vec<Wanted>, Vec<Wanted>) =
         later.into_iter().partition(|want| want.episode.is_some());
     let mut written = render_wanted(rendering, &every_time).await?;
+    written += write_not_found_page(rendering).await?;
     if earlier.is_some() {
         await_prints(prints, made_from).await?;
     }
@@ -293,6 +295,23 @@ async fn render_wanted(
         written += 1;
     }
     Ok(written)
+}
+
+/// An address no site has: what the server answers there is the copy's `404.html`.
+const NOWHERE: &str = "/.well-known/shownotes/no-such-page";
+
+/// The page the server sends for an address it does not have, as `404.html`: the name static
+/// hosts (Netlify, Cloudflare Pages, GitHub Pages) serve for a missing file, and nginx's
+/// `error_page 404 /404.html`. Returns 1, the addresses written.
+async fn write_not_found_page(rendering: &mut Rendering<'_>) -> Result<usize, ExportError> {
+    let page = fetch(rendering.router, NOWHERE).await?;
+    if page.status != StatusCode::NOT_FOUND || !page.is_html() {
+        return Err(status_error(NOWHERE, page.status));
+    }
+    rendering
+        .staging
+        .write(Path::new(names::NOT_FOUND_PAGE), page.body, true)?;
+    Ok(1)
 }
 
 /// The page at `path` that leads to `to`. A few hundred bytes: no compressed twins.

@@ -7,3 +7,7 @@ pub const MANIFEST: &str = "manifest.json";
 /// The file at the export's root that says what the export was made from
 /// ([`super::made_from::MadeFrom`]).
 pub const MADE_FROM: &str = "export-made-from.json";
+
+/// The page a static host serves for an address the copy does not have: the server's own
+/// "not found" page.
+pub const NOT_FOUND_PAGE: &str = "404.html";

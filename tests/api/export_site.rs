@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use shownotes::export_site::{
-    Effort, ExportError, Exported, LIVE_ONLY, MADE_FROM, MANIFEST, Rewrite, export_site,
+    Effort, ExportError, Exported, LIVE_ONLY, MADE_FROM, MANIFEST, NOT_FOUND_PAGE, Rewrite,
+    export_site,
 };
 
 use crate::cli::{run, run_ok};
@@ -668,8 +669,19 @@ async fn a_browser_opening_an_old_episode_address_on_the_static_copy_lands_on_it
             ));
         }
     }
+    let missing = open_and_wait(
+        &client,
+        &format!("{address}/episodes/3/never-an-address"),
+        Locator::XPath("//h1[contains(., 'Not Found')]"),
+        "static-not-found-phone",
+    )
+    .await;
     client.close().await.unwrap();
 
+    assert!(
+        missing,
+        "the static copy shows the site's own page for a missing address"
+    );
     for (old, found, path, overflow) in landed {
         assert!(
             found,
@@ -681,6 +693,19 @@ async fn a_browser_opening_an_old_episode_address_on_the_static_copy_lands_on_it
             "{old}: the page scrolls sideways by {overflow}px"
         );
     }
+}
+
+#[tokio::test]
+async fn the_copy_holds_the_servers_not_found_page_for_static_hosts() {
+    let (app, _dir, out) = exported_seed_site().await;
+
+    let missing = app.get("/episodes/434/no/such/page").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let body = missing.bytes().await.unwrap().to_vec();
+    let file = out.join(NOT_FOUND_PAGE);
+    assert_eq!(std::fs::read(&file).unwrap(), body);
+    assert_eq!(gunzip(&file.with_extension("html.gz")), body);
+    assert_eq!(unbrotli(&file.with_extension("html.br")), body);
 }
 
 fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
@@ -846,10 +871,13 @@ async fn the_static_copy_carries_a_search_index_of_what_listeners_can_open() {
     );
 }
 
-/// Serves `root` as a plain static web server would (a folder's `index.html` for its address);
-/// returns its address.
+/// Serves `root` as a plain static web server would (a folder's `index.html` for its address,
+/// `404.html` for an address it does not have); returns its address.
 async fn serve_static(root: &Path) -> String {
-    let files = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(root));
+    use tower_http::services::{ServeDir, ServeFile};
+    let not_found = ServeFile::new(root.join(NOT_FOUND_PAGE));
+    let files =
+        axum::Router::new().fallback_service(ServeDir::new(root).not_found_service(not_found));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, files).await });
