@@ -58,6 +58,7 @@ pub async fn serve(db_path: &Path, args: config::ServeArgs) -> anyhow::Result<()
         .with_mailer(mailer)
         .with_trusted_proxies(proxies);
     state.cache.set_budget(args.cache_bytes);
+    state.cache.keep_large_copies_in(folder_of(db_path));
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
@@ -119,5 +120,13 @@ pub async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+/// The folder holding the database at `db_path` (`.` for a bare file name).
+fn folder_of(db_path: &Path) -> std::path::PathBuf {
+    match db_path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
     }
 }

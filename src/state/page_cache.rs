@@ -106,6 +106,9 @@ pub struct PageCache {
     /// The latest Last-Modified handed out (seconds since the epoch).
     latest_last_modified: AtomicU64,
     pages: RwLock<Pages>,
+    /// The folder whose file system holds the large compressed copies sent with `sendfile`
+    /// ([`crate::web::zero_copy::sendable`]); in memory until set.
+    spool: std::sync::OnceLock<std::path::PathBuf>,
 }
 
 impl Default for PageCache {
@@ -116,6 +119,7 @@ impl Default for PageCache {
             earliest_last_modified: AtomicU64::default(),
             latest_last_modified: AtomicU64::default(),
             pages: RwLock::default(),
+            spool: std::sync::OnceLock::new(),
         }
     }
 }
@@ -124,6 +128,17 @@ impl PageCache {
     /// Sets how many bytes of pages (bodies and keys) the cache may hold; the oldest go first.
     pub fn set_budget(&self, bytes: usize) {
         self.budget.store(bytes, Ordering::SeqCst);
+    }
+
+    /// Keeps the large compressed copies in unnamed files in `folder` (the database's, for the
+    /// server): set once, before the first page.
+    pub fn keep_large_copies_in(&self, folder: std::path::PathBuf) {
+        let _ = self.spool.set(folder);
+    }
+
+    /// Where the large compressed copies are kept, if not in memory.
+    pub fn spool(&self) -> Option<&std::path::Path> {
+        self.spool.get().map(std::path::PathBuf::as_path)
     }
 
     /// The content generation a render starts in; [`Self::put`] drops it if a change came since.

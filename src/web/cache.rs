@@ -5,6 +5,7 @@
 use std::convert::Infallible;
 use std::future::{Ready, ready};
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
@@ -208,7 +209,7 @@ async fn encode(state: &AppState, key: &str, page: &Arc<CachedPage>, accepted: A
         return;
     }
     if needs_gzip {
-        make_copy(page, Coding::Gzip).await;
+        make_copy(state, page, Coding::Gzip).await;
     }
     if needs_br {
         if takes_gzip && page.body_len() > BROTLI_IN_BACKGROUND_ABOVE {
@@ -216,18 +217,18 @@ async fn encode(state: &AppState, key: &str, page: &Arc<CachedPage>, accepted: A
             if !page.br_in_background.swap(true, Ordering::AcqRel) {
                 let (state, key, page) = (state.clone(), key.to_string(), page.clone());
                 tokio::spawn(async move {
-                    make_copy(&page, Coding::Br).await;
+                    make_copy(&state, &page, Coding::Br).await;
                     state.cache.recount(&key, &page);
                 });
             }
         } else {
-            make_copy(page, Coding::Br).await;
+            make_copy(state, page, Coding::Br).await;
         }
     }
     state.cache.recount(key, page);
 }
 
-async fn make_copy(page: &Arc<CachedPage>, coding: Coding) {
+async fn make_copy(state: &AppState, page: &Arc<CachedPage>, coding: Coding) {
     let cell = match coding {
         Coding::Br => &page.br,
         Coding::Gzip => &page.gzip,
@@ -235,10 +236,13 @@ async fn make_copy(page: &Arc<CachedPage>, coding: Coding) {
     };
     cell.get_or_init(|| {
         let page = page.clone();
+        let spool = state.cache.spool().map(Path::to_path_buf);
         async move {
-            tokio::task::spawn_blocking(move || encoding::encode(&page.body, &page.etag, coding))
-                .await
-                .unwrap_or_default()
+            tokio::task::spawn_blocking(move || {
+                encoding::encode(&page.body, &page.etag, coding, spool.as_deref())
+            })
+            .await
+            .unwrap_or_default()
         }
     })
     .await;

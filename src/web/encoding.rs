@@ -127,9 +127,15 @@ fn parse_item(item: &str) -> (&str, f32) {
 }
 
 /// The copy of `body` in `coding`, tagged after `etag` (`"…-gzip"`, `"…-br"`); none when it would not be
-/// smaller. Runs for milliseconds on a page and longer on a large feed: call it off the async
-/// threads.
-pub fn encode(body: &[Bytes], etag: &HeaderValue, coding: Coding) -> Option<Variant> {
+/// smaller. A large copy is kept in an unnamed file in `spool`, if given, to leave by
+/// `sendfile` ([`super::zero_copy::sendable`]). Runs for milliseconds on a page and longer on
+/// a large feed: call it off the async threads.
+pub fn encode(
+    body: &[Bytes],
+    etag: &HeaderValue,
+    coding: Coding,
+    spool: Option<&std::path::Path>,
+) -> Option<Variant> {
     let len = body.iter().map(Bytes::len).sum();
     let chunks = body.iter().map(|chunk| &chunk[..]);
     let (compressed, suffix) = match coding {
@@ -139,7 +145,7 @@ pub fn encode(body: &[Bytes], etag: &HeaderValue, coding: Coding) -> Option<Vari
     };
     let compressed = compressed.ok().filter(|c| c.len() < len)?;
     Some(Variant {
-        body: super::zero_copy::sendable(compressed),
+        body: super::zero_copy::sendable(compressed, spool),
         etag: tagged(etag, suffix)?,
     })
 }
@@ -194,8 +200,8 @@ mod tests {
     fn each_copy_gets_its_own_strong_etag() {
         let body = [Bytes::from("<p>notes</p>".repeat(50))];
         let etag = HeaderValue::from_static("\"abc-258\"");
-        let gzip = encode(&body, &etag, Coding::Gzip).unwrap();
-        let br = encode(&body, &etag, Coding::Br).unwrap();
+        let gzip = encode(&body, &etag, Coding::Gzip, None).unwrap();
+        let br = encode(&body, &etag, Coding::Br, None).unwrap();
         assert_eq!(gzip.etag, "\"abc-258-gzip\"");
         assert_eq!(br.etag, "\"abc-258-br\"");
     }

@@ -170,7 +170,7 @@ async fn a_large_feeds_first_visitor_gets_gzip_without_waiting_for_brotli() {
     );
 }
 
-/// A large compressed feed leaves from its in-memory file (`web/zero_copy.rs`); sent to many
+/// A large compressed feed leaves from its unnamed file beside the database (`web/zero_copy.rs`); sent to many
 /// visitors at once, each socket filling and draining at its own pace, every copy arrives
 /// whole and the same.
 #[tokio::test]
@@ -201,5 +201,20 @@ async fn a_large_compressed_feed_sent_to_many_visitors_at_once_arrives_whole_for
     });
     for body in futures_util::future::join_all(visitors).await {
         assert!(body == plain, "every visitor's copy decodes to the feed");
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let folder = app.db_path().parent().unwrap().to_path_buf();
+        let unnamed_beside_db = std::fs::read_dir("/proc/self/fd")
+            .unwrap()
+            .filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+            .filter(|target| {
+                target.starts_with(&folder) && target.to_string_lossy().ends_with("(deleted)")
+            })
+            .count();
+        assert!(
+            unnamed_beside_db >= 1,
+            "the compressed copy lives in an unnamed file beside the database"
+        );
     }
 }

@@ -75,6 +75,8 @@ async fn spawn(setup_sql: &str, proxies: shownotes::state::TrustedProxies) -> Te
             .expect("setup sql");
         state.reload_settings().await.expect("reload settings");
     }
+    // As `serve` does: large compressed copies in unnamed files beside the database.
+    state.cache.keep_large_copies_in(dir.path().to_path_buf());
     let router = shownotes::served(state.clone());
     let listener = shownotes::web::zero_copy::listener(listener);
     tokio::spawn(async move { axum::serve(listener, router).await });
