@@ -1,6 +1,6 @@
 //! Which addresses the static copy holds, and the file each one is written to.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use sqlx::SqliteConnection;
@@ -141,7 +141,7 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
     wanted.extend(MAYBE.iter().map(|p| Wanted::optional(*p)));
     // Asking every episode for transcript files it does not have was a third of the requests.
     let transcribed = crate::transcripts::store::published_numbers_with_cues(&mut *conn).await?;
-    let mut episode_pages = HashMap::new();
+    let mut episode_pages = BTreeMap::new();
     for row in crate::feeds::store::sitemap(&mut *conn, i64::MAX).await? {
         let segments: Vec<&str> = row.path.trim_start_matches('/').split('/').collect();
         let mut page = Wanted::required(row.path.clone());
@@ -192,7 +192,7 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
 /// `/episodes/{number}` and `/episodes/{number}/{old slug}` for each slug it had before.
 async fn leading_to_episodes(
     conn: &mut SqliteConnection,
-    episode_pages: &HashMap<i64, String>,
+    episode_pages: &BTreeMap<i64, String>,
 ) -> sqlx::Result<Vec<Wanted>> {
     let mut wanted: Vec<Wanted> = episode_pages
         .iter()
