@@ -100,10 +100,17 @@ impl Wanted {
         Ok(render)
     }
 
+    /// An episode's and a digest's pages (slugs are letters, digits and dashes) and the pages
+    /// leading to them are HTML; an episode's other addresses name their file
+    /// (`chapters.json`, `transcript.vtt`).
+    fn is_page(&self) -> bool {
+        let last = self.path.rsplit('/').next().unwrap_or_default();
+        self.moved_to.is_some() || !last.contains('.')
+    }
+
     fn left_as_it_was(&self, staging: &mut Staging) -> Result<bool, ExportError> {
-        // Episode and digest pages are HTML; an episode's other addresses name their file.
-        let file =
-            file_for(&self.path, true).ok_or_else(|| ExportError::BadPath(self.path.clone()))?;
+        let file = file_for(&self.path, self.is_page())
+            .ok_or_else(|| ExportError::BadPath(self.path.clone()))?;
         Ok(match staging.keep_earlier(&file) {
             Earlier::Kept => true,
             Earlier::Absent => self.optional,
@@ -142,7 +149,7 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
     // Asking every episode for transcript files it does not have was a third of the requests.
     let transcribed = crate::transcripts::store::published_numbers_with_cues(&mut *conn).await?;
     let mut episode_pages = BTreeMap::new();
-    for row in crate::feeds::store::sitemap(&mut *conn, i64::MAX).await? {
+    for row in crate::feeds::public_pages(&mut *conn, i64::MAX).await? {
         let segments: Vec<&str> = row.path.trim_start_matches('/').split('/').collect();
         let mut page = Wanted::required(row.path.clone());
         match segments.as_slice() {
@@ -176,6 +183,8 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
                 page = page.paged();
             }
             ["talks", event] => wanted.push(Wanted::optional(format!("/talks/{event}/rss"))),
+            // A tag no file can be named after (`..`) stays a page of the live site.
+            ["talks", "tags", _] if file_for(&row.path, true).is_none() => continue,
             _ => {}
         }
         wanted.push(page);
@@ -225,21 +234,33 @@ pub(super) fn page_of(list: &str, page: u32) -> String {
 }
 
 /// The file (relative to the export's root) a static server answers `path` from, with
-/// `try_files $uri $uri/index.html $uri/index.xml`: a name with an extension is written as is,
-/// a pretty page URL as `PATH/index.html`, an extensionless feed as `PATH/index.xml`.
-/// `None` for a path that would leave the folder.
+/// `try_files $uri $uri/index.html $uri/index.xml`: a named file (`sitemap.xml`, `404.html`)
+/// is written as is, any other page as `PATH/index.html` (a tag's page, `/talks/tags/node.js`,
+/// too), an extensionless feed as `PATH/index.xml`. Static servers look files up by the
+/// decoded path, so `%20` is a space in the file's name. `None` for a path that would leave
+/// the folder or that no file can be named after.
 pub(super) fn file_for(path: &str, is_html: bool) -> Option<PathBuf> {
-    let trimmed = path.trim_start_matches('/');
-    let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
+    if path.contains('?') {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
     if segments
         .iter()
-        .any(|s| *s == ".." || *s == "." || s.contains('\\') || s.contains('?'))
+        .any(|s| *s == ".." || *s == "." || s.contains(['\\', '\0']))
     {
         return None;
     }
     let mut file: PathBuf = segments.iter().collect();
-    let has_extension = segments.last().is_some_and(|last| last.contains('.'));
-    if !has_extension {
+    let last = segments.last().copied().unwrap_or_default();
+    let named = if is_html {
+        last.ends_with(".html")
+    } else {
+        last.contains('.')
+    };
+    if !named {
         file.push(if is_html { "index.html" } else { "index.xml" });
     }
     Some(file)
@@ -265,6 +286,27 @@ mod tests {
             Some("episodes/feed.json".into())
         );
         assert_eq!(file_for("/a/../etc", true), None);
+    }
+
+    #[test]
+    fn a_page_is_named_by_its_decoded_address_whatever_dots_it_has() {
+        assert_eq!(
+            file_for("/talks/tags/node.js", true),
+            Some("talks/tags/node.js/index.html".into())
+        );
+        assert_eq!(
+            file_for("/talks/tags/machine%20learning", true),
+            Some("talks/tags/machine learning/index.html".into())
+        );
+        assert_eq!(
+            file_for("/talks/tags/%E6%A9%9F%E6%A2%B0", true),
+            Some("talks/tags/機械/index.html".into())
+        );
+        assert_eq!(file_for("/404.html", true), Some("404.html".into()));
+        assert_eq!(file_for("/talks/tags/%2E%2E", true), None);
+        assert_eq!(file_for("/talks/tags/%FF", true), None);
+        assert!(Wanted::required("/episodes/434/slug").is_page());
+        assert!(!Wanted::required("/episodes/434/chapters.json").is_page());
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod warm;
 pub mod xml_text;
 
 pub use items::ItemCache;
+pub use sitemap::public_pages;
 
 use axum::Router;
 use axum::routing::get;

@@ -322,16 +322,19 @@ pub async fn talks(
     .await
 }
 
-/// Every public address: episodes, hosts with published segments, events and talks listeners see.
+/// Every public address but the tags': episodes, the people who presented in a published
+/// episode or spoke in a talk listeners see, events and those talks.
 pub async fn sitemap(conn: &mut SqliteConnection, limit: i64) -> sqlx::Result<Vec<SitemapRow>> {
     sqlx::query_as!(
         SitemapRow,
         r#"select '/episodes/' || number || '/' || slug as "path!: String", updated_at as "lastmod?: String"
              from episodes where status = 'published'
          union all
-         select distinct '/hosts/' || p.slug, null from people p
-             join segments s on s.person_id = p.id join episodes e on e.id = s.episode_id
-             where e.status = 'published'
+         select '/hosts/' || p.slug, null from people p
+             where exists (select 1 from segments s join episodes e on e.id = s.episode_id
+                           where s.person_id = p.id and e.status = 'published')
+                or exists (select 1 from talk_speakers ts join public_talks t on t.id = ts.talk_id
+                           where ts.person_id = p.id)
          union all
          select '/talks/' || slug, null from events e
              where exists (select 1 from public_talks t where t.event_id = e.id)

@@ -186,6 +186,16 @@ pub async fn talks_of_event(
     }
 }
 
+/// Every tag of a public talk (pyvideo's tags, as written), in order.
+pub async fn public_tags(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"select distinct cast(j.value as text) as "tag!: String"
+           from public_talks t, json_each(t.tags_json) j where j.type = 'text' order by 1"#
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// The public talks tagged `tag` (pyvideo's tags, as written), newest first.
 pub async fn talks_tagged(conn: &mut SqliteConnection, tag: &str) -> sqlx::Result<Vec<Talk>> {
     sqlx::query_as!(
