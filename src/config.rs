@@ -187,7 +187,7 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
         /// Public URL of the site, used in feeds and absolute links.
-        #[arg(long, env = "SHOWNOTES_BASE_URL")]
+        #[arg(long, env = "SHOWNOTES_BASE_URL", value_parser = base_url_arg)]
         base_url: Option<String>,
         /// Update the earlier export in OUT in place: write only the files whose bytes
         /// changed since it (by its manifest), remove those the site no longer has.
@@ -208,7 +208,7 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
 
     /// Public URL of the site, used in feeds, emails and absolute links.
-    #[arg(long, env = "SHOWNOTES_BASE_URL")]
+    #[arg(long, env = "SHOWNOTES_BASE_URL", value_parser = base_url_arg)]
     pub base_url: Option<String>,
 
     /// Bytes of rendered public pages kept in memory (the oldest go first).
@@ -357,4 +357,9 @@ pub enum SubscribersCommand {
     },
     /// Erase a subscriber's address and name for good (counts are kept).
     Erase { email: String },
+}
+
+/// `--base-url`, checked as the admin's settings form checks it.
+fn base_url_arg(url: &str) -> Result<String, String> {
+    crate::settings::base_url_of(url).map_err(str::to_string)
 }

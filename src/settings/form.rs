@@ -61,11 +61,8 @@ impl SettingsForm {
         if self.title.trim().is_empty() {
             errors.add("title", "is required");
         }
-        if !is_web_url(self.base_url.trim()) || self.base_url.trim().starts_with("mailto:") {
-            errors.add(
-                "base_url",
-                "must be the site's address, like https://pythonbytes.fm",
-            );
+        if let Err(why) = super::base_url_of(&self.base_url) {
+            errors.add("base_url", why);
         }
         if self.language.trim().is_empty() {
             errors.add("language", "is required, like en or en-us");

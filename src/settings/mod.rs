@@ -9,6 +9,29 @@ pub use store::{load, save, set_base_url};
 
 use serde::Serialize;
 
+/// `url` as the site's base URL (without a trailing `/`), or why it cannot be one. The pages
+/// link each other from the root of their host (`/episodes/434/…`), so the site cannot live
+/// under a path: `https://user.github.io/show` would leave every page without its styles and
+/// every link one folder off.
+pub fn base_url_of(url: &str) -> Result<String, &'static str> {
+    const NOT_AN_ADDRESS: &str = "must be the site's address, like https://pythonbytes.fm";
+    let trimmed = url.trim().trim_end_matches('/');
+    let parsed = url::Url::parse(trimmed).map_err(|_| NOT_AN_ADDRESS)?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(NOT_AN_ADDRESS);
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() || !parsed.username().is_empty() {
+        return Err("must be the site's address alone, with no query, fragment or user name");
+    }
+    if parsed.path() != "/" {
+        return Err(
+            "must be the root of a host, like https://pythonbytes.fm: the pages link from the \
+             root, so the site cannot live under a path (give it a host of its own)",
+        );
+    }
+    Ok(trimmed.to_string())
+}
+
 /// The base URL a new install starts with (the baseline migration's default).
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
 
@@ -48,5 +71,32 @@ impl Settings {
         .into_iter()
         .filter(|(_, url)| !url.is_empty())
         .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_url_of;
+
+    #[test]
+    fn a_base_url_is_the_root_of_a_web_host() {
+        assert_eq!(
+            base_url_of(" https://pythonbytes.fm/ "),
+            Ok("https://pythonbytes.fm".to_string())
+        );
+        assert_eq!(
+            base_url_of("http://127.0.0.1:8000"),
+            Ok("http://127.0.0.1:8000".to_string())
+        );
+        for refused in [
+            "pythonbytes.fm",
+            "mailto:show@example.org",
+            "ftp://example.org",
+            "https://user.github.io/show",
+            "https://example.org/?page=2",
+            "https://me@example.org",
+        ] {
+            assert!(base_url_of(refused).is_err(), "{refused}");
+        }
     }
 }

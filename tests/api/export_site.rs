@@ -433,6 +433,23 @@ fn the_cli_exports_a_site_and_refuses_a_foreign_folder() {
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("not empty"), "{stderr}");
+
+    // A project site under a path would be a copy whose every link is one folder off.
+    let under_a_path = dir.path().join("project-site");
+    let refused = run(&[
+        "export",
+        "site",
+        "--out",
+        under_a_path.to_str().unwrap(),
+        "--base-url",
+        "https://user.github.io/show",
+        "--db",
+        db_arg,
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("must be the root of a host"), "{stderr}");
+    assert!(!under_a_path.exists(), "nothing is written");
 }
 
 #[tokio::test]

@@ -63,6 +63,7 @@ fn a_value_the_settings_form_refuses_is_refused_with_its_reason_and_exit_code_2(
     let db = dir.path().join("shownotes.db");
 
     let bad_url = settings(&db, &["set", "base_url", "pythonbytes"]);
+    let under_a_path = settings(&db, &["set", "base_url", "https://user.github.io/show"]);
     let bad_flag = settings(&db, &["set", "explicit", "maybe"]);
     let shown = stdout(&settings(&db, &["show"]));
 
@@ -72,10 +73,16 @@ fn a_value_the_settings_form_refuses_is_refused_with_its_reason_and_exit_code_2(
         "{}",
         stderr(&bad_url)
     );
+    assert_eq!(under_a_path.status.code(), Some(2));
+    assert!(
+        stderr(&under_a_path).contains("base_url: must be the root of a host"),
+        "{}",
+        stderr(&under_a_path)
+    );
     assert_eq!(bad_flag.status.code(), Some(2));
     assert!(stderr(&bad_flag).contains("explicit: must be true or false"));
     assert!(
-        !shown.contains("pythonbytes\n"),
+        !shown.contains("pythonbytes\n") && !shown.contains("/show"),
         "nothing was saved: {shown}"
     );
 }
