@@ -69,9 +69,23 @@ const PROVIDERS: [(&str, &str); 6] = [
     ("peertube.tv", "PeerTube"),
 ];
 
+/// What a tag keeps as it is in its page's address: letters, digits and the marks a URL path
+/// never escapes (`machine-learning`, `node.js`); the rest is percent-encoded.
+const TAG_ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// The page of a pyvideo tag: `/talks/tags/{tag}`, the tag percent-encoded.
 pub fn tag_url(tag: &str) -> String {
-    let tag = percent_encoding::utf8_percent_encode(tag, percent_encoding::NON_ALPHANUMERIC);
+    // A tag of dots alone (`..`) would be read as the folder or its parent.
+    let escaped = if tag.bytes().all(|b| b == b'.') {
+        percent_encoding::NON_ALPHANUMERIC
+    } else {
+        TAG_ESCAPED
+    };
+    let tag = percent_encoding::utf8_percent_encode(tag, escaped);
     format!("/talks/tags/{tag}")
 }
 
@@ -170,4 +184,19 @@ pub async fn talk_view(db: &SqlitePool, event: &str, slug: &str) -> Result<TalkV
         related,
         discussed_in,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tag_url;
+
+    #[test]
+    fn a_tags_address_keeps_its_words_and_escapes_the_rest() {
+        assert_eq!(tag_url("machine-learning"), "/talks/tags/machine-learning");
+        assert_eq!(tag_url("node.js"), "/talks/tags/node.js");
+        assert_eq!(tag_url("CI/CD"), "/talks/tags/CI%2FCD");
+        assert_eq!(tag_url("data science"), "/talks/tags/data%20science");
+        assert_eq!(tag_url("c++"), "/talks/tags/c%2B%2B");
+        assert_eq!(tag_url(".."), "/talks/tags/%2E%2E");
+    }
 }
