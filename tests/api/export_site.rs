@@ -13,7 +13,7 @@ use shownotes::export_site::{
 use crate::cli::{run, run_ok};
 use crate::helpers::{TestApp, episode, files_under, spawn_app};
 
-async fn seeded_app() -> TestApp {
+pub(crate) async fn seeded_app() -> TestApp {
     let app = spawn_app().await;
     app.import_seed_notes_and_catalog().await;
     app
@@ -28,7 +28,7 @@ async fn exported_seed_site() -> (TestApp, tempfile::TempDir, PathBuf) {
     (app, dir, out)
 }
 
-async fn export(app: &TestApp, out: &Path) -> Result<Exported, ExportError> {
+pub(crate) async fn export(app: &TestApp, out: &Path) -> Result<Exported, ExportError> {
     export_site(
         &app.state.db,
         out,
@@ -205,7 +205,7 @@ async fn the_exported_feeds_parse_and_every_text_file_has_gzip_and_brotli_twins(
 }
 
 /// A pyvideo catalog of one event with one talk by `speaker`, tagged `tags`.
-fn catalog_of_one_talk(speaker: &str, tags: &[&str]) -> tempfile::TempDir {
+pub(crate) fn catalog_of_one_talk(speaker: &str, tags: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let videos = dir.path().join("pydata-2026/videos");
     std::fs::create_dir_all(&videos).unwrap();

@@ -36,6 +36,7 @@ mod security;
 mod settings_cli;
 mod smtp_sink;
 mod speakers;
+mod static_hosting;
 mod subscriptions;
 mod talks_admin;
 mod talks_catalog;

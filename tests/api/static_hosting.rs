@@ -1,0 +1,252 @@
+//! The static copy under a real nginx configured as the README says (the configuration is read
+//! from the README itself, so the two cannot drift): the feeds, pages, compressed twins and the
+//! not-found page a visitor or a podcast app gets. Skipped with a printed reason where nginx or
+//! its brotli module is missing (never in CI, which installs them).
+
+use std::io::Read;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, VARY};
+
+use crate::export_site::{catalog_of_one_talk, export, seeded_app};
+
+const NGINX: &str = "/usr/sbin/nginx";
+const BROTLI_MODULE: &str = "ngx_http_brotli_static_module.so";
+
+/// An nginx serving a folder on a free port, stopped when dropped.
+struct Nginx {
+    dir: tempfile::TempDir,
+    address: String,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = Command::new(NGINX)
+            .args([
+                "-p",
+                &path_str(self.dir.path()),
+                "-c",
+                "nginx.conf",
+                "-s",
+                "stop",
+            ])
+            .args(["-e", "error.log"])
+            .status();
+    }
+}
+
+fn path_str(path: &Path) -> String {
+    path.to_str().expect("a UTF-8 temporary path").to_string()
+}
+
+/// The folder nginx's Debian package loads modules from, as `nginx -V` says.
+fn modules_path() -> PathBuf {
+    let version = Command::new(NGINX).arg("-V").output().expect("nginx -V");
+    let said = String::from_utf8_lossy(&version.stderr).into_owned();
+    said.split_whitespace()
+        .find_map(|word| word.strip_prefix("--modules-path="))
+        .unwrap_or("/usr/lib/nginx/modules")
+        .into()
+}
+
+/// The server lines the README gives for the copy, with `DIR` in place of the folder.
+fn readme_server_lines() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let after = readme
+        .split_once("Serve it with nginx:")
+        .expect("the README says how to serve the copy with nginx")
+        .1;
+    let lines = after
+        .split('`')
+        .nth(1)
+        .expect("the configuration in backticks");
+    assert!(lines.contains("root DIR;"), "{lines}");
+    lines.to_string()
+}
+
+/// Starts nginx on `root` with the README's configuration, or says why it cannot run here.
+fn start_nginx(root: &Path) -> Option<Nginx> {
+    let module = modules_path().join(BROTLI_MODULE);
+    let missing = [PathBuf::from(NGINX), module.clone()]
+        .into_iter()
+        .find(|p| !p.exists());
+    if let Some(path) = missing {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing in CI: .ci/run must install nginx and libnginx-mod-http-brotli-static",
+            path.display()
+        );
+        eprintln!(
+            "SKIPPED nginx test: {} not found (apt-get install nginx libnginx-mod-http-brotli-static)",
+            path.display()
+        );
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    // Workers run as the user nginx starts as: root (in CI) must say so, or they would be
+    // `nobody`, who cannot enter the temporary folders.
+    let as_root = if std::fs::metadata(dir.path()).unwrap().uid() == 0 {
+        "user root;"
+    } else {
+        ""
+    };
+    let server = readme_server_lines().replace("DIR", &path_str(root));
+    let config = format!(
+        "{as_root}
+load_module {module};
+pid nginx.pid;
+events {{ worker_connections 64; }}
+http {{
+  include /etc/nginx/mime.types;
+  access_log off;
+  client_body_temp_path tmp-body;
+  proxy_temp_path tmp-proxy;
+  fastcgi_temp_path tmp-fastcgi;
+  uwsgi_temp_path tmp-uwsgi;
+  scgi_temp_path tmp-scgi;
+  server {{
+    listen 127.0.0.1:{port};
+    {server}
+  }}
+}}
+",
+        module = module.display()
+    );
+    std::fs::write(dir.path().join("nginx.conf"), config).unwrap();
+    // nginx listens before it leaves for the background: once this returns, it answers.
+    let started = Command::new(NGINX)
+        .args([
+            "-p",
+            &path_str(dir.path()),
+            "-c",
+            "nginx.conf",
+            "-e",
+            "error.log",
+        ])
+        .output()
+        .expect("start nginx");
+    assert!(
+        started.status.success(),
+        "nginx did not start: {}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    Some(Nginx {
+        dir,
+        address: format!("http://127.0.0.1:{port}"),
+    })
+}
+
+async fn get(address: &str, path: &str, accept_encoding: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(format!("{address}{path}"))
+        .header(ACCEPT_ENCODING, accept_encoding)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn decoded(coding: &str, body: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    match coding {
+        "br" => brotli::Decompressor::new(body, 4096)
+            .read_to_end(&mut bytes)
+            .expect("brotli"),
+        "gzip" => flate2::read::GzDecoder::new(body)
+            .read_to_end(&mut bytes)
+            .expect("gzip"),
+        _ => {
+            bytes.extend_from_slice(body);
+            bytes.len()
+        }
+    };
+    bytes
+}
+
+#[tokio::test]
+async fn nginx_configured_as_the_readme_says_serves_the_copy_as_the_site() {
+    let app = seeded_app().await;
+    let catalog = catalog_of_one_talk("Ada Tagwright", &["machine learning", "機械学習"]);
+    app.import_talks(catalog.path()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    export(&app, &out).await.expect("export");
+    let Some(nginx) = start_nginx(&out) else {
+        return;
+    };
+    let site = &nginx.address;
+
+    // A podcast app asking for the feed gets it compressed as it asked, and the same feed.
+    let feed = std::fs::read(out.join("episodes/rss/index.xml")).unwrap();
+    for coding in ["br", "gzip", "identity"] {
+        let response = get(site, "/episodes/rss", coding).await;
+        assert_eq!(response.status(), StatusCode::OK, "{coding}");
+        assert!(header(&response, CONTENT_TYPE).contains("xml"));
+        let sent = header(&response, CONTENT_ENCODING);
+        assert_eq!(sent, if coding == "identity" { "" } else { coding });
+        // A cache in front must keep the codings apart.
+        assert!(
+            header(&response, VARY).contains("Accept-Encoding"),
+            "Vary as {coding}"
+        );
+        let body = response.bytes().await.unwrap();
+        assert_eq!(decoded(coding, &body), feed, "the feed as {coding}");
+    }
+
+    let home = get(site, "/", "br").await;
+    assert_eq!(header(&home, CONTENT_ENCODING), "br");
+    assert!(header(&home, CONTENT_TYPE).starts_with("text/html"));
+    let home = decoded("br", &home.bytes().await.unwrap());
+    assert_eq!(home, std::fs::read(out.join("index.html")).unwrap());
+
+    // Pages at the addresses the site's own pages link to, odd names included.
+    for (path, shows) in [
+        ("/talks/tags/machine-learning", None),
+        (
+            "/talks/tags/machine%20learning",
+            Some("Tags with dots, spaces and slashes"),
+        ),
+        (
+            "/talks/tags/%E6%A9%9F%E6%A2%B0%E5%AD%A6%E7%BF%92",
+            Some("Tags with dots, spaces and slashes"),
+        ),
+        ("/hosts/ada-tagwright", Some("Ada Tagwright")),
+        ("/episodes/434", Some("http-equiv=\"refresh\"")),
+    ] {
+        let response = get(site, path, "identity").await;
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        match shows {
+            Some(text) => {
+                assert_eq!(status, StatusCode::OK, "{path}");
+                assert!(body.contains(text), "{path} shows {text}");
+            }
+            None => assert_eq!(status, StatusCode::NOT_FOUND, "{path}: no such tag"),
+        }
+    }
+
+    let missing = get(site, "/episodes/999999/no-such-episode", "identity").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        missing.bytes().await.unwrap().as_ref(),
+        std::fs::read(out.join("404.html")).unwrap(),
+        "the site's own not-found page"
+    );
+}
