@@ -39,11 +39,11 @@ pub use names::MADE_FROM;
 pub use names::MANIFEST;
 pub use names::NOT_FOUND_PAGE;
 
-/// Pages that answer forms or per-visitor state and so stay on the live server: the static
-/// copy leaves them out, and a proxy in front of it sends them to the server (README).
-/// `/search` is not among them: the copy holds its empty page (the footer links to it), whose
-/// search box searches the copy's own index in the page.
-pub const LIVE_ONLY: &[&str] = &["/friends-of-the-show", "/login", "/admin"];
+/// Addresses that answer forms, per-visitor state or the JSON API, and so stay on the live
+/// server: the static copy leaves them out, and the server in front of it proxies them there
+/// (README). `/search` is not among them: the copy holds its empty page (the footer links to
+/// it), whose search box searches the copy's own index in the page.
+pub const LIVE_ONLY: &[&str] = &["/friends-of-the-show", "/admin", "/api"];
 
 /// What an export wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

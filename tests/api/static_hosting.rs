@@ -11,7 +11,11 @@ use std::process::Command;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, VARY};
 
+use shownotes::export_site::LIVE_ONLY;
+
 use crate::export_site::{catalog_of_one_talk, export, seeded_app};
+use crate::helpers::{attrs, spawn_app_behind_proxy};
+use crate::subscriptions::status_of;
 
 const NGINX: &str = "/usr/sbin/nginx";
 const BROTLI_MODULE: &str = "ngx_http_brotli_static_module.so";
@@ -52,24 +56,30 @@ fn modules_path() -> PathBuf {
         .into()
 }
 
-/// The server lines the README gives for the copy, with `DIR` in place of the folder.
-fn readme_server_lines() -> String {
+/// The nginx lines the README gives in backticks after `marker`.
+fn readme_lines(marker: &str) -> String {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .expect("README.md");
     let after = readme
-        .split_once("Serve it with nginx:")
-        .expect("the README says how to serve the copy with nginx")
+        .split_once(marker)
+        .unwrap_or_else(|| panic!("the README says {marker:?}"))
         .1;
-    let lines = after
+    after
         .split('`')
         .nth(1)
-        .expect("the configuration in backticks");
-    assert!(lines.contains("root DIR;"), "{lines}");
-    lines.to_string()
+        .expect("the configuration in backticks")
+        .to_string()
 }
 
-/// Starts nginx on `root` with the README's configuration, or says why it cannot run here.
-fn start_nginx(root: &Path) -> Option<Nginx> {
+/// The README's lines that serve the copy in `DIR`.
+const SERVE_THE_COPY: &str = "Serve it with nginx:";
+
+/// The README's lines that send the live-only addresses to the server at 127.0.0.1:8000.
+const PROXY_THE_REST: &str = "proxy them to it, beside the lines above:";
+
+/// Starts nginx on `root` with the README's configuration, the live-only addresses proxied to
+/// `live` when given, or says why it cannot run here.
+fn start_nginx(root: &Path, live: Option<&str>) -> Option<Nginx> {
     let module = modules_path().join(BROTLI_MODULE);
     let missing = [PathBuf::from(NGINX), module.clone()]
         .into_iter()
@@ -99,7 +109,14 @@ fn start_nginx(root: &Path) -> Option<Nginx> {
     } else {
         ""
     };
-    let server = readme_server_lines().replace("DIR", &path_str(root));
+    let copy = readme_lines(SERVE_THE_COPY);
+    assert!(copy.contains("root DIR;"), "{copy}");
+    let mut server = copy.replace("DIR", &path_str(root));
+    if let Some(live) = live {
+        let proxy = readme_lines(PROXY_THE_REST);
+        assert!(proxy.contains("http://127.0.0.1:8000"), "{proxy}");
+        server.push_str(&proxy.replace("http://127.0.0.1:8000", live));
+    }
     let config = format!(
         "{as_root}
 load_module {module};
@@ -188,7 +205,7 @@ async fn nginx_configured_as_the_readme_says_serves_the_copy_as_the_site() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     export(&app, &out).await.expect("export");
-    let Some(nginx) = start_nginx(&out) else {
+    let Some(nginx) = start_nginx(&out, None) else {
         return;
     };
     let site = &nginx.address;
@@ -248,5 +265,70 @@ async fn nginx_configured_as_the_readme_says_serves_the_copy_as_the_site() {
         missing.bytes().await.unwrap().as_ref(),
         std::fs::read(out.join("404.html")).unwrap(),
         "the site's own not-found page"
+    );
+}
+
+#[tokio::test]
+async fn a_listener_signs_up_on_the_copy_through_the_readmes_proxy_lines() {
+    let app = spawn_app_behind_proxy().await;
+    app.import_seed_notes_and_catalog().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    export(&app, &out).await.expect("export");
+    let Some(nginx) = start_nginx(&out, Some(&app.address)) else {
+        return;
+    };
+    let proxied = readme_lines(PROXY_THE_REST);
+    for path in LIVE_ONLY {
+        assert!(
+            proxied.contains(path.trim_start_matches('/')),
+            "the README proxies {path}"
+        );
+    }
+    let visitor = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let site = &nginx.address;
+    let open = |path: &str| visitor.get(format!("{site}{path}")).send();
+
+    // The copy's home page leads to the form, which the live server answers.
+    let home = open("/").await.unwrap();
+    let home = scraper::Html::parse_document(&home.text().await.unwrap());
+    assert!(attrs(&home, "a", "href").contains(&"/friends-of-the-show".to_string()));
+    let form = open("/friends-of-the-show").await.unwrap();
+    assert_eq!(form.status(), StatusCode::OK);
+    let form = scraper::Html::parse_document(&form.text().await.unwrap());
+    let csrf = attrs(&form, "input[name=csrf]", "value")
+        .pop()
+        .expect("the form's csrf field");
+    let sent = visitor
+        .post(format!("{site}/friends-of-the-show"))
+        .form(&[
+            ("name", "Ada"),
+            ("email", "ada@example.com"),
+            ("csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let next = header(&sent, reqwest::header::LOCATION);
+    let inbox = open(&next).await.unwrap();
+    assert_eq!(inbox.status(), StatusCode::OK);
+    assert!(inbox.text().await.unwrap().contains("inbox"));
+    assert_eq!(status_of(&app, "ada@example.com").await, "pending");
+
+    // The JSON API and the admin's sign-in answer from the server too; the pages from the copy.
+    let api = open("/api/v1/episodes").await.unwrap();
+    assert_eq!(api.status(), StatusCode::OK);
+    assert!(header(&api, CONTENT_TYPE).starts_with("application/json"));
+    let login = open("/admin/login").await.unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let rss = get(site, "/episodes/rss", "identity").await;
+    assert_eq!(
+        rss.bytes().await.unwrap().as_ref(),
+        std::fs::read(out.join("episodes/rss/index.xml")).unwrap()
     );
 }

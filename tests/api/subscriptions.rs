@@ -25,7 +25,7 @@ fn subject_of(mail: &Received) -> String {
     message.subject().unwrap_or_default().to_string()
 }
 
-async fn status_of(app: &crate::helpers::TestApp, email: &str) -> String {
+pub(crate) async fn status_of(app: &crate::helpers::TestApp, email: &str) -> String {
     sqlx::query_scalar("select status from subscribers where email = ?")
         .bind(email)
         .fetch_one(&app.state.db)
