@@ -3,13 +3,12 @@
 //! helpers). Skipped with a printed reason where Chromium or its driver is missing (never in CI,
 //! which installs them).
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, free_port, spawn_app, wait_for_line};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -49,11 +48,7 @@ pub(crate) fn start_driver_in_time_zone(zone: Option<&str>) -> Option<Driver> {
         );
         return None;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .ok()?
-        .local_addr()
-        .ok()?
-        .port();
+    let port = free_port();
     let mut command = Command::new(CHROMEDRIVER);
     if let Some(zone) = zone {
         // Chromium takes its zone from the TZ it inherits through chromedriver.
@@ -64,14 +59,12 @@ pub(crate) fn start_driver_in_time_zone(zone: Option<&str>) -> Option<Driver> {
         .stdout(Stdio::piped())
         .spawn()
         .expect("start chromedriver");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    // chromedriver says when it listens; reading its output is the wait.
-    let started = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .any(|line| line.contains("started successfully"));
-    assert!(started, "chromedriver did not start");
-    std::thread::spawn(move || lines.for_each(drop));
+    // chromedriver says when it listens.
+    let stdout = child.stdout.take().expect("stdout");
+    assert!(
+        wait_for_line(stdout, "started successfully"),
+        "chromedriver did not start"
+    );
     Some(Driver {
         child,
         url: format!("http://127.0.0.1:{port}"),

@@ -596,3 +596,25 @@ pub fn fast_delivery() -> DeliveryConfig {
         idle_poll: Duration::from_millis(10),
     }
 }
+
+/// A port nobody listens on now, for a server the test starts as another process.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// Reads `output` (a child's stdout or stderr) until a line containing `needle`, which the
+/// child prints once it serves: reading its output is the wait. The rest is drained in the
+/// background so the child never blocks on a full pipe. False when the output ends first.
+pub fn wait_for_line(output: impl std::io::Read + Send + 'static, needle: &str) -> bool {
+    use std::io::BufRead;
+    let mut lines = std::io::BufReader::new(output).lines();
+    let seen = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line.contains(needle));
+    std::thread::spawn(move || lines.for_each(drop));
+    seen
+}

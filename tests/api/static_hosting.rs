@@ -1,23 +1,25 @@
-//! The static copy under a real nginx configured as the README says (the configuration is read
-//! from the README itself, so the two cannot drift): the feeds, pages, compressed twins and the
-//! not-found page a visitor or a podcast app gets. Skipped with a printed reason where nginx or
-//! its brotli module is missing (never in CI, which installs them).
+//! The static copy under a real nginx and a real Caddy configured as the README says (the
+//! configuration is read from the README itself, so the two cannot drift): the feeds, pages,
+//! compressed twins and not-found page a visitor or a podcast app gets, and the sign-up form the
+//! server in front sends on to the live site. Skipped with a printed reason where a server or
+//! nginx's brotli module is missing (never in CI, which installs them).
 
 use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, VARY};
 
 use shownotes::export_site::LIVE_ONLY;
 
-use crate::export_site::{catalog_of_one_talk, export, seeded_app};
-use crate::helpers::{attrs, spawn_app_behind_proxy};
+use crate::export_site::{catalog_of_one_talk, export};
+use crate::helpers::{TestApp, attrs, free_port, spawn_app_behind_proxy, wait_for_line};
 use crate::subscriptions::status_of;
 
 const NGINX: &str = "/usr/sbin/nginx";
+const CADDY: &str = "/usr/bin/caddy";
 const BROTLI_MODULE: &str = "ngx_http_brotli_static_module.so";
 
 /// An nginx serving a folder on a free port, stopped when dropped.
@@ -56,20 +58,42 @@ fn modules_path() -> PathBuf {
         .into()
 }
 
-/// The nginx lines the README gives in backticks after `marker`.
-fn readme_lines(marker: &str) -> String {
+/// The README's text after `marker`.
+fn readme_after(marker: &str) -> String {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .expect("README.md");
-    let after = readme
+    readme
         .split_once(marker)
         .unwrap_or_else(|| panic!("the README says {marker:?}"))
-        .1;
-    after
+        .1
+        .to_string()
+}
+
+/// The nginx lines the README gives in backticks after `marker`.
+fn readme_lines(marker: &str) -> String {
+    readme_after(marker)
         .split('`')
         .nth(1)
         .expect("the configuration in backticks")
         .to_string()
 }
+
+/// The Caddyfile the README gives in the fenced block after [`CADDY_SITE`].
+fn readme_caddyfile() -> String {
+    let after = readme_after(CADDY_SITE);
+    let block = after
+        .split_once("```caddyfile\n")
+        .expect("a caddyfile block")
+        .1;
+    block
+        .split_once("```")
+        .expect("the block's end")
+        .0
+        .to_string()
+}
+
+/// Where the README gives the Caddyfile.
+const CADDY_SITE: &str = "Or serve it with Caddy";
 
 /// The README's lines that serve the copy in `DIR`.
 const SERVE_THE_COPY: &str = "Serve it with nginx:";
@@ -97,11 +121,7 @@ fn start_nginx(root: &Path, live: Option<&str>) -> Option<Nginx> {
         return None;
     }
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     // Workers run as the user nginx starts as: root (in CI) must say so, or they would be
     // `nobody`, who cannot enter the temporary folders.
     let as_root = if std::fs::metadata(dir.path()).unwrap().uid() == 0 {
@@ -162,6 +182,64 @@ http {{
     })
 }
 
+/// A Caddy serving a folder on a free port, killed when dropped.
+struct Caddy {
+    child: Child,
+    address: String,
+    _home: tempfile::TempDir,
+}
+
+impl Drop for Caddy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts Caddy on `root` with the README's Caddyfile, the live-only addresses proxied to
+/// `live`, or says why it cannot run here.
+fn start_caddy(root: &Path, live: &str) -> Option<Caddy> {
+    if !Path::new(CADDY).exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{CADDY} is missing in CI: .ci/run must install caddy"
+        );
+        eprintln!("SKIPPED Caddy test: {CADDY} not found (apt-get install caddy)");
+        return None;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let address = format!("http://127.0.0.1:{port}");
+    let site = readme_caddyfile()
+        .replace("podcast.example.org", &address)
+        .replace("DIR", &path_str(root))
+        .replace("127.0.0.1:8000", live.trim_start_matches("http://"));
+    // No admin endpoint (tests run side by side) and no certificates for a test address.
+    let caddyfile = format!("{{\n\tadmin off\n\tauto_https off\n}}\n{site}");
+    let config = home.path().join("Caddyfile");
+    std::fs::write(&config, caddyfile).unwrap();
+    let mut child = Command::new(CADDY)
+        .args(["run", "--adapter", "caddyfile", "--config"])
+        .arg(&config)
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start caddy");
+    // Caddy logs when its server runs.
+    let log = child.stderr.take().expect("stderr");
+    assert!(
+        wait_for_line(log, "\"server running\""),
+        "caddy did not start"
+    );
+    Some(Caddy {
+        child,
+        address,
+        _home: home,
+    })
+}
+
 async fn get(address: &str, path: &str, accept_encoding: &str) -> reqwest::Response {
     reqwest::Client::new()
         .get(format!("{address}{path}"))
@@ -197,19 +275,21 @@ fn decoded(coding: &str, body: &[u8]) -> Vec<u8> {
     bytes
 }
 
-#[tokio::test]
-async fn nginx_configured_as_the_readme_says_serves_the_copy_as_the_site() {
-    let app = seeded_app().await;
+/// A live site behind a proxy with the seed, the fixture catalog and a talk with odd tags, and
+/// its static copy in `DIR/site`.
+async fn site_and_copy() -> (TestApp, tempfile::TempDir, PathBuf) {
+    let app = spawn_app_behind_proxy().await;
+    app.import_seed_notes_and_catalog().await;
     let catalog = catalog_of_one_talk("Ada Tagwright", &["machine learning", "機械学習"]);
     app.import_talks(catalog.path()).await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     export(&app, &out).await.expect("export");
-    let Some(nginx) = start_nginx(&out, None) else {
-        return;
-    };
-    let site = &nginx.address;
+    (app, dir, out)
+}
 
+/// What a podcast app and a visitor get from the copy in `out` served at `site`.
+async fn assert_serves_the_copy(site: &str, out: &Path) {
     // A podcast app asking for the feed gets it compressed as it asked, and the same feed.
     let feed = std::fs::read(out.join("episodes/rss/index.xml")).unwrap();
     for coding in ["br", "gzip", "identity"] {
@@ -218,11 +298,13 @@ async fn nginx_configured_as_the_readme_says_serves_the_copy_as_the_site() {
         assert!(header(&response, CONTENT_TYPE).contains("xml"));
         let sent = header(&response, CONTENT_ENCODING);
         assert_eq!(sent, if coding == "identity" { "" } else { coding });
-        // A cache in front must keep the codings apart.
-        assert!(
-            header(&response, VARY).contains("Accept-Encoding"),
-            "Vary as {coding}"
-        );
+        // A cache in front must not hand a compressed body to a client that did not ask for it.
+        if coding != "identity" {
+            assert!(
+                header(&response, VARY).contains("Accept-Encoding"),
+                "Vary as {coding}"
+            );
+        }
         let body = response.bytes().await.unwrap();
         assert_eq!(decoded(coding, &body), feed, "the feed as {coding}");
     }
@@ -269,28 +351,21 @@ async fn nginx_configured_as_the_readme_says_serves_the_copy_as_the_site() {
 }
 
 #[tokio::test]
-async fn a_listener_signs_up_on_the_copy_through_the_readmes_proxy_lines() {
-    let app = spawn_app_behind_proxy().await;
-    app.import_seed_notes_and_catalog().await;
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
-    export(&app, &out).await.expect("export");
-    let Some(nginx) = start_nginx(&out, Some(&app.address)) else {
-        return;
-    };
-    let proxied = readme_lines(PROXY_THE_REST);
-    for path in LIVE_ONLY {
-        assert!(
-            proxied.contains(path.trim_start_matches('/')),
-            "the README proxies {path}"
-        );
+async fn nginx_configured_as_the_readme_says_serves_the_copy_as_the_site() {
+    let (_app, _dir, out) = site_and_copy().await;
+    if let Some(nginx) = start_nginx(&out, None) {
+        assert_serves_the_copy(&nginx.address, &out).await;
     }
+}
+
+/// A listener signs up on the copy at `site`, whose server in front sends the form on to `app`;
+/// the JSON API and the admin's sign-in answer from `app` too.
+async fn assert_signs_up_through(site: &str, app: &TestApp) {
     let visitor = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let site = &nginx.address;
     let open = |path: &str| visitor.get(format!("{site}{path}")).send();
 
     // The copy's home page leads to the form, which the live server answers.
@@ -318,7 +393,7 @@ async fn a_listener_signs_up_on_the_copy_through_the_readmes_proxy_lines() {
     let inbox = open(&next).await.unwrap();
     assert_eq!(inbox.status(), StatusCode::OK);
     assert!(inbox.text().await.unwrap().contains("inbox"));
-    assert_eq!(status_of(&app, "ada@example.com").await, "pending");
+    assert_eq!(status_of(app, "ada@example.com").await, "pending");
 
     // The JSON API and the admin's sign-in answer from the server too; the pages from the copy.
     let api = open("/api/v1/episodes").await.unwrap();
@@ -326,9 +401,30 @@ async fn a_listener_signs_up_on_the_copy_through_the_readmes_proxy_lines() {
     assert!(header(&api, CONTENT_TYPE).starts_with("application/json"));
     let login = open("/admin/login").await.unwrap();
     assert_eq!(login.status(), StatusCode::OK);
-    let rss = get(site, "/episodes/rss", "identity").await;
-    assert_eq!(
-        rss.bytes().await.unwrap().as_ref(),
-        std::fs::read(out.join("episodes/rss/index.xml")).unwrap()
-    );
+}
+
+#[tokio::test]
+async fn a_listener_signs_up_on_the_copy_through_the_readmes_nginx_proxy_lines() {
+    let (app, _dir, out) = site_and_copy().await;
+    let Some(nginx) = start_nginx(&out, Some(&app.address)) else {
+        return;
+    };
+    let proxied = readme_lines(PROXY_THE_REST);
+    for path in LIVE_ONLY {
+        assert!(
+            proxied.contains(path.trim_start_matches('/')),
+            "the README proxies {path}"
+        );
+    }
+    assert_signs_up_through(&nginx.address, &app).await;
+}
+
+#[tokio::test]
+async fn caddy_configured_as_the_readme_says_serves_the_copy_and_sends_sign_ups_on() {
+    let (app, _dir, out) = site_and_copy().await;
+    let Some(caddy) = start_caddy(&out, &app.address) else {
+        return;
+    };
+    assert_serves_the_copy(&caddy.address, &out).await;
+    assert_signs_up_through(&caddy.address, &app).await;
 }
