@@ -209,8 +209,8 @@ struct Rendering<'a> {
 
 /// Requests every address: first those every export renders, then, knowing from the
 /// fingerprints what changed since the `earlier` export, the episodes' own pages, the pages of
-/// the hosts' lists (the paged addresses of `wanted`) and of the other paged lists, then the
-/// assets the pages link to. Returns how many were written; `made_from` holds the fingerprints
+/// the hosts' and tags' lists (the paged addresses of `wanted`) and of the other paged lists,
+/// then the assets the pages link to. Returns how many were written; `made_from` holds the fingerprints
 /// when it returns.
 async fn render_all(
     rendering: &mut Rendering<'_>,
@@ -222,7 +222,7 @@ async fn render_all(
     let (every_time, later): (Vec<Wanted>, Vec<Wanted>) = wanted
         .into_iter()
         .partition(|want| want.episode.is_none() && !want.paged);
-    let (episodes_own, host_lists): (Vec<Wanted>, Vec<Wanted>) =
+    let (episodes_own, paged_lists): (Vec<Wanted>, Vec<Wanted>) =
         later.into_iter().partition(|want| want.episode.is_some());
     let mut written = render_wanted(rendering, &every_time).await?;
     written += write_not_found_page(rendering).await?;
@@ -232,9 +232,11 @@ async fn render_all(
     let (touched, lists_kept) = what_stays(made_from, earlier.as_ref());
     let episodes_own = Wanted::to_render(episodes_own, touched.as_ref(), rendering.staging)?;
     written += render_wanted(rendering, &episodes_own).await?;
-    for list in &host_lists {
+    // A host's pages may stay as they were; a tag's are rendered again, as every talk page is.
+    for list in &paged_lists {
         let kept = earlier
             .as_ref()
+            .filter(|_| list.path.starts_with("/hosts/"))
             .and_then(|earlier| made_from.host_pages_kept_since(earlier, &list.path));
         written += export_pages(rendering, &list.path, kept.as_ref()).await?;
     }

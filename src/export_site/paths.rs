@@ -16,7 +16,7 @@ pub(super) struct Wanted {
     /// The number of the episode this address belongs to alone (its page, chapters,
     /// transcript files, digest page), which `--changed-since` may leave as it was.
     pub episode: Option<i64>,
-    /// A list paged with `?page=N` (a host's page): written page by page.
+    /// A list paged with `?page=N` (a host's page, a tag's): written page by page.
     pub paged: bool,
     /// A feed of the show's episodes, megabytes of notes: rendered only once the one before
     /// it is compressed ([`super::files::Staging::wait_for_large`]).
@@ -185,6 +185,7 @@ pub(super) async fn public_paths(conn: &mut SqliteConnection) -> sqlx::Result<Ve
             ["talks", event] => wanted.push(Wanted::optional(format!("/talks/{event}/rss"))),
             // A tag no file can be named after (`..`) stays a page of the live site.
             ["talks", "tags", _] if file_for(&row.path, true).is_none() => continue,
+            ["talks", "tags", _] => page = page.paged(),
             _ => {}
         }
         wanted.push(page);

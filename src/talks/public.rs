@@ -3,13 +3,13 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 
 use super::service::{self, EventView, TagView, TalkView};
 use super::store::{Event, Seen};
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
-use crate::web::Layout;
+use crate::web::{Layout, PageQuery};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "talks/index.html")]
@@ -65,22 +65,26 @@ pub struct TagPage {
     view: TagView,
 }
 
-/// `GET /talks/tags/{tag}`: the talks with one pyvideo tag.
+/// `GET /talks/tags/{tag}?page=N`: the talks with one pyvideo tag.
 pub async fn show_tag(
     State(state): State<AppState>,
     layout: Layout,
     Path(tag): Path<String>,
+    Query(query): Query<PageQuery>,
 ) -> Result<TagPage> {
-    let view = service::tag_view(&state.db, &tag).await?;
+    let view = service::tag_view(&state.db, &tag, query.number()?).await?;
     Ok(TagPage { layout, view })
 }
 
-/// `GET /api/v1/talks/tags/{tag}`.
+/// `GET /api/v1/talks/tags/{tag}?page=N`.
 pub async fn api_tag(
     State(state): State<AppState>,
     Path(tag): Path<String>,
+    Query(query): Query<PageQuery>,
 ) -> Result<Json<TagView>, ApiError> {
-    Ok(Json(service::tag_view(&state.db, &tag).await?))
+    Ok(Json(
+        service::tag_view(&state.db, &tag, query.number()?).await?,
+    ))
 }
 
 /// `GET /api/v1/talks`.

@@ -189,24 +189,45 @@ pub async fn talks_of_event(
 /// Every tag of a public talk (pyvideo's tags, as written), in order.
 pub async fn public_tags(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
-        r#"select distinct cast(j.value as text) as "tag!: String"
-           from public_talks t, json_each(t.tags_json) j where j.type = 'text' order by 1"#
+        r#"select distinct tt.tag from talk_tags tt join public_talks t on t.id = tt.talk_id
+           order by 1"#
     )
     .fetch_all(conn)
     .await
 }
 
-/// The public talks tagged `tag` (pyvideo's tags, as written), newest first.
-pub async fn talks_tagged(conn: &mut SqliteConnection, tag: &str) -> sqlx::Result<Vec<Talk>> {
+/// How many public talks are tagged `tag`.
+pub async fn count_tagged(conn: &mut SqliteConnection, tag: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!: i64" from talk_tags tt join public_talks t on t.id = tt.talk_id
+           where tt.tag = ?"#,
+        tag,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// `limit` public talks tagged `tag` (pyvideo's tags, as written) after the first `offset`,
+/// newest first.
+pub async fn talks_tagged(
+    conn: &mut SqliteConnection,
+    tag: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Talk>> {
     sqlx::query_as!(
         Talk,
         r#"select t.id as "id!", e.slug as event, e.title as event_title, t.slug, t.title,
                 t.description, t.recorded, t.duration_secs, t.language, t.thumbnail_url,
                 t.video_id, t.videos_json, t.tags_json
-           from public_talks t join events e on e.id = t.event_id
-           where exists (select 1 from json_each(t.tags_json) j where j.value = ?)
-           order by t.recorded desc, e.title, t.title"#,
+           from talk_tags tt join public_talks t on t.id = tt.talk_id
+                join events e on e.id = t.event_id
+           where tt.tag = ?
+           order by t.recorded desc, e.title, t.title, t.id
+           limit ? offset ?"#,
         tag,
+        limit,
+        offset,
     )
     .fetch_all(conn)
     .await

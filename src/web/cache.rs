@@ -41,8 +41,12 @@ const ROUTE_PARAMS: [(&str, &[&str]); 4] = [
 ];
 /// Routes with one path parameter after these prefixes (`/hosts/{slug}`) and the query
 /// parameters they read.
-const PREFIXED_ROUTE_PARAMS: [(&str, &[&str]); 2] =
-    [("/hosts/", &["page"]), ("/api/v1/people/", &["page"])];
+const PREFIXED_ROUTE_PARAMS: [(&str, &[&str]); 4] = [
+    ("/hosts/", &["page"]),
+    ("/api/v1/people/", &["page"]),
+    ("/talks/tags/", &["page"]),
+    ("/api/v1/talks/tags/", &["page"]),
+];
 
 /// The query parameters the route at `path` reads.
 fn params_read_at(path: &str) -> &'static [&'static str] {

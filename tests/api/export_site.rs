@@ -225,6 +225,30 @@ pub(crate) fn catalog_of_one_talk(speaker: &str, tags: &[&str]) -> tempfile::Tem
     dir
 }
 
+/// A pyvideo catalog of one event whose `talks` talks ("Talk 0" recorded in 1900, "Talk 1" in
+/// 1901, …) are all tagged `tag`.
+pub(crate) fn catalog_tagged(tag: &str, talks: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let videos = dir.path().join("tagged/videos");
+    std::fs::create_dir_all(&videos).unwrap();
+    std::fs::write(
+        dir.path().join("tagged/category.json"),
+        r#"{"title": "Tagged Conf"}"#,
+    )
+    .unwrap();
+    for n in 0..talks {
+        let talk = serde_json::json!({
+            "title": format!("Talk {n}"),
+            "recorded": format!("{}-01-01", 1900 + n),
+            "speakers": ["Tess Tagger"],
+            "tags": [tag],
+            "videos": [{"type": "youtube", "url": format!("https://www.youtube.com/watch?v=t{n}")}],
+        });
+        std::fs::write(videos.join(format!("talk-{n}.json")), talk.to_string()).unwrap();
+    }
+    dir
+}
+
 /// Every `href` and `src` on the site's own pages (not the live-only forms) of the HTML files
 /// of `root`, with the file that links it.
 fn local_links(root: &Path) -> Vec<(PathBuf, String)> {
@@ -469,6 +493,8 @@ async fn paged_lists_are_written_as_folders_and_their_pager_links_follow() {
         }
         app.import(doc.build()).await;
     }
+    let catalog = catalog_tagged("busy", 105);
+    app.import_talks(catalog.path()).await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
 
@@ -499,6 +525,10 @@ async fn paged_lists_are_written_as_folders_and_their_pager_links_follow() {
         ["/hosts/brian-okken"]
     );
     assert!(served(&out, "/hosts/brian-okken/page/3").is_none());
+    // A tag's talks, 100 a page.
+    assert_eq!(pager_links("/talks/tags/busy"), ["/talks/tags/busy/page/2"]);
+    assert_eq!(pager_links("/talks/tags/busy/page/2"), ["/talks/tags/busy"]);
+    assert!(served(&out, "/talks/tags/busy/page/3").is_none());
 
     // 135 links, 50 a page.
     assert_eq!(pager_links("/links"), ["/links/page/2"]);

@@ -295,6 +295,61 @@ async fn each_tag_has_a_page_of_its_talks_linked_from_the_talk() {
 }
 
 #[tokio::test]
+async fn a_tags_page_follows_the_talks_tags_when_the_catalog_is_imported_again() {
+    use crate::export_site::catalog_of_one_talk;
+    let app = spawn_app().await;
+    let title = "Tags with dots, spaces and slashes";
+    let first = catalog_of_one_talk("Ada Tagwright", &["sql", "databases"]);
+    app.import_talks(first.path()).await;
+    assert_eq!(
+        texts(&app.page("/talks/tags/sql").await, ".talks li a")[0],
+        title
+    );
+
+    let retagged = catalog_of_one_talk("Ada Tagwright", &["postgres", "databases"]);
+    app.import_talks(retagged.path()).await;
+
+    assert_eq!(app.get("/talks/tags/sql").await.status(), 404);
+    for tag in ["postgres", "databases"] {
+        let page = app.page(&format!("/talks/tags/{tag}")).await;
+        assert_eq!(texts(&page, ".talks li a"), [title, "PyData 2026"], "{tag}");
+    }
+}
+
+#[tokio::test]
+async fn a_tag_with_more_talks_than_a_page_holds_is_paged() {
+    let app = spawn_app().await;
+    let catalog = crate::export_site::catalog_tagged("busy", 105);
+    app.import_talks(catalog.path()).await;
+
+    let first = app.page("/talks/tags/busy").await;
+    let second = app.page("/talks/tags/busy?page=2").await;
+    let (status, json) = app.json("/api/v1/talks/tags/busy?page=2").await;
+
+    let titles =
+        |page: &scraper::Html| -> Vec<String> { texts(page, ".talks > li > a:first-child") };
+    assert_eq!(titles(&first).len(), 100);
+    assert_eq!(titles(&first)[0], "Talk 104", "newest first");
+    assert_eq!(
+        titles(&second),
+        ["Talk 4", "Talk 3", "Talk 2", "Talk 1", "Talk 0"]
+    );
+    assert_eq!(texts(&first, "h1"), ["Talks tagged “busy” (105 talks)"]);
+    assert_eq!(
+        crate::helpers::attrs(&first, ".pager a", "href"),
+        ["/talks/tags/busy?page=2"]
+    );
+    assert_eq!(
+        crate::helpers::attrs(&second, ".pager a", "href"),
+        ["/talks/tags/busy"]
+    );
+    assert_eq!(status, 200);
+    assert_eq!(json["talks"].as_array().unwrap().len(), 5);
+    assert_eq!(json["paging"]["total"], 105);
+    assert_eq!(app.get("/talks/tags/busy?page=3").await.status(), 404);
+}
+
+#[tokio::test]
 async fn the_events_list_counts_each_events_talks() {
     let app = spawn_app().await;
     app.import_talks(&fixture("pyvideo")).await;
