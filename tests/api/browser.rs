@@ -385,9 +385,15 @@ async fn paged_lists_fit_phones_and_desktops_and_pass_axe_core() {
         );
         app.import(doc.build()).await;
     }
+    let catalog = crate::export_site::catalog_tagged("machine learning", 105);
+    app.import_talks(catalog.path()).await;
     let pages = [
         ("host-page-2", "/hosts/brian-okken?page=2".to_string()),
         ("archive-page-2", "/episodes?page=2".to_string()),
+        (
+            "tag-page-2",
+            "/talks/tags/machine%20learning?page=2".to_string(),
+        ),
         // The sponsor's link names its newest episodes and counts the rest.
         ("links", "/links".to_string()),
     ];
