@@ -210,8 +210,8 @@ struct Rendering<'a> {
 /// Requests every address: first those every export renders, then, knowing from the
 /// fingerprints what changed since the `earlier` export, the episodes' own pages, the pages of
 /// the hosts' and tags' lists (the paged addresses of `wanted`) and of the other paged lists,
-/// then the assets the pages link to. Returns how many were written; `made_from` holds the fingerprints
-/// when it returns.
+/// then the assets the pages link to. Returns how many were written; `made_from` holds the
+/// fingerprints when it returns.
 async fn render_all(
     rendering: &mut Rendering<'_>,
     wanted: Vec<Wanted>,
